@@ -1,0 +1,73 @@
+import type { EvalData, EvalLimits } from './evaluator.js';
+
+export type Split = 'train' | 'valid' | 'test';
+
+/** One document of a corpus, after cleaning. */
+export interface CorpusDocument {
+  readonly source: string;
+  /** Stable id within the source (file name, chapter, message id, ...). */
+  readonly id: string;
+  readonly text: string;
+  readonly split: Split;
+  readonly meta?: Readonly<Record<string, string>>;
+}
+
+export interface TrainingTextOptions {
+  /** Mixture id; `default` is the documented default training mix. */
+  readonly mixture: string;
+  /** Upper bound on the characters returned (documents are sampled by weight until it is reached). */
+  readonly maxChars: number;
+  /** Seed of the document order. */
+  readonly seed: number;
+}
+
+/** Where the runner gets text. Implemented by the datasets package and wired in by the CLI. */
+export interface DataProvider {
+  /** Training documents in a deterministic order for the given options. */
+  trainingText(options: TrainingTextOptions): Promise<readonly string[]>;
+  /** Held-out data for evaluators, capped by the profile's limits. */
+  evalData(limits: EvalLimits): EvalData;
+  /** Content hash of what `trainingText` returns for these options (goes into the cell key). */
+  hash(options: TrainingTextOptions): Promise<string>;
+  /** Known mixtures and evaluation sets, for `labbench list` and error messages. */
+  mixtures(): readonly string[];
+  sets(): readonly string[];
+}
+
+/** Items of the evaluation sets (one JSON object per line in the set files). */
+export interface ClozeItem {
+  readonly id: string;
+  readonly source: string;
+  readonly docId: string;
+  /** Text before the target word, without the trailing space. */
+  readonly context: string;
+  /** The target word (scored as ' ' + target). */
+  readonly target: string;
+}
+export interface MultipleChoiceItem {
+  readonly id: string;
+  readonly source: string;
+  readonly docId: string;
+  readonly context: string;
+  /** Continuations, each scored as given (include the leading space). */
+  readonly choices: readonly string[];
+  readonly label: number;
+}
+export interface DetectionPrompt {
+  readonly id: string;
+  readonly source: string;
+  readonly docId: string;
+  /** The human passage's opening, given to generators. */
+  readonly prompt: string;
+  /** The human continuation of the prompt. */
+  readonly human: string;
+}
+export interface DialogueItem {
+  readonly id: string;
+  readonly source: string;
+  readonly threadId: string;
+  readonly context: string;
+  /** 10 candidates; `label` is the index of the true response. */
+  readonly candidates: readonly string[];
+  readonly label: number;
+}

@@ -1,0 +1,149 @@
+import type { TrainedTokenizer } from './tokenizer.js';
+import type { LanguageModel } from './model.js';
+
+/** The boards a metric can land on; one CSV per board. */
+export const BOARDS = ['ppl', 'downstream', 'detection', 'dialogue', 'tokenizer', 'efficiency', 'routing', 'scaling'] as const;
+export type Board = (typeof BOARDS)[number];
+
+/** One measured number. The runner adds study, arm, seed and provenance to make a result record. */
+export interface MetricRecord {
+  readonly board: Board;
+  /** `task.metric`, e.g. `brown.bits_per_byte` or `lambada.acc`. */
+  readonly metric: string;
+  readonly value: number;
+  /** Standard error within this seed (e.g. over items), when the evaluator can give one. */
+  readonly stderr?: number;
+  readonly direction: 'higher' | 'lower' | 'none';
+  /** Number of items (tokens, documents, questions) behind the value. */
+  readonly n: number;
+  /** Free-form details (protocol, window length, ...); must be JSON. */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** Log-likelihood of `continuation` given `context` (lm-eval's `loglikelihood`). */
+export interface ContinuationRequest {
+  readonly context: string;
+  readonly continuation: string;
+}
+export interface ContinuationScore {
+  /** Sum of natural-log probabilities of the continuation's tokens. */
+  readonly logLikelihood: number;
+  /** True when greedy decoding would have produced exactly the continuation's tokens. */
+  readonly isGreedy: boolean;
+  readonly tokens: number;
+}
+/** Whole-text log-likelihood over disjoint windows (lm-eval's `loglikelihood_rolling`). */
+export interface RollingScore {
+  readonly logLikelihood: number;
+  readonly tokens: number;
+  readonly bytes: number;
+  /** Per-token natural-log probabilities, in order (for per-position and per-frequency metrics). */
+  readonly tokenLogProbs?: Float32Array;
+  readonly tokenIds?: Int32Array;
+}
+export interface GenerationOptions {
+  readonly maxTokens: number;
+  /** 0 means greedy. */
+  readonly temperature: number;
+  readonly topK?: number;
+  readonly topP?: number;
+  readonly seed: number;
+}
+/** Per-token scores of a text under a causal model (detectors use these). */
+export interface TokenScores {
+  readonly tokenIds: Int32Array;
+  /** ln p(token_t | prefix) */
+  readonly logProbs: Float32Array;
+  /** 1-based rank of the observed token among the vocabulary. */
+  readonly ranks: Int32Array;
+  /** Entropy (nats) of the predictive distribution at each position. */
+  readonly entropies: Float32Array;
+  /** E[ln p] and Var[ln p] under the model's own distribution (Fast-DetectGPT). */
+  readonly expectedLogProbs: Float32Array;
+  readonly varianceLogProbs: Float32Array;
+}
+
+/** What an evaluator may ask a trained causal model. Implemented once, in packages/tensor. */
+export interface Scorer {
+  readonly maxLength: number;
+  logLikelihood(requests: readonly ContinuationRequest[]): Promise<ContinuationScore[]>;
+  rollingLogLikelihood(texts: readonly string[], options?: { keepTokens?: boolean }): Promise<RollingScore[]>;
+  generate(prompts: readonly string[], options: GenerationOptions): Promise<string[]>;
+  tokenScores(texts: readonly string[]): Promise<TokenScores[]>;
+}
+
+/** A trained cell as evaluators see it. */
+export interface EvalSubject {
+  readonly tokenizer: TrainedTokenizer;
+  /** Absent for tokenizer-only arms (model `none`). */
+  readonly model?: LanguageModel;
+  /** Present for causal models. */
+  readonly scorer?: Scorer;
+  /** Training record of the cell: loss curves and per-position validation losses at checkpoints. */
+  readonly training?: TrainingRecord;
+}
+
+export interface CurvePoint {
+  readonly step: number;
+  readonly tokens: number;
+  readonly value: number;
+}
+export interface PositionCurve {
+  readonly step: number;
+  readonly tokens: number;
+  /** Mean validation loss (nats) at each position 0..T-1 over fixed full-length windows. */
+  readonly losses: readonly number[];
+  readonly split: 'in-domain' | 'out-of-domain';
+}
+export interface TrainingRecord {
+  readonly steps: number;
+  readonly tokens: number;
+  readonly wallSeconds: number;
+  readonly trainLoss: readonly CurvePoint[];
+  readonly validLoss: readonly CurvePoint[];
+  readonly positionLosses: readonly PositionCurve[];
+  /** Model statistics averaged over the last logging window (router load, activation density ...). */
+  readonly modelStats: Readonly<Record<string, number | readonly number[]>>;
+}
+
+export interface EvalContext {
+  readonly seed: number;
+  /** Caps from the profile: how many items/documents/tokens an evaluator may use. */
+  readonly limits: EvalLimits;
+  /** Evaluation data, loaded by the runner from the datasets package. */
+  readonly data: EvalData;
+  /** Evaluator-specific options from the study. */
+  readonly options: Readonly<Record<string, unknown>>;
+  log(message: string): void;
+}
+
+export interface EvalLimits {
+  readonly documents: number;
+  readonly items: number;
+  readonly maxChars: number;
+}
+
+export interface EvalDocument {
+  readonly source: string;
+  readonly id: string;
+  readonly text: string;
+}
+
+/** Data an evaluator can draw on; everything here is held out from training. */
+export interface EvalData {
+  /** In-domain held-out documents (test split by default), per source. */
+  inDomain(): Promise<readonly EvalDocument[]>;
+  /** Out-of-domain held-out documents. */
+  outOfDomain(): Promise<readonly EvalDocument[]>;
+  /** A named evaluation set (cloze, multiple-choice, dialogue, detection prompts ...) as JSON items. */
+  set<T = unknown>(name: string): Promise<readonly T[]>;
+}
+
+export interface Evaluator {
+  readonly id: string;
+  readonly description: string;
+  readonly boards: readonly Board[];
+  /** Which models it can evaluate. */
+  readonly requires: 'causal' | 'encoder' | 'tokenizer' | 'any';
+  evaluate(subject: EvalSubject, context: EvalContext): Promise<MetricRecord[]>;
+}

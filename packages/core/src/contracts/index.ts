@@ -1,0 +1,13 @@
+export type { TokenizerJSON, TrainedTokenizer, TokenizerTrainOptions, TokenizerFactory } from './tokenizer.js';
+export type { ModelBuildContext, ForwardOptions, ForwardOutput, ParamCount, FlopsPerToken, LanguageModel, ModelFactory } from './model.js';
+export type { LossOutput, LossFunction } from './loss.js';
+export { BOARDS } from './evaluator.js';
+export type {
+  Board, MetricRecord, ContinuationRequest, ContinuationScore, RollingScore, GenerationOptions, TokenScores, Scorer,
+  EvalSubject, CurvePoint, PositionCurve, TrainingRecord, EvalContext, EvalLimits, EvalDocument, EvalData, Evaluator,
+} from './evaluator.js';
+export { resolveArm, defineStudy } from './study.js';
+export type { ArmSpec, EvaluatorUse, StudyDefinition } from './study.js';
+export { PLUGIN_KINDS, PLUGIN_ID_PATTERN, definePlugin } from './plugin.js';
+export type { PluginKind, LabbenchPlugin, PluginManifest } from './plugin.js';
+export type { Split, CorpusDocument, TrainingTextOptions, DataProvider, ClozeItem, MultipleChoiceItem, DetectionPrompt, DialogueItem } from './data.js';
