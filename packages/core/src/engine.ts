@@ -1,0 +1,74 @@
+import type { LanguageModel, ModelFactory } from './contracts/model.js';
+import type { LossFunction } from './contracts/loss.js';
+import type { Scorer, TrainingRecord } from './contracts/evaluator.js';
+import type { TrainedTokenizer } from './contracts/tokenizer.js';
+
+export type BackendName = 'tensorflow' | 'tensorflow-gpu' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  readonly name: BackendName;
+  /** Whether native (OpenBLAS) kernels were registered over the backend. */
+  readonly nativeKernels: boolean;
+}
+
+export interface TrainingBudget {
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly seqLen: number;
+  readonly learningRate: number;
+  readonly warmupSteps: number;
+  readonly weightDecay: number;
+  /** Number of validation points (and per-position curves) over training. */
+  readonly checkpoints: number;
+}
+
+export interface StepProgress {
+  readonly step: number;
+  readonly steps: number;
+  readonly loss: number;
+  readonly tokensPerSecond: number;
+  readonly etaSeconds: number;
+}
+
+/** A training step produced a NaN or infinite loss: only its cell fails. */
+export class TrainingFault extends Error {
+  constructor(readonly step: number, readonly reason: string) {
+    super(`training fault at step ${step}: ${reason}`);
+    this.name = 'TrainingFault';
+  }
+}
+
+export interface TrainRequest {
+  readonly model: ModelFactory<any>;
+  readonly modelConfig: Readonly<Record<string, unknown>>;
+  readonly loss: LossFunction<any>;
+  readonly lossConfig: Readonly<Record<string, unknown>>;
+  readonly tokenizer: TrainedTokenizer;
+  /** The training token stream (documents joined by the end-of-text id), in the arm-shared order. */
+  readonly trainTokens: Int32Array;
+  readonly validTokens: Int32Array;
+  readonly oodTokens: Int32Array;
+  readonly tokenCounts: Float64Array;
+  readonly budget: TrainingBudget;
+  readonly seed: number;
+  /** A trained model to convert (arms with `initFrom`). */
+  readonly initFrom?: LanguageModel;
+  /** Test hook: make the loss NaN from this step on (reliability tests). */
+  readonly injectNanAtStep?: number;
+  onProgress?(progress: StepProgress): void;
+}
+
+export interface TrainedCell {
+  readonly model: LanguageModel;
+  readonly record: TrainingRecord;
+}
+
+/** The numeric side of the runner, implemented by @labbench/tensor; core never imports it. */
+export interface TrainingEngine {
+  readonly backend: BackendInfo;
+  train(request: TrainRequest): Promise<TrainedCell>;
+  scorer(model: LanguageModel, tokenizer: TrainedTokenizer, batchSize: number): Scorer;
+  saveCheckpoint(model: LanguageModel, path: string): void;
+  /** Builds the model from its factory and loads the weights; throws if the checksum fails. */
+  loadCheckpoint(factory: ModelFactory<any>, config: Readonly<Record<string, unknown>>, context: { vocabSize: number; seqLen: number; seed: number; tokenCounts?: Float64Array }, path: string): LanguageModel;
+}

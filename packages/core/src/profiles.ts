@@ -1,0 +1,81 @@
+import type { EvalLimits } from './contracts/evaluator.js';
+import { ConfigError, suggest } from './errors.js';
+
+export type ProfileName = 'smoke' | 'quick' | 'full';
+
+/** Model size every study's arms start from (a plugin's config may scale parts of it). */
+export interface BaseModelSize {
+  readonly dModel: number;
+  readonly layers: number;
+  readonly heads: number;
+  readonly ffnHidden: number;
+}
+
+/**
+ * A profile turns "how much science fits" into budgets. Studies never set budgets themselves, so
+ * every arm of a study trains on the same tokens in the same order.
+ */
+export interface Profile {
+  readonly name: ProfileName;
+  readonly description: string;
+  readonly seeds: number;
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly seqLen: number;
+  readonly vocabSize: number;
+  readonly model: BaseModelSize;
+  readonly learningRate: number;
+  readonly warmupSteps: number;
+  readonly weightDecay: number;
+  /** Characters of training text used to train tokenizers (BPE training time grows with it). */
+  readonly tokenizerChars: number;
+  /** Validation-loss points recorded during training (also the per-position curves). */
+  readonly checkpoints: number;
+  /** Characters of validation text used for loss curves. */
+  readonly validationChars: number;
+  readonly eval: EvalLimits;
+}
+
+export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
+  smoke: {
+    name: 'smoke',
+    description: 'CI: proves every study runs end to end; numbers are not meaningful.',
+    seeds: 1, steps: 12, batchSize: 4, seqLen: 32, vocabSize: 384,
+    model: { dModel: 32, layers: 2, heads: 2, ffnHidden: 64 },
+    learningRate: 3e-3, warmupSteps: 2, weightDecay: 0.1,
+    tokenizerChars: 150_000, checkpoints: 3, validationChars: 6_000,
+    eval: { documents: 6, items: 24, maxChars: 3_000 },
+  },
+  quick: {
+    name: 'quick',
+    description: 'The default: small models trained long enough for directions to show, 2 seeds.',
+    seeds: 2, steps: 300, batchSize: 8, seqLen: 64, vocabSize: 1024,
+    model: { dModel: 64, layers: 2, heads: 2, ffnHidden: 256 },
+    learningRate: 3e-3, warmupSteps: 30, weightDecay: 0.1,
+    tokenizerChars: 1_000_000, checkpoints: 6, validationChars: 40_000,
+    eval: { documents: 24, items: 200, maxChars: 8_000 },
+  },
+  full: {
+    name: 'full',
+    description: 'Paper-style: the spec\'s tiny model (d 128, 4 layers), 3 seeds, about 5M tokens per arm.',
+    seeds: 3, steps: 1200, batchSize: 32, seqLen: 128, vocabSize: 4096,
+    model: { dModel: 128, layers: 4, heads: 4, ffnHidden: 512 },
+    learningRate: 1e-3, warmupSteps: 200, weightDecay: 0.1,
+    tokenizerChars: 4_000_000, checkpoints: 12, validationChars: 200_000,
+    eval: { documents: 200, items: 1000, maxChars: 20_000 },
+  },
+};
+
+export function getProfile(name: string | undefined): Profile {
+  const key = (name ?? 'quick') as ProfileName;
+  const profile = PROFILES[key];
+  if (!profile) {
+    throw new ConfigError('profile', `unknown profile '${name}'.`, suggest(String(name), Object.keys(PROFILES)));
+  }
+  return profile;
+}
+
+/** Tokens one cell trains on. */
+export function trainTokens(profile: Profile, stepsFraction = 1): number {
+  return Math.round(profile.steps * stepsFraction) * profile.batchSize * profile.seqLen;
+}

@@ -1,0 +1,168 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { BOARDS } from './contracts/evaluator.js';
+import { ConfigError } from './errors.js';
+
+// ajv-formats' default export is the plugin function under CommonJS interop.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
+
+const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+const id = /^[a-z][a-z0-9.-]{0,63}$/.source;
+const configObject = { type: 'object' } as const;
+
+const armProperties = {
+  model: { type: 'string', pattern: id },
+  modelConfig: configObject,
+  tokenizer: { type: 'string', pattern: id },
+  tokenizerConfig: configObject,
+  loss: { type: 'string', pattern: id },
+  lossConfig: configObject,
+  initFrom: { type: 'string' },
+  stepsFraction: { type: 'number', exclusiveMinimum: 0, maximum: 10 },
+  mixture: { type: 'string', pattern: id },
+  train: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      learningRate: { type: 'number', exclusiveMinimum: 0 },
+      warmupSteps: { type: 'integer', minimum: 0 },
+      weightDecay: { type: 'number', minimum: 0 },
+    },
+  },
+} as const;
+
+export const studySchema = {
+  $schema: DIALECT,
+  $id: 'https://labbench.dev/schemas/study.json',
+  title: 'labbench study',
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'version', 'title', 'claim', 'shared', 'arms', 'evaluators'],
+  properties: {
+    id: { type: 'string', pattern: id },
+    version: { type: 'integer', minimum: 1 },
+    title: { type: 'string', minLength: 1 },
+    claim: { type: 'string', minLength: 1 },
+    paper: { type: 'object', required: ['title'], properties: { title: { type: 'string' }, url: { type: 'string' }, year: { type: 'integer' } } },
+    shared: { type: 'object', additionalProperties: false, properties: armProperties },
+    arms: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: { pattern: id },
+      additionalProperties: { type: 'object', additionalProperties: false, properties: armProperties },
+    },
+    baseline: { type: 'string' },
+    evaluators: {
+      type: 'array',
+      items: {
+        oneOf: [
+          { type: 'string', pattern: id },
+          { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string', pattern: id }, options: configObject } },
+        ],
+      },
+    },
+  },
+} as const;
+
+/** A suite file: what `labbench run --suite FILE` runs. Every field is optional. */
+export const suiteSchema = {
+  $schema: DIALECT,
+  $id: 'https://labbench.dev/schemas/suite.json',
+  title: 'labbench suite (run configuration)',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    profile: { enum: ['smoke', 'quick', 'full'] },
+    studies: { type: 'array', items: { type: 'string', pattern: id }, uniqueItems: true },
+    seeds: { type: 'integer', minimum: 1, maximum: 20 },
+    backend: { enum: ['auto', 'tensorflow', 'wasm', 'cpu'] },
+    out: { type: 'string', minLength: 1 },
+    steps: { type: 'integer', minimum: 1 },
+  },
+} as const;
+
+const finite = { type: 'number' } as const;
+export const resultRecordSchema = {
+  $schema: DIALECT,
+  $id: 'https://labbench.dev/schemas/result.json',
+  title: 'labbench result record (one line of results.jsonl)',
+  type: 'object',
+  additionalProperties: false,
+  required: ['schema', 'study', 'studyVersion', 'arm', 'seed', 'board', 'metric', 'value', 'direction', 'n', 'provenance'],
+  properties: {
+    schema: { const: 'labbench.result/v1' },
+    study: { type: 'string', pattern: id },
+    studyVersion: { type: 'integer', minimum: 1 },
+    arm: { type: 'string', pattern: id },
+    seed: { type: 'integer', minimum: 0 },
+    board: { enum: BOARDS },
+    metric: { type: 'string', minLength: 1, maxLength: 200 },
+    value: finite,
+    stderr: { type: 'number', minimum: 0 },
+    direction: { enum: ['higher', 'lower', 'none'] },
+    n: { type: 'integer', minimum: 0 },
+    details: { type: 'object' },
+    provenance: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['cellKey', 'configHash', 'paramsTotal', 'paramsActive', 'flopsPerTokenTrain', 'flopsPerTokenInference', 'tokens', 'backend', 'nativeKernels', 'labbenchVersion', 'plugins', 'gitCommit', 'date', 'profile'],
+      properties: {
+        cellKey: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+        configHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+        paramsTotal: { type: 'integer', minimum: 0 },
+        paramsActive: { type: 'integer', minimum: 0 },
+        flopsPerTokenTrain: { type: 'number', minimum: 0 },
+        flopsPerTokenInference: { type: 'number', minimum: 0 },
+        tokens: { type: 'integer', minimum: 0 },
+        backend: { enum: ['tensorflow', 'tensorflow-gpu', 'wasm', 'cpu', 'none'] },
+        nativeKernels: { type: 'boolean' },
+        labbenchVersion: { type: 'string' },
+        plugins: { type: 'object', additionalProperties: { type: 'string' } },
+        gitCommit: { type: 'string' },
+        date: { type: 'string', format: 'date-time' },
+        profile: { enum: ['smoke', 'quick', 'full'] },
+        wallSeconds: { type: 'number', minimum: 0 },
+      },
+    },
+  },
+} as const;
+
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+addFormats(ajv);
+
+const validators = {
+  study: ajv.compile(studySchema),
+  suite: ajv.compile(suiteSchema),
+  result: ajv.compile(resultRecordSchema),
+} satisfies Record<string, ValidateFunction>;
+
+export type SchemaName = keyof typeof validators;
+
+/** One plain sentence per schema error, naming the JSON path and the actual value. */
+export function describeErrors(errors: readonly ErrorObject[] | null | undefined, data: unknown): string[] {
+  return (errors ?? []).map((e) => {
+    const path = e.instancePath === '' ? '(root)' : e.instancePath.slice(1).replaceAll('/', '.');
+    let actual: unknown = data;
+    for (const part of e.instancePath.split('/').slice(1)) actual = (actual as Record<string, unknown> | undefined)?.[part];
+    const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : '';
+    const allowed = e.keyword === 'enum' ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')})` : '';
+    const shown = e.keyword === 'required' || e.keyword === 'additionalProperties' ? '' : `, got ${JSON.stringify(actual)?.slice(0, 80)}`;
+    return `${path}: ${e.message}${extra}${allowed}${shown}`;
+  });
+}
+
+/** Returns the problems of `data` under a schema; empty when valid. */
+export function check(name: SchemaName, data: unknown): string[] {
+  const validate = validators[name];
+  return validate(data) ? [] : describeErrors(validate.errors, data);
+}
+
+/** Throws a ConfigError naming the file and the first problems when `data` is invalid. */
+export function assertValid(name: SchemaName, data: unknown, where: string): void {
+  const problems = check(name, data);
+  if (problems.length > 0) {
+    throw new ConfigError(where, `invalid ${name}: ${problems.slice(0, 5).join('; ')}`, `Fix the field(s) named above; the schema is ${name}.json (labbench validate checks a file).`);
+  }
+}

@@ -1,0 +1,106 @@
+import type { ArmSpec } from './contracts/study.js';
+import type { DataProvider } from './contracts/data.js';
+import type { TokenizerJSON, TrainedTokenizer } from './contracts/tokenizer.js';
+import type { ContentStore } from './cache.js';
+import { hashJson } from './hash.js';
+import type { Profile } from './profiles.js';
+import { trainTokens } from './profiles.js';
+import type { Registry } from './registry.js';
+
+/** Encoded streams a cell trains and validates on. */
+export interface TokenStreams {
+  readonly train: Int32Array;
+  readonly valid: Int32Array;
+  readonly ood: Int32Array;
+  /** Occurrences of each token id in `train` (MaskMoE masks, frequency buckets). */
+  readonly counts: Float64Array;
+}
+
+// Bytes of text per token is about 3-4 for small BPE vocabularies; 6 leaves room so a cell never
+// runs short of fresh text within its budget (the stream wraps around if it does).
+const CHARS_PER_TOKEN_MARGIN = 6;
+
+/** Joins documents into one stream, each followed by the end-of-text id. */
+export function encodeDocuments(tokenizer: TrainedTokenizer, documents: readonly string[]): Int32Array {
+  const parts = documents.map((d) => tokenizer.encode(d));
+  const out = new Int32Array(parts.reduce((n, p) => n + p.length + 1, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+    out[offset++] = tokenizer.eosId;
+  }
+  return out;
+}
+
+/**
+ * Trains (or loads) tokenizers and encodes the data every cell shares. Arms of a study that use the
+ * same tokenizer config get the identical tokenizer and, per seed, the identical stream.
+ */
+export class TokenData {
+  private readonly tokenizers = new Map<string, TrainedTokenizer>();
+  private readonly streamCache = new Map<string, TokenStreams>();
+
+  constructor(
+    private readonly data: DataProvider,
+    private readonly store: ContentStore,
+    private readonly registry: Registry,
+    private readonly profile: Profile,
+    private readonly reporter: { log(message: string): void },
+  ) {}
+
+  private tokenizerOptions(arm: ArmSpec) {
+    return { vocabSize: this.profile.vocabSize, ...(arm.tokenizerConfig ?? {}) } as { vocabSize: number; [k: string]: unknown };
+  }
+
+  private tokenizerTextOptions() {
+    return { mixture: 'default', maxChars: this.profile.tokenizerChars, seed: 0 };
+  }
+
+  tokenizerKey(arm: ArmSpec): string {
+    return hashJson({ id: arm.tokenizer, version: this.registry.versionOf('tokenizer', arm.tokenizer), options: this.tokenizerOptions(arm), text: this.tokenizerTextOptions() });
+  }
+
+  async tokenizer(arm: ArmSpec): Promise<TrainedTokenizer> {
+    const key = this.tokenizerKey(arm);
+    const known = this.tokenizers.get(key);
+    if (known) return known;
+    const factory = this.registry.get('tokenizer', arm.tokenizer);
+    const saved = this.store.get<TokenizerJSON>('tokenizers', key);
+    let tokenizer: TrainedTokenizer;
+    if (saved) tokenizer = factory.fromJSON(saved);
+    else {
+      const started = performance.now();
+      const text = await this.data.trainingText(this.tokenizerTextOptions());
+      tokenizer = factory.train(text, this.tokenizerOptions(arm));
+      this.store.put('tokenizers', key, tokenizer.toJSON());
+      this.reporter.log(`trained tokenizer ${arm.tokenizer} (vocab ${tokenizer.vocabSize}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+    this.tokenizers.set(key, tokenizer);
+    return tokenizer;
+  }
+
+  private trainingTextOptions(arm: ArmSpec, seed: number) {
+    return { mixture: arm.mixture ?? 'default', maxChars: trainTokens(this.profile, arm.stepsFraction ?? 1) * CHARS_PER_TOKEN_MARGIN, seed };
+  }
+
+  async dataHash(arm: ArmSpec, seed: number): Promise<string> {
+    return this.data.hash(this.trainingTextOptions(arm, seed));
+  }
+
+  async streams(arm: ArmSpec, seed: number): Promise<TokenStreams> {
+    const tokenizer = await this.tokenizer(arm);
+    const options = this.trainingTextOptions(arm, seed);
+    const key = `${this.tokenizerKey(arm)}|${JSON.stringify(options)}`;
+    const known = this.streamCache.get(key);
+    if (known) return known;
+    const train = encodeDocuments(tokenizer, await this.data.trainingText(options));
+    const valid = encodeDocuments(tokenizer, await this.data.validationText({ domain: 'in-domain', maxChars: this.profile.validationChars }));
+    const ood = encodeDocuments(tokenizer, await this.data.validationText({ domain: 'out-of-domain', maxChars: this.profile.validationChars }));
+    const counts = new Float64Array(tokenizer.vocabSize);
+    for (const id of train) counts[id]++;
+    const streams = { train, valid, ood, counts };
+    this.streamCache.set(key, streams);
+    return streams;
+  }
+}
