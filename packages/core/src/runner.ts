@@ -121,7 +121,7 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
       const dataHash = await tokens.dataHash(arm, cell.seed);
       const initKey = arm.initFrom ? trainKeys.get(`${cell.study.id}/${arm.initFrom}/${cell.seed}`) : undefined;
       const trainKey = hashJson({
-        arm: { ...arm, initFrom: initKey ?? null },
+        arm: { ...arm, modelConfig: modelConfigOf(profile, arm), initFrom: initKey ?? null },
         plugins: componentVersions(registry, cell, false),
         dataHash, tokenizer: tokens.tokenizerKey(arm), seed: cell.seed,
         budget: budgetOf(profile, arm), backend: engine.backend,
@@ -159,6 +159,11 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
   }
   for (const model of models.values()) model.dispose();
   return { records, cells: statuses, failed: statuses.filter((s) => s.status === 'failed'), resultsPath };
+}
+
+/** The profile's base model size, overridden by the arm's own model config. */
+function modelConfigOf(profile: Profile, arm: PlannedCell['arm']): Record<string, unknown> {
+  return { ...profile.model, ...(arm.modelConfig ?? {}) };
 }
 
 function budgetOf(profile: Profile, arm: PlannedCell['arm']) {
@@ -202,13 +207,13 @@ async function trainOrLoad(
   const context = { vocabSize: tokenizer.vocabSize, seqLen: profile.seqLen, seed: cell.seed, tokenCounts: stream.counts };
   if (saved && existsSync(checkpoint)) {
     try {
-      return { model: engine.loadCheckpoint(factory, arm.modelConfig ?? {}, context, checkpoint), artifact: saved };
+      return { model: engine.loadCheckpoint(factory, modelConfigOf(profile, arm), context, checkpoint), artifact: saved };
     } catch (error) {
       reporter.log(`checkpoint ${trainKey.slice(0, 12)} unusable (${(error as Error).message}); retraining.`);
     }
   }
   const trained = await engine.train({
-    model: factory, modelConfig: arm.modelConfig ?? {}, loss: registry.get('loss', arm.loss), lossConfig: arm.lossConfig ?? {},
+    model: factory, modelConfig: modelConfigOf(profile, arm), loss: registry.get('loss', arm.loss), lossConfig: arm.lossConfig ?? {},
     tokenizer, trainTokens: stream.train, validTokens: stream.valid, oodTokens: stream.ood, tokenCounts: stream.counts,
     budget: budgetOf(profile, arm), seed: cell.seed, initFrom, injectNanAtStep: faultStep,
     onProgress: (p) => reporter.step(label, p),

@@ -1,0 +1,47 @@
+import { Command, CommanderError } from 'commander';
+import { LabbenchError } from '@labbench/core';
+import { registerList } from './commands/list.js';
+import { registerRun } from './commands/run.js';
+import { registerPublish } from './commands/publish.js';
+import { registerValidate } from './commands/validate.js';
+import { registerDatasets } from './commands/datasets.js';
+
+/**
+ * The `labbench` CLI. Exit codes: 0 success, 1 a run failed, 2 bad usage or invalid input (and
+ * then nothing is written).
+ */
+export function buildProgram(): Command {
+  const program = new Command('labbench')
+    .description('Reproduce, compare and extend LLM-research methods as plugins; publish leaderboards.')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run labbench --help for usage)');
+  registerList(program);
+  registerRun(program);
+  registerPublish(program);
+  registerValidate(program);
+  registerDatasets(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv as string[], { from: 'user' });
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      return 2; // commander already printed the problem
+    }
+    if (error instanceof LabbenchError) {
+      process.stderr.write(`labbench: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`labbench: ${(error as Error).stack ?? error}\n`);
+    return 1;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exit(code);

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parse } from 'csv-parse/sync';
+import { boardCsv, buildBoard, formatNumber, safeText, type ResultRecord } from '../src/index.js';
+
+const provenance = {
+  cellKey: 'a'.repeat(64), configHash: 'b'.repeat(64), paramsTotal: 10, paramsActive: 5, flopsPerTokenTrain: 30, flopsPerTokenInference: 10,
+  tokens: 100, backend: 'wasm', nativeKernels: false, labbenchVersion: '0.1.0', plugins: {}, gitCommit: 'c'.repeat(40), date: '2026-01-01T00:00:00.000Z', profile: 'smoke',
+} as const;
+
+function record(arm: string, seed: number, value: number, direction: 'higher' | 'lower' = 'lower'): ResultRecord {
+  return { schema: 'labbench.result/v1', study: 's', studyVersion: 1, arm, seed, board: 'ppl', metric: 'bpb', value, direction, n: 1, provenance };
+}
+
+test('buildBoard: one row per arm, ranks follow the direction', () => {
+  const rows = buildBoard([record('a', 0, 2), record('a', 1, 2.01), record('b', 0, 1), record('b', 1, 1.01)], 'ppl');
+  assert.equal(rows.length, 2);
+  assert.equal(rows.find((r) => r.arm === 'b')!.metrics.get('bpb')!.rank, 1);
+  assert.equal(rows.find((r) => r.arm === 'a')!.metrics.get('bpb')!.rank, 2);
+  assert.equal(rows.find((r) => r.arm === 'b')!.winRate, 1);
+});
+
+test('boardCsv: text cells that start like a formula are neutralised; numbers keep their sign', () => {
+  const csv = boardCsv(buildBoard([record('=cmd', 0, -1.5), record('ok', 0, 2)], 'ppl'));
+  const rows = parse(csv, { columns: true }) as Record<string, string>[];
+  assert.equal(rows.find((r) => r.arm.includes('cmd'))!.arm, "'=cmd");
+  assert.equal(rows.find((r) => r.arm.includes('cmd'))!.bpb, '-1.5');
+  assert.equal(rows[0].native_kernels, 'false');
+});
+
+test('formatNumber: for any finite double, no exponent notation and the value survives to 5 significant digits', () => {
+  fc.assert(fc.property(fc.double({ min: -1e12, max: 1e12, noNaN: true }), (x) => {
+    const text = formatNumber(x);
+    const back = Number(text);
+    return !/e/i.test(text) && (Math.abs(x) < 1e-9 || Math.abs(back - x) <= Math.abs(x) * 1e-5 + 1e-12);
+  }));
+});
+
+test('safeText: for any string, the result never starts with a formula character', () => {
+  fc.assert(fc.property(fc.string(), (s) => !/^[=+\-@\t\r]/.test(safeText(s))));
+});

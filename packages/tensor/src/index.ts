@@ -1,0 +1,21 @@
+/**
+ * @labbench/tensor: TensorFlow.js backend choice and kernel patches, custom ops, neural-net blocks,
+ * the reference decoder LM, AdamW, checkpoints, and the training engine and scorer the runner uses.
+ */
+export * as tf from '@tensorflow/tfjs';
+export { initBackend, currentBackend } from './backend/select.js';
+export type { BackendPreference } from './backend/select.js';
+export { patchWasm, registerMissingGradients } from './backend/patches.js';
+export { stopGradient, straightThrough, topKMask, rmsNorm, swiglu, tokenCrossEntropy } from './ops/index.js';
+export { ParameterFactory, countParameters, localName } from './nn/init.js';
+export { linear, DenseFeedForward, CausalSelfAttention, causalMask } from './nn/blocks.js';
+export type { BlockOutput, BlockContext, FeedForward, Attention } from './nn/blocks.js';
+export { DecoderLM, decoderDefaults } from './nn/decoder.js';
+export { copyMatchingWeights } from './nn/copy.js';
+export type { DecoderConfig, DecoderHooks, DecoderLayer } from './nn/decoder.js';
+export { AdamW, adamWDefaults, learningRateAt } from './train/adamw.js';
+export { WindowSampler, fixedWindows } from './train/batches.js';
+export { trainModel, positionLosses } from './train/trainer.js';
+export { CausalScorer, sampleToken } from './train/scorer.js';
+export { saveVariables, loadVariables } from './train/checkpoint.js';
+export { createEngine } from './train/engine.js';

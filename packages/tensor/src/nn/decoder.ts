@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ForwardOptions, ForwardOutput, LanguageModel, ModelBuildContext, ParamCount, FlopsPerToken } from '@labbench/core';
+import { ParameterFactory, countParameters } from './init.js';
+import { CausalSelfAttention, DenseFeedForward, type Attention, type BlockContext, type FeedForward } from './blocks.js';
+import { rmsNorm } from '../ops/index.js';
+
+/** The reference decoder-only LM (LLaMA-style pre-norm blocks). */
+export interface DecoderConfig {
+  readonly dModel: number;
+  readonly layers: number;
+  readonly heads: number;
+  /** FFN hidden width F (per branch for SwiGLU). */
+  readonly ffnHidden: number;
+  readonly activation: 'swiglu' | 'relu';
+  /** Learned absolute position embeddings (the reference GPT uses them). */
+  readonly positions: 'learned';
+  readonly tiedEmbeddings: boolean;
+  readonly initStd: number;
+  /** Bidirectional attention for encoders (Dial-MAE); causal for LMs. */
+  readonly causal: boolean;
+}
+
+export const decoderDefaults: DecoderConfig = {
+  dModel: 64, layers: 2, heads: 2, ffnHidden: 256, activation: 'swiglu', positions: 'learned', tiedEmbeddings: true, initStd: 0.02, causal: true,
+};
+
+/** Plugins replace sublayers through these hooks; everything else is shared. */
+export interface DecoderHooks {
+  feedForward?(layer: number, params: ParameterFactory, config: DecoderConfig, context: ModelBuildContext): FeedForward;
+  attention?(layer: number, params: ParameterFactory, config: DecoderConfig, context: ModelBuildContext): Attention;
+}
+
+export interface DecoderLayer {
+  readonly attnNorm: tf.Variable;
+  readonly attention: Attention;
+  readonly ffnNorm: tf.Variable;
+  readonly feedForward: FeedForward;
+}
+
+/** A decoder LM whose blocks are pre-norm attention + FFN with residuals. */
+export class DecoderLM implements LanguageModel {
+  readonly kind: 'causal' | 'encoder';
+  readonly variables: tf.Variable[];
+  readonly tokenEmbedding: tf.Variable; // [V, D]
+  readonly positionEmbedding: tf.Variable; // [T, D]
+  readonly finalNorm: tf.Variable; // [D]
+  readonly unembedding?: tf.Variable; // [D, V] when not tied
+  readonly layers: DecoderLayer[] = [];
+
+  constructor(readonly config: DecoderConfig & Record<string, unknown>, readonly context: ModelBuildContext, hooks: DecoderHooks = {}) {
+    const { dModel, layers, heads, ffnHidden, activation, initStd } = config;
+    if (dModel % heads !== 0) throw new Error(`decoder: dModel (${dModel}) must be divisible by heads (${heads}).`);
+    this.kind = config.causal ? 'causal' : 'encoder';
+    const params = new ParameterFactory(context.seed);
+    const outStd = initStd / Math.sqrt(2 * layers); // GPT-2 scaling of residual projections
+    this.tokenEmbedding = params.normal('tokenEmbedding', [context.vocabSize, dModel], initStd);
+    this.positionEmbedding = params.normal('positionEmbedding', [context.seqLen, dModel], initStd);
+    for (let i = 0; i < layers; i++) {
+      const scope = params.scope(`layer${i}`);
+      const attnNorm = scope.ones('attnNorm', [dModel]);
+      const attention = hooks.attention?.(i, scope, config, context) ?? new CausalSelfAttention(scope, dModel, heads, initStd, outStd, config.causal);
+      const ffnNorm = scope.ones('ffnNorm', [dModel]);
+      const feedForward = hooks.feedForward?.(i, scope, config, context) ?? new DenseFeedForward(scope, dModel, ffnHidden, activation, initStd, outStd);
+      this.layers.push({ attnNorm, attention, ffnNorm, feedForward });
+    }
+    this.finalNorm = params.ones('finalNorm', [dModel]);
+    if (!config.tiedEmbeddings) this.unembedding = params.normal('unembedding', [dModel, context.vocabSize], initStd);
+    this.variables = params.variables;
+  }
+
+  forward(ids: tf.Tensor2D, options: ForwardOptions): ForwardOutput {
+    const [batch, time] = ids.shape;
+    const { dModel } = this.config;
+    const tokenIds = tf.reshape(ids, [-1]) as tf.Tensor1D; // [N]
+    const positions = tf.slice(this.positionEmbedding, [0, 0], [time, dModel]); // [T, D]
+    let x = tf.add(tf.reshape(tf.gather(this.tokenEmbedding, tokenIds), [batch, time, dModel]), positions) as tf.Tensor3D; // [B, T, D]
+    const shared = new Map<string, tf.Tensor>();
+    const auxLosses: tf.Scalar[] = [];
+    const stats: Record<string, tf.Tensor> = {};
+    for (const [layer, block] of this.layers.entries()) {
+      const context: BlockContext = { layer, training: options.training, tokenIds, batch, time, shared };
+      const attn = block.attention.apply(rmsNorm(x, block.attnNorm) as tf.Tensor3D, context);
+      x = tf.add(x, attn.y) as tf.Tensor3D;
+      const ffn = block.feedForward.apply(tf.reshape(rmsNorm(x, block.ffnNorm), [batch * time, dModel]) as tf.Tensor2D, context);
+      x = tf.add(x, tf.reshape(ffn.y, [batch, time, dModel])) as tf.Tensor3D;
+      for (const out of [attn, ffn]) {
+        if (out.aux) auxLosses.push(out.aux);
+        for (const [name, value] of Object.entries(out.stats ?? {})) stats[`${name}.layer${layer}`] = value;
+      }
+    }
+    const h = rmsNorm(x, this.finalNorm); // [B, T, D]
+    const w = this.unembedding ?? tf.transpose(this.tokenEmbedding); // [D, V]
+    const logits = tf.reshape(tf.matMul(tf.reshape(h, [-1, dModel]), w as tf.Tensor2D), [batch, time, -1]) as tf.Tensor3D; // [B, T, V]
+    return { logits, auxLoss: auxLosses.length > 0 ? (tf.addN(auxLosses) as tf.Scalar) : undefined, stats };
+  }
+
+  params(): ParamCount {
+    const { dModel } = this.config;
+    const embeddings = this.tokenEmbedding.size + this.positionEmbedding.size + (this.unembedding?.size ?? 0);
+    let total = embeddings + dModel; // final norm
+    let active = embeddings + dModel;
+    for (const block of this.layers) {
+      const ffn = block.feedForward.params();
+      const norms = 2 * dModel;
+      total += norms + block.attention.params() + ffn.total;
+      active += norms + block.attention.params() + ffn.active;
+    }
+    return { total, active };
+  }
+
+  flopsPerToken(): FlopsPerToken {
+    const { seqLen, vocabSize } = this.context;
+    let forward = 2 * this.config.dModel * vocabSize; // unembedding
+    for (const block of this.layers) forward += block.attention.flopsPerToken(seqLen) + block.feedForward.flopsPerToken();
+    return { train: 3 * forward, inference: forward };
+  }
+
+  /** Counted variables (the contract suite compares this with `params().total`). */
+  countedParameters(): number {
+    return countParameters(this.variables);
+  }
+
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+  }
+}

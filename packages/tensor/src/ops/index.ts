@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Custom ops shared by every plugin (one mechanism, one place). Each has value, gradient and
+ * leak tests in packages/tensor/test/ops.test.ts.
+ */
+
+/** Identity forward, zero gradient: the one customGrad every estimator builds on. */
+export const stopGradient = tf.customGrad((x, save) => {
+  void save;
+  return { value: tf.clone(x as tf.Tensor), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
+}) as <T extends tf.Tensor>(x: T) => T;
+
+/** Straight-through estimator: forward equals hard(x); the gradient passes to x as identity. */
+export function straightThrough<T extends tf.Tensor>(x: T, hard: (x: T) => tf.Tensor): T {
+  return tf.add(x, stopGradient(tf.sub(hard(x), x))) as T;
+}
+
+/**
+ * 0/1 mask of the k largest entries along the last axis; ties go to the lower index (tfjs TopK is
+ * stable). No gradient flows through the selection.
+ * @param scores [..., E]
+ * @returns [..., E] float32 with exactly k ones per row
+ */
+export function topKMask(scores: tf.Tensor, k: number): tf.Tensor {
+  const experts = scores.shape[scores.shape.length - 1]!;
+  if (!Number.isInteger(k) || k < 1 || k > experts) {
+    throw new Error(`topKMask: k must be in [1, ${experts}] (the last dimension of scores [${scores.shape}]), got ${k}`);
+  }
+  return tf.tidy(() => {
+    const { indices } = tf.topk(stopGradient(scores), k, true); // [..., k]
+    return tf.sum(tf.oneHot(indices, experts, 1, 0, 'float32'), -2); // [..., E]
+  });
+}
+
+/** RMSNorm over the last axis: x / sqrt(mean(x^2) + eps) * gain. */
+export function rmsNorm(x: tf.Tensor, gain: tf.Tensor, eps = 1e-5): tf.Tensor {
+  return tf.tidy(() => tf.mul(tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps))), gain));
+}
+
+/** SiLU(a) * b, the SwiGLU gate. */
+export function swiglu(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(a, tf.sigmoid(a)), b);
+}
+
+/**
+ * Per-position cross-entropy from logits, with -1 targets contributing 0.
+ * @param logits [N, V]; @param targets [N] int32
+ * @returns { nll [N] (0 at padding), valid [N] (1 or 0) }
+ */
+export function tokenCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): { nll: tf.Tensor1D; valid: tf.Tensor1D } {
+  return tf.tidy(() => {
+    const vocab = logits.shape[1];
+    const logProbs = tf.logSoftmax(logits); // [N, V]
+    const oneHot = tf.oneHot(targets, vocab, 1, 0, 'float32'); // [N, V]; rows of -1 are all zero
+    const nll = tf.neg(tf.sum(tf.mul(logProbs, oneHot), -1)) as tf.Tensor1D; // [N]
+    const valid = tf.cast(tf.greaterEqual(targets, 0), 'float32') as tf.Tensor1D; // [N]
+    return { nll, valid };
+  });
+}

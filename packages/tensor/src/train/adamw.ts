@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs';
+
+export interface AdamWOptions {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly weightDecay: number;
+  /** Global gradient-norm clip; 0 disables. */
+  readonly clipNorm: number;
+}
+
+export const adamWDefaults: AdamWOptions = { beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: 0.1, clipNorm: 1 };
+
+/** Linear warmup, then cosine decay to 10% of the peak (nanoGPT's schedule). */
+export function learningRateAt(step: number, peak: number, warmup: number, total: number): number {
+  if (step < warmup) return (peak * (step + 1)) / warmup;
+  const progress = Math.min(1, (step - warmup) / Math.max(1, total - warmup));
+  return peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
+}
+
+/**
+ * AdamW with decoupled weight decay on matrices only (norm gains and vectors are not decayed) and
+ * global-norm gradient clipping. State lives in variables that `dispose` frees.
+ */
+export class AdamW {
+  private readonly m: tf.Variable[];
+  private readonly v: tf.Variable[];
+  private t = 0;
+
+  constructor(private readonly variables: readonly tf.Variable[], private readonly options: AdamWOptions = adamWDefaults) {
+    this.m = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+    this.v = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+  }
+
+  /** Applies one update; returns the gradient norm before clipping. */
+  step(grads: readonly tf.Tensor[], learningRate: number): number {
+    this.t++;
+    const { beta1, beta2, epsilon, weightDecay, clipNorm } = this.options;
+    return tf.tidy(() => {
+      const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
+      const normValue = norm.dataSync()[0];
+      const scale = clipNorm > 0 && normValue > clipNorm ? clipNorm / normValue : 1;
+      const c1 = 1 - beta1 ** this.t;
+      const c2 = 1 - beta2 ** this.t;
+      this.variables.forEach((variable, i) => {
+        const g = scale === 1 ? grads[i] : tf.mul(grads[i], scale);
+        const m = tf.add(tf.mul(this.m[i], beta1), tf.mul(g, 1 - beta1));
+        const v = tf.add(tf.mul(this.v[i], beta2), tf.mul(tf.square(g), 1 - beta2));
+        this.m[i].assign(m);
+        this.v[i].assign(v);
+        let update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), epsilon));
+        if (weightDecay > 0 && variable.rank >= 2) update = tf.add(update, tf.mul(variable, weightDecay));
+        variable.assign(tf.sub(variable, tf.mul(update, learningRate)));
+      });
+      return normValue;
+    });
+  }
+
+  dispose(): void {
+    for (const x of [...this.m, ...this.v]) x.dispose();
+  }
+}

@@ -1,0 +1,101 @@
+import * as tf from '@tensorflow/tfjs';
+import type { CurvePoint, LanguageModel, PositionCurve, TrainRequest, TrainedCell } from '@labbench/core';
+import { TrainingFault } from '@labbench/core';
+import { tokenCrossEntropy } from '../ops/index.js';
+import { AdamW, adamWDefaults, learningRateAt } from './adamw.js';
+import { WindowSampler, fixedWindows } from './batches.js';
+
+// Validation windows per checkpoint: enough for a stable mean, few enough to stay cheap.
+const VALID_WINDOWS = 32;
+
+/** Mean loss per position over fixed windows, plus model stats of the pass: [T] nats. */
+export function positionLosses(model: LanguageModel, stream: Int32Array, time: number, batch: number): { losses: number[]; mean: number; windows: number; stats: Record<string, number[]> } {
+  const { ids, targets, count } = fixedWindows(stream, time, VALID_WINDOWS);
+  const sums = new Float64Array(time);
+  const stats: Record<string, number[]> = {};
+  for (let start = 0; start < count; start += batch) {
+    const rows = Math.min(batch, count - start);
+    tf.tidy(() => {
+      const x = tf.tensor2d(ids.subarray(start * time, (start + rows) * time), [rows, time], 'int32');
+      const y = tf.tensor1d(targets.subarray(start * time, (start + rows) * time), 'int32');
+      const out = model.forward(x, { training: false });
+      const { nll } = tokenCrossEntropy(tf.reshape(out.logits, [rows * time, -1]) as tf.Tensor2D, y);
+      const perPosition = tf.sum(tf.reshape(nll, [rows, time]), 0).dataSync();
+      for (let t = 0; t < time; t++) sums[t] += perPosition[t];
+      if (start === 0) for (const [name, value] of Object.entries(out.stats ?? {})) stats[name] = Array.from(value.dataSync());
+    });
+  }
+  const losses = Array.from(sums, (s) => s / Math.max(1, count));
+  return { losses, mean: losses.reduce((a, b) => a + b, 0) / Math.max(1, time), windows: count, stats };
+}
+
+/**
+ * Trains one cell: seeded windows, AdamW with warmup + cosine, gradient clipping, the model's
+ * auxiliary loss added, NaN/Inf detection (only this cell fails), validation loss and per-position
+ * loss curves at evenly spaced checkpoints. The tensor count stays flat over steps.
+ */
+export async function trainModel(request: TrainRequest, model: LanguageModel): Promise<TrainedCell> {
+  const { budget, loss, lossConfig, seed } = request;
+  const { steps, batchSize, seqLen } = budget;
+  const sampler = new WindowSampler(request.trainTokens, batchSize, seqLen, seed);
+  const optimizer = new AdamW(model.variables, { ...adamWDefaults, weightDecay: budget.weightDecay });
+  const checkpointSteps = new Set(Array.from({ length: budget.checkpoints }, (_, i) => Math.round(((i + 1) * steps) / budget.checkpoints)));
+  const trainLoss: CurvePoint[] = [];
+  const validLoss: CurvePoint[] = [];
+  const positionCurves: PositionCurve[] = [];
+  let lastStats: Record<string, number[]> = {};
+  const started = performance.now();
+  const tokensPerStep = batchSize * seqLen;
+  const logEvery = Math.max(1, Math.floor(steps / 50));
+  let smoothed = Number.NaN;
+  try {
+    for (let step = 1; step <= steps; step++) {
+      const { ids, targets } = sampler.next();
+      const poisoned = request.injectNanAtStep !== undefined && step >= request.injectNanAtStep;
+      const { value, grads } = tf.variableGrads(() => {
+        const out = model.forward(ids, { training: true });
+        const objective = loss.compute(out.logits, targets, lossConfig).loss;
+        const total = out.auxLoss ? tf.add(objective, out.auxLoss) : objective;
+        return (poisoned ? tf.mul(total, Number.NaN) : total) as tf.Scalar;
+      }, model.variables as tf.Variable[]);
+      ids.dispose();
+      targets.dispose();
+      const lossValue = value.dataSync()[0];
+      value.dispose();
+      if (!Number.isFinite(lossValue)) {
+        tf.dispose(grads);
+        throw new TrainingFault(step, `loss is ${lossValue} (not finite)`);
+      }
+      optimizer.step(model.variables.map((v) => grads[v.name]), learningRateAt(step - 1, budget.learningRate, budget.warmupSteps, steps));
+      tf.dispose(grads);
+      smoothed = Number.isNaN(smoothed) ? lossValue : 0.9 * smoothed + 0.1 * lossValue;
+      if (step % logEvery === 0 || step === steps) trainLoss.push({ step, tokens: step * tokensPerStep, value: lossValue });
+      if (checkpointSteps.has(step)) {
+        for (const [split, stream] of [['in-domain', request.validTokens], ['out-of-domain', request.oodTokens]] as const) {
+          if (stream.length <= seqLen + 1) continue;
+          const result = positionLosses(model, stream, seqLen, batchSize);
+          positionCurves.push({ step, tokens: step * tokensPerStep, losses: result.losses, split });
+          if (split === 'in-domain') {
+            validLoss.push({ step, tokens: step * tokensPerStep, value: result.mean });
+            lastStats = result.stats;
+          }
+        }
+      }
+      const elapsed = (performance.now() - started) / 1000;
+      const tokensPerSecond = (step * tokensPerStep) / elapsed;
+      request.onProgress?.({ step, steps, loss: smoothed, tokensPerSecond, etaSeconds: ((steps - step) * tokensPerStep) / tokensPerSecond });
+      if (step % 8 === 0) await new Promise((resolve) => setImmediate(resolve)); // let signals and output through
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  const modelStats: Record<string, number | number[]> = {};
+  for (const [name, values] of Object.entries(lastStats)) modelStats[name] = values.length === 1 ? values[0] : values;
+  return {
+    model,
+    record: {
+      steps, tokens: steps * tokensPerStep, wallSeconds: (performance.now() - started) / 1000,
+      trainLoss, validLoss, positionLosses: positionCurves, modelStats,
+    },
+  };
+}
