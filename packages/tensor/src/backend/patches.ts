@@ -8,7 +8,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 type Backend = {
   readSync(dataId: object): ArrayLike<number>;
-  makeOutput?(shape: number[], dtype: string): TensorInfo;
+  makeOutput?(shape: number[], dtype: string, memoryOffset?: number, values?: ArrayLike<number>): TensorInfo;
   makeTensorInfo(shape: number[], dtype: string, values?: ArrayLike<number>): TensorInfo;
   disposeData(dataId: object): void;
   typedArrayFromHeap?(info: TensorInfo): Float32Array;
@@ -37,7 +37,7 @@ function unsortedSegmentSum(): KernelConfig {
         const dst = id * inner;
         for (let j = 0; j < inner; j++) out[dst + j] += values[src + j];
       }
-      return b.makeTensorInfo([numSegments, ...x.shape.slice(segmentIds.shape.length)], x.dtype, out);
+      return b.makeOutput!([numSegments, ...x.shape.slice(segmentIds.shape.length)], x.dtype, undefined, out);
     }) as KernelFunc,
   };
 }

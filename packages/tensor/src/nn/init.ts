@@ -37,7 +37,8 @@ export class ParameterFactory {
   }
 
   normal(name: string, shape: number[], std: number): tf.Variable {
-    return this.add(name, tf.randomNormal(shape, 0, std, 'float32', deriveSeed(this.seed, `${this.prefix}${name}`)));
+    // tfjs treats seed 0 as "no seed", so never pass 0
+    return this.add(name, tf.randomNormal(shape, 0, std, 'float32', deriveSeed(this.seed, `${this.prefix}${name}`) || 1));
   }
 
   ones(name: string, shape: number[]): tf.Variable {

@@ -11,9 +11,17 @@ export const stopGradient = tf.customGrad((x, save) => {
   return { value: tf.clone(x as tf.Tensor), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
 }) as <T extends tf.Tensor>(x: T) => T;
 
-/** Straight-through estimator: forward equals hard(x); the gradient passes to x as identity. */
+/**
+ * Straight-through estimator: forward equals hard(x); the gradient passes to x as identity.
+ * A custom-gradient op (not x + stopGradient(hard(x) - x)) so that `hard` may use ops without
+ * gradients, such as comparisons.
+ */
 export function straightThrough<T extends tf.Tensor>(x: T, hard: (x: T) => tf.Tensor): T {
-  return tf.add(x, stopGradient(tf.sub(hard(x), x))) as T;
+  const op = tf.customGrad((input, save) => {
+    void save;
+    return { value: hard(input as T), gradFunc: (dy: tf.Tensor) => dy };
+  });
+  return op(x) as T;
 }
 
 /**
@@ -27,6 +35,7 @@ export function topKMask(scores: tf.Tensor, k: number): tf.Tensor {
   if (!Number.isInteger(k) || k < 1 || k > experts) {
     throw new Error(`topKMask: k must be in [1, ${experts}] (the last dimension of scores [${scores.shape}]), got ${k}`);
   }
+  if (k === experts) return tf.onesLike(scores); // every expert chosen (also avoids oneHot's depth >= 2 rule)
   return tf.tidy(() => {
     const { indices } = tf.topk(stopGradient(scores), k, true); // [..., k]
     return tf.sum(tf.oneHot(indices, experts, 1, 0, 'float32'), -2); // [..., E]

@@ -28,8 +28,9 @@ export class AdamW {
   private t = 0;
 
   constructor(private readonly variables: readonly tf.Variable[], private readonly options: AdamWOptions = adamWDefaults) {
-    this.m = variables.map((x) => tf.variable(tf.zerosLike(x), false));
-    this.v = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+    // tidy frees the zero tensors the variables are initialised from (variables survive tidy)
+    this.m = tf.tidy(() => variables.map((x) => tf.variable(tf.zerosLike(x), false)));
+    this.v = tf.tidy(() => variables.map((x) => tf.variable(tf.zerosLike(x), false)));
   }
 
   /** Applies one update; returns the gradient norm before clipping. */

@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import type { LanguageModel, ModelFactory } from '@labbench/core';
+import { byteTokenizer } from '@labbench/core/testing';
+import { initBackend } from '../backend/select.js';
+import { trainModel } from '../train/trainer.js';
+import { countParameters } from '../nn/init.js';
+import { tokenCrossEntropy } from '../ops/index.js';
+
+/** A tiny training request for contract tests (byte tokenizer, a few steps). */
+export function tinyRequest(factory: ModelFactory<any>, config: Record<string, unknown>, steps = 3, seed = 0) {
+  const tokenizer = byteTokenizer();
+  const text = 'the quick brown fox jumps over the lazy dog. '.repeat(40);
+  const stream = tokenizer.encode(text);
+  return {
+    model: factory, modelConfig: config, tokenizer, trainTokens: stream, validTokens: stream, oodTokens: stream,
+    tokenCounts: new Float64Array(tokenizer.vocabSize),
+    loss: { id: 'ce', description: '', defaults: {}, compute: (logits: tf.Tensor3D, targets: tf.Tensor2D) => {
+      const [b, t, v] = logits.shape;
+      const { nll, valid } = tokenCrossEntropy(tf.reshape(logits, [b * t, v]) as tf.Tensor2D, tf.reshape(targets, [b * t]) as tf.Tensor1D);
+      return { loss: tf.div(tf.sum(nll), tf.maximum(tf.sum(valid), 1)) as tf.Scalar };
+    } },
+    lossConfig: {},
+    budget: { steps, batchSize: 2, seqLen: 16, learningRate: 3e-3, warmupSteps: 1, weightDecay: 0.1, checkpoints: 1 },
+    seed,
+  };
+}
+
+/**
+ * The contract suite every model plugin passes: analytic params equal the counted variables, the
+ * same seed gives the same logits, a causal model's position t ignores later tokens, the tensor
+ * count stays flat over training steps, and per-token perplexity is >= 1.
+ */
+export function describeModelContract(factory: ModelFactory<any>, config: Record<string, unknown>, backend: 'cpu' | 'wasm' = 'cpu'): void {
+  const context = { vocabSize: 257, seqLen: 16, seed: 1 };
+  const build = (): LanguageModel => factory.create(config, context);
+
+  test(`${factory.id} contract: params().total equals the counted variables`, async () => {
+    await initBackend(backend);
+    const model = build();
+    assert.equal(model.params().total, countParameters(model.variables as tf.Variable[]));
+    assert.ok(model.params().active <= model.params().total);
+    model.dispose();
+  });
+
+  test(`${factory.id} contract: the same seed gives identical logits; causal outputs ignore later tokens`, async () => {
+    await initBackend(backend);
+    const [a, b] = [build(), build()];
+    const ids = tf.tensor2d([[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12]], [2, 6], 'int32');
+    const changed = tf.tensor2d([[1, 2, 3, 99, 98, 97], [7, 8, 9, 10, 11, 12]], [2, 6], 'int32');
+    const la = a.forward(ids, { training: false }).logits.arraySync() as number[][][];
+    const lb = b.forward(ids, { training: false }).logits.arraySync() as number[][][];
+    assert.deepEqual(la, lb);
+    if (a.kind === 'causal') {
+      const lc = a.forward(changed, { training: false }).logits.arraySync() as number[][][];
+      for (let t = 0; t < 3; t++) lc[0][t].forEach((v, i) => assert.ok(Math.abs(v - la[0][t][i]) < 1e-5));
+    }
+    tf.dispose([ids, changed]);
+    a.dispose();
+    b.dispose();
+  });
+
+  test(`${factory.id} contract: the tensor count is flat over training steps`, async () => {
+    await initBackend(backend);
+    const counts: number[] = [];
+    const request = tinyRequest(factory, config, 1);
+    const model = build();
+    for (let i = 0; i < 3; i++) {
+      await trainModel({ ...request, budget: { ...request.budget, steps: 2 } }, model);
+      counts.push(tf.memory().numTensors);
+    }
+    model.dispose();
+    assert.equal(counts[1], counts[0], `tensors grew: ${counts}`);
+    assert.equal(counts[2], counts[0], `tensors grew: ${counts}`);
+  });
+
+  test(`${factory.id} contract: training loss is finite and validation perplexity >= 1`, async () => {
+    await initBackend(backend);
+    const model = build();
+    const { record } = await trainModel(tinyRequest(factory, config, 4), model);
+    model.dispose();
+    assert.ok(record.trainLoss.every((p) => Number.isFinite(p.value)));
+    assert.ok(record.validLoss.every((p) => Math.exp(p.value) >= 1));
+  });
+}
