@@ -21,15 +21,21 @@ export function placeAnswer(answer: string, negatives: readonly string[], rng: R
 
 /**
  * Up to `k` candidates from `pool` whose word count is within a band around `words` (±15%, at
- * least ±2 words), widening the band up to four times when too few qualify. `accept` filters
- * (other document, not the answer, ...). Distinct texts only.
+ * least ±2 words), doubling the band up to four times when too few qualify, and finally taking any
+ * length (small pools, such as one chapter's dialogue). `accept` filters (other document, ...).
+ * Distinct texts only, none in `exclude`.
  */
 export function lengthMatched(pool: readonly Candidate[], words: number, k: number, rng: Rng, accept: (c: Candidate) => boolean, exclude: ReadonlySet<string>): Candidate[] {
+  const usable = distinct(pool.filter((c) => accept(c) && !exclude.has(c.text)));
   let tolerance = Math.max(2, Math.round(words * 0.15));
   for (let attempt = 0; attempt < 5; attempt++, tolerance *= 2) {
-    const fits = pool.filter((c) => Math.abs(c.words - words) <= tolerance && accept(c) && !exclude.has(c.text));
-    const distinct = [...new Map(fits.map((c) => [c.text, c])).values()];
-    if (distinct.length >= k || attempt === 4) return sample(distinct, k, rng);
+    const fits = usable.filter((c) => Math.abs(c.words - words) <= tolerance);
+    if (fits.length >= k) return sample(fits, k, rng);
   }
-  return [];
+  return sample(usable, k, rng);
+}
+
+/** The first candidate of each text. */
+export function distinct(pool: readonly Candidate[]): Candidate[] {
+  return [...new Map(pool.map((c) => [c.text, c])).values()];
 }

@@ -1,7 +1,7 @@
 import type { DialogueSetItem } from '../schemas.js';
 import { truncateAtWord, truncateStartAtWord } from '../text/normalize.js';
 import { createRng, shuffled, type Rng } from '../text/random.js';
-import { lengthMatched, placeAnswer, type Candidate } from './candidates.js';
+import { distinct, lengthMatched, placeAnswer, type Candidate } from './candidates.js';
 
 /**
  * Response selection items (Dial-MAE §5, spec §6.5): 1 true response and 9 negatives, the true one
@@ -40,12 +40,15 @@ export function dialogueItems(exchanges: readonly Exchange[], pools: DialoguePoo
     // The context's own message must not come back as a negative, whole or cut.
     const exclude = new Set([response, ex.response, ...ex.turns, ...turns, ...ex.turns.map((t) => truncateAtWord(t, MAX_TURN_CHARS))]);
     const words = response.split(/\s+/).length;
+    const others = pools.all.filter((c) => c.unit !== ex.threadId);
+    // Both variants keep the same exchanges: those with enough negatives from other threads.
+    if (distinct(others.filter((c) => !exclude.has(c.text))).length < NEGATIVES) continue;
     const sameThread = variant === 'hard' ? pickFrom(pools.all.filter((c) => c.unit === ex.threadId), words, NEGATIVES, rng, exclude) : [];
     for (const c of sameThread) exclude.add(c);
     const relatedUnits = variant === 'hard' && pools.related ? pools.related(ex.threadId) : new Set<string>();
     const related = pickFrom(pools.all.filter((c) => c.unit !== ex.threadId && relatedUnits.has(c.unit)), words, NEGATIVES - sameThread.length, rng, exclude);
     for (const c of related) exclude.add(c);
-    const rest = pickFrom(pools.all.filter((c) => c.unit !== ex.threadId), words, NEGATIVES - sameThread.length - related.length, rng, exclude);
+    const rest = pickFrom(others, words, NEGATIVES - sameThread.length - related.length, rng, exclude);
     const negatives = [...sameThread, ...related, ...rest];
     if (negatives.length < NEGATIVES) continue;
     const { choices, label } = placeAnswer(response, shuffled(negatives, rng), rng);

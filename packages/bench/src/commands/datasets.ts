@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { buildAll, datasetStats, datasetsList } from '@labbench/corpora';
 import { defaultPaths, loadContext } from './context.js';
 
 export function registerDatasets(program: Command): void {
@@ -7,7 +6,8 @@ export function registerDatasets(program: Command): void {
   datasets
     .command('list')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
+      const { datasetsList } = await import('@labbench/corpora');
       const list = datasetsList();
       process.stdout.write(options.json ? JSON.stringify(list, null, 2) + '\n' : `${JSON.stringify(list, null, 2)}\n`);
     });
@@ -16,6 +16,7 @@ export function registerDatasets(program: Command): void {
     .option('--force', 'rebuild even when the cache verifies')
     .action(async (options: { force?: boolean }) => {
       const { state } = await loadContext();
+      const { buildAll } = await import('@labbench/corpora');
       const result = await buildAll({ cacheDir: defaultPaths(state).datasets, force: Boolean(options.force) });
       process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     });
@@ -24,6 +25,7 @@ export function registerDatasets(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const { state } = await loadContext();
+      const { datasetStats } = await import('@labbench/corpora');
       const stats = await datasetStats({ cacheDir: defaultPaths(state).datasets });
       if (options.json) {
         process.stdout.write(JSON.stringify(stats, null, 2) + '\n');

@@ -2,8 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, assertValid, getProfile, planStudies, runStudies, shardCells, writeLeaderboards, type Profile } from '@labbench/core';
-import { createDataProvider } from '@labbench/corpora';
-import { createEngine, initBackend, type BackendPreference } from '@labbench/tensor';
+import type { BackendPreference } from '@labbench/tensor';
 import { createReporter } from '../progress.js';
 import { defaultPaths, loadContext } from './context.js';
 
@@ -89,6 +88,9 @@ export function registerRun(program: Command): void {
       const cells = shardCells(planStudies(registry, studies, profile, seeds ?? profile.seeds), shard);
       const name = flags.plugin ?? (studies.length > 0 ? studies.join('+') : 'all');
       const outDir = resolve(flags.out ?? (suite.out as string | undefined) ?? join(defaultPaths(state).runs, shard ? `${name}.shard${shard.index}of${shard.count}` : name));
+      // Heavy modules load only once the input is known to be good (and never for list/validate).
+      const { createEngine, initBackend } = await import('@labbench/tensor');
+      const { createDataProvider } = await import('@labbench/corpora');
       const info = await initBackend(backend);
       const reporter = createReporter(process.stderr, Boolean(flags.quiet));
       reporter.log(`profile ${profile.name}, ${cells.length} cells, backend ${info.name}${info.nativeKernels ? ' + native kernels' : ''}, results in ${outDir}`);

@@ -1,0 +1,31 @@
+/**
+ * Spec 6.1: plain BPE vs Scaffold-BPE from the same code path (same pretokenization,
+ * tie-breaking and N), trained on Brown, at N in {1K, 2K, 4K, 8K}; tokenizer statistics only.
+ * Budgets and seeds come from the profile.
+ */
+import { defineStudy } from '../core.js';
+
+export default defineStudy({
+  id: 'scaffold-bpe',
+  version: 1,
+  title: 'Scaffold-BPE vs BPE: tokenizer statistics across vocabulary sizes',
+  claim: 'At equal vocabulary size, Scaffold-BPE replaces low-frequency scaffold tokens by more frequent ones, raising unigram entropy and bytes per token and lowering redundancy.',
+  paper: {
+    title: 'Scaffold-BPE: Enhancing Byte Pair Encoding for Large Language Models with Simple and Effective Scaffold Token Removal',
+    url: 'https://arxiv.org/abs/2404.17808',
+    year: 2024,
+  },
+  shared: { model: 'none', loss: 'cross-entropy', mixture: 'brown' },
+  // vocabSize is N, the normal vocabulary (256 bytes + <|endoftext|> + merges) for both arms
+  arms: {
+    'bpe-1024': { tokenizer: 'bpe', tokenizerConfig: { vocabSize: 1024 } },
+    'scaffold-bpe-1024': { tokenizer: 'scaffold-bpe', tokenizerConfig: { vocabSize: 1024 } },
+    'bpe-2048': { tokenizer: 'bpe', tokenizerConfig: { vocabSize: 2048 } },
+    'scaffold-bpe-2048': { tokenizer: 'scaffold-bpe', tokenizerConfig: { vocabSize: 2048 } },
+    'bpe-4096': { tokenizer: 'bpe', tokenizerConfig: { vocabSize: 4096 } },
+    'scaffold-bpe-4096': { tokenizer: 'scaffold-bpe', tokenizerConfig: { vocabSize: 4096 } },
+    'bpe-8192': { tokenizer: 'bpe', tokenizerConfig: { vocabSize: 8192 } },
+    'scaffold-bpe-8192': { tokenizer: 'scaffold-bpe', tokenizerConfig: { vocabSize: 8192 } },
+  },
+  evaluators: ['tokenizer-metrics'],
+});
