@@ -2,7 +2,7 @@ import { ConfigError, DataError, canonicalJson, sha256, suggest, type CorpusDocu
 import { corpus } from './corpora.js';
 import { chunkText } from './text/chunks.js';
 import { truncateAtWord } from './text/normalize.js';
-import { createRng, shuffled } from './text/random.js';
+import { createRng, shuffled, type Rng } from './text/random.js';
 import { fnv1a32 } from './text/split.js';
 
 /** The corpora a training mixture can draw on (training split only; e-mail: ham only). */
@@ -77,7 +77,7 @@ export function trainingTextHash(options: TrainingTextOptions, texts: readonly s
   return sha256(`${header}\n${texts.map((t) => `${t.length}:${t}`).join('\n')}`);
 }
 
-function fill(pieces: readonly string[], budget: number, rng: () => number, where: string): string[] {
+function fill(pieces: readonly string[], budget: number, rng: Rng, where: string): string[] {
   if (pieces.length === 0) throw new DataError(`mixture ${where}`, 'the training pool is empty', 'Check that the corpus packages are installed.');
   const out: string[] = [];
   let used = 0;

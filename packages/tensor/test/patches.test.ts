@@ -29,3 +29,10 @@ test('wasm UnsortedSegmentSum patch: embedding gradients equal the cpu backend',
   const [cpu, wasm] = await onBoth(f);
   assert.ok(close(cpu, wasm), `${cpu} vs ${wasm}`);
 });
+
+test('oneHotFloat: equals the cpu backend on wasm (the stock float32 OneHot writes integer bits there)', async () => {
+  const { oneHotFloat } = await import('../src/index.js');
+  const [cpu, wasm] = await onBoth(() => oneHotFloat(tf.tensor1d([2, 0, -1, 5], 'int32'), 4));
+  assert.deepEqual(Array.from(wasm), Array.from(cpu));
+  assert.deepEqual(Array.from(cpu), [0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+});

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { TokenizerType } from './config.js';
 import { configError } from './errors.js';
 import { trainTokenizer } from './api.js';
+import { BYTE_TOKENS } from './token-table.js';
 
 export interface BenchArgs {
   readonly texts: readonly string[];
@@ -35,7 +36,8 @@ export async function benchTokenizer(args: BenchArgs): Promise<BenchResult> {
   if (args.texts.length === 0) throw configError('benchTokenizer › texts', 'is empty.', 'Pass the training documents.');
   if (!Number.isInteger(repeats) || repeats < 1) throw configError('benchTokenizer › repeats', `must be an integer >= 1, got ${repeats}.`, 'Use 1 to 5.');
   const huggingFace = await trainHuggingFace(args.texts, repeats);
-  const vocabSize = args.vocabSize ?? huggingFace.vocabSize;
+  // ours always holds 256 bytes + <|endoftext|>; HF's alphabet is only the bytes it saw
+  const vocabSize = args.vocabSize ?? Math.max(huggingFace.vocabSize, BYTE_TOKENS + 1);
   const corpusText = args.texts.join('\n');
   const bytes = new TextEncoder().encode(corpusText).length;
   const ours: BenchResult['ours'] = [];

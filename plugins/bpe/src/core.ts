@@ -9,4 +9,4 @@ export type {
   Evaluator, EvalContext, EvalSubject, EvalDocument, MetricRecord,
   StudyDefinition, LabbenchPlugin,
 } from '../../../packages/core/src/contracts/index.js';
-export { definePlugin, defineStudy } from '../../../packages/core/src/contracts/index.js';
+export { definePlugin, defineStudy, resolveArm } from '../../../packages/core/src/contracts/index.js';

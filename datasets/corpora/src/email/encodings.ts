@@ -39,13 +39,22 @@ export function decodeBase64(body: string): Uint8Array {
 /** Decodes bytes in `charset`; unknown or missing labels fall back to windows-1252, the usual truth of 2002 mail. */
 export function decodeCharset(bytes: Uint8Array, charset: string | undefined): string {
   const label = (charset ?? '').trim().toLowerCase() || 'windows-1252';
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(label === 'us-ascii' ? 'windows-1252' : label);
-  } catch {
-    decoder = new TextDecoder('windows-1252');
+  return decoderFor(label === 'us-ascii' ? 'windows-1252' : label).decode(bytes);
+}
+
+const decoders = new Map<string, { decode(bytes: Uint8Array): string }>();
+
+function decoderFor(label: string): { decode(bytes: Uint8Array): string } {
+  let decoder = decoders.get(label);
+  if (decoder === undefined) {
+    try {
+      decoder = new TextDecoder(label);
+    } catch {
+      decoder = new TextDecoder('windows-1252'); // a label TextDecoder does not know (e.g. "x-unknown")
+    }
+    decoders.set(label, decoder);
   }
-  return decoder.decode(bytes);
+  return decoder;
 }
 
 /** Decodes a part body by its Content-Transfer-Encoding. */

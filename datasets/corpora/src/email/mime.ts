@@ -39,7 +39,8 @@ export function parseMessage(raw: string): ParsedMessage {
     messageId: firstId(headers.get('message-id')?.[0]),
     inReplyTo: firstId(headers.get('in-reply-to')?.[0]),
     references: allIds(headers.get('references')?.join(' ')),
-    text: chosen.map((l) => l.text).join('\n\n'),
+    // Parts are joined by one blank line, whatever blank lines they start or end with.
+    text: chosen.map((l) => l.text.replace(/^(?:[ \t]*\n)+/, '').trimEnd()).filter((t) => t.length > 0).join('\n\n'),
     bodyKind,
   };
 }

@@ -19,14 +19,30 @@ export function tokenWord(token: string): string {
 export function detokenizeSentence(words: readonly string[]): string {
   let out = '';
   let glueNext = true; // no space before the first word
-  let previous = '';
-  for (const word of words) {
-    // Brown occasionally doubles a semicolon token (`;/. ;/.`), which would print as `;;`.
-    if (word === ';' && previous === ';') continue;
-    previous = word;
+  for (const word of repairPunctuation(words)) {
     const glue = glueNext || ATTACH_LEFT.has(word);
     out += (glue ? '' : ' ') + surface(word);
     glueNext = ATTACH_RIGHT.has(word);
+  }
+  return out;
+}
+
+// This distribution writes sentence punctuation twice (`?/. ?/.`: all 2,314 question marks, 795 of
+// 798 exclamation marks, 2,781 of 2,783 semicolons) and after a closing quote (`'' .`).
+const DOUBLED = new Set(['?', '!', ';', ':']);
+const INSIDE_QUOTE = new Set(['.', ',', '?', '!']);
+
+/** Drops doubled punctuation and moves `. , ? !` inside a closing quote, as American print does. */
+export function repairPunctuation(words: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const word of words) {
+    const last = out.length - 1;
+    if (INSIDE_QUOTE.has(word) && out[last] === "''") {
+      if (out[last - 1] !== word) out.splice(last, 0, word);
+      continue;
+    }
+    if (DOUBLED.has(word) && out[last] === word) continue;
+    out.push(word);
   }
   return out;
 }

@@ -33,6 +33,9 @@ export interface Synset {
   readonly gloss: string;
 }
 
+// WordNet's own synset-type letters (adverbs are `r`), so ids match other WordNet tools.
+const POS_LETTER: Readonly<Record<WordNetPos, string>> = { noun: 'n', verb: 'v', adj: 'a', adv: 'r' };
+
 const FILES: ReadonlyArray<readonly [WordNetPos, string]> = [['noun', 'data.noun'], ['verb', 'data.verb'], ['adj', 'data.adj'], ['adv', 'data.adv']];
 
 /** All synsets of WordNet 3.1 in file order (noun, verb, adj, adv). */
@@ -66,7 +69,7 @@ export function parseDataLine(line: string, pos: WordNetPos, where: string): Syn
   const gloss = normalizeText(bar < 0 ? '' : line.slice(bar + 3)).trim();
   const examples = [...gloss.matchAll(/"([^"]+)"/g)].map((m) => m[1].trim()).filter((e) => e.length > 0);
   const definition = gloss.split(/;?\s*"/)[0].trim();
-  return { id: `${pos[0]}${fields[0]}`, pos, lexfile, lemmas, definition, examples, gloss };
+  return { id: `${POS_LETTER[pos]}${fields[0]}`, pos, lexfile, lemmas, definition, examples, gloss };
 }
 
 /**

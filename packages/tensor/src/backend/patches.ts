@@ -96,7 +96,7 @@ export function registerMissingGradients(): void {
         return {
           x: () => {
             const n = x.shape[x.shape.length - 1]!;
-            const oneHot = tf.oneHot(indices as tf.Tensor, n, 1, 0, 'float32'); // [..., k, n]
+            const oneHot = tf.cast(tf.oneHot(indices as tf.Tensor, n), 'float32'); // int32 then cast: see oneHotFloat // [..., k, n]
             return tf.sum(tf.mul(oneHot, tf.expandDims(values, -1)), -2);
           },
         };

@@ -5,6 +5,15 @@ import * as tf from '@tensorflow/tfjs';
  * leak tests in packages/tensor/test/ops.test.ts.
  */
 
+/**
+ * One-hot as float32 [..., depth]; indices outside [0, depth) give all-zero rows.
+ * wasm's OneHot kernel writes the integer bit pattern when asked for float32 (1 becomes 1.4e-45),
+ * so build it as int32 and cast: correct on every backend.
+ */
+export function oneHotFloat(indices: tf.Tensor, depth: number): tf.Tensor {
+  return tf.tidy(() => tf.cast(tf.oneHot(indices, depth), 'float32'));
+}
+
 /** Identity forward, zero gradient: the one customGrad every estimator builds on. */
 export const stopGradient = tf.customGrad((x, save) => {
   void save;
@@ -38,7 +47,7 @@ export function topKMask(scores: tf.Tensor, k: number): tf.Tensor {
   if (k === experts) return tf.onesLike(scores); // every expert chosen (also avoids oneHot's depth >= 2 rule)
   return tf.tidy(() => {
     const { indices } = tf.topk(stopGradient(scores), k, true); // [..., k]
-    return tf.sum(tf.oneHot(indices, experts, 1, 0, 'float32'), -2); // [..., E]
+    return tf.sum(oneHotFloat(indices, experts), -2); // [..., E]
   });
 }
 
@@ -61,7 +70,7 @@ export function tokenCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): { 
   return tf.tidy(() => {
     const vocab = logits.shape[1];
     const logProbs = tf.logSoftmax(logits); // [N, V]
-    const oneHot = tf.oneHot(targets, vocab, 1, 0, 'float32'); // [N, V]; rows of -1 are all zero
+    const oneHot = oneHotFloat(targets, vocab); // [N, V]; rows of -1 are all zero
     const nll = tf.neg(tf.sum(tf.mul(logProbs, oneHot), -1)) as tf.Tensor1D; // [N]
     const valid = tf.cast(tf.greaterEqual(targets, 0), 'float32') as tf.Tensor1D; // [N]
     return { nll, valid };

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ContinuationRequest, ContinuationScore, GenerationOptions, LanguageModel, RollingScore, Scorer, TokenScores, TrainedTokenizer } from '@labbench/core';
 import { Rng, deriveSeed } from '@labbench/core';
+import { oneHotFloat } from '../ops/index.js';
 
 /** One scored row: input ids and targets (-1 = not scored), both of length T. */
 interface Row {
@@ -38,7 +39,7 @@ export class CausalScorer implements Scorer {
         const logits = tf.reshape(this.model.forward(tf.tensor2d(ids, [chunk.length, T], 'int32'), { training: false }).logits, [chunk.length * T, -1]);
         const logProbs = tf.logSoftmax(logits); // [N, V]
         const y = tf.tensor1d(targets, 'int32');
-        const target = tf.sum(tf.mul(logProbs, tf.oneHot(y, logProbs.shape[1]!, 1, 0, 'float32')), -1); // [N]
+        const target = tf.sum(tf.mul(logProbs, oneHotFloat(y, logProbs.shape[1]!)), -1); // [N]
         const rank = tf.add(tf.sum(tf.cast(tf.greater(logProbs, tf.expandDims(target, 1)), 'int32'), -1), 1); // [N]
         const p = tf.exp(logProbs);
         const entropy = tf.neg(tf.sum(tf.mul(p, logProbs), -1)); // [N]

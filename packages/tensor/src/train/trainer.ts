@@ -46,7 +46,7 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
   let lastStats: Record<string, number[]> = {};
   const started = performance.now();
   const tokensPerStep = batchSize * seqLen;
-  const logEvery = Math.max(1, Math.floor(steps / 50));
+  const logEvery = Math.max(1, Math.floor(steps / 50)); // about 50 points per curve
   let smoothed = Number.NaN;
   try {
     for (let step = 1; step <= steps; step++) {

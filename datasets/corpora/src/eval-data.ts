@@ -1,0 +1,118 @@
+import { ConfigError, type EvalData, type EvalDocument, type EvalLimits } from './core.js';
+import { corpus, wordnetSynsets } from './corpora.js';
+import type { SetCache } from './cache.js';
+import { setDefinition } from './sets/index.js';
+import { truncateAtWord } from './text/normalize.js';
+import { createRng, sample, shuffled } from './text/random.js';
+
+/**
+ * Held-out data for evaluators, capped by the profile's limits.
+ * - inDomain: test-split documents of Brown, SOTU and Moby-Dick.
+ * - outOfDomain: text no mixture trains on, two shifts of different size:
+ *   `email-spam` (near: the e-mail medium, but spam's commercial register; spam never enters a
+ *   mixture, and only test-split threads are used) and `wordnet` (far: dictionary glosses, never
+ *   trained on; grouped into documents of 50 synsets of one lexicographer file).
+ *   Moby-Dick is not out-of-domain here because the default mixture trains on it; studies whose
+ *   mixture leaves it out (brown-sotu) can take its inDomain documents as their shift instead.
+ * validationText gives the valid-split counterparts for loss curves during training: valid
+ * documents of the same in-domain sources, and valid-split spam threads plus the even-numbered
+ * WordNet pages (outOfDomain uses the odd-numbered ones), so curves never touch test text.
+ * Each source gets an equal share of `documents` and `maxChars`, taking documents in a fixed
+ * seeded order; a document longer than the rest of its share is cut at a word boundary.
+ */
+export const IN_DOMAIN_SOURCES = ['brown', 'sotu', 'moby'] as const;
+export const OUT_OF_DOMAIN_SOURCES = ['email-spam', 'wordnet'] as const;
+const SYNSETS_PER_GLOSSARY_DOCUMENT = 50;
+// Leftover shares smaller than this are not worth a truncated document.
+const MIN_DOCUMENT_CHARS = 200;
+
+export function createEvalData(limits: EvalLimits, cache: SetCache): EvalData {
+  checkLimits(limits);
+  return {
+    inDomain: async () => fairShare(IN_DOMAIN_SOURCES.map((s) => documentsOf(s, 'test')), limits),
+    outOfDomain: async () => fairShare([spamDocuments('test'), glossaryDocuments('test')], limits),
+    set: async <T>(name: string) => capItems(name, cache.read(setDefinition(name)), limits.items) as unknown as readonly T[],
+  };
+}
+
+/** Validation text for loss curves (never the test split), capped at `maxChars` shared fairly by source. */
+export function validationTexts(options: { readonly domain: 'in-domain' | 'out-of-domain'; readonly maxChars: number }): string[] {
+  const { domain, maxChars } = options;
+  if (domain !== 'in-domain' && domain !== 'out-of-domain') {
+    throw new ConfigError('validationText › domain', `must be 'in-domain' or 'out-of-domain', got '${String(domain)}'`, 'Pass one of the two domains.');
+  }
+  const limits = { documents: Number.POSITIVE_INFINITY, items: 0, maxChars };
+  checkLimits(limits);
+  const groups = domain === 'in-domain' ? IN_DOMAIN_SOURCES.map((s) => documentsOf(s, 'valid')) : [spamDocuments('valid'), glossaryDocuments('valid')];
+  return fairShare(groups, limits).map((d) => d.text);
+}
+
+function checkLimits(limits: EvalLimits): void {
+  for (const key of ['documents', 'items', 'maxChars'] as const) {
+    const value = limits[key];
+    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+      throw new ConfigError(`evalData › limits.${key}`, `must be a number >= 0, got ${String(value)}`, 'Set it in the profile, e.g. documents: 20, items: 500, maxChars: 200000.');
+    }
+  }
+}
+
+function documentsOf(source: 'brown' | 'sotu' | 'moby', split: 'valid' | 'test'): EvalDocument[] {
+  return corpus(source).filter((d) => d.split === split).map((d) => ({ source, id: d.id, text: d.text }));
+}
+
+function spamDocuments(split: 'valid' | 'test'): EvalDocument[] {
+  return corpus('email')
+    .filter((d) => d.split === split && d.meta?.label === 'spam')
+    .map((d) => ({ source: 'email-spam', id: d.id, text: d.text }));
+}
+
+let glossary: Array<EvalDocument & { page: number }> | undefined;
+
+/** WordNet as glossary pages (`lemma, lemma: gloss` lines, 50 synsets of one lexicographer file each); even pages valid, odd test. */
+function glossaryDocuments(split: 'valid' | 'test'): EvalDocument[] {
+  glossary ??= glossaryPages();
+  return glossary.filter((d) => (d.page % 2 === 0) === (split === 'valid')).map(({ source, id, text }) => ({ source, id, text }));
+}
+
+function glossaryPages(): Array<EvalDocument & { page: number }> {
+  const byLexfile = new Map<string, string[]>();
+  for (const s of wordnetSynsets()) {
+    const lines = byLexfile.get(s.lexfile) ?? [];
+    lines.push(`${s.lemmas.join(', ')}: ${s.gloss}`);
+    byLexfile.set(s.lexfile, lines);
+  }
+  return [...byLexfile].flatMap(([lexfile, lines]) =>
+    Array.from({ length: Math.ceil(lines.length / SYNSETS_PER_GLOSSARY_DOCUMENT) }, (_, page) => ({
+      source: 'wordnet',
+      id: `${lexfile}:${page}`,
+      page,
+      text: lines.slice(page * SYNSETS_PER_GLOSSARY_DOCUMENT, (page + 1) * SYNSETS_PER_GLOSSARY_DOCUMENT).join('\n'),
+    })),
+  );
+}
+
+/** Equal shares of the document and character caps per source, round-robin in a fixed order. */
+export function fairShare(groups: readonly EvalDocument[][], limits: EvalLimits): EvalDocument[] {
+  const docShare = Math.floor(limits.documents / groups.length);
+  const charShare = Math.floor(limits.maxChars / groups.length);
+  return groups.flatMap((docs) => {
+    if (docs.length === 0) return [];
+    const out: EvalDocument[] = [];
+    let chars = 0;
+    for (const doc of shuffled(docs, createRng(0, `eval-order:${docs[0].source}`))) {
+      const room = charShare - chars;
+      if (out.length >= docShare || room < Math.min(MIN_DOCUMENT_CHARS, doc.text.length)) break;
+      const text = doc.text.length <= room ? doc.text : truncateAtWord(doc.text, room);
+      out.push({ ...doc, text });
+      chars += text.length;
+    }
+    return out;
+  });
+}
+
+/** At most `max` items: a seeded subsample that keeps file order (the same for every caller). */
+function capItems(name: string, items: readonly object[], max: number): readonly object[] {
+  if (items.length <= max) return items;
+  const keep = new Set(sample(items.map((_, i) => i), Math.floor(max), createRng(0, `subsample:${name}`)));
+  return items.filter((_, i) => keep.has(i));
+}

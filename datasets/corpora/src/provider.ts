@@ -1,0 +1,43 @@
+import { canonicalJson, type DataProvider, type EvalLimits, type TrainingTextOptions } from './core.js';
+import { SetCache, defaultCacheDir } from './cache.js';
+import { createEvalData, validationTexts } from './eval-data.js';
+import { MIXTURES, buildTrainingText, trainingTextHash } from './mixtures.js';
+import { SETS } from './sets/index.js';
+
+export interface DataProviderOptions {
+  /** Where built evaluation sets are cached; default `<workspace root>/.labbench/datasets`. */
+  readonly cacheDir?: string;
+  /** Receives notes about cache rebuilds (checksum mismatch, changed inputs). */
+  readonly log?: (message: string) => void;
+}
+
+/**
+ * The DataProvider the CLI wires into the runner. Corpora load on first use (about two seconds
+ * for all of them); evaluation sets are built on first use into the cache folder and verified by
+ * checksum whenever a process first reads them.
+ *
+ * @example
+ * const data = createDataProvider();
+ * const text = await data.trainingText({ mixture: 'default', maxChars: 2_000_000, seed: 0 });
+ * const lambada = await data.evalData({ documents: 30, items: 500, maxChars: 300_000 }).set('cloze-lambada');
+ */
+export function createDataProvider(options: DataProviderOptions = {}): DataProvider {
+  const cache = new SetCache(options.cacheDir ?? defaultCacheDir(), options.log);
+  const hashes = new Map<string, string>();
+  return {
+    trainingText: async (o: TrainingTextOptions) => buildTrainingText(o),
+    validationText: async (o) => validationTexts(o),
+    evalData: (limits: EvalLimits) => createEvalData(limits, cache),
+    hash: async (o: TrainingTextOptions) => {
+      const key = canonicalJson({ mixture: o.mixture, maxChars: o.maxChars, seed: o.seed });
+      let hash = hashes.get(key);
+      if (hash === undefined) {
+        hash = trainingTextHash(o, buildTrainingText(o));
+        hashes.set(key, hash);
+      }
+      return hash;
+    },
+    mixtures: () => MIXTURES.map((m) => m.id),
+    sets: () => SETS.map((s) => s.name),
+  };
+}

@@ -1,0 +1,51 @@
+/** The plugin object, its manifest, the study and the CLI-facing functions. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolveArm } from '../src/core.js';
+import plugin, { benchTokenizer, decodeIds, encodeText, exportHuggingFace, loadTokenizer, scaffoldBpeStudy, trainTokenizer } from '../src/index.js';
+import { CORPUS, PROBE } from './helpers/corpus.js';
+
+test('plugin: default export registers both tokenizers, the evaluator and the study; ids match package.json', () => {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  assert.equal(plugin.id, manifest.labbench.id);
+  assert.deepEqual(plugin.tokenizers?.map((t) => t.id), ['bpe', 'scaffold-bpe']);
+  assert.deepEqual(plugin.evaluators?.map((e) => e.id), ['tokenizer-metrics']);
+  assert.deepEqual(plugin.studies?.map((s) => s.id), ['scaffold-bpe']);
+  assert.deepEqual(manifest.labbench.kinds, ['tokenizer', 'evaluator']);
+});
+
+test('study scaffold-bpe: 8 arms (bpe and scaffold-bpe at N = 1K, 2K, 4K, 8K), tokenizer-only, each resolvable', () => {
+  const arms = Object.keys(scaffoldBpeStudy.arms);
+  assert.equal(arms.length, 8);
+  for (const arm of arms) {
+    const spec = resolveArm(scaffoldBpeStudy, arm);
+    assert.equal(spec.model, 'none');
+    assert.equal(spec.loss, 'cross-entropy');
+    assert.ok(['bpe', 'scaffold-bpe'].includes(spec.tokenizer));
+    assert.ok([1024, 2048, 4096, 8192].includes(spec.tokenizerConfig?.vocabSize as number));
+  }
+  assert.deepEqual(scaffoldBpeStudy.evaluators, ['tokenizer-metrics']);
+});
+
+test('api: trainTokenizer / encodeText / decodeIds work on tokenizers, our JSON text and Hugging Face JSON text', () => {
+  const tokenizer = trainTokenizer({ algo: 'scaffold-bpe', vocabSize: 350, texts: CORPUS });
+  const ids = encodeText(tokenizer, PROBE);
+  for (const source of [tokenizer, JSON.stringify(tokenizer.toJSON()), exportHuggingFace(tokenizer)]) {
+    assert.deepEqual(encodeText(source, PROBE), ids);
+    assert.equal(decodeIds(source, ids), PROBE);
+    assert.equal(loadTokenizer(source).vocabSize, 350);
+  }
+  assert.throws(() => trainTokenizer({ algo: 'wordpiece' as never, vocabSize: 300, texts: [] }), /trainTokenizer › algo: unknown algorithm "wordpiece"/);
+});
+
+test('benchTokenizer: trains ours and Hugging Face on one corpus and reports times at the vocabulary HF reached (no timing asserted)', async () => {
+  const result = await benchTokenizer({ texts: CORPUS });
+  assert.deepEqual(result.ours.map((o) => o.algo), ['bpe', 'scaffold-bpe']);
+  assert.ok(result.huggingFace.vocabSize > 0);
+  for (const o of result.ours) {
+    assert.ok(o.trainSeconds > 0 && o.encodeMBps > 0);
+    assert.ok(o.vocabSize <= Math.max(result.huggingFace.vocabSize, 257));
+  }
+  assert.equal(result.ratio, result.ours[0].trainSeconds / result.huggingFace.trainSeconds);
+});
