@@ -36,7 +36,7 @@ test('encode: for any string with lone surrogates, decode(encode(x)) is x with t
   const withSurrogates = fc.array(fc.oneof(fc.constantFrom(...words), fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c))), { maxLength: 20 })
     .map((parts) => parts.join(''));
   fc.assert(fc.property(tokenizerArb, withSurrogates, (tokenizer, text) => {
-    assert.equal(tokenizer.decode(tokenizer.encode(text)), text.toWellFormed());
+    assert.equal(tokenizer.decode(tokenizer.encode(text)), text.replace(/[\uD800-\uDFFF]/gu, '\ufffd')); // u-mode: lone halves only
   }), RUNS);
 });
 

@@ -1,7 +1,7 @@
 /** The tokenizer-metrics evaluator and the statistics behind it. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EvalContext, EvalDocument } from '../src/core.js';
+import type { EvalContext, EvalDocument, MetricRecord } from '../src/core.js';
 import { bpe, scaffoldBpe } from '../src/factory.js';
 import { tokenizerMetrics } from '../src/metrics.js';
 import { redundancy, unigramEntropy } from '../src/tokenizer-stats.js';
@@ -13,7 +13,7 @@ function context(inDomain: EvalDocument[], outOfDomain: EvalDocument[], limits =
     data: { inDomain: async () => inDomain, outOfDomain: async () => outOfDomain, set: async () => [] },
   };
 }
-const byMetric = (records: { metric: string }[]) => new Map(records.map((r) => [r.metric, r]));
+const byMetric = (records: MetricRecord[]) => new Map(records.map((r) => [r.metric, r]));
 
 test('unigramEntropy / redundancy: uniform over 4 gives 2 bits; one token gives 0 bits and redundancy 1', () => {
   assert.equal(unigramEntropy([5, 5, 5, 5]), 2);
@@ -54,9 +54,9 @@ test("tokenizer-metrics: the profile's limits cap documents and characters per s
   const tokenizer = bpe.train(CORPUS, { vocabSize: 300 });
   const docs = Array.from({ length: 5 }, (_, i) => ({ source: 'brown', id: String(i), text: PROSE }));
   const m = byMetric(await tokenizerMetrics.evaluate({ tokenizer }, context(docs, [], { documents: 2, items: 0, maxChars: 1_000_000 })));
-  assert.equal((m.get('brown.bytes_per_token') as { details: { documents: number } }).details.documents, 2);
+  assert.equal(m.get('brown.bytes_per_token')?.details?.documents, 2);
   const capped = byMetric(await tokenizerMetrics.evaluate({ tokenizer }, context(docs, [], { documents: 10, items: 0, maxChars: 100 })));
-  assert.equal((capped.get('brown.bytes_per_token') as { details: { bytes: number } }).details.bytes, Buffer.byteLength(PROSE.slice(0, 100)));
+  assert.equal(capped.get('brown.bytes_per_token')?.details?.bytes, Buffer.byteLength(PROSE.slice(0, 100)));
 });
 
 test('tokenizer-metrics: declares its board and requirement', () => {

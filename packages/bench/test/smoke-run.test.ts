@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { runCli, tempDir } from './helpers.js';
+
+const home = tempDir('labbench-smoke-');
+const out = join(home, 'runs', 'dense-baseline');
+
+/** Records without what legitimately differs between runs (timestamps and wall times). */
+function stable(path: string): unknown[] {
+  return readFileSync(path, 'utf8').trim().split('\n').map((line) => {
+    const { provenance, ...rest } = JSON.parse(line);
+    const { date, wallSeconds, ...kept } = provenance;
+    void date; void wallSeconds;
+    return { ...rest, provenance: kept };
+  });
+}
+
+test('smoke run of dense-baseline: board CSVs with >= 2 rows and a results file every record of which validates', () => {
+  const run = runCli(['run', '--study', 'dense-baseline', '--profile', 'smoke'], { home });
+  assert.equal(run.code, 0, run.stderr);
+  for (const board of ['ppl', 'downstream', 'detection']) {
+    const rows = parse(readFileSync(join(out, `${board}.csv`), 'utf8'), { columns: true }) as Record<string, string>[];
+    assert.ok(rows.length >= 2, `${board}.csv has ${rows.length} rows`);
+    for (const column of ['params_total', 'params_active', 'flops_per_token_train', 'tokens', 'seeds', 'backend', 'git_commit', 'date']) {
+      assert.ok(rows.every((r) => r[column] !== undefined && r[column] !== ''), `${board}.csv column ${column}`);
+    }
+  }
+  const ppl = parse(readFileSync(join(out, 'ppl.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.ok(ppl.every((r) => Number(r['id.all.token_ppl']) >= 1), 'perplexity >= 1');
+  const validate = runCli(['validate', join(out, 'results.jsonl')], { home });
+  assert.equal(validate.code, 0, validate.stderr);
+});
+
+test('smoke rerun: every cell comes from the cache and the results are identical apart from timestamps', () => {
+  const first = stable(join(out, 'results.jsonl'));
+  const again = runCli(['run', '--study', 'dense-baseline', '--profile', 'smoke'], { home });
+  assert.equal(again.code, 0, again.stderr);
+  const cells = JSON.parse(readFileSync(join(out, 'cells.json'), 'utf8')) as { status: string }[];
+  assert.ok(cells.every((c) => c.status === 'cached'), JSON.stringify(cells));
+  assert.deepEqual(stable(join(out, 'results.jsonl')), first);
+});
+
+test('a NaN loss in one cell fails only that cell: the others finish and the exit code is 1', () => {
+  const nanHome = tempDir('labbench-nan-');
+  const run = runCli(['run', '--study', 'dense-baseline', '--profile', 'smoke'], { home: nanHome, env: { LABBENCH_INJECT_NAN: 'dense-baseline/swiglu/0@5' } });
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /dense-baseline\/swiglu\/seed0 at step 5: training fault at step 5: loss is NaN/);
+  const cells = JSON.parse(readFileSync(join(nanHome, 'runs', 'dense-baseline', 'cells.json'), 'utf8')) as { arm: string; status: string; failedAtStep?: number }[];
+  assert.deepEqual(cells.map((c) => [c.arm, c.status, c.failedAtStep ?? null]), [['swiglu', 'failed', 5], ['relu', 'ok', null]]);
+});
