@@ -11,3 +11,8 @@ console.log('ham docs', ham);
 const msgs = emailCorpus(); const th: Record<string, Set<string>> = { train: new Set(), valid: new Set(), test: new Set() };
 for (const m of msgs) th[m.split].add(m.thread);
 console.log('threads', Object.fromEntries(Object.entries(th).map(([k, v]) => [k, v.size])), 'messages', msgs.length);
+const hw: Record<string, number> = { train: 0, valid: 0, test: 0 };
+for (const d of corpus('email')) if (d.meta!.label === 'ham') hw[d.split] += countWords(d.text);
+console.log('ham words', hw);
+const chars = (c: 'brown') => corpus(c).reduce((a, d) => a + d.text.length, 0);
+console.log('chars', ['brown', 'sotu', 'moby', 'email', 'wordnet'].map(c => [c, chars(c as 'brown')]));

@@ -5,6 +5,7 @@ import { registerRun } from './commands/run.js';
 import { registerPublish } from './commands/publish.js';
 import { registerValidate } from './commands/validate.js';
 import { registerDatasets } from './commands/datasets.js';
+import { registerTokenizer } from './commands/tokenizer.js';
 
 /**
  * The `labbench` CLI. Exit codes: 0 success, 1 a run failed, 2 bad usage or invalid input (and
@@ -21,7 +22,12 @@ export function buildProgram(): Command {
   registerPublish(program);
   registerValidate(program);
   registerDatasets(program);
-  for (const command of program.commands) command.exitOverride();
+  registerTokenizer(program);
+  const exitOverrideAll = (command: Command): void => {
+    command.exitOverride();
+    command.commands.forEach(exitOverrideAll);
+  };
+  exitOverrideAll(program);
   return program;
 }
 

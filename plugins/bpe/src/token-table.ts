@@ -3,8 +3,6 @@
  * then the special tokens, then merge results), each token's bytes, its standalone frequency
  * f(t) and its scaffold flag.
  */
-import { MAX_TOKENS } from './words.js';
-
 export const BYTE_TOKENS = 256;
 
 export class TokenTable {
@@ -45,9 +43,6 @@ export class TokenTable {
 
   private push(key: string, index: boolean): number {
     const id = this.keys.length;
-    if (id >= MAX_TOKENS) {
-      throw new Error(`bpe trainer: the expanded vocabulary reached ${MAX_TOKENS} tokens, the most pair keys can address. Lower vocabSize.`);
-    }
     this.keys.push(key);
     if (index) this.ids.set(key, id);
     if (id >= this.freq.length) this.grow();

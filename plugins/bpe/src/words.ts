@@ -7,14 +7,6 @@
  * would replace it. So the count popped from the queue always equals the replacements made.
  */
 
-/** Largest number of tokens in an expanded vocabulary: pair keys pack two ids below it. */
-export const MAX_TOKENS = 1 << 21;
-
-/** One number per ordered pair of ids, exact in a double (< 2^42). */
-export const pairKey = (a: number, b: number): number => a * MAX_TOKENS + b;
-export const pairFirst = (key: number): number => Math.floor(key / MAX_TOKENS);
-export const pairSecond = (key: number): number => key % MAX_TOKENS;
-
 export class WordStore {
   /** Occurrences of each unique word in the corpus. */
   readonly counts: Float64Array;
@@ -68,23 +60,31 @@ export class WordStore {
   }
 
   /**
-   * Calls `emit(a, b)` once per countable occurrence of a pair in word w: every adjacent pair of
-   * distinct tokens, and the 1st, 3rd, 5th ... pair inside a run of one token.
+   * Writes the countable pair occurrences of word w into out (a0, b0, a1, b1, ...) and returns
+   * how many there are: every adjacent pair of distinct tokens, and the 1st, 3rd, 5th ... pair
+   * inside a run of one token. `out` must hold 2 * (length - 1) numbers.
    */
-  forEachPair(w: number, emit: (a: number, b: number) => void): void {
+  pairs(w: number, out: Int32Array): number {
     const s = this.symbols;
     const end = this.starts[w] + this.lengths[w] - 1;
     let runStart = this.starts[w];
+    let n = 0;
     for (let i = this.starts[w]; i < end; i++) {
       const a = s[i];
       const b = s[i + 1];
-      if (a !== b) {
-        emit(a, b);
-        runStart = i + 1;
-      } else if (((i - runStart) & 1) === 0) {
-        emit(a, b);
-      }
+      if (a !== b) runStart = i + 1;
+      else if (((i - runStart) & 1) !== 0) continue;
+      out[n++] = a;
+      out[n++] = b;
     }
+    return n >> 1;
+  }
+
+  /** Longest word, in tokens (sizes the buffer of `pairs`). */
+  maxLength(): number {
+    let max = 0;
+    for (let w = 0; w < this.size; w++) max = Math.max(max, this.lengths[w]);
+    return max;
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { DialogueSetItem } from '../schemas.js';
 import { truncateAtWord, truncateStartAtWord } from '../text/normalize.js';
 import { createRng, shuffled, type Rng } from '../text/random.js';
-import { distinct, lengthMatched, placeAnswer, type Candidate } from './candidates.js';
+import { byLength, distinct, lengthMatched, placeAnswer, type Candidate } from './candidates.js';
 
 /**
  * Response selection items (Dial-MAE §5, spec §6.5): 1 true response and 9 negatives, the true one
@@ -33,6 +33,7 @@ export interface DialoguePools {
 
 export function dialogueItems(exchanges: readonly Exchange[], pools: DialoguePools, variant: 'random' | 'hard', seed: number, purpose: string): DialogueSetItem[] {
   const rng = createRng(seed, `${purpose}:${variant}`);
+  const all = byLength(pools.all);
   const items: DialogueSetItem[] = [];
   for (const ex of exchanges) {
     const turns = ex.turns.map((t) => truncateStartAtWord(t, MAX_TURN_CHARS));
@@ -40,13 +41,13 @@ export function dialogueItems(exchanges: readonly Exchange[], pools: DialoguePoo
     // The context's own message must not come back as a negative, whole or cut.
     const exclude = new Set([response, ex.response, ...ex.turns, ...turns, ...ex.turns.map((t) => truncateAtWord(t, MAX_TURN_CHARS))]);
     const words = response.split(/\s+/).length;
-    const others = pools.all.filter((c) => c.unit !== ex.threadId);
+    const others = all.filter((c) => c.unit !== ex.threadId);
     // Both variants keep the same exchanges: those with enough negatives from other threads.
     if (distinct(others.filter((c) => !exclude.has(c.text))).length < NEGATIVES) continue;
-    const sameThread = variant === 'hard' ? pickFrom(pools.all.filter((c) => c.unit === ex.threadId), words, NEGATIVES, rng, exclude) : [];
+    const sameThread = variant === 'hard' ? pickFrom(all.filter((c) => c.unit === ex.threadId), words, NEGATIVES, rng, exclude) : [];
     for (const c of sameThread) exclude.add(c);
     const relatedUnits = variant === 'hard' && pools.related ? pools.related(ex.threadId) : new Set<string>();
-    const related = pickFrom(pools.all.filter((c) => c.unit !== ex.threadId && relatedUnits.has(c.unit)), words, NEGATIVES - sameThread.length, rng, exclude);
+    const related = pickFrom(all.filter((c) => c.unit !== ex.threadId && relatedUnits.has(c.unit)), words, NEGATIVES - sameThread.length, rng, exclude);
     for (const c of related) exclude.add(c);
     const rest = pickFrom(others, words, NEGATIVES - sameThread.length - related.length, rng, exclude);
     const negatives = [...sameThread, ...related, ...rest];

@@ -2,7 +2,7 @@ import { heldOut } from '../corpora.js';
 import type { MultipleChoiceSetItem } from '../schemas.js';
 import { createRng, shuffled } from '../text/random.js';
 import { sentenceSpans, wordsIn } from '../text/sentences.js';
-import { lengthMatched, placeAnswer, type Candidate } from './candidates.js';
+import { byLength, lengthMatched, placeAnswer, type Candidate } from './candidates.js';
 
 /**
  * HellaSwag-like next-sentence choice (notes §4b): up to 4 held-out sentences as context, the true
@@ -47,11 +47,12 @@ function sourceItems(source: string, quota: number, seed: number): MultipleChoic
       positions.push({ docId: doc.id, split: doc.split as 'valid' | 'test', context, answer, index: i });
     });
   }
+  const sorted = byLength(pool);
   const rng = createRng(seed, `mc-next-sentence:${source}`);
   const items: MultipleChoiceSetItem[] = [];
   for (const p of shuffled(positions, rng)) {
     if (items.length >= quota) break;
-    const distractors = lengthMatched(pool, p.answer.words, 3, rng, (c) => c.unit !== p.docId, new Set([p.answer.text]));
+    const distractors = lengthMatched(sorted, p.answer.words, 3, rng, (c) => c.unit !== p.docId, new Set([p.answer.text]));
     if (distractors.length < 3) continue;
     const { choices, label } = placeAnswer(` ${p.answer.text}`, distractors.map((d) => ` ${d.text}`), rng);
     items.push({ id: `${source}:${p.docId}:${p.index}`, source, docId: p.docId, split: p.split, context: p.context, choices, label });

@@ -63,8 +63,11 @@ function findBlank(synset: Synset): { lemma: string; example: string; start: num
 
 type Pools = Map<string, string[]>;
 
-/** Distinct lemmas per `pos|lexfile|word count`. */
+let memo: Pools | undefined;
+
+/** Distinct lemmas per `pos|lexfile|word count` (built once per process). */
 function lemmaPools(): Pools {
+  if (memo) return memo;
   const pools = new Map<string, Set<string>>();
   for (const s of wordnetSynsets()) {
     for (const lemma of s.lemmas) {
@@ -74,7 +77,8 @@ function lemmaPools(): Pools {
       pools.set(key, set);
     }
   }
-  return new Map([...pools].map(([k, v]) => [k, [...v].sort()]));
+  memo = new Map([...pools].map(([k, v]) => [k, [...v].sort()]));
+  return memo;
 }
 
 const poolKey = (s: Synset, lemma: string): string => `${s.pos}|${s.lexfile}|${lemma.split(' ').length}`;

@@ -42,4 +42,6 @@ export interface TokenizerFactory {
   train(corpus: Iterable<string>, options: TokenizerTrainOptions): TrainedTokenizer;
   /** Rebuilds a trained tokenizer; throws a ContractError for JSON of another type or version. */
   fromJSON(json: TokenizerJSON): TrainedTokenizer;
+  /** Optional: the Hugging Face `tokenizer.json` text of a trained tokenizer (`labbench tokenizer export-hf`). */
+  toHuggingFace?(tokenizer: TrainedTokenizer): string;
 }
