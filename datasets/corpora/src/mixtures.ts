@@ -58,15 +58,15 @@ export function mixture(id: string, where = 'trainingText › mixture'): Mixture
  */
 export function buildTrainingText(options: TrainingTextOptions): string[] {
   const mix = mixture(options.mixture);
-  if (!Number.isInteger(options.maxChars) || options.maxChars <= 0) {
-    throw new ConfigError('trainingText › maxChars', `must be a positive integer, got ${options.maxChars}`, 'Set the profile\'s training character budget, e.g. 2000000.');
+  if (!Number.isFinite(options.maxChars) || options.maxChars < 1) {
+    throw new ConfigError('trainingText › maxChars', `must be a finite number >= 1, got ${options.maxChars}`, 'Set the profile\'s training character budget, e.g. 2000000.');
   }
   if (!Number.isInteger(options.seed)) throw new ConfigError('trainingText › seed', `must be an integer, got ${options.seed}`, 'Use a seed such as 0, 1, 2.');
   const entries = Object.entries(mix.weights) as Array<[TrainingSource, number]>;
   const total = entries.reduce((sum, [, w]) => sum + w, 0);
   const pieces: string[] = [];
   for (const [source, weight] of entries) {
-    pieces.push(...fill(pool(source, mix.half), Math.floor((options.maxChars * weight) / total), createRng(options.seed, `mixture:${mix.id}:${source}`), `${mix.id}/${source}`));
+    pieces.push(...fill(pool(source, mix.half), Math.floor((Math.floor(options.maxChars) * weight) / total), createRng(options.seed, `mixture:${mix.id}:${source}`), `${mix.id}/${source}`));
   }
   return shuffled(pieces, createRng(options.seed, `mixture:${mix.id}:order`));
 }

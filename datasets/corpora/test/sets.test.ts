@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { buildAll } from '../src/cli.js';
+import { buildAll, datasetStats } from '../src/cli.js';
 import type { SetManifestEntry } from '../src/cache.js';
 import { corpus, type CorpusName } from '../src/corpora.js';
 import { ITEM_SCHEMAS, type DetectionSetItem, type DialogueSetItem, type MultipleChoiceSetItem, type ClozeSetItem, type ProbeItem } from '../src/schemas.js';
@@ -123,4 +123,14 @@ test('probes: every label appears in both splits; spam/ham is balanced within ea
     const list = of<ProbeItem>('probe-spam').filter((i) => i.split === split);
     assert.equal(list.filter((i) => i.label === 'spam').length, list.filter((i) => i.label === 'ham').length);
   }
+});
+
+test('datasetStats: corpus sizes and checksums, and the built sets read back from the cache', async () => {
+  const stats = await datasetStats({ cacheDir: dirs[0] });
+  assert.deepEqual(stats.sets, first.map((e) => ({ name: e.name, version: e.version, items: e.count, sha256: e.sha256 })));
+  const brown = stats.corpora.find((c) => c.name === 'brown')!;
+  assert.deepEqual(brown.perSplit, { train: 448, valid: 24, test: 28 });
+  assert.ok(brown.words > 1_000_000 && brown.chars > 5_000_000);
+  assert.match(brown.sha256, /^[0-9a-f]{64}$/);
+  assert.deepEqual(stats.corpora.map((c) => c.name), ['brown', 'sotu', 'moby', 'email', 'wordnet']);
 });

@@ -7,11 +7,9 @@
  * (nearly all of them; no allocation, no hashing after the first pass) and a linked list with
  * a min-heap of (rank, position) for long pieces, so a 1 MB run of letters stays O(n log n).
  */
-import { pairKey } from './words.js';
-
 export interface MergeRanks {
-  /** pairKey(a, b) -> rank */
-  readonly ranks: ReadonlyMap<number, number>;
+  /** Rank of the merge of (a, b), or -1. */
+  rankOf(a: number, b: number): number;
   /** rank -> result id */
   readonly results: Int32Array;
 }
@@ -35,7 +33,8 @@ export class MergeApplier {
   }
 
   private rankOf(a: number, b: number): number {
-    return this.table.ranks.get(pairKey(a, b)) ?? NONE;
+    const rank = this.table.rankOf(a, b);
+    return rank < 0 ? NONE : rank;
   }
 
   private applyShort(sym: Int32Array, n: number): number {

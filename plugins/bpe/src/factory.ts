@@ -8,7 +8,8 @@ import { configError } from './errors.js';
 import { compilePattern, countPieces, PRETOKENIZERS } from './pretokenize.js';
 import { TIE_BREAK_RULE } from './queue.js';
 import { tokenizerFromJSON } from './serialize.js';
-import { BpeTokenizer, FORMAT_VERSION, type BpeTokenizerJSON } from './tokenizer.js';
+import { DEFAULT_CACHE_SIZE } from './encoder.js';
+import { BpeTokenizer, FORMAT_VERSION, modelOf, type BpeTokenizerJSON } from './tokenizer.js';
 import { trainMerges, type TrainOutcome } from './train.js';
 import { trainingStats } from './training-stats.js';
 import { WordStore } from './words.js';
@@ -45,10 +46,10 @@ export function trainDetailed(type: TokenizerType, corpus: Iterable<string>, raw
     tieBreakRule: TIE_BREAK_RULE.replace('{pairs|tokens}', options.tieBreak === 'pairs-first' ? 'pairs' : 'scaffold tokens'),
     specialTokens: options.specialTokens, merges, scaffold, stats: null,
   };
-  // stats need the model (demolition), so build once without them, then store them
-  const bare = new BpeTokenizer(draft, `${type}.train`, 0);
-  const stats = trainingStats(words, outcome, bare.model, options.vocabSize);
-  const tokenizer = new BpeTokenizer({ ...draft, stats }, `${type}.train`);
+  // the stats need the model (demolition); the tokenizer reuses it
+  const model = modelOf(draft, `${type}.train`);
+  const stats = trainingStats(words, outcome, model, options.vocabSize);
+  const tokenizer = new BpeTokenizer({ ...draft, stats }, `${type}.train`, DEFAULT_CACHE_SIZE, model);
   return { tokenizer, outcome, words, options };
 }
 

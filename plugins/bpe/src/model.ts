@@ -5,7 +5,7 @@
  */
 import { contractError } from './errors.js';
 import { BYTE_TOKENS } from './token-table.js';
-import { pairKey } from './words.js';
+import { PairTable } from './pair-table.js';
 
 /** What a tokenizer file stores about the model (all ids are expanded ids, in creation order). */
 export interface ModelSpec {
@@ -30,8 +30,8 @@ export class BpeModel {
   readonly right: Int32Array;
   /** rank -> expanded id of the merge result */
   readonly results: Int32Array;
-  /** pairKey(a, b) -> rank */
-  readonly ranks = new Map<number, number>();
+  /** Merge pairs inserted in rank order, so a pair's entry number is its rank. */
+  private readonly ranks: PairTable;
   readonly isScaffold: Uint8Array;
   /** expanded id -> emitted id (-1 for scaffold) and back */
   readonly emitId: Int32Array;
@@ -48,6 +48,7 @@ export class BpeModel {
     this.left = new Int32Array(total).fill(-1);
     this.right = new Int32Array(total).fill(-1);
     this.results = new Int32Array(spec.merges.length);
+    this.ranks = new PairTable(spec.merges.length);
     const keys = this.replay(base, where);
     this.tokenCount = keys.length;
     this.isScaffold = new Uint8Array(this.tokenCount);
@@ -67,6 +68,11 @@ export class BpeModel {
   /** Number of ids encode can emit, |V|. */
   get vocabSize(): number {
     return this.expandedOf.length;
+  }
+
+  /** Rank of the merge of (a, b), or -1 when there is none. */
+  rankOf(a: number, b: number): number {
+    return this.ranks.find(a, b);
   }
 
   /** Emitted id of special token i (0 is the end-of-text token). */
@@ -96,9 +102,9 @@ export class BpeModel {
             'Merges must be in rank order and may not use special tokens.');
         }
       }
-      const k = pairKey(a, b);
-      if (this.ranks.has(k)) throw contractError(`${where} › merges[${r}]`, `pair (${a}, ${b}) repeats merge ${this.ranks.get(k)}.`, 'Each pair may be merged once.');
-      this.ranks.set(k, r);
+      if (this.ranks.insert(a, b) !== r) {
+        throw contractError(`${where} › merges[${r}]`, `pair (${a}, ${b}) repeats merge ${this.ranks.find(a, b)}.`, 'Each pair may be merged once.');
+      }
       const key = keys[a] + keys[b];
       let t = ids.get(key);
       if (t === undefined) {

@@ -35,14 +35,14 @@ export class BpeTokenizer implements TrainedTokenizer {
   readonly model: BpeModel;
   private readonly encoder: Encoder;
 
-  /** Use `train` or `fromJSON`; `where` names the source in error messages. */
-  constructor(private readonly data: BpeTokenizerJSON, where: string, cacheSize = DEFAULT_CACHE_SIZE) {
+  /**
+   * Use `train` or `fromJSON`; `where` names the source in error messages. `model` skips the
+   * rebuild when the caller already built it from the same data (training does).
+   */
+  constructor(private readonly data: BpeTokenizerJSON, where: string, cacheSize = DEFAULT_CACHE_SIZE, model = modelOf(data, where)) {
     deepFreeze(data); // toJSON hands it out; nobody may change a trained tokenizer
     this.id = data.type;
-    this.model = new BpeModel({
-      pattern: data.pretokenizer.pattern, specialTokens: data.specialTokens, merges: data.merges, scaffold: data.scaffold,
-      ...(data.ids ? { ids: data.ids } : {}),
-    }, where);
+    this.model = model;
     this.vocabSize = this.model.vocabSize;
     this.eosId = this.model.specialId(0);
     this.encoder = new Encoder(this.model, cacheSize);
@@ -74,6 +74,14 @@ export class BpeTokenizer implements TrainedTokenizer {
   toJSON(): BpeTokenizerJSON {
     return this.data;
   }
+}
+
+/** The model described by a tokenizer file. */
+export function modelOf(data: BpeTokenizerJSON, where: string): BpeModel {
+  return new BpeModel({
+    pattern: data.pretokenizer.pattern, specialTokens: data.specialTokens, merges: data.merges, scaffold: data.scaffold,
+    ...(data.ids ? { ids: data.ids } : {}),
+  }, where);
 }
 
 function deepFreeze(value: unknown): void {

@@ -6,9 +6,10 @@
  * A merge rewrites only the words that contain the pair, so training is near-linear in the
  * corpus size.
  */
+import { PairIndex } from './pair-index.js';
 import { MergeQueue } from './queue.js';
-import { pairFirst, pairKey, pairSecond, type WordStore } from './words.js';
 import { TokenTable } from './token-table.js';
+import type { WordStore } from './words.js';
 
 export type DuplicateMerges = 'reuse-id' | 'paper-literal';
 
@@ -63,11 +64,10 @@ export function trainMerges(words: WordStore, config: TrainConfig): TrainOutcome
 class Trainer {
   private readonly queue: MergeQueue;
   private readonly tokens: TokenTable;
-  private readonly pairCount = new Map<number, number>();
-  private readonly pairWords = new Map<number, number[]>();
-  private readonly delta = new Map<number, number>();
-  /** Pairs the paper-literal duplicate rule dropped from Q for good. */
-  private readonly blocked = new Set<number>();
+  private readonly pairs = new PairIndex();
+  /** Pair buffer for WordStore.pairs (a0, b0, a1, b1, ...). */
+  private readonly buf: Int32Array;
+  private readonly push = (count: number, a: number, b: number) => this.queue.push(count, a, b);
   private readonly seen: Int32Array;
   private stamp = 0;
   private normal: number;
@@ -85,6 +85,7 @@ class Trainer {
     this.tokens = new TokenTable(config.specialCount);
     this.normal = this.tokens.size;
     this.seen = new Int32Array(words.size);
+    this.buf = new Int32Array(2 * Math.max(1, words.maxLength()));
     this.trace = config.trace ? [] : undefined;
     this.countInitialPairs();
   }
@@ -114,18 +115,15 @@ class Trainer {
   }
 
   private countInitialPairs(): void {
-    const { words, tokens } = this;
+    const { words, tokens, pairs, buf } = this;
     for (let w = 0; w < words.size; w++) {
       const c = words.counts[w];
       const end = words.starts[w] + words.lengths[w];
       for (let i = words.starts[w]; i < end; i++) tokens.freq[words.symbols[i]] += c;
-      words.forEachPair(w, (a, b) => {
-        const k = pairKey(a, b);
-        this.pairCount.set(k, (this.pairCount.get(k) ?? 0) + c);
-        this.indexWord(k, w);
-      });
+      const n = words.pairs(w, buf);
+      for (let i = 0; i < n; i++) pairs.index(pairs.add(buf[2 * i], buf[2 * i + 1], c), w);
     }
-    for (const [k, count] of this.pairCount) this.queue.push(count, pairFirst(k), pairSecond(k));
+    pairs.flush(this.push);
   }
 
   /** Drops stale entries until the top is live; false when Q has no live entry. */
@@ -137,7 +135,7 @@ class Trainer {
       const b = queue.topB;
       if (key > 0) {
         if (b < 0 ? tokens.scaffold[a] === 1 && tokens.freq[a] === key
-          : this.pairCount.get(pairKey(a, b)) === key && !this.blocked.has(pairKey(a, b))) return true;
+          : this.pairs.count(a, b) === key && !this.pairs.isBlocked(a, b)) return true;
       }
       queue.pop();
     }
@@ -157,7 +155,7 @@ class Trainer {
     const existing = tokens.idOf(tokens.key(a) + tokens.key(b));
     if (existing !== undefined && this.config.duplicateMerges === 'paper-literal') {
       // Algorithm 1 read literally: no rewrite of L; a scaffold result is re-integrated.
-      this.blocked.add(pairKey(a, b));
+      this.pairs.block(a, b);
       const wasScaffold = tokens.scaffold[existing] === 1;
       if (wasScaffold) {
         tokens.scaffold[existing] = 0;
@@ -189,40 +187,29 @@ class Trainer {
 
   /** Replaces (a, b) by t in every word that holds it; updates f, pair counts, index and Q. */
   private rewrite(a: number, b: number, t: number): number {
-    const { words, tokens, delta } = this;
-    const k = pairKey(a, b);
-    const list = this.pairWords.get(k) ?? [];
-    this.pairWords.delete(k);
+    const { words, tokens, pairs, buf } = this;
     const stamp = ++this.stamp;
     let replaced = 0;
-    for (const w of list) {
+    for (const w of pairs.takeWords(a, b)) {
       if (this.seen[w] === stamp) continue;
       this.seen[w] = stamp;
       const c = words.counts[w];
-      words.forEachPair(w, (x, y) => this.addDelta(pairKey(x, y), -c));
-      const r = words.merge(w, a, b, t);
-      if (r === 0) {
-        words.forEachPair(w, (x, y) => this.addDelta(pairKey(x, y), c)); // stale index entry: undo
-        continue;
-      }
+      let n = words.pairs(w, buf);
+      for (let i = 0; i < n; i++) pairs.add(buf[2 * i], buf[2 * i + 1], -c);
+      const r = words.merge(w, a, b, t); // 0 for a stale index entry: the re-add below undoes the subtraction
       replaced += r * c;
-      words.forEachPair(w, (x, y) => {
-        const pk = pairKey(x, y);
-        this.addDelta(pk, c);
-        if (x === t || y === t) this.indexWord(pk, w); // only pairs with t are new to this word
-      });
+      n = words.pairs(w, buf);
+      for (let i = 0; i < n; i++) {
+        const x = buf[2 * i];
+        const y = buf[2 * i + 1];
+        const e = pairs.add(x, y, c);
+        if (r > 0 && (x === t || y === t)) pairs.index(e, w); // only pairs with t are new to this word
+      }
     }
     tokens.freq[t] += replaced;
     tokens.freq[a] -= replaced; // f(a) <- f(a) - f(t); twice when a === b
     tokens.freq[b] -= replaced;
-    for (const [pk, d] of delta) {
-      if (d === 0) continue;
-      const count = (this.pairCount.get(pk) ?? 0) + d;
-      if (count === 0) this.pairCount.delete(pk);
-      else this.pairCount.set(pk, count);
-      if (count > 0 && !this.blocked.has(pk)) this.queue.push(count, pairFirst(pk), pairSecond(pk));
-    }
-    delta.clear();
+    pairs.flush(this.push);
     return replaced;
   }
 
@@ -234,7 +221,10 @@ class Trainer {
       if (c < tokens.baseSize) continue; // bytes and specials are pinned as normal (spec 1.4)
       const f = tokens.freq[c];
       if (tokens.scaffold[c] === 1) {
-        if (f > 0) this.queue.push(f, c, -1); // its frequency fell: re-push with the new key
+        // Spec 1.4: a scaffold token whose frequency fell is re-pushed with its new key. In
+        // practice f is then 0 (not pushed): a pair (c, x) counts at most f(c), so it leaves Q
+        // before c's own entry only on a tie, and then it replaces every occurrence of c.
+        if (f > 0) this.queue.push(f, c, -1);
       } else if (f < head) {
         tokens.scaffold[c] = 1;
         this.normal--;
@@ -244,16 +234,6 @@ class Trainer {
         if (f > 0) this.queue.push(f, c, -1);
       }
     }
-  }
-
-  private addDelta(pk: number, d: number): void {
-    this.delta.set(pk, (this.delta.get(pk) ?? 0) + d);
-  }
-
-  private indexWord(pk: number, w: number): void {
-    const list = this.pairWords.get(pk);
-    if (list === undefined) this.pairWords.set(pk, [w]);
-    else if (list[list.length - 1] !== w) list.push(w);
   }
 
   private snapshotIfCutoff(): void {

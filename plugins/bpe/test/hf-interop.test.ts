@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { bpe, scaffoldBpe } from '../src/factory.js';
 import { exportHuggingFace, type ScaffoldExtension } from '../src/hf-export.js';
 import { importHuggingFace } from '../src/hf-import.js';
+import { bytesToByteLevel } from '../src/byte-level.js';
 import type { BpeTokenizer } from '../src/tokenizer.js';
 import { CORPUS, PROBE, PROSE } from './helpers/corpus.js';
 
@@ -80,4 +81,21 @@ test('importHuggingFace: files it cannot reproduce are rejected at the field at 
   assert.throws(broken((f) => { f.model.vocab['zzzextra'] = 99999; }), /› model\.vocab: has \d+ entries but bytes, special tokens and merges give \d+/);
   assert.throws(broken((f) => { f.model.merges[0] = ['Ġzzzz', 'q']; }), /› model\.merges\[0\]: .* uses a token no earlier merge produced/);
   assert.throws(broken((f) => { f.model.continuing_subword_prefix = '##'; }), /› model\.continuing_subword_prefix: is "##"/);
+});
+
+test('importHuggingFace: two merges with one result ("ab"+"c", "a"+"bc") share an id and encode as Hugging Face does', async () => {
+  const vocab: Record<string, number> = {};
+  for (let b = 0; b < 256; b++) vocab[bytesToByteLevel(Uint8Array.of(b))] = b;
+  Object.assign(vocab, { '<|endoftext|>': 256, xa: 257, bc: 258, ab: 259, xabc: 260, abc: 261 });
+  const file = JSON.parse(exportHuggingFace(bpe.train([], { vocabSize: 257 })));
+  file.model.vocab = vocab;
+  // "abc" first arises from ab + c (rank 4); rank 5 (a + bc) is the one that fires, as bc merges before ab
+  file.model.merges = [['x', 'a'], ['b', 'c'], ['a', 'b'], ['xa', 'bc'], ['ab', 'c'], ['a', 'bc']];
+  const json = JSON.stringify(file);
+  const tokenizer = importHuggingFace(json);
+  const text = 'abc xabc abcbc bcab aabc';
+  assert.deepEqual(tokenizer.toJSON().merges.length, 6);
+  assert.equal(tokenizer.model.results[4], tokenizer.model.results[5], 'both merges give "abc"');
+  assert.deepEqual(Array.from(tokenizer.encode(text)), await hfIds(json, text));
+  assert.equal(tokenizer.decode(tokenizer.encode(text)), text);
 });

@@ -31,10 +31,10 @@ export function buildNextSentence(seed = 0): MultipleChoiceSetItem[] {
   });
 }
 
-function sourceItems(source: string, quota: number, seed: number): MultipleChoiceSetItem[] {
+function sourceItems(source: (typeof NEXT_SENTENCE_SOURCES)[number], quota: number, seed: number): MultipleChoiceSetItem[] {
   const pool: Candidate[] = [];
   const positions: Position[] = [];
-  for (const doc of heldOut(source as 'brown')) {
+  for (const doc of heldOut(source)) {
     const spans = sentenceSpans(doc.text);
     spans.forEach((span, i) => {
       const text = doc.text.slice(span.start, span.end);

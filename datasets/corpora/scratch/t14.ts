@@ -1,1 +1,0 @@
-import { corpus } from '../src/corpora.js'; const t = corpus('brown').map(d=>d.text).join('\n'); for (const m of t.matchAll(/.{30}(?:[a-z]\/(?:at|nn|vbd|jj)\b|``|''|\?\?|!!|;;).{20}/g)) console.log(JSON.stringify(m[0]));
