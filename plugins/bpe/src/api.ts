@@ -2,8 +2,9 @@
  * Plain functions for the `labbench tokenizer train|encode|decode|export-hf` commands (the
  * CLI parses flags and files; these do the work).
  */
+import type { TrainedTokenizer } from './core.js';
 import type { TokenizerType } from './config.js';
-import { configError } from './errors.js';
+import { configError, parseJson } from './errors.js';
 import { trainDetailed } from './factory.js';
 import { importHuggingFace } from './hf-import.js';
 import { tokenizerFromJSON } from './serialize.js';
@@ -26,21 +27,30 @@ export function trainTokenizer(args: TrainTokenizerArgs): BpeTokenizer {
   return trainDetailed(args.algo, args.texts, { ...args.options, vocabSize: args.vocabSize }).tokenizer;
 }
 
-/** A tokenizer, our JSON (object or text), or a Hugging Face tokenizer.json (object or text). */
-export type TokenizerSource = BpeTokenizer | string | object;
+/**
+ * A tokenizer (any TrainedTokenizer whose toJSON is a bpe / scaffold-bpe file), our JSON
+ * (object or text), or a Hugging Face tokenizer.json (object or text).
+ */
+export type TokenizerSource = TrainedTokenizer | string | object;
 
 /** Loads a tokenizer from any accepted source; the file kind is recognised by its fields. */
 export function loadTokenizer(source: TokenizerSource): BpeTokenizer {
   if (source instanceof BpeTokenizer) return source;
-  const json = (typeof source === 'string' ? JSON.parse(source) : source) as Record<string, unknown>;
+  if (typeof source === 'object' && source !== null && typeof (source as TrainedTokenizer).toJSON === 'function') {
+    return tokenizerFromJSON((source as TrainedTokenizer).toJSON());
+  }
+  const json = (typeof source === 'string' ? parseJson(source, 'loadTokenizer') : source) as Record<string, unknown>;
   if (typeof json === 'object' && json !== null && 'model' in json && !('type' in json)) return importHuggingFace(json);
   return tokenizerFromJSON(json);
 }
 
+/** Encodes with a tokenizer or a saved file (a file is parsed on every call: load it once for many texts). */
 export function encodeText(tokenizer: TokenizerSource, text: string): Int32Array {
   return loadTokenizer(tokenizer).encode(text);
 }
 
+/** Decodes ids with a tokenizer or a saved file (see encodeText). */
 export function decodeIds(tokenizer: TokenizerSource, ids: ArrayLike<number>): string {
   return loadTokenizer(tokenizer).decode(ids);
 }
+

@@ -20,3 +20,13 @@ export const configError = (where: string, what: string, fix: string) => new Bpe
 
 /** A serialised artifact of the wrong type, version or shape. */
 export const contractError = (where: string, what: string, fix: string) => new BpeError(where, what, fix, 'ContractError');
+
+/** JSON.parse with an error that says where and what to pass instead. */
+export function parseJson(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw configError(where, `the text is not JSON (${(error as Error).message}).`,
+      'Pass a tokenizer file written by toJSON() or a Hugging Face tokenizer.json.');
+  }
+}

@@ -1,3 +1,4 @@
+import { exportHuggingFace } from './hf-export.js';
 /**
  * The two tokenizer factories. They share one code path: `scaffold-bpe` is `bpe` with the
  * marking step of Algorithm 1 switched on (spec 6.1: same pretokenization, tie-breaking and N).
@@ -59,6 +60,7 @@ function factory(type: TokenizerType, description: string): TokenizerFactory {
     description,
     train: (corpus: Iterable<string>, options: TokenizerTrainOptions) => trainDetailed(type, corpus, options).tokenizer,
     fromJSON: (json) => tokenizerFromJSON(json, type),
+    toHuggingFace: (tokenizer) => exportHuggingFace(tokenizer as BpeTokenizer),
   };
 }
 

@@ -14,6 +14,7 @@
  */
 import { bytesToByteLevel } from './byte-level.js';
 import { configError } from './errors.js';
+import { loadTokenizer, type TokenizerSource } from './api.js';
 import type { BpeTokenizer } from './tokenizer.js';
 import { BYTE_TOKENS } from './token-table.js';
 
@@ -35,8 +36,9 @@ export function hfIds(tokenizer: BpeTokenizer): Int32Array {
   return ids;
 }
 
-/** Returns the `tokenizer.json` text of a trained (or imported) tokenizer. */
-export function exportHuggingFace(tokenizer: BpeTokenizer): string {
+/** Returns the `tokenizer.json` text of a trained (or imported) tokenizer, or of its saved file. */
+export function exportHuggingFace(source: TokenizerSource): string {
+  const tokenizer = loadTokenizer(source);
   const model = tokenizer.model;
   const data = tokenizer.toJSON();
   const ids = hfIds(tokenizer);

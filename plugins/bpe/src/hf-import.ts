@@ -5,7 +5,7 @@
  * rejected with the field at fault.
  */
 import { bytesToByteLevel, byteLevelToBytes } from './byte-level.js';
-import { contractError } from './errors.js';
+import { contractError, parseJson } from './errors.js';
 import type { ScaffoldExtension } from './hf-export.js';
 import { PRETOKENIZERS, type PretokenizerName } from './pretokenize.js';
 import { FORMAT_VERSION, BpeTokenizer, type BpeTokenizerJSON } from './tokenizer.js';
@@ -16,7 +16,7 @@ type Json = Record<string, any>;
 
 /** Builds a tokenizer from `tokenizer.json` text (or its parsed object). */
 export function importHuggingFace(json: string | object): BpeTokenizer {
-  const file = (typeof json === 'string' ? JSON.parse(json) : json) as Json;
+  const file = (typeof json === 'string' ? parseJson(json, WHERE) : json) as Json;
   const model = file.model as Json | undefined;
   if (model?.type !== 'BPE') fail('model.type', `is ${JSON.stringify(model?.type)}, not "BPE".`);
   for (const key of ['dropout', 'unk_token', 'continuing_subword_prefix', 'end_of_word_suffix'] as const) {

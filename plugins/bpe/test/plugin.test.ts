@@ -12,7 +12,7 @@ test('plugin: default export registers both tokenizers, the evaluator and the st
   assert.deepEqual(plugin.tokenizers?.map((t) => t.id), ['bpe', 'scaffold-bpe']);
   assert.deepEqual(plugin.evaluators?.map((e) => e.id), ['tokenizer-metrics']);
   assert.deepEqual(plugin.studies?.map((s) => s.id), ['scaffold-bpe']);
-  assert.deepEqual(manifest.labbench.kinds, ['tokenizer', 'evaluator']);
+  assert.deepEqual(manifest.labbench.kinds, ['tokenizer', 'evaluator', 'study']);
 });
 
 test('study scaffold-bpe: 8 arms (bpe and scaffold-bpe at N = 1K, 2K, 4K, 8K), tokenizer-only, each resolvable', () => {
