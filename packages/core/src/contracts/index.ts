@@ -9,5 +9,5 @@ export type {
 export { resolveArm, defineStudy } from './study.js';
 export type { ArmSpec, EvaluatorUse, StudyDefinition } from './study.js';
 export { PLUGIN_KINDS, PLUGIN_ID_PATTERN, definePlugin } from './plugin.js';
-export type { PluginKind, LabbenchPlugin, PluginManifest } from './plugin.js';
+export type { PluginKind, LabbenchPlugin, PluginManifest, PluginBenchmark } from './plugin.js';
 export type { Split, CorpusDocument, TrainingTextOptions, DataProvider, ClozeItem, MultipleChoiceItem, DetectionPrompt, DialogueItem } from './data.js';

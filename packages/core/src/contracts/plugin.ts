@@ -11,6 +11,14 @@ export type PluginKind = (typeof PLUGIN_KINDS)[number];
  * What a plugin package default-exports. Its package.json carries the manifest:
  * `"labbench": { "id": "cartesian-moe", "kinds": ["model", "study"], "paper": { ... } }`.
  */
+/** A benchmark a plugin contributes to `labbench bench <id>` (timings belong here, never in tests). */
+export interface PluginBenchmark {
+  readonly id: string;
+  readonly description: string;
+  /** Runs the benchmark; the result is printed as JSON with --json, else as a summary. */
+  run(options: Readonly<Record<string, string | boolean | undefined>>): Promise<Record<string, unknown>>;
+}
+
 export interface LabbenchPlugin {
   readonly id: string;
   readonly models?: readonly ModelFactory<any>[];
@@ -18,6 +26,7 @@ export interface LabbenchPlugin {
   readonly losses?: readonly LossFunction<any>[];
   readonly evaluators?: readonly Evaluator[];
   readonly studies?: readonly StudyDefinition[];
+  readonly benchmarks?: readonly PluginBenchmark[];
 }
 
 /** The `labbench` field of a plugin's package.json. */
