@@ -34,6 +34,8 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  const previous = process.exitCode;
+  process.exitCode = undefined;
   try {
     await buildProgram().parseAsync(argv as string[], { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
@@ -48,8 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     process.stderr.write(`labbench: ${(error as Error).stack ?? error}\n`);
     return 1;
+  } finally {
+    process.exitCode = previous;
   }
 }
-
-const code = await main(process.argv.slice(2));
-process.exit(code);

@@ -51,3 +51,33 @@ test('a NaN loss in one cell fails only that cell: the others finish and the exi
   const cells = JSON.parse(readFileSync(join(nanHome, 'runs', 'dense-baseline', 'cells.json'), 'utf8')) as { arm: string; status: string; failedAtStep?: number }[];
   assert.deepEqual(cells.map((c) => [c.arm, c.status, c.failedAtStep ?? null]), [['swiglu', 'failed', 5], ['relu', 'ok', null]]);
 });
+
+test('a run killed with SIGKILL after its first cell resumes on rerun and ends with the uninterrupted run\'s results', async () => {
+  const { spawn } = await import('node:child_process');
+  const { existsSync } = await import('node:fs');
+  const { cliPath, workspaceRoot } = await import('./helpers.js');
+  const killedHome = tempDir('labbench-kill-');
+  const cellsPath = join(killedHome, 'runs', 'dense-baseline', 'cells.json');
+  const child = spawn(process.execPath, [cliPath, 'run', '--study', 'dense-baseline', '--profile', 'smoke'], {
+    cwd: workspaceRoot, env: { ...process.env, LABBENCH_HOME: killedHome, CI: '1' }, stdio: 'ignore',
+  });
+  const killed = await new Promise<boolean>((resolve) => {
+    const timer = setInterval(() => {
+      const done = existsSync(cellsPath) ? (JSON.parse(readFileSync(cellsPath, 'utf8')) as unknown[]).length : 0;
+      if (done >= 1) {
+        clearInterval(timer);
+        resolve(child.kill('SIGKILL'));
+      }
+    }, 25);
+    child.on('exit', () => { clearInterval(timer); resolve(false); });
+  });
+  await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.on('exit', resolve)));
+  assert.ok(killed, 'the run finished before it could be killed');
+  assert.equal((JSON.parse(readFileSync(cellsPath, 'utf8')) as unknown[]).length, 1, 'killed after exactly one cell');
+  const rerun = runCli(['run', '--study', 'dense-baseline', '--profile', 'smoke'], { home: killedHome });
+  assert.equal(rerun.code, 0, rerun.stderr);
+  const cells = JSON.parse(readFileSync(cellsPath, 'utf8')) as { status: string }[];
+  assert.deepEqual(cells.map((c) => c.status), ['cached', 'ok']);
+  // a fresh, uninterrupted run in another folder gives bit-identical records (same seed, same backend)
+  assert.deepEqual(stable(join(killedHome, 'runs', 'dense-baseline', 'results.jsonl')), stable(join(out, 'results.jsonl')));
+});

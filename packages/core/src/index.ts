@@ -28,3 +28,7 @@ export { writeResults, readResults, validateResultsText } from './results.js';
 export type { ResultRecord, Provenance, RecordProblem } from './results.js';
 export { buildBoard, boardCsv, writeLeaderboards, formatNumber, safeText } from './leaderboard.js';
 export type { LeaderboardRow, MetricCell } from './leaderboard.js';
+export { frequencyBuckets } from './frequency.js';
+export { kendallTau } from './rank.js';
+export { accuracyAt, bestThreshold, tprAtFpr, bootstrapCi, aurocOf } from './detection-metrics.js';
+export type { BootstrapInterval } from './detection-metrics.js';

@@ -139,7 +139,7 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
         const faultStep = options.injectNan?.cell === `${label.study}/${label.arm}/${label.seed}` ? options.injectNan.step : undefined;
         const trained = await trainOrLoad(options, store, tokens, cell, tokenizer, trainKey, initFrom, faultStep, reporter, label);
         if (needModel && trained.model) models.set(trainKey, trained.model);
-        const metrics = cached?.metrics ?? await evaluate(options, cell, tokenizer, trained.model, trained.artifact.record, reporter);
+        const metrics = cached?.metrics ?? await evaluate(options, cell, tokenizer, trained.model, trained.artifact.record, reporter, trained.tokenCounts);
         if (trained.model && !needModel) trained.model.dispose();
         result = { metrics, artifact: trained.artifact, wallSeconds: (performance.now() - started) / 1000, date: new Date().toISOString() };
         store.put('evals', evalKey, result);
@@ -194,7 +194,7 @@ function componentVersions(registry: Registry, cell: PlannedCell, withEvaluators
 async function trainOrLoad(
   options: RunOptions, store: ContentStore, tokens: TokenData, cell: PlannedCell, tokenizer: TrainedTokenizer,
   trainKey: string, initFrom: LanguageModel | undefined, faultStep: number | undefined, reporter: RunReporter, label: CellLabel,
-): Promise<{ model?: LanguageModel; artifact: TrainedArtifact }> {
+): Promise<{ model?: LanguageModel; artifact: TrainedArtifact; tokenCounts?: Float64Array }> {
   const { arm } = cell;
   if (arm.model === 'none') {
     return { artifact: { record: null, params: { total: 0, active: 0 }, flops: { train: 0, inference: 0 }, tokens: 0 } };
@@ -207,7 +207,7 @@ async function trainOrLoad(
   const context = { vocabSize: tokenizer.vocabSize, seqLen: profile.seqLen, seed: cell.seed, tokenCounts: stream.counts };
   if (saved && existsSync(checkpoint)) {
     try {
-      return { model: engine.loadCheckpoint(factory, modelConfigOf(profile, arm), context, checkpoint), artifact: saved };
+      return { model: engine.loadCheckpoint(factory, modelConfigOf(profile, arm), context, checkpoint), artifact: saved, tokenCounts: stream.counts };
     } catch (error) {
       reporter.log(`checkpoint ${trainKey.slice(0, 12)} unusable (${(error as Error).message}); retraining.`);
     }
@@ -221,12 +221,12 @@ async function trainOrLoad(
   const artifact: TrainedArtifact = { record: trained.record, params: trained.model.params(), flops: trained.model.flopsPerToken(), tokens: trained.record.tokens };
   engine.saveCheckpoint(trained.model, checkpoint);
   store.put('trained', trainKey, artifact);
-  return { model: trained.model, artifact };
+  return { model: trained.model, artifact, tokenCounts: stream.counts };
 }
 
 async function evaluate(
   options: RunOptions, cell: PlannedCell, tokenizer: TrainedTokenizer, model: LanguageModel | undefined,
-  record: TrainingRecord | null, reporter: RunReporter,
+  record: TrainingRecord | null, reporter: RunReporter, tokenCounts?: Float64Array,
 ): Promise<MetricRecord[]> {
   const { registry, engine, profile, data } = options;
   const subject: EvalSubject = {
@@ -234,6 +234,7 @@ async function evaluate(
     model,
     scorer: model && model.kind === 'causal' ? engine.scorer(model, tokenizer, profile.batchSize) : undefined,
     training: record ?? undefined,
+    tokenCounts,
   };
   const metrics: MetricRecord[] = [];
   for (const use of cell.evaluators) {

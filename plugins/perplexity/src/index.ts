@@ -1,3 +1,4 @@
+import { perplexityByFrequency } from './by-frequency.js';
 import { bitsPerByte, definePlugin, standardError, type EvalDocument, type Evaluator, type MetricRecord, type Scorer } from '@labbench/core';
 
 /**
@@ -49,4 +50,4 @@ export const perplexity: Evaluator = {
   },
 };
 
-export default definePlugin({ id: 'perplexity', evaluators: [perplexity] });
+export default definePlugin({ id: 'perplexity', evaluators: [perplexity, perplexityByFrequency] });

@@ -81,6 +81,8 @@ export interface EvalSubject {
   readonly scorer?: Scorer;
   /** Training record of the cell: loss curves and per-position validation losses at checkpoints. */
   readonly training?: TrainingRecord;
+  /** Occurrences of each token id in the cell's training stream (frequency buckets); absent without a model. */
+  readonly tokenCounts?: Float64Array;
 }
 
 export interface CurvePoint {

@@ -1,0 +1,92 @@
+import { auroc } from './stats.js';
+import { Rng } from './random.js';
+
+/**
+ * Metrics of a binary detector (label 1 = positive, e.g. machine text; higher score = more
+ * positive), shared by detection evaluators: the threshold rule, accuracy at a fixed threshold, TPR
+ * at a fixed false-positive rate and bootstrap confidence intervals.
+ */
+
+/** Fraction of items classified correctly by `score >= threshold -> 1`. NaN for no items. */
+export function accuracyAt(scores: readonly number[], labels: readonly (0 | 1)[], threshold: number): number {
+  if (scores.length === 0) return Number.NaN;
+  let correct = 0;
+  for (let i = 0; i < scores.length; i++) if ((scores[i] >= threshold ? 1 : 0) === labels[i]) correct++;
+  return correct / scores.length;
+}
+
+/**
+ * The threshold that maximises accuracy on (validation) scores: a midpoint between adjacent
+ * distinct scores (or just below the lowest / above the highest). Ties in accuracy go to the
+ * lowest such threshold, so the rule is deterministic.
+ */
+export function bestThreshold(scores: readonly number[], labels: readonly (0 | 1)[]): number {
+  const sorted = [...new Set(scores)].sort((a, b) => a - b);
+  if (sorted.length === 0) return 0;
+  const candidates = [sorted[0] - 1, ...sorted.slice(1).map((s, i) => (s + sorted[i]) / 2), sorted[sorted.length - 1] + 1];
+  let best = candidates[0];
+  let bestAcc = -1;
+  for (const t of candidates) {
+    const acc = accuracyAt(scores, labels, t);
+    if (acc > bestAcc) { bestAcc = acc; best = t; }
+  }
+  return best;
+}
+
+/**
+ * True-positive rate at a false-positive rate of at most `fpr`: the threshold is the smallest
+ * score that leaves at most floor(fpr * negatives) negatives strictly above it; positives count
+ * when strictly above it too (so tied scores never count as detected). NaN without both classes.
+ */
+export function tprAtFpr(scores: readonly number[], labels: readonly (0 | 1)[], fpr: number): number {
+  const negatives = scores.filter((_, i) => labels[i] === 0).sort((a, b) => b - a);
+  const positives = scores.filter((_, i) => labels[i] === 1);
+  if (negatives.length === 0 || positives.length === 0) return Number.NaN;
+  const allowed = Math.floor(fpr * negatives.length);
+  const threshold = negatives[allowed]; // at most `allowed` negatives lie strictly above it
+  return positives.filter((s) => s > threshold).length / positives.length;
+}
+
+export interface BootstrapInterval {
+  readonly value: number;
+  /** Percentile 95% interval over resamples (2.5% and 97.5%). */
+  readonly ciLow: number;
+  readonly ciHigh: number;
+  /** Standard deviation of the statistic over resamples. */
+  readonly sd: number;
+  readonly resamples: number;
+}
+
+/**
+ * Percentile bootstrap over clusters: `clusters` lists the cluster id of every item (e.g. the
+ * source document or the human passage a pair was made from), and whole clusters are resampled,
+ * so items that share a source are never treated as independent. `statistic` receives the item
+ * indices of one resample (with repeats) and may return NaN (dropped, e.g. one class missing).
+ */
+export function bootstrapCi(clusters: readonly string[], statistic: (indices: readonly number[]) => number, options: { resamples?: number; seed?: number } = {}): BootstrapInterval {
+  const resamples = options.resamples ?? 500;
+  const byCluster = new Map<string, number[]>();
+  clusters.forEach((c, i) => { const list = byCluster.get(c); if (list) list.push(i); else byCluster.set(c, [i]); });
+  const groups = [...byCluster.values()];
+  const all = groups.flat();
+  const value = statistic(all);
+  const rng = new Rng(options.seed ?? 0);
+  const values: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    const indices: number[] = [];
+    for (let g = 0; g < groups.length; g++) indices.push(...groups[rng.int(0, groups.length - 1)]);
+    const v = statistic(indices);
+    if (Number.isFinite(v)) values.push(v);
+  }
+  if (values.length === 0) return { value, ciLow: Number.NaN, ciHigh: Number.NaN, sd: Number.NaN, resamples: 0 };
+  values.sort((a, b) => a - b);
+  const at = (q: number) => values[Math.min(values.length - 1, Math.max(0, Math.floor(q * (values.length - 1) + 0.5)))];
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length - 1));
+  return { value, ciLow: at(0.025), ciHigh: at(0.975), sd, resamples: values.length };
+}
+
+/** AUROC of a subset of items (by index, repeats allowed): a helper for {@link bootstrapCi}. */
+export function aurocOf(scores: readonly number[], labels: readonly (0 | 1)[], indices: readonly number[]): number {
+  return auroc(indices.map((i) => scores[i]), indices.map((i) => labels[i]));
+}

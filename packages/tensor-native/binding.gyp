@@ -1,0 +1,11 @@
+{
+  "targets": [
+    {
+      "target_name": "tensor_native",
+      "sources": ["src/addon.c"],
+      "cflags": ["-O3", "-fno-math-errno", "-std=c11"],
+      "include_dirs": ["<!@(pkg-config --cflags-only-I openblas | sed s/-I//g)"],
+      "libraries": ["<!@(pkg-config --libs openblas)"]
+    }
+  ]
+}
