@@ -1,39 +1,43 @@
 /**
- * Frequency buckets of a vocabulary (one mechanism, one place: MiLe's per-bucket perplexity and
- * MaskMoE's frequent/rare split both use it).
- *
- * Tokens are sorted by count, descending (ties by lower id first), and cut where the cumulative
- * share of all occurrences first reaches each boundary: with the default shares the high bucket (0)
- * holds the most frequent tokens covering 80% of occurrences, the medium bucket (1) the next 15%,
- * the low bucket (2) the last 5% plus every token that never occurs.
- *
- * Example: counts [50, 30, 10, 6, 4, 0] (total 100) give [0, 0, 1, 1, 2, 2]: 50 + 30 reaches 80%,
- * + 10 + 6 reaches 96% >= 95% (the token that crosses a boundary belongs to the bucket it completes).
- *
- * @param counts occurrences per token id (training stream)
- * @param shares bucket shares of occurrences, high to low frequency; must sum to 1
- * @returns bucket index per token id
+ * Token-frequency buckets, shared by every study that reports loss by frequency (MaskMoE,
+ * InfoEntropy/MiLe): types are ranked by their training-split count, most frequent first, and cut
+ * where the running share of `mass` (by default the counts themselves; pass validation
+ * occurrences to get "buckets covering 80/15/5% of validation tokens") crosses each boundary.
  */
-export function frequencyBuckets(counts: ArrayLike<number>, shares: readonly number[] = [0.8, 0.15, 0.05]): Int8Array {
+
+/** The MiLe paper's split: buckets covering 80%, 15% and 5% of tokens, high to low frequency. */
+export const DEFAULT_FREQUENCY_SHARES = [0.8, 0.15, 0.05] as const;
+
+/**
+ * Bucket id per token id (0 = most frequent bucket).
+ *
+ * @param counts training-split occurrences per token id (ranking key; ties go to the lower id)
+ * @param shares positive shares of `mass` per bucket, high to low frequency, summing to 1
+ * @param mass   occurrences per token id that the shares refer to (default: `counts`)
+ * @returns Int32Array of length counts.length. A type lands in the bucket where the mass ranked
+ *   before it falls, so each bucket holds about its share of `mass` (a type is never split).
+ *   Example: counts [5, 3, 2], shares [0.5, 0.5] -> [0, 1, 1] (5 of 10 before id 1 is the boundary).
+ */
+export function frequencyBuckets(counts: ArrayLike<number>, shares: readonly number[] = DEFAULT_FREQUENCY_SHARES, mass: ArrayLike<number> = counts): Int32Array {
+  if (shares.length === 0 || shares.some((s) => !(s > 0))) {
+    throw new Error(`frequencyBuckets: shares must be positive numbers, got [${shares.join(', ')}].`);
+  }
   const sum = shares.reduce((a, b) => a + b, 0);
-  if (shares.length < 1 || shares.length > 127 || shares.some((s) => !(s >= 0)) || Math.abs(sum - 1) > 1e-9) {
-    throw new Error(`frequencyBuckets: shares must be 1..127 non-negative numbers summing to 1, got [${shares.join(', ')}]`);
-  }
-  const n = counts.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => counts[b] - counts[a] || a - b);
-  const total = order.reduce((a, i) => a + Math.max(0, counts[i]), 0);
-  const out = new Int8Array(n).fill(shares.length - 1);
-  if (total <= 0) return out;
+  if (Math.abs(sum - 1) > 1e-6) throw new Error(`frequencyBuckets: shares must sum to 1, got ${sum} ([${shares.join(', ')}]).`);
+  if (mass.length !== counts.length) throw new Error(`frequencyBuckets: mass has ${mass.length} entries but counts has ${counts.length}; give one per token id.`);
+  const order = Array.from({ length: counts.length }, (_, i) => i).sort((a, b) => counts[b]! - counts[a]! || a - b);
+  const total = order.reduce((a, id) => a + Math.max(0, mass[id]!), 0);
   const bounds: number[] = [];
-  let acc = 0;
-  for (const s of shares) bounds.push((acc += s) * total);
+  let running = 0;
+  for (const s of shares) bounds.push((running += s));
+  const buckets = new Int32Array(counts.length);
+  let before = 0;
   let bucket = 0;
-  let cumulative = 0;
   for (const id of order) {
-    if (counts[id] <= 0) break; // unseen tokens stay in the last bucket
-    while (bucket < shares.length - 1 && cumulative >= bounds[bucket] * (1 - 1e-12)) bucket++;
-    out[id] = bucket;
-    cumulative += counts[id];
+    const position = total > 0 ? before / total : 0;
+    while (bucket < shares.length - 1 && position >= bounds[bucket]! - 1e-12) bucket++;
+    buckets[id] = bucket;
+    before += Math.max(0, mass[id]!);
   }
-  return out;
+  return buckets;
 }

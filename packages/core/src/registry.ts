@@ -161,7 +161,16 @@ export async function discoverPlugins(root: string): Promise<Registry> {
     const { pkg, manifest } = read;
     if (seen.has(pkg.name)) continue;
     seen.set(pkg.name, real);
-    const module = await import(pathToFileURL(entryFile(real, pkg)).href);
+    let module: { default?: unknown };
+    try {
+      module = await import(pathToFileURL(entryFile(real, pkg)).href);
+    } catch (error) {
+      throw new ContractError(
+        `${pkg.name} (${relative(root, real) || real})`,
+        `the plugin failed to load: ${(error as Error).message.split('\n')[0]}`,
+        'Fix the package (its entry is the "." export of its package.json) or remove it from the workspace.',
+      );
+    }
     const plugin = module.default as LabbenchPlugin | undefined;
     if (!plugin || plugin.id !== manifest.id) {
       throw new ContractError(

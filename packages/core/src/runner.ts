@@ -106,6 +106,7 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
   const commit = gitCommit(options.root);
   const resultsPath = join(options.outDir, 'results.jsonl');
   const records: ResultRecord[] = [];
+  const trainingLines: string[] = []; // training curves and model stats per cell, for plots
   const statuses: CellStatus[] = [];
   const models = new Map<string, LanguageModel>(); // trained models other arms convert, by train key
   const trainKeys = new Map<string, string>(); // `${study}/${arm}/${seed}` -> train key
@@ -147,6 +148,7 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
       }
       const provenance = provenanceOf(options, cell, result, evalKey, trainKey, version, commit);
       for (const m of result.metrics) records.push(toRecord(cell, m, provenance));
+      if (result.artifact.record) trainingLines.push(JSON.stringify({ study: label.study, arm: label.arm, seed: label.seed, training: result.artifact.record }));
     } catch (error) {
       if (!(error instanceof TrainingFault) && (error as { exitCode?: number }).exitCode === 2) throw error;
       const fault = error instanceof TrainingFault ? error : undefined;
@@ -155,6 +157,7 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
     statuses.push(status);
     reporter.cellEnd(label, status);
     writeResults(resultsPath, records);
+    writeFileAtomic(join(options.outDir, 'training.jsonl'), trainingLines.map((l) => `${l}\n`).join(''));
     writeFileAtomic(join(options.outDir, 'cells.json'), JSON.stringify(statuses.map(({ wallSeconds, ...s }) => ({ ...s, wallSeconds: Math.round(wallSeconds * 10) / 10 })), null, 2) + '\n');
   }
   for (const model of models.values()) model.dispose();

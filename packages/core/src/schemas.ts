@@ -53,6 +53,15 @@ export const studySchema = {
       additionalProperties: { type: 'object', additionalProperties: false, properties: armProperties },
     },
     baseline: { type: 'string' },
+    claims: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['text', 'board', 'metric', 'method', 'baseline'],
+        properties: { text: { type: 'string' }, board: { enum: BOARDS }, metric: { type: 'string' }, method: { type: 'string' }, baseline: { type: 'string' } },
+      },
+    },
     evaluators: {
       type: 'array',
       items: {

@@ -1,4 +1,5 @@
 import type { Scalar, Tensor, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs';
+import type { TrainedTokenizer } from './tokenizer.js';
 
 /**
  * Model contract: a factory that builds a language model (causal decoder or bidirectional encoder)
@@ -35,6 +36,19 @@ export interface ForwardOutput {
   readonly stats?: Readonly<Record<string, Tensor>>;
 }
 
+/** Options of a model's own training objective (see `LanguageModel.objective`). */
+export interface ObjectiveOptions extends ForwardOptions {
+  /** The cell's tokenizer, for objectives that need word boundaries or special ids (whole-word masking). */
+  readonly tokenizer: TrainedTokenizer;
+}
+
+export interface ObjectiveOutput {
+  /** Scalar to minimise, auxiliary losses already included. */
+  readonly loss: Scalar;
+  /** Named statistics (tensors), `area.metricName`, recorded like ForwardOutput's. */
+  readonly stats?: Readonly<Record<string, Tensor>>;
+}
+
 export interface ParamCount {
   /** All trainable parameters. */
   readonly total: number;
@@ -49,6 +63,40 @@ export interface FlopsPerToken {
   readonly inference: number;
 }
 
+/** What the trainer passes to {@link LanguageModel.beginTraining}, before the first update. */
+export interface TrainingStart {
+  /** The cell's training stream (documents joined by the end-of-text id), in the arm-shared order. */
+  readonly trainTokens: Int32Array;
+  readonly seqLen: number;
+  readonly batchSize: number;
+  readonly steps: number;
+  readonly seed: number;
+}
+
+/** One phase of a model's own training plan. */
+export interface TrainingPhase {
+  readonly name: string;
+  /** Share of the cell's steps, > 0; the fractions of a plan sum to 1. */
+  readonly fraction: number;
+  /** The variables this phase updates (a subset of `variables`); all others stay bit for bit unchanged. */
+  readonly variables: readonly Variable[];
+}
+
+/**
+ * What a model asks of the generic trainer (UniAttn: calibrate on domain data, record the loss
+ * right after surgery, then train the compensation only, then everything).
+ */
+export interface TrainingPlan {
+  /** Numbers measured before any update (e.g. `surgery.domainLoss`); land in `TrainingRecord.modelStats`. */
+  readonly stats?: Readonly<Record<string, number | readonly number[]>>;
+  /**
+   * Phases in order. Each gets a fresh optimizer over its variables and its own warmup + cosine
+   * schedule; variables outside a phase get no gradient and no weight decay in it. Absent: one
+   * phase of all variables (the default training loop, unchanged).
+   */
+  readonly phases?: readonly TrainingPhase[];
+}
+
 export interface LanguageModel {
   readonly kind: 'causal' | 'encoder';
   /** The resolved config the model was built from (plugin defaults merged with overrides). */
@@ -57,11 +105,25 @@ export interface LanguageModel {
   readonly variables: readonly Variable[];
   /** ids [B, T] int32 -> logits [B, T, V]. Causal models: position t sees ids[0..t]. */
   forward(ids: Tensor2D, options: ForwardOptions): ForwardOutput;
+  /**
+   * Optional: the model's own training objective (masked LM, masked auto-encoding, contrastive ...).
+   * When present the trainer minimises it instead of the study's loss on `forward` logits, and the
+   * validation loss at checkpoints is this objective with `training: false` (no per-position
+   * next-token curves). It builds its own batches from the sampler's windows:
+   * ids [B, T] int32 and targets [B, T] (ids shifted by one). Random choices (masks) must be seeded
+   * by the build seed; with `training: false` they must be the same on every call.
+   */
+  objective?(ids: Tensor2D, targets: Tensor2D, options: ObjectiveOptions): ObjectiveOutput;
   /** Analytic counts from the config, checked against `variables` by the contract suite. */
   params(): ParamCount;
   flopsPerToken(): FlopsPerToken;
   /** Frees every variable. */
   dispose(): void;
+  /**
+   * Optional: called once by the trainer before step 1 (never by evaluators or checkpoint loads).
+   * A model may calibrate itself on the training stream here and return its training plan.
+   */
+  beginTraining?(start: TrainingStart): TrainingPlan;
 }
 
 export interface ModelFactory<C extends object = Record<string, unknown>> {

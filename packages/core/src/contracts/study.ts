@@ -32,6 +32,19 @@ export interface EvaluatorUse {
   readonly options?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * A claim the replication report checks: the method arm beats the baseline arm on a metric.
+ * Verdict: the mean paired difference over seeds and its 95% CI; reproduced when the CI lies on
+ * the claimed side of 0, not reproduced when it lies on the other side, inconclusive otherwise.
+ */
+export interface StudyClaim {
+  readonly text: string;
+  readonly board: string;
+  readonly metric: string;
+  readonly method: string;
+  readonly baseline: string;
+}
+
 export interface StudyDefinition {
   /** Globally unique study id, e.g. `dense-baseline`. */
   readonly id: string;
@@ -47,6 +60,8 @@ export interface StudyDefinition {
   /** The arm the others are compared against. */
   readonly baseline?: string;
   readonly evaluators: readonly (string | EvaluatorUse)[];
+  /** Claims checked by `labbench publish` in REPLICATION.md (direction comes from the metric). */
+  readonly claims?: readonly StudyClaim[];
 }
 
 /** Resolves an arm against the study's shared settings. */

@@ -1,0 +1,45 @@
+import type { MetricRecord } from './contracts/evaluator.js';
+import type { ResultRecord } from './results.js';
+
+/**
+ * A post-run step over all records of one study: comparisons across arms that a per-cell evaluator
+ * cannot make (it sees one cell). Its records land on a pseudo-arm (default `summary`) of the study,
+ * one set per seed, so leaderboards show them beside the arms.
+ *
+ * Not yet called by the runner: run it with `applyStudySummary` after a run (e.g. from a plugin
+ * script); the intended runner hook is "after all cells, for every study that declares summaries".
+ */
+export interface StudySummary {
+  readonly id: string;
+  readonly study: string;
+  /** Records of the study for one seed (every arm) -> metrics about the study as a whole. */
+  summarize(records: readonly ResultRecord[]): MetricRecord[];
+}
+
+/**
+ * Runs a summary per seed over `records` and returns the records with the summary's output appended
+ * (earlier output of the same summary replaced, so it can be rerun). Provenance is copied from the
+ * study's first record of that seed, with `plugins['summary:<id>']` added.
+ */
+export function applyStudySummary(records: readonly ResultRecord[], summary: StudySummary, arm = 'summary'): ResultRecord[] {
+  const tag = `summary:${summary.id}`;
+  const kept = records.filter((r) => !(r.study === summary.study && r.arm === arm && r.provenance.plugins[tag] !== undefined));
+  const own = kept.filter((r) => r.study === summary.study);
+  const seeds = [...new Set(own.map((r) => r.seed))].sort((a, b) => a - b);
+  const added: ResultRecord[] = [];
+  for (const seed of seeds) {
+    const bySeed = own.filter((r) => r.seed === seed);
+    const first = bySeed[0];
+    for (const m of summary.summarize(bySeed)) {
+      if (!Number.isFinite(m.value)) continue;
+      added.push({
+        schema: 'labbench.result/v1', study: summary.study, studyVersion: first.studyVersion, arm, seed,
+        board: m.board, metric: m.metric, value: m.value,
+        ...(m.stderr !== undefined && Number.isFinite(m.stderr) ? { stderr: m.stderr } : {}),
+        direction: m.direction, n: Math.round(m.n), ...(m.details ? { details: m.details } : {}),
+        provenance: { ...first.provenance, plugins: { ...first.provenance.plugins, [tag]: '1' } },
+      });
+    }
+  }
+  return [...kept, ...added];
+}
