@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ConfigError } from '@labbench/core';
+import { ConfigError, type PluginBenchmark } from '@labbench/core';
 import { loadContext } from './context.js';
 
 /**
@@ -14,14 +14,22 @@ export function registerBench(program: Command): void {
     .argument('<id>', 'benchmark id, e.g. tokenizer')
     .option('--json', 'print the result as JSON')
     .allowUnknownOption(true)
+    .allowExcessArguments(true)
     .action(async (id: string, options: Record<string, string | boolean | undefined>, command: Command) => {
-      const { registry } = await loadContext();
-      const benchmarks = registry.plugins.flatMap((p) => p.plugin.benchmarks ?? []);
-      const benchmark = benchmarks.find((b) => b.id === id);
+      const { harnessBenchmarks } = await import('@labbench/tensor');
+      // harness benchmarks (kernels, throughput) need no plugin; a plugin cannot shadow them
+      let benchmark = harnessBenchmarks.find((b) => b.id === id);
+      let benchmarks: readonly PluginBenchmark[] = harnessBenchmarks;
+      if (!benchmark) {
+        const { registry } = await loadContext();
+        benchmarks = [...harnessBenchmarks, ...registry.plugins.flatMap((p) => p.plugin.benchmarks ?? []).filter((b) => !harnessBenchmarks.some((h) => h.id === b.id))];
+        benchmark = benchmarks.find((b) => b.id === id);
+      }
       if (!benchmark) throw new ConfigError(`bench ${id}`, `unknown benchmark '${id}'.`, `Known: ${benchmarks.map((b) => b.id).sort().join(', ') || '(none)'}.`);
       const extra = parseExtra(command.args.slice(1));
       const result = await benchmark.run({ ...extra, ...options });
-      process.stdout.write(options.json ? JSON.stringify(result, null, 2) + '\n' : `${benchmark.description}\n${JSON.stringify(result, null, 2)}\n`);
+      const summary = Array.isArray(result.summary) ? `${(result.summary as string[]).join('\n')}\n` : JSON.stringify(result, null, 2) + '\n';
+      process.stdout.write(options.json ? JSON.stringify(result, null, 2) + '\n' : `${benchmark.description}\n${summary}`);
     });
 }
 
