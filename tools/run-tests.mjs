@@ -2,7 +2,7 @@
 // Runs every test file of the workspace with node's own test runner (its summary is what CI reads).
 // Usage: npm test [-- <path filter>...]
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -19,11 +19,29 @@ function walk(dir, out) {
   return out;
 }
 
+/**
+ * The browser test needs Debian's Chromium. `npm test` sets it up when it can (root with apt-get,
+ * as on CI and these machines); otherwise it says how, and the browser test fails with that hint.
+ */
+function ensureChromium() {
+  if (process.env.LABBENCH_CHROMIUM || existsSync('/usr/bin/chromium')) return;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!root || !existsSync('/usr/bin/apt-get')) {
+    console.error('run-tests: Chromium is missing; install it (sudo apt-get install -y chromium) for the browser test.');
+    return;
+  }
+  console.error('run-tests: installing Debian chromium for the browser test (apt-get) ...');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
+}
+
 const filters = process.argv.slice(2);
 const files = roots.flatMap((r) => walk(join(root, r), [])).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
 if (files.length === 0) {
   console.error(`run-tests: no test files matched ${filters.join(' ') || '(all)'}`);
   process.exit(2);
 }
+if (files.some((f) => f.includes('packages/bench/'))) ensureChromium();
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit' });
 process.exit(result.status ?? 1);
