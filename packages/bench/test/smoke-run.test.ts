@@ -110,7 +110,7 @@ test('publish + browser: the page sorts a column, shows ranks, and every plot re
     const images = page.locator('#plots img');
     const count = await images.count();
     assert.ok(count >= 3, `${count} plots`);
-    const widths = await images.evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth));
+    const widths = await images.evaluateAll((imgs) => imgs.map((img) => (img as unknown as { naturalWidth: number }).naturalWidth));
     assert.ok(widths.every((w) => w > 0), `unrendered plots: ${widths}`);
   } finally {
     await browser.close();

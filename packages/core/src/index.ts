@@ -32,6 +32,6 @@ export { kendallTau } from './rank.js';
 export { accuracyAt, bestThreshold, tprAtFpr, bootstrapCi, aurocOf } from './detection-metrics.js';
 export type { BootstrapInterval } from './detection-metrics.js';
 export type { TrainingStart, TrainingPhase, TrainingPlan } from './contracts/model.js';
-export { applyStudySummary } from './study-summary.js';
+export { applyStudySummary, applyStudySummaries } from './study-summary.js';
 export type { StudySummary } from './study-summary.js';
 export { frequencyBuckets, DEFAULT_FREQUENCY_SHARES } from './frequency.js';

@@ -177,7 +177,7 @@ function budgetOf(profile: Profile, arm: PlannedCell['arm']) {
     learningRate: arm.train?.learningRate ?? profile.learningRate,
     warmupSteps: arm.train?.warmupSteps ?? profile.warmupSteps,
     weightDecay: arm.train?.weightDecay ?? profile.weightDecay,
-    checkpoints: profile.checkpoints,
+    checkpoints: Math.min(arm.train?.checkpoints ?? profile.checkpoints, Math.max(1, Math.round(profile.steps * (arm.stepsFraction ?? 1)))),
   };
 }
 

@@ -28,6 +28,7 @@ const armProperties = {
       learningRate: { type: 'number', exclusiveMinimum: 0 },
       warmupSteps: { type: 'integer', minimum: 0 },
       weightDecay: { type: 'number', minimum: 0 },
+      checkpoints: { type: 'integer', minimum: 1, maximum: 200 },
     },
   },
 } as const;
@@ -59,7 +60,7 @@ export const studySchema = {
         type: 'object',
         additionalProperties: false,
         required: ['text', 'board', 'metric', 'method', 'baseline'],
-        properties: { text: { type: 'string' }, board: { enum: BOARDS }, metric: { type: 'string' }, method: { type: 'string' }, baseline: { type: 'string' } },
+        properties: { text: { type: 'string' }, board: { enum: BOARDS }, metric: { type: 'string' }, method: { type: 'string' }, baseline: { type: 'string' }, baselineMetric: { type: 'string' } },
       },
     },
     evaluators: {

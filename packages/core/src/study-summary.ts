@@ -6,8 +6,8 @@ import type { ResultRecord } from './results.js';
  * cannot make (it sees one cell). Its records land on a pseudo-arm (default `summary`) of the study,
  * one set per seed, so leaderboards show them beside the arms.
  *
- * Not yet called by the runner: run it with `applyStudySummary` after a run (e.g. from a plugin
- * script); the intended runner hook is "after all cells, for every study that declares summaries".
+ * Plugins declare them (`definePlugin({ summaries })`); `labbench run` applies them to its own
+ * records and `labbench publish` to the merged records (so sharded runs get them too).
  */
 export interface StudySummary {
   readonly id: string;
@@ -42,4 +42,11 @@ export function applyStudySummary(records: readonly ResultRecord[], summary: Stu
     }
   }
   return [...kept, ...added];
+}
+
+/** Applies every summary whose study has records. */
+export function applyStudySummaries(records: readonly ResultRecord[], summaries: readonly StudySummary[]): ResultRecord[] {
+  let out = [...records];
+  for (const summary of summaries) if (out.some((r) => r.study === summary.study)) out = applyStudySummary(out, summary);
+  return out;
 }

@@ -1,20 +1,17 @@
-import { frequencyBuckets, type EvalDocument, type Evaluator, type MetricRecord, type Scorer } from '@labbench/core';
+import { frequencyBuckets, type EvalDocument, type Evaluator, type MetricRecord, type RollingScore, type Scorer } from '@labbench/core';
 
 /** Bucket names, high to low training frequency (MiLe's 80% / 15% / 5% analysis). */
 const BUCKET_NAMES = ['high', 'medium', 'low'] as const;
 const DEFAULT_SHARES = [0.8, 0.15, 0.05];
 
-/**
- * Token perplexity per frequency bucket, from the per-token log-probabilities of the rolling
- * protocol. Buckets come from the cell's training token counts (`subject.tokenCounts`) through core's
- * `frequencyBuckets`: sorted by training count, cut where the cumulative share of occurrences
- * crosses 80% and 95%. Each record's details give the share of the evaluated tokens in the bucket.
- */
-async function bucketRecords(scorer: Scorer, documents: readonly EvalDocument[], buckets: Int8Array, domain: string, shares: readonly number[]): Promise<MetricRecord[]> {
+async function score(scorer: Scorer, documents: readonly EvalDocument[]): Promise<RollingScore[]> {
+  return scorer.rollingLogLikelihood(documents.map((d) => d.text), { keepTokens: true });
+}
+
+function bucketRecords(scorer: Scorer, scores: readonly RollingScore[], buckets: Int32Array, domain: string, shares: readonly number[]): MetricRecord[] {
   const k = shares.length;
   const sums = new Float64Array(k);
   const counts = new Float64Array(k);
-  const scores = await scorer.rollingLogLikelihood(documents.map((d) => d.text), { keepTokens: true });
   for (const s of scores) {
     if (!s.tokenIds || !s.tokenLogProbs) continue;
     for (let j = 0; j < s.tokenIds.length; j++) {
@@ -30,24 +27,32 @@ async function bucketRecords(scorer: Scorer, documents: readonly EvalDocument[],
     const name = k === 3 ? BUCKET_NAMES[b] : `bucket${b}`;
     records.push({
       board: 'ppl', metric: `${domain}.freq_${name}.token_ppl`, value: Math.exp(-sums[b] / counts[b]), direction: 'lower', n: counts[b],
-      details: { protocol: 'rolling-disjoint', window: scorer.maxLength, domain, bucket: name, trainShares: shares, evalShare: counts[b] / total, bucketing: 'training token counts' },
+      details: { protocol: 'rolling-disjoint', window: scorer.maxLength, domain, bucket: name, shares, share: counts[b] / total, bucketing: 'ranked by training count; shares of in-domain evaluation tokens' },
     });
   }
   return records;
 }
 
+/**
+ * Token perplexity per frequency bucket, from the per-token log-probabilities of the rolling
+ * protocol. Token types are ranked by their training count (`subject.tokenCounts`) and cut, through
+ * core's `frequencyBuckets`, so the buckets cover 80% / 15% / 5% of the in-domain evaluation tokens
+ * (MiLe's analysis); the same buckets are applied out of domain. Each record's details give the
+ * share of the evaluated tokens that fell in the bucket.
+ */
 export const perplexityByFrequency: Evaluator = {
   id: 'ppl-by-frequency',
-  description: 'Token perplexity per training-frequency bucket (80% / 15% / 5% of training occurrences), in-domain and out-of-domain.',
+  description: 'Token perplexity per frequency bucket (types ranked by training count; buckets cover 80% / 15% / 5% of in-domain evaluation tokens), in-domain and out-of-domain.',
   boards: ['ppl'],
   requires: 'causal',
   async evaluate(subject, context) {
     if (!subject.scorer || !subject.tokenCounts) return [];
     const shares = (context.options.shares as number[] | undefined) ?? DEFAULT_SHARES;
-    const buckets = frequencyBuckets(subject.tokenCounts, shares);
-    return [
-      ...(await bucketRecords(subject.scorer, await context.data.inDomain(), buckets, 'id', shares)),
-      ...(await bucketRecords(subject.scorer, await context.data.outOfDomain(), buckets, 'ood', shares)),
-    ];
+    const inDomain = await score(subject.scorer, await context.data.inDomain());
+    const mass = new Float64Array(subject.tokenCounts.length);
+    for (const s of inDomain) for (const id of s.tokenIds ?? []) mass[id] += 1;
+    const buckets = frequencyBuckets(subject.tokenCounts, shares, mass);
+    const outOfDomain = await score(subject.scorer, await context.data.outOfDomain());
+    return [...bucketRecords(subject.scorer, inDomain, buckets, 'id', shares), ...bucketRecords(subject.scorer, outOfDomain, buckets, 'ood', shares)];
   },
 };

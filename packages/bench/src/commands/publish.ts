@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, writeResults } from '@labbench/core';
+import { ConfigError, applyStudySummaries, writeResults } from '@labbench/core';
 import { findResultFiles, mergeRecords, mergeTraining, publishLeaderboards } from '../publish/index.js';
 import { defaultPaths, loadContext } from './context.js';
 
@@ -18,7 +18,8 @@ export function registerPublish(program: Command): void {
       const missing = files.filter((f) => !existsSync(f));
       if (missing.length > 0) throw new ConfigError(missing[0], 'results file not found.', 'Run `labbench run` first, or name existing files.');
       if (files.length === 0) throw new ConfigError(options.runs ?? defaultPaths(state).runs, 'no results.jsonl found.', 'Run `labbench run` (or `nx run bench:all`) first.');
-      const records = mergeRecords(files);
+      const summaries = registry.plugins.flatMap((p) => p.plugin.summaries ?? []);
+      const records = applyStudySummaries(mergeRecords(files), summaries);
       const outDir = resolve(options.out ?? join(root, 'leaderboards'));
       const written = await publishLeaderboards(registry, records, mergeTraining(files), outDir);
       process.stdout.write(`merged ${records.length} records from ${files.length} run(s) into ${outDir}\n`);

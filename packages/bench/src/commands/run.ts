@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, assertValid, getProfile, planStudies, runStudies, shardCells, writeLeaderboards, type Profile } from '@labbench/core';
+import { ConfigError, applyStudySummaries, assertValid, getProfile, planStudies, runStudies, shardCells, writeLeaderboards, writeResults, type Profile } from '@labbench/core';
 import type { BackendPreference } from '@labbench/tensor';
 import { createReporter } from '../progress.js';
 import { defaultPaths, loadContext } from './context.js';
@@ -100,8 +100,11 @@ export function registerRun(program: Command): void {
         studies, seeds, outDir, cacheDir: defaultPaths(state).cache, shard, reporter,
         injectNan: injected?.length === 2 ? { cell: injected[0], step: Number(injected[1]) } : undefined,
       });
-      const boards = writeLeaderboards(summary.records, outDir);
-      process.stdout.write(`${summary.records.length} records from ${summary.cells.length} cells -> ${summary.resultsPath}\n`);
+      // cross-arm summaries need every arm of a study: only an unsharded run has them (publish re-applies)
+      const records = shard ? summary.records : applyStudySummaries(summary.records, registry.plugins.flatMap((p) => p.plugin.summaries ?? []));
+      if (records.length !== summary.records.length) writeResults(summary.resultsPath, records);
+      const boards = writeLeaderboards(records, outDir);
+      process.stdout.write(`${records.length} records from ${summary.cells.length} cells -> ${summary.resultsPath}\n`);
       for (const path of boards) process.stdout.write(`  ${path}\n`);
       if (summary.failed.length > 0) {
         process.stderr.write(`${summary.failed.length} cell(s) failed:\n`);

@@ -20,9 +20,9 @@ export interface ClaimResult {
  * single seed, whose interval is undefined).
  */
 export function judgeClaim(study: string, claim: StudyClaim, records: readonly ResultRecord[]): ClaimResult {
-  const pick = (arm: string) => new Map(records.filter((r) => r.study === study && r.arm === arm && r.board === claim.board && r.metric === claim.metric).map((r) => [r.seed, r]));
-  const method = pick(claim.method);
-  const baseline = pick(claim.baseline);
+  const pick = (arm: string, metric: string) => new Map(records.filter((r) => r.study === study && r.arm === arm && r.board === claim.board && r.metric === metric).map((r) => [r.seed, r]));
+  const method = pick(claim.method, claim.metric);
+  const baseline = pick(claim.baseline, claim.baselineMetric ?? claim.metric);
   const seeds = [...method.keys()].filter((s) => baseline.has(s)).sort((a, b) => a - b);
   if (seeds.length === 0) return { study, claim, verdict: 'not run', seeds: 0 };
   const direction = method.get(seeds[0])!.direction;

@@ -3,6 +3,7 @@ import type { LossFunction } from './loss.js';
 import type { ModelFactory } from './model.js';
 import type { StudyDefinition } from './study.js';
 import type { TokenizerFactory } from './tokenizer.js';
+import type { StudySummary } from '../study-summary.js';
 
 export const PLUGIN_KINDS = ['model', 'tokenizer', 'loss', 'evaluator', 'study'] as const;
 export type PluginKind = (typeof PLUGIN_KINDS)[number];
@@ -27,6 +28,8 @@ export interface LabbenchPlugin {
   readonly evaluators?: readonly Evaluator[];
   readonly studies?: readonly StudyDefinition[];
   readonly benchmarks?: readonly PluginBenchmark[];
+  /** Cross-arm comparisons run after all cells of a study (by `labbench run` and `publish`). */
+  readonly summaries?: readonly StudySummary[];
 }
 
 /** The `labbench` field of a plugin's package.json. */

@@ -24,7 +24,7 @@ export interface ArmSpec {
   /** Training data mixture id (default `default`); see the datasets package. */
   readonly mixture?: string;
   /** Training-loop overrides, e.g. a lower learning rate for continued training. */
-  readonly train?: Readonly<{ learningRate?: number; warmupSteps?: number; weightDecay?: number }>;
+  readonly train?: Readonly<{ learningRate?: number; warmupSteps?: number; weightDecay?: number; checkpoints?: number }>;
 }
 
 export interface EvaluatorUse {
@@ -43,6 +43,8 @@ export interface StudyClaim {
   readonly metric: string;
   readonly method: string;
   readonly baseline: string;
+  /** Compare with another metric of the baseline arm (e.g. a forecast's error vs a baseline forecaster's); default `metric`. */
+  readonly baselineMetric?: string;
 }
 
 export interface StudyDefinition {
