@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { CurvePoint, LanguageModel, PositionCurve, TrainRequest, TrainedCell } from '@labbench/core';
+import type { CurvePoint, LanguageModel, PositionCurve, TrainRequest, TrainedCell, TrainedTokenizer, TrainingPlan } from '@labbench/core';
 import { TrainingFault } from '@labbench/core';
 import { tokenCrossEntropy } from '../ops/index.js';
 import { AdamW, adamWDefaults, learningRateAt } from './adamw.js';
@@ -29,16 +29,38 @@ export function positionLosses(model: LanguageModel, stream: Int32Array, time: n
   return { losses, mean: losses.reduce((a, b) => a + b, 0) / Math.max(1, time), windows: count, stats };
 }
 
+/** Mean of a model's own objective (`training: false`) over fixed validation windows, plus its stats. */
+export function objectiveValidation(model: LanguageModel, stream: Int32Array, time: number, batch: number, tokenizer: TrainedTokenizer): { mean: number; stats: Record<string, number[]> } | undefined {
+  const { ids, targets, count } = fixedWindows(stream, time, VALID_WINDOWS);
+  if (!model.objective || count === 0) return undefined;
+  let sum = 0;
+  const stats: Record<string, number[]> = {};
+  for (let start = 0; start < count; start += batch) {
+    const rows = Math.min(batch, count - start);
+    tf.tidy(() => {
+      const x = tf.tensor2d(ids.subarray(start * time, (start + rows) * time), [rows, time], 'int32');
+      const y = tf.tensor2d(targets.subarray(start * time, (start + rows) * time), [rows, time], 'int32');
+      const out = model.objective!(x, y, { training: false, tokenizer });
+      sum += out.loss.dataSync()[0] * rows;
+      if (start === 0) for (const [name, value] of Object.entries(out.stats ?? {})) stats[name] = Array.from(value.dataSync());
+    });
+  }
+  return { mean: sum / count, stats };
+}
+
 /**
  * Trains one cell: seeded windows, AdamW with warmup + cosine, gradient clipping, the model's
- * auxiliary loss added, NaN/Inf detection (only this cell fails), validation loss and per-position
+ * auxiliary loss added (or the model's own `objective` instead of loss + aux), NaN/Inf detection (only this cell fails), validation loss and per-position
  * loss curves at evenly spaced checkpoints. The tensor count stays flat over steps.
  */
 export async function trainModel(request: TrainRequest, model: LanguageModel): Promise<TrainedCell> {
   const { budget, loss, lossConfig, seed } = request;
   const { steps, batchSize, seqLen } = budget;
   const sampler = new WindowSampler(request.trainTokens, batchSize, seqLen, seed);
-  const optimizer = new AdamW(model.variables, { ...adamWDefaults, weightDecay: budget.weightDecay });
+  const plan = model.beginTraining?.({ trainTokens: request.trainTokens, seqLen, batchSize, steps, seed });
+  const phases = phaseSchedule(model, plan, steps);
+  let phase = phases[0];
+  let optimizer = new AdamW(phase.variables, { ...adamWDefaults, weightDecay: budget.weightDecay });
   const checkpointSteps = new Set(Array.from({ length: budget.checkpoints }, (_, i) => Math.round(((i + 1) * steps) / budget.checkpoints)));
   const trainLoss: CurvePoint[] = [];
   const validLoss: CurvePoint[] = [];
@@ -50,14 +72,21 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
   let smoothed = Number.NaN;
   try {
     for (let step = 1; step <= steps; step++) {
+      if (step > phase.end) { // next phase of the model's plan: a fresh optimizer over its variables
+        phase = phases.find((p) => step <= p.end)!;
+        optimizer.dispose();
+        optimizer = new AdamW(phase.variables, { ...adamWDefaults, weightDecay: budget.weightDecay });
+      }
       const { ids, targets } = sampler.next();
       const poisoned = request.injectNanAtStep !== undefined && step >= request.injectNanAtStep;
       const { value, grads } = tf.variableGrads(() => {
-        const out = model.forward(ids, { training: true });
-        const objective = loss.compute(out.logits, targets, lossConfig).loss;
-        const total = out.auxLoss ? tf.add(objective, out.auxLoss) : objective;
+        const total = model.objective ? model.objective(ids, targets, { training: true, tokenizer: request.tokenizer }).loss : (() => {
+          const out = model.forward(ids, { training: true });
+          const objective = loss.compute(out.logits, targets, lossConfig).loss;
+          return out.auxLoss ? tf.add(objective, out.auxLoss) : objective;
+        })();
         return (poisoned ? tf.mul(total, Number.NaN) : total) as tf.Scalar;
-      }, model.variables as tf.Variable[]);
+      }, phase.variables);
       ids.dispose();
       targets.dispose();
       const lossValue = value.dataSync()[0];
@@ -66,11 +95,17 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
         tf.dispose(grads);
         throw new TrainingFault(step, `loss is ${lossValue} (not finite)`);
       }
-      optimizer.step(model.variables.map((v) => grads[v.name]), learningRateAt(step - 1, budget.learningRate, budget.warmupSteps, steps));
+      optimizer.step(phase.variables.map((v) => grads[v.name]), learningRateAt(step - 1 - phase.start, budget.learningRate, budget.warmupSteps, phase.end - phase.start));
       tf.dispose(grads);
       smoothed = Number.isNaN(smoothed) ? lossValue : 0.9 * smoothed + 0.1 * lossValue;
       if (step % logEvery === 0 || step === steps) trainLoss.push({ step, tokens: step * tokensPerStep, value: lossValue });
-      if (checkpointSteps.has(step)) {
+      if (checkpointSteps.has(step) && model.objective) {
+        const result = objectiveValidation(model, request.validTokens, seqLen, batchSize, request.tokenizer);
+        if (result) {
+          validLoss.push({ step, tokens: step * tokensPerStep, value: result.mean });
+          lastStats = result.stats;
+        }
+      } else if (checkpointSteps.has(step)) {
         for (const [split, stream] of [['in-domain', request.validTokens], ['out-of-domain', request.oodTokens]] as const) {
           if (stream.length <= seqLen + 1) continue;
           const result = positionLosses(model, stream, seqLen, batchSize);
@@ -90,6 +125,7 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
     optimizer.dispose();
   }
   const modelStats: Record<string, number | number[]> = {};
+  for (const [name, value] of Object.entries(plan?.stats ?? {})) modelStats[name] = typeof value === 'number' ? value : [...value];
   for (const [name, values] of Object.entries(lastStats)) modelStats[name] = values.length === 1 ? values[0] : values;
   return {
     model,
@@ -98,4 +134,32 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
       trainLoss, validLoss, positionLosses: positionCurves, modelStats,
     },
   };
+}
+
+/**
+ * Steps (start, end] of each phase of a model's plan; without a plan one phase of every variable
+ * over all steps, so the default loop is unchanged.
+ */
+export function phaseSchedule(model: LanguageModel, plan: TrainingPlan | undefined, steps: number): { name: string; start: number; end: number; variables: tf.Variable[] }[] {
+  const all = model.variables as tf.Variable[];
+  if (!plan?.phases || plan.phases.length === 0) return [{ name: 'all', start: 0, end: steps, variables: all }];
+  const known = new Set(all);
+  const total = plan.phases.reduce((a, p) => a + p.fraction, 0);
+  if (plan.phases.some((p) => !(p.fraction > 0)) || Math.abs(total - 1) > 1e-6) {
+    throw new Error(`training plan: phase fractions must be > 0 and sum to 1, got [${plan.phases.map((p) => p.fraction)}]. Fix the model's beginTraining().`);
+  }
+  let cumulative = 0;
+  let start = 0;
+  const out: { name: string; start: number; end: number; variables: tf.Variable[] }[] = [];
+  for (const [i, p] of plan.phases.entries()) {
+    const stranger = p.variables.find((v) => !known.has(v as tf.Variable));
+    if (stranger || p.variables.length === 0) {
+      throw new Error(`training plan: phase '${p.name}' must list some of the model's own variables${stranger ? `; '${stranger.name}' is not one` : ''}.`);
+    }
+    cumulative += p.fraction;
+    const end = i === plan.phases.length - 1 ? steps : Math.round(cumulative * steps);
+    if (end > start) out.push({ name: p.name, start, end, variables: p.variables as tf.Variable[] });
+    start = Math.max(start, end);
+  }
+  return out;
 }

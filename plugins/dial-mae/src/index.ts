@@ -1,0 +1,8 @@
+import { definePlugin } from '@labbench/core';
+import { responseSelection } from './evaluator.js';
+import { dialMaeModel } from './model.js';
+import { dialMaeStudy, dialMaeSweep } from './studies.js';
+
+export { dialMaeModel, DialMaeModel } from './model.js';
+export { responseSelection } from './evaluator.js';
+export default definePlugin({ id: 'dial-mae', models: [dialMaeModel], evaluators: [responseSelection], studies: [dialMaeStudy, dialMaeSweep] });
