@@ -1,0 +1,51 @@
+import type { Evaluator, LanguageModel, MetricRecord } from '@labbench/core';
+import { heldOutForwardStats, heldOutWindows } from '@labbench/tensor';
+import { finedeepDefaults } from './config.js';
+
+const MAX_WINDOWS = 64;
+const BATCH = 8;
+
+/** The model's context length (put into config by the factory; else the position table's rows). */
+export function seqLenOf(model: LanguageModel): number {
+  const fromConfig = Number((model.config as { seqLen?: number }).seqLen ?? 0);
+  if (fromConfig > 0) return fromConfig;
+  const positions = model.variables.find((v) => v.name.endsWith('positionEmbedding'));
+  if (!positions) throw new Error('nsar: cannot tell the model\'s context length; put seqLen in its config.');
+  return positions.shape[0];
+}
+
+/**
+ * NSAR(tau) per layer over held-out in-domain text (spec §2.5): the model's `ffn.nsar.layer<i>`
+ * forward stats ([numTaus] shares of activation outputs with |a| > tau) averaged over up to 64
+ * windows. Models without NSAR stats give no records. Board `routing` (a mechanism metric).
+ */
+export const nsarEvaluator: Evaluator = {
+  id: 'nsar',
+  description: 'Finedeep NSAR(tau): share of activation-function outputs with |a| > tau, per layer, on held-out in-domain text.',
+  boards: ['routing'],
+  requires: 'causal',
+  async evaluate(subject, context) {
+    const model = subject.model;
+    if (!model) return [];
+    const time = seqLenOf(model);
+    const docs = await context.data.inDomain();
+    const { ids, count } = heldOutWindows(subject.tokenizer, docs.map((d) => d.text), time, Number(context.options.maxWindows ?? MAX_WINDOWS));
+    if (count === 0) return [];
+    const { stats, tokens } = heldOutForwardStats(model, ids, count, time, BATCH);
+    const taus = ((model.config as { nsarTaus?: number[] }).nsarTaus ?? finedeepDefaults.nsarTaus) as readonly number[];
+    const records: MetricRecord[] = [];
+    const perTau = taus.map(() => [] as number[]);
+    for (const [name, values] of Object.entries(stats).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))) {
+      const match = /^ffn\.nsar\.layer(\d+)$/.exec(name);
+      if (!match) continue;
+      taus.forEach((tau, i) => {
+        perTau[i].push(values[i]);
+        records.push({ board: 'routing', metric: `nsar.tau${tau}.layer${match[1]}`, value: values[i], direction: 'none', n: tokens, details: { tau, layer: Number(match[1]), tensor: 'activation-function output (SiLU(x W_g) or relu)' } });
+      });
+    }
+    taus.forEach((tau, i) => {
+      if (perTau[i].length > 0) records.push({ board: 'routing', metric: `nsar.tau${tau}.mean`, value: perTau[i].reduce((a, b) => a + b, 0) / perTau[i].length, direction: 'none', n: tokens, details: { tau, layers: perTau[i].length } });
+    });
+    return records;
+  },
+};

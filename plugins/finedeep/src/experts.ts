@@ -1,0 +1,135 @@
+import { rmsNorm, swiglu, tf, type BlockContext, type BlockOutput, type ParameterFactory, type ResidualFeedForward } from '@labbench/tensor';
+import { expertParams, expertWidth, ffnFlops, overheadParams, type FinedeepConfig } from './config.js';
+import { nsar } from './nsar.js';
+
+/**
+ * One Finedeep expert sub-layer m: K SwiGLU experts of width D_e, all computed, weighted by the
+ * output-guided sigmoid router. Weights are stored fused like the dense FFN, so sub-layer m holds
+ * columns [gate | up] of K D_e each and rows K D_e of W_d; with M = 1 the split of the dense FFN
+ * is exact (partition identity).
+ */
+export class ExpertSubLayer {
+  readonly wIn: tf.Variable; // [d, 2 K D_e] (SwiGLU: gate blocks then up blocks) or [d, K D_e] (ReLU)
+  readonly wOut: tf.Variable; // [K D_e, d]
+  readonly router: tf.Variable; // [K, d] per-expert r_{m,k}, or [1, d] shared r_m
+  readonly norm?: tf.Variable; // [d] RMSNorm_m for m >= 2 (sub-layer 1 uses the decoder's pre-FFN norm)
+
+  constructor(params: ParameterFactory, readonly c: FinedeepConfig, readonly m: number, std: number, outStd: number) {
+    const { dModel: d, expertsPerSubLayer: K } = c;
+    const width = K * expertWidth(c);
+    this.wIn = params.normal(`ffn.sub${m}.wIn`, [d, c.activation === 'swiglu' ? 2 * width : width], std);
+    this.wOut = params.normal(`ffn.sub${m}.wOut`, [width, d], outStd);
+    this.router = params.normal(`ffn.sub${m}.router`, [c.router === 'per-expert' ? K : 1, d], std);
+    if (m > 0) this.norm = params.ones(`ffn.sub${m}.norm`, [d]);
+  }
+
+  /** Activation outputs a [N, K D_e] (SiLU(x W_g) or relu) and the hidden h [N, K D_e] fed to W_d. */
+  hidden(x: tf.Tensor2D): { activation: tf.Tensor2D; hidden: tf.Tensor2D } {
+    const up = tf.matMul(x, this.wIn as tf.Tensor2D); // [N, 2 K D_e] or [N, K D_e]
+    if (this.c.activation === 'relu') {
+      const a = tf.relu(up) as tf.Tensor2D;
+      return { activation: a, hidden: a };
+    }
+    const [gate, value] = tf.split(up, 2, 1); // 2 x [N, K D_e]
+    return { activation: tf.mul(gate, tf.sigmoid(gate)) as tf.Tensor2D, hidden: swiglu(gate, value) as tf.Tensor2D };
+  }
+
+  /** Expert outputs e_{m,k} [K, N, d]. */
+  expertOutputs(hidden: tf.Tensor2D): tf.Tensor3D {
+    const { dModel: d, expertsPerSubLayer: K } = this.c;
+    const De = expertWidth(this.c);
+    const n = hidden.shape[0];
+    const h = tf.transpose(tf.reshape(hidden, [n, K, De]), [1, 0, 2]); // [K, N, D_e]
+    return tf.matMul(h, tf.reshape(this.wOut, [K, De, d])) as tf.Tensor3D; // [K, N, d]
+  }
+
+  /** Gates g_{m,k} [K, N] from the expert outputs: sigmoid(<e_{m,k}, r_{m,k}>), sum-normalised by default. */
+  gates(e: tf.Tensor3D): tf.Tensor2D {
+    const r = tf.expandDims(this.router, 1); // [K or 1, 1, d]
+    const s = tf.sigmoid(tf.sum(tf.mul(e, r), -1)); // [K, N]
+    return (this.c.gateNorm === 'sum' ? tf.div(s, tf.sum(s, 0, true)) : s) as tf.Tensor2D;
+  }
+
+  /** y_m = sum_k g_{m,k} e_{m,k}: [N, d], plus the activation outputs for NSAR. */
+  apply(x: tf.Tensor2D): { y: tf.Tensor2D; activation: tf.Tensor2D } {
+    const { activation, hidden } = this.hidden(x);
+    const e = this.expertOutputs(hidden); // [K, N, d]
+    const g = this.gates(e); // [K, N]
+    return { y: tf.sum(tf.mul(e, tf.expandDims(g, 2)), 0) as tf.Tensor2D, activation }; // [N, d]
+  }
+}
+
+/**
+ * The Finedeep FFN slot: u_0 = h'; for m = 1..M: x_m = RMSNorm_m(u_{m-1}) (m = 1: the decoder's
+ * pre-FFN norm), u_m = u_{m-1} + sum_k g_{m,k} e_{m,k}(x_m); returns u_M. Emits `ffn.nsar` [numTaus]
+ * over all experts' activation outputs (evaluation passes only).
+ */
+export class FinedeepFeedForward implements ResidualFeedForward {
+  readonly subLayers: ExpertSubLayer[] = [];
+
+  constructor(params: ParameterFactory, readonly c: FinedeepConfig, std: number, outStd: number) {
+    for (let m = 0; m < c.subLayers; m++) this.subLayers.push(new ExpertSubLayer(params, c, m, std, outStd));
+  }
+
+  applyResidual(h: tf.Tensor2D, normed: tf.Tensor2D, context: BlockContext): BlockOutput {
+    let u = h; // [N, d]
+    const activations: tf.Tensor2D[] = [];
+    for (const sub of this.subLayers) {
+      const x = sub.norm ? (rmsNorm(u, sub.norm) as tf.Tensor2D) : normed; // [N, d]
+      const out = sub.apply(x);
+      u = tf.add(u, out.y) as tf.Tensor2D; // [N, d]
+      activations.push(out.activation);
+    }
+    const stats = context.training ? undefined : { 'ffn.nsar': nsar(tf.concat(activations, 1), this.c.nsarTaus) };
+    return { y: u, stats };
+  }
+
+  /** Sub-layers 2..M need the residual stream, which the plain FFN slot does not give. */
+  apply(): BlockOutput {
+    throw new Error('finedeep: FinedeepFeedForward owns its residual connection; build it on ResidualDecoderLM (@labbench/tensor), which calls applyResidual().');
+  }
+
+  params() {
+    const n = expertParams(this.c) + overheadParams(this.c);
+    return { total: n, active: n };
+  }
+
+  flopsPerToken(): number {
+    return ffnFlops(this.c);
+  }
+}
+
+/** The dense FFN (same variable names and init as the reference decoder's) with NSAR stats. */
+export class DenseNsarFeedForward {
+  readonly wIn: tf.Variable;
+  readonly wOut: tf.Variable;
+
+  constructor(params: ParameterFactory, readonly c: FinedeepConfig, std: number, outStd: number) {
+    this.wIn = params.normal('ffn.wIn', [c.dModel, c.activation === 'swiglu' ? 2 * c.ffnHidden : c.ffnHidden], std);
+    this.wOut = params.normal('ffn.wOut', [c.ffnHidden, c.dModel], outStd);
+  }
+
+  apply(x: tf.Tensor2D, context: BlockContext): BlockOutput {
+    const up = tf.matMul(x, this.wIn as tf.Tensor2D); // [N, 2D] or [N, D]
+    let activation: tf.Tensor;
+    let hidden: tf.Tensor;
+    if (this.c.activation === 'relu') {
+      activation = hidden = tf.relu(up);
+    } else {
+      const [gate, value] = tf.split(up, 2, 1); // 2 x [N, D]
+      hidden = swiglu(gate, value); // [N, D]
+      activation = context.training ? hidden : tf.mul(gate, tf.sigmoid(gate)); // SiLU(x W_g) [N, D]
+    }
+    const y = tf.matMul(hidden as tf.Tensor2D, this.wOut as tf.Tensor2D); // [N, d]
+    return { y, stats: context.training ? undefined : { 'ffn.nsar': nsar(activation, this.c.nsarTaus) } };
+  }
+
+  params() {
+    const n = this.wIn.size + this.wOut.size;
+    return { total: n, active: n };
+  }
+
+  flopsPerToken(): number {
+    return 2 * (this.wIn.size + this.wOut.size);
+  }
+}

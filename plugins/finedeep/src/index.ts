@@ -1,0 +1,12 @@
+import { definePlugin } from '@labbench/core';
+import { finedeepModel } from './model.js';
+import { nsarEvaluator } from './evaluator.js';
+import { finedeepStudy } from './studies.js';
+
+export { finedeepModel } from './model.js';
+export { finedeepDefaults, finedeepConfigSchema, expertWidth, expertParams, overheadParams, ffnFlops } from './config.js';
+export type { FinedeepConfig } from './config.js';
+export { FinedeepFeedForward, ExpertSubLayer, DenseNsarFeedForward } from './experts.js';
+export { nsar } from './nsar.js';
+export { nsarEvaluator, seqLenOf } from './evaluator.js';
+export default definePlugin({ id: 'finedeep', models: [finedeepModel], evaluators: [nsarEvaluator], studies: [finedeepStudy] });

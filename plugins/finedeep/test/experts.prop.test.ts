@@ -1,0 +1,129 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { DenseFeedForward, ParameterFactory, initBackend, tf, type DecoderLM } from '@labbench/tensor';
+import { ExpertSubLayer, finedeepDefaults, finedeepModel, nsar, type FinedeepConfig } from '../src/index.js';
+
+const context = { vocabSize: 40, seqLen: 8, seed: 3 };
+const ids = () => tf.tensor2d([[1, 5, 9, 2, 7, 3], [4, 4, 8, 1, 0, 6]], [2, 6], 'int32');
+
+test('ExpertSubLayer: for any d, K, D_e and x, with M = 1 the K experts sum to the dense FFN (partition identity)', async () => {
+  await initBackend('cpu');
+  const input = fc.record({ d: fc.integer({ min: 2, max: 6 }), K: fc.integer({ min: 1, max: 4 }), De: fc.integer({ min: 1, max: 3 }), rows: fc.integer({ min: 1, max: 4 }), seed: fc.integer({ min: 1, max: 1000 }) });
+  fc.assert(fc.property(input, ({ d, K, De, rows, seed }) => {
+    const c: FinedeepConfig = { ...finedeepDefaults, dModel: d, ffnHidden: K * De, subLayers: 1, expertsPerSubLayer: K };
+    const params = new ParameterFactory(seed);
+    const sub = new ExpertSubLayer(params, c, 0, 0.5, 0.5);
+    const dense = new DenseFeedForward(params, d, K * De, 'swiglu', 0.5, 0.5);
+    dense.wIn.assign(sub.wIn);
+    dense.wOut.assign(sub.wOut);
+    const [sum, reference] = tf.tidy(() => {
+      const x = tf.randomNormal([rows, d], 0, 1, 'float32', seed) as tf.Tensor2D;
+      const e = sub.expertOutputs(sub.hidden(x).hidden); // [K, N, d]
+      return [tf.sum(e, 0).arraySync() as number[][], dense.apply(x).y.arraySync() as number[][]];
+    });
+    params.variables.forEach((v) => v.dispose());
+    return sum.every((row, i) => row.every((v, j) => Math.abs(v - reference[i][j]) <= 1e-5 * (1 + Math.abs(reference[i][j]))));
+  }), { numRuns: 25 });
+});
+
+test('ExpertSubLayer: for any expert outputs, sum-normalised gates lie in (0, 1) and sum to 1 per token', async () => {
+  await initBackend('cpu');
+  const input = fc.record({ K: fc.integer({ min: 1, max: 5 }), rows: fc.integer({ min: 1, max: 4 }), seed: fc.integer({ min: 1, max: 1000 }) });
+  fc.assert(fc.property(input, ({ K, rows, seed }) => {
+    const d = 4;
+    const c: FinedeepConfig = { ...finedeepDefaults, dModel: d, ffnHidden: K * 2, subLayers: 1, expertsPerSubLayer: K };
+    const params = new ParameterFactory(seed);
+    const sub = new ExpertSubLayer(params, c, 0, 1, 1);
+    const g = tf.tidy(() => sub.gates(tf.randomNormal([K, rows, d], 0, 2, 'float32', seed) as tf.Tensor3D).arraySync() as number[][]);
+    params.variables.forEach((v) => v.dispose());
+    for (let t = 0; t < rows; t++) {
+      const column = g.map((row) => row[t]);
+      if (Math.abs(column.reduce((a, b) => a + b, 0) - 1) > 1e-5) return false;
+      if (K > 1 && !column.every((v) => v > 0 && v < 1)) return false;
+    }
+    return true;
+  }), { numRuns: 25 });
+});
+
+test('finedeep: with M = 1, K = 1 (gate exactly 1, shared norm) the model equals the dense layout with the same weights', async () => {
+  await initBackend('cpu');
+  const base = { dModel: 8, layers: 2, heads: 2, ffnHidden: 8 };
+  const dense = finedeepModel.create({ ...base, layout: 'dense' }, context) as DecoderLM;
+  const fine = finedeepModel.create({ ...base, subLayers: 1, expertsPerSubLayer: 1 }, context) as DecoderLM;
+  const byName = new Map(dense.variables.map((v) => [v.name.slice(v.name.indexOf('/') + 1), v]));
+  for (const v of fine.variables) {
+    const local = v.name.slice(v.name.indexOf('/') + 1).replace('ffn.sub0.', 'ffn.');
+    const source = byName.get(local);
+    if (source) v.assign(source);
+  }
+  const x = ids();
+  const a = dense.forward(x, { training: false }).logits.arraySync() as number[][][];
+  const b = fine.forward(x, { training: false }).logits.arraySync() as number[][][];
+  a.forEach((rows, i) => rows.forEach((row, t) => row.forEach((v, j) => assert.ok(Math.abs(v - b[i][t][j]) < 1e-5, `logit ${i},${t},${j}: ${v} vs ${b[i][t][j]}`))));
+  x.dispose();
+  dense.dispose();
+  fine.dispose();
+});
+
+test('finedeep: for any M x K dividing D, expert weights equal the dense FFN and the total is dense + M K d + (M - 1) d', async () => {
+  await initBackend('cpu');
+  const divisors = [[1, 16], [2, 8], [4, 4], [8, 2], [16, 1], [2, 4], [1, 1]] as const;
+  fc.assert(fc.property(fc.constantFrom(...divisors), fc.constantFrom('swiglu' as const, 'relu' as const), ([M, K], activation) => {
+    const base = { dModel: 8, layers: 2, heads: 2, ffnHidden: 16, activation };
+    const dense = finedeepModel.create({ ...base, layout: 'dense' }, context);
+    const fine = finedeepModel.create({ ...base, subLayers: M, expertsPerSubLayer: K }, context);
+    const expertWeights = fine.variables.filter((v) => /ffn\.sub\d+\.w(In|Out)$/.test(v.name)).reduce((n, v) => n + v.size, 0);
+    const ok = expertWeights === base.layers * (activation === 'swiglu' ? 3 : 2) * 8 * 16
+      && fine.params().total === dense.params().total + base.layers * (M * K * 8 + (M - 1) * 8);
+    dense.dispose();
+    fine.dispose();
+    return ok;
+  }), { numRuns: 10 });
+});
+
+test('finedeep: on a random batch every expert weight and every router vector gets a non-zero gradient', async () => {
+  await initBackend('cpu');
+  const model = finedeepModel.create({ dModel: 8, layers: 1, heads: 2, ffnHidden: 16, subLayers: 2, expertsPerSubLayer: 4, initStd: 0.3 }, context) as DecoderLM;
+  const x = ids();
+  const watched = model.variables.filter((v) => /ffn\.sub\d+\.(wIn|wOut|router)$/.test(v.name));
+  const { grads } = tf.variableGrads(() => tf.sum(tf.square(model.forward(x, { training: true }).logits)) as tf.Scalar, watched);
+  const K = 4;
+  for (const v of watched) {
+    const g = grads[v.name];
+    // per expert: router rows, wOut row blocks, wIn column blocks (gate and up)
+    const blocks = v.name.endsWith('router') ? tf.split(g, K, 0) : v.name.endsWith('wOut') ? tf.split(g, K, 0) : tf.split(g, 2 * K, 1);
+    for (const [i, b] of blocks.entries()) assert.ok(tf.max(tf.abs(b)).dataSync()[0] > 0, `${v.name} block ${i} has a zero gradient`);
+  }
+  tf.dispose(grads);
+  x.dispose();
+  model.dispose();
+});
+
+test('nsar: for any activations and increasing thresholds, values lie in [0, 1] and do not increase', async () => {
+  await initBackend('cpu');
+  const input = fc.record({
+    values: fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 1, maxLength: 40 }),
+    taus: fc.uniqueArray(fc.double({ min: 0, max: 2, noNaN: true }), { minLength: 1, maxLength: 5 }),
+  });
+  fc.assert(fc.property(input, ({ values, taus }) => {
+    const sorted = [...taus].sort((a, b) => a - b);
+    const out = tf.tidy(() => Array.from(nsar(tf.tensor2d(values, [1, values.length]), sorted).dataSync()));
+    return out.every((v) => v >= 0 && v <= 1) && out.every((v, i) => i === 0 || v <= out[i - 1]);
+  }), { numRuns: 40 });
+});
+
+test('finedeep: analytic FLOPs over dense FLOPs stay within 1 +- 0.02 for the study grid at the quick and full sizes', async () => {
+  await initBackend('cpu');
+  for (const size of [{ dModel: 64, layers: 2, heads: 2, ffnHidden: 256, seqLen: 64, vocabSize: 1024 }, { dModel: 128, layers: 4, heads: 4, ffnHidden: 512, seqLen: 128, vocabSize: 4096 }]) {
+    const ctx = { vocabSize: size.vocabSize, seqLen: size.seqLen, seed: 1 };
+    const dense = finedeepModel.create({ ...size, layout: 'dense' }, ctx);
+    for (const [M, K] of [[1, 16], [2, 8], [4, 4], [8, 2], [16, 1]]) {
+      const fine = finedeepModel.create({ ...size, subLayers: M, expertsPerSubLayer: K }, ctx);
+      const ratio = fine.flopsPerToken().inference / dense.flopsPerToken().inference;
+      assert.ok(Math.abs(ratio - 1) <= 0.02, `${M}x${K} at d=${size.dModel}: ratio ${ratio}`);
+      fine.dispose();
+    }
+    dense.dispose();
+  }
+});
