@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { initBackend, tf } from '@labbench/tensor';
-import { crossEntropy } from '@labbench/plugin-cross-entropy';
+import { crossEntropyLoss as crossEntropy } from '@labbench/tensor';
 import { focalLoss, mileLoss, mileWeights } from '../src/index.js';
 
 /** Tiny logits [B, T, V] and targets [B, T] with some padding (-1). */

@@ -6,7 +6,7 @@ import { byteTokenizer } from '@labbench/core/testing';
 import { initBackend } from '../backend/select.js';
 import { trainModel } from '../train/trainer.js';
 import { countParameters } from '../nn/init.js';
-import { tokenCrossEntropy } from '../ops/index.js';
+import { crossEntropyLoss } from '../train/cross-entropy.js';
 
 /** A tiny training request for contract tests (byte tokenizer, a few steps). */
 export function tinyRequest(factory: ModelFactory<any>, config: Record<string, unknown>, steps = 3, seed = 0) {
@@ -16,11 +16,7 @@ export function tinyRequest(factory: ModelFactory<any>, config: Record<string, u
   return {
     model: factory, modelConfig: config, tokenizer, trainTokens: stream, validTokens: stream, oodTokens: stream,
     tokenCounts: new Float64Array(tokenizer.vocabSize),
-    loss: { id: 'ce', description: '', defaults: {}, compute: (logits: tf.Tensor3D, targets: tf.Tensor2D) => {
-      const [b, t, v] = logits.shape;
-      const { nll, valid } = tokenCrossEntropy(tf.reshape(logits, [b * t, v]) as tf.Tensor2D, tf.reshape(targets, [b * t]) as tf.Tensor1D);
-      return { loss: tf.div(tf.sum(nll), tf.maximum(tf.sum(valid), 1)) as tf.Scalar };
-    } },
+    loss: crossEntropyLoss,
     lossConfig: {},
     budget: { steps, batchSize: 2, seqLen: 16, learningRate: 3e-3, warmupSteps: 1, weightDecay: 0.1, checkpoints: 1 },
     seed,

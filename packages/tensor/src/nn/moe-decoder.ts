@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ForwardOptions, ForwardOutput, ModelBuildContext } from '@labbench/core';
+import { DecoderLM, type DecoderConfig, type DecoderHooks } from './decoder.js';
+import type { RoutedBlockContext, RoutingControl } from './moe.js';
+import { rmsNorm } from '../ops/index.js';
+
+/** One routing snapshot: the top-1 experts of the first validation batch after some training steps. */
+export interface RoutingProbe {
+  readonly step: number;
+  readonly shape: readonly [number, number];
+  readonly tokenIds: Int32Array;
+  /** Per router stat name (e.g. `moe.top1.layer0`): top-1 expert per token, -1 when none. */
+  readonly top1: Readonly<Record<string, Float32Array>>;
+}
+
+const TOP1 = /\.top1\.layer\d+$/;
+
+/**
+ * The reference decoder with what routed models need on top:
+ * - the residual stream and a routing control in every block's context (CartesianMoE's second
+ *   sub-layer adds to the residual; `setRoutingMode({ disableTop1 })` is the Table 4 evaluation);
+ * - routing probes for the routing-fluctuation metric: the first forward pass without training
+ *   after training steps (the trainer's first validation batch at a checkpoint) records each
+ *   router's top-1 expert per token. At every later such probe the model adds the earlier probe
+ *   closest to half of its training steps to the pass's stats (`probe.*`), so the trainer stores
+ *   it in `modelStats` and an evaluator can compare it with the final model's routing;
+ * - the training-split token counts it was built with (`trainingTokenCounts`, for by-frequency
+ *   evaluation: core does not hand them to evaluators).
+ */
+export class RoutedDecoderLM extends DecoderLM {
+  readonly control: RoutingControl;
+  readonly trainingTokenCounts?: Float64Array;
+  private trainingSteps = 0;
+  private probedAtStep = 0;
+  private readonly probes: RoutingProbe[] = [];
+
+  constructor(config: DecoderConfig & Record<string, unknown>, context: ModelBuildContext, hooks: DecoderHooks, control: RoutingControl) {
+    super(config, context, hooks);
+    this.control = control;
+    this.trainingTokenCounts = context.tokenCounts;
+  }
+
+  /** Evaluation switches; returns the previous mode so callers can restore it. */
+  setRoutingMode(mode: Partial<RoutingControl>): RoutingControl {
+    const previous = { ...this.control };
+    Object.assign(this.control, mode);
+    return previous;
+  }
+
+  /** Probes recorded so far (in memory only; a model loaded from a checkpoint has none). */
+  routingProbes(): readonly RoutingProbe[] {
+    return this.probes;
+  }
+
+  override forward(ids: tf.Tensor2D, options: ForwardOptions): ForwardOutput {
+    const out = this.decode(ids, options);
+    if (options.training) {
+      this.trainingSteps++;
+      return out;
+    }
+    if (this.trainingSteps > this.probedAtStep && out.stats) this.probe(ids, out.stats as Record<string, tf.Tensor>);
+    return out;
+  }
+
+  private probe(ids: tf.Tensor2D, stats: Record<string, tf.Tensor>): void {
+    this.probedAtStep = this.trainingSteps;
+    const top1: Record<string, Float32Array> = {};
+    for (const [name, value] of Object.entries(stats)) if (TOP1.test(name)) top1[name] = Float32Array.from(value.dataSync() as Float32Array);
+    if (Object.keys(top1).length === 0) return;
+    const earlier = this.probes.filter((p) => p.step < this.trainingSteps);
+    this.probes.push({ step: this.trainingSteps, shape: [ids.shape[0], ids.shape[1]], tokenIds: Int32Array.from(ids.dataSync() as Int32Array), top1 });
+    if (earlier.length === 0) return;
+    const half = this.trainingSteps / 2;
+    const mid = earlier.reduce((best, p) => (Math.abs(p.step - half) < Math.abs(best.step - half) ? p : best));
+    stats['probe.step'] = tf.scalar(mid.step);
+    stats['probe.finalStep'] = tf.scalar(this.trainingSteps);
+    stats['probe.shape'] = tf.tensor1d([...mid.shape]);
+    stats['probe.tokenIds'] = tf.tensor1d(Float32Array.from(mid.tokenIds));
+    for (const [name, values] of Object.entries(mid.top1)) stats[`probe.${name}`] = tf.tensor1d(values);
+  }
+
+  /** The reference decoder's forward pass, with the residual stream and routing control in context. */
+  private decode(ids: tf.Tensor2D, options: ForwardOptions): ForwardOutput {
+    const [batch, time] = ids.shape;
+    const { dModel } = this.config;
+    const tokenIds = tf.reshape(ids, [-1]) as tf.Tensor1D; // [N]
+    const positions = tf.slice(this.positionEmbedding, [0, 0], [time, dModel]); // [T, D]
+    let x = tf.add(tf.reshape(tf.gather(this.tokenEmbedding, tokenIds), [batch, time, dModel]), positions) as tf.Tensor3D; // [B, T, D]
+    const shared = new Map<string, tf.Tensor>();
+    const auxLosses: tf.Scalar[] = [];
+    const stats: Record<string, tf.Tensor> = {};
+    for (const [layer, block] of this.layers.entries()) {
+      const base = { layer, training: options.training, tokenIds, batch, time, shared, routing: this.control };
+      const attn = block.attention.apply(rmsNorm(x, block.attnNorm) as tf.Tensor3D, base);
+      x = tf.add(x, attn.y) as tf.Tensor3D;
+      const residual = tf.reshape(x, [batch * time, dModel]) as tf.Tensor2D; // [N, D]
+      const context: RoutedBlockContext = { ...base, residual };
+      const ffn = block.feedForward.apply(rmsNorm(residual, block.ffnNorm) as tf.Tensor2D, context);
+      x = tf.add(x, tf.reshape(ffn.y, [batch, time, dModel])) as tf.Tensor3D;
+      for (const out of [attn, ffn]) {
+        if (out.aux) auxLosses.push(out.aux);
+        for (const [name, value] of Object.entries(out.stats ?? {})) stats[`${name}.layer${layer}`] = value;
+      }
+    }
+    const h = rmsNorm(x, this.finalNorm); // [B, T, D]
+    const w = this.unembedding ?? tf.transpose(this.tokenEmbedding); // [D, V]
+    const logits = tf.reshape(tf.matMul(tf.reshape(h, [-1, dModel]), w as tf.Tensor2D), [batch, time, -1]) as tf.Tensor3D; // [B, T, V]
+    return { logits, auxLoss: auxLosses.length > 0 ? (tf.addN(auxLosses) as tf.Scalar) : undefined, stats };
+  }
+}

@@ -1,0 +1,146 @@
+import type { DetectionPrompt, TrainedTokenizer } from '@labbench/core';
+import { Rng, deriveSeed } from '@labbench/core';
+import { DECODINGS, type Decoding, type TokenLM } from './lm.js';
+import { canonicalText, cutToTokens, normalForm, wordsOf } from './normal-form.js';
+import { TASKS, freeContinuations, lexicalParaphrase, spanInfill, type TaskId, type TaskInput } from './tasks.js';
+
+export type SplitName = 'train' | 'valid' | 'test';
+
+/** One stored text of the benchmark, with everything needed to reproduce it. */
+export interface Sample {
+  readonly id: string;
+  /** The human passage (set item) the pair was made from; both texts of a pair share it. */
+  readonly itemId: string;
+  readonly source: string;
+  readonly docId: string;
+  readonly split: SplitName;
+  readonly task: TaskId;
+  /** 1 = machine, 0 = human. */
+  readonly label: 0 | 1;
+  /** Normal form (see normal-form.ts), length-matched with its pair. */
+  readonly text: string;
+  /** Generator and decoding of the pair (the human text of a pair carries its machine twin's). */
+  readonly generator: string;
+  readonly decoding: string;
+  readonly seed: number;
+}
+
+export interface CorpusOptions {
+  readonly seed: number;
+  /** Generators by id; `heldOutGenerator` and `heldOutDecoding` appear only in the test split. */
+  readonly generators: ReadonlyMap<string, TokenLM>;
+  readonly heldOutGenerator: string;
+  readonly heldOutDecoding: string;
+  /** Longest classified text, in tokens (the scorers' window). */
+  readonly maxTokens: number;
+  /** Infilling candidates per span (spec: several, best right-context likelihood). */
+  readonly infillCandidates: number;
+}
+
+/** Split of a source document: 50% train, 20% valid, 30% test by a hash of `source:docId`. */
+export function splitOfDocument(source: string, docId: string): SplitName {
+  const bucket = deriveSeed(0x48433350, `${source}:${docId}`) % 10;
+  return bucket < 5 ? 'train' : bucket < 7 ? 'valid' : 'test';
+}
+
+/** The longest word prefix of `text` whose length is closest to `target` characters. */
+function closestPrefix(text: string, target: number): string {
+  const words = wordsOf(text);
+  let best = words[0] ?? '';
+  let length = best.length;
+  for (let k = 1; k < words.length; k++) {
+    const next = length + 1 + words[k].length;
+    if (Math.abs(next - target) > Math.abs(length - target)) break;
+    length = next;
+    best = `${best} ${words[k]}`;
+  }
+  return best;
+}
+
+/**
+ * Length-matches a pair: the longer text is cut at the word boundary closest to the shorter one's
+ * length (from either side), so neither class is systematically longer.
+ */
+export function matchLengths(human: string, machine: string): { human: string; machine: string } {
+  const target = Math.min(human.length, machine.length);
+  return { human: closestPrefix(human, target), machine: closestPrefix(machine, target) };
+}
+
+interface Job {
+  readonly item: DetectionPrompt;
+  readonly split: SplitName;
+  readonly task: TaskId;
+  readonly generator: string;
+  readonly decoding: Decoding;
+  readonly input: TaskInput;
+}
+
+/** Assigns (generator, decoding) per item and task: round-robin over a seeded order of the allowed combinations. */
+function assign(items: readonly { item: DetectionPrompt; split: SplitName }[], options: CorpusOptions, task: TaskId): { generator: string; decoding: Decoding }[] {
+  const generators = [...options.generators.keys()];
+  const combos = (split: SplitName) => generators.flatMap((g) => DECODINGS.map((d) => ({ generator: g, decoding: d })))
+    .filter((c) => split === 'test' || (c.generator !== options.heldOutGenerator && c.decoding.id !== options.heldOutDecoding));
+  const rng = new Rng(deriveSeed(options.seed, `assign#${task}`));
+  const orders = new Map<SplitName, { generator: string; decoding: Decoding }[]>();
+  const counters = new Map<SplitName, number>();
+  return items.map(({ split }) => {
+    if (!orders.has(split)) orders.set(split, rng.shuffle(combos(split)));
+    const order = orders.get(split)!;
+    const k = counters.get(split) ?? 0;
+    counters.set(split, k + 1);
+    return order[k % order.length];
+  });
+}
+
+/**
+ * Builds the benchmark deterministically from the seed: for every held-out human passage and
+ * task, one machine text from an assigned generator and decoding; then the honesty controls
+ * (shared normal form, length matching per pair, de-duplication, labels balanced by pairs).
+ */
+export function buildCorpus(prompts: readonly DetectionPrompt[], tokenizer: TrainedTokenizer, options: CorpusOptions, log: (m: string) => void = () => {}): Sample[] {
+  const baseTokens = Math.max(8, Math.floor(0.9 * options.maxTokens));
+  const items = prompts
+    .map((item) => ({ item, split: splitOfDocument(item.source, item.docId), prompt: canonicalText(tokenizer, item.prompt), human: cutToTokens(tokenizer, canonicalText(tokenizer, item.human), baseTokens) }))
+    .filter((x) => wordsOf(x.human).length >= 8);
+  const samples: Sample[] = [];
+  for (const task of TASKS) {
+    const seen = new Set<string>(); // de-duplication within a task (tasks share their human passages)
+    const jobs: Job[] = assign(items, options, task).map((a, k) => ({
+      item: items[k].item, split: items[k].split, task, ...a,
+      input: { prompt: items[k].prompt, human: items[k].human, seed: deriveSeed(options.seed, `${task}#${items[k].item.id}`) },
+    }));
+    const machine = new Map<Job, string>();
+    if (task === 'A') {
+      const groups = new Map<string, Job[]>();
+      for (const j of jobs) { const key = `${j.generator}/${j.decoding.id}`; groups.set(key, [...(groups.get(key) ?? []), j]); }
+      for (const group of groups.values()) {
+        const lm = options.generators.get(group[0].generator)!;
+        const lengths = group.map((j) => tokenizer.encode(j.input.human).length + 4); // slack: matching cuts the longer text
+        freeContinuations(lm, tokenizer, group.map((j) => j.input), lengths, group[0].decoding).forEach((text, k) => machine.set(group[k], text));
+      }
+    } else {
+      for (const j of jobs) {
+        const lm = options.generators.get(j.generator)!;
+        machine.set(j, task === 'B1' ? spanInfill(lm, tokenizer, j.input, j.decoding, options.infillCandidates).text : lexicalParaphrase(lm, tokenizer, j.input, j.decoding, undefined).text);
+      }
+    }
+    let dropped = 0;
+    for (const j of jobs) {
+      const pair = matchLengths(j.input.human, canonicalText(tokenizer, machine.get(j) ?? ''));
+      // de-duplication: an unchanged edit, an empty text or a text already stored drops the whole pair
+      if (pair.human === pair.machine || pair.machine.length === 0 || seen.has(pair.human) || seen.has(pair.machine)) { dropped++; continue; }
+      seen.add(pair.human);
+      seen.add(pair.machine);
+      const base = { itemId: j.item.id, source: j.item.source, docId: j.item.docId, split: j.split, task, generator: j.generator, decoding: j.decoding.id, seed: j.input.seed };
+      samples.push({ ...base, id: `${task}/${j.item.id}/human`, label: 0, text: pair.human });
+      samples.push({ ...base, id: `${task}/${j.item.id}/machine`, label: 1, text: pair.machine });
+    }
+    log(`task ${task}: ${jobs.length - dropped} pairs (${dropped} dropped as unchanged or duplicate)`);
+  }
+  return samples;
+}
+
+/** Normal-form check used by tests and at build time: every stored text is its own normal form. */
+export function allInNormalForm(samples: readonly Sample[]): boolean {
+  return samples.every((s) => normalForm(s.text) === s.text);
+}
