@@ -86,7 +86,7 @@ export class FinedeepFeedForward implements ResidualFeedForward {
 
   /** Sub-layers 2..M need the residual stream, which the plain FFN slot does not give. */
   apply(): BlockOutput {
-    throw new Error('finedeep: FinedeepFeedForward owns its residual connection; build it on ResidualDecoderLM (@labbench/tensor), which calls applyResidual().');
+    throw new Error('finedeep: FinedeepFeedForward owns its residual connection; build it on DecoderLM (@labbench/tensor), which calls applyResidual().');
   }
 
   params() {

@@ -1,5 +1,5 @@
 import type { LanguageModel, ModelFactory } from '@labbench/core';
-import { ResidualDecoderLM, copyMatchingWeights } from '@labbench/tensor';
+import { DecoderLM, copyMatchingWeights } from '@labbench/tensor';
 import { expertWidth, finedeepConfigSchema, finedeepDefaults, type FinedeepConfig } from './config.js';
 import { DenseNsarFeedForward, FinedeepFeedForward } from './experts.js';
 
@@ -14,7 +14,7 @@ export const finedeepModel: ModelFactory<FinedeepConfig> = {
     const c: FinedeepConfig = { ...finedeepDefaults, ...config };
     if (c.layout === 'finedeep') expertWidth(c); // fail early on an indivisible M x K
     const outStd = c.initStd / Math.sqrt(2 * c.layers * (c.layout === 'finedeep' && c.outInit === 'depth' ? c.subLayers : 1));
-    const model = new ResidualDecoderLM({ ...c, seqLen: context.seqLen }, context, {
+    const model = new DecoderLM({ ...c, seqLen: context.seqLen }, context, {
       feedForward: (_layer, params) => (c.layout === 'dense' ? new DenseNsarFeedForward(params, c, c.initStd, outStd) : new FinedeepFeedForward(params, c, c.initStd, outStd)),
     });
     if (context.initFrom) copyMatchingWeights(context.initFrom, model);

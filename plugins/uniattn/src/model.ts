@@ -1,5 +1,5 @@
 import type { LanguageModel, ModelBuildContext, ModelFactory, ParamCount, TrainingPlan, TrainingStart } from '@labbench/core';
-import { ResidualDecoderLM, copyMatchingWeights, tf, tokenCrossEntropy } from '@labbench/tensor';
+import { DecoderLM, copyMatchingWeights, tf, tokenCrossEntropy } from '@labbench/tensor';
 import { layerRoles, uniattnConfigSchema, uniattnDefaults, type UniAttnConfig } from './config.js';
 import { DroppedAttention, UniAttention, type UnifyMode } from './attention.js';
 import { residualNorms, solveCompensation } from './least-squares.js';
@@ -40,7 +40,7 @@ export function windowLoss(model: LanguageModel, ids: Int32Array, targets: Int32
  * it measures the loss right after surgery and the base model's loss on the next windows, before
  * any update; it returns the two-stage plan (W_c only, then everything).
  */
-export class UniAttnLM extends ResidualDecoderLM {
+export class UniAttnLM extends DecoderLM {
   readonly mode: UnifyMode;
   private base?: LanguageModel;
   /** Built from a trained model (`initFrom`): only then is there a surgery to measure. */

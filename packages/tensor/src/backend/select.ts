@@ -1,18 +1,75 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendInfo, BackendName } from '@labbench/core';
-import { patchWasm, registerMissingGradients } from './patches.js';
+import type { KernelConfig } from '@tensorflow/tfjs';
+import { patchCpu, patchWasm, patchedKernel, patchedKernelNames, registerMissingGradients, stockWasmKernel, wasmAdditions } from './patches.js';
 
 export type BackendPreference = 'auto' | BackendName;
 
+/** What the optional @labbench/tensor-native package exports (see packages/tensor-native). */
+export interface NativeModule {
+  readonly available: boolean;
+  readonly loadError?: string;
+  register(): boolean;
+  kernels(): KernelConfig[];
+  threads(n?: number): number;
+}
+
+let native: NativeModule | undefined;
+let nativeError: string | undefined;
+
+/** The optional native package, loaded once (undefined when it is not installed or not built). */
+export async function loadNative(): Promise<NativeModule | undefined> {
+  if (native || nativeError) return native;
+  if (process.env.LABBENCH_NATIVE === '0') {
+    nativeError = 'disabled by LABBENCH_NATIVE=0';
+    return undefined;
+  }
+  try {
+    const mod = (await import('@labbench/tensor-native' as string)) as NativeModule;
+    if (mod.available) native = mod;
+    else nativeError = mod.loadError ?? 'the addon is not built';
+  } catch (error) {
+    nativeError = `@labbench/tensor-native is not installed (${(error as Error).message.split('\n')[0]})`;
+  }
+  return native;
+}
+
+/** Why native kernels are off, with what to install; undefined when they are available. */
+export function nativeUnavailableReason(): string | undefined {
+  return nativeError === undefined ? undefined : `${nativeError}. For the native speed-up install libopenblas-dev (Debian/Ubuntu: apt-get install libopenblas-dev build-essential pkg-config) and run npm rebuild @labbench/tensor-native.`;
+}
+
 /** Optional native acceleration: a package that registers native kernels over wasm, if installed. */
 async function tryNativeKernels(): Promise<boolean> {
-  if (process.env.LABBENCH_NATIVE === '0') return false;
-  try {
-    const native = (await import('@labbench/tensor-native' as string)) as { register?: () => boolean };
-    return native.register?.() ?? false;
-  } catch {
-    return false;
+  const mod = await loadNative();
+  return mod?.register() ?? false;
+}
+
+/** Kernel sets of the wasm backend: tfjs's own, labbench's pure-wasm patches, or native (OpenBLAS) over the patches. */
+export type WasmKernelMode = 'stock' | 'patched' | 'native';
+
+/**
+ * Switches the kernels of the running wasm backend (benchmarks compare the modes in one process).
+ * `stock` keeps only the kernels wasm lacks entirely (UnsortedSegmentSum). Returns the new info.
+ */
+export async function setWasmKernels(mode: WasmKernelMode): Promise<BackendInfo> {
+  if (current?.name !== 'wasm') throw new Error(`setWasmKernels: the wasm backend is not active (${current?.name ?? 'none'}).`);
+  const mod = mode === 'native' ? await loadNative() : undefined;
+  if (mode === 'native' && !mod) throw new Error(`native kernels are not available: ${nativeUnavailableReason()}`);
+  const wanted = new Map<string, KernelConfig | undefined>();
+  for (const name of patchedKernelNames()) wanted.set(name, mode === 'stock' && !wasmAdditions.has(name) ? stockWasmKernel(name) : patchedKernel(name) ?? stockWasmKernel(name));
+  if (mode === 'native') for (const config of mod!.kernels()) wanted.set(config.kernelName, config);
+  for (const [name, config] of wanted) {
+    if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+    if (config) tf.registerKernel(config);
   }
+  current = { name: 'wasm', nativeKernels: mode === 'native' };
+  return current;
+}
+
+/** OpenBLAS threads of the native kernels (set with n); 0 without them. */
+export async function nativeThreads(n?: number): Promise<number> {
+  return (await loadNative())?.threads(n) ?? 0;
 }
 
 async function tryTensorflow(): Promise<BackendName | undefined> {
@@ -37,6 +94,7 @@ let current: BackendInfo | undefined;
 export async function initBackend(preference: BackendPreference = (process.env.LABBENCH_BACKEND as BackendPreference) || 'auto'): Promise<BackendInfo> {
   if (current && (preference === 'auto' || preference === current.name)) return current;
   registerMissingGradients();
+  patchCpu();
   tf.env().set('PROD', true); // drop per-op debug checks
   let info: BackendInfo | undefined;
   if (preference === 'auto' || preference === 'tensorflow' || preference === 'tensorflow-gpu') {

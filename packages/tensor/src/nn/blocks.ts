@@ -25,6 +25,8 @@ export interface BlockContext {
   readonly time: number;
   /** State shared across the layers of one forward pass (UniAttn reuses attention probabilities). */
   readonly shared: Map<string, tf.Tensor>;
+  /** [N, D] the residual stream after attention, before the FFN's pre-norm (feed-forwards only). */
+  readonly residual?: tf.Tensor2D;
 }
 
 /** A feed-forward sublayer: [N, D] -> [N, D]. Plugins replace it (MoE, Finedeep, DSMoE). */
@@ -34,6 +36,23 @@ export interface FeedForward {
   params(): { total: number; active: number };
   /** Forward multiply-adds x 2 per token. */
   flopsPerToken(): number;
+}
+
+/**
+ * A feed-forward that owns its residual connection: several sequential sub-layers, each with its
+ * own norm and residual (Finedeep's M expert sub-layers).
+ */
+export interface ResidualFeedForward extends FeedForward {
+  /**
+   * @param h      [N, D] the residual stream after attention (not normalised)
+   * @param normed [N, D] RMSNorm_ffn(h), the decoder's own pre-FFN norm
+   * @returns y = the new residual stream [N, D] (not a delta), plus aux and stats as usual
+   */
+  applyResidual(h: tf.Tensor2D, normed: tf.Tensor2D, context: BlockContext): BlockOutput;
+}
+
+export function ownsResidual(ffn: FeedForward): ffn is ResidualFeedForward {
+  return typeof (ffn as Partial<ResidualFeedForward>).applyResidual === 'function';
 }
 
 /** An attention sublayer: [B, T, D] -> [B, T, D]. UniAttn replaces it. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ForwardOptions, ForwardOutput, LanguageModel, ModelBuildContext, ParamCount, FlopsPerToken } from '@labbench/core';
 import { ParameterFactory, countParameters } from './init.js';
-import { CausalSelfAttention, DenseFeedForward, type Attention, type BlockContext, type FeedForward } from './blocks.js';
+import { CausalSelfAttention, DenseFeedForward, ownsResidual, type Attention, type BlockContext, type FeedForward } from './blocks.js';
 import { rmsNorm } from '../ops/index.js';
 
 /** The reference decoder-only LM (LLaMA-style pre-norm blocks). */
@@ -69,6 +69,17 @@ export class DecoderLM implements LanguageModel {
   }
 
   forward(ids: tf.Tensor2D, options: ForwardOptions): ForwardOutput {
+    return this.run(ids, options).output;
+  }
+
+  /**
+   * The forward pass, also returning the pass's shared map. Per layer l it holds
+   * `attn.input.<l>` (the normalised attention input [B, T, D]) and `residual.attn.<l>` (the
+   * residual stream after attention [B, T, D]), which UniAttn's calibration reads, plus what blocks
+   * store (`attn.probs.<l>`). `extra` fields join every block's context (e.g. MoE routing control).
+   * Feed-forwards that implement `applyResidual` return the new residual stream themselves.
+   */
+  run(ids: tf.Tensor2D, options: ForwardOptions, extra: Readonly<Record<string, unknown>> = {}): { output: ForwardOutput; shared: Map<string, tf.Tensor> } {
     const [batch, time] = ids.shape;
     const { dModel } = this.config;
     const tokenIds = tf.reshape(ids, [-1]) as tf.Tensor1D; // [N]
@@ -78,11 +89,19 @@ export class DecoderLM implements LanguageModel {
     const auxLosses: tf.Scalar[] = [];
     const stats: Record<string, tf.Tensor> = {};
     for (const [layer, block] of this.layers.entries()) {
-      const context: BlockContext = { layer, training: options.training, tokenIds, batch, time, shared };
-      const attn = block.attention.apply(rmsNorm(x, block.attnNorm) as tf.Tensor3D, context);
-      x = tf.add(x, attn.y) as tf.Tensor3D;
-      const ffn = block.feedForward.apply(tf.reshape(rmsNorm(x, block.ffnNorm), [batch * time, dModel]) as tf.Tensor2D, context);
-      x = tf.add(x, tf.reshape(ffn.y, [batch, time, dModel])) as tf.Tensor3D;
+      const base: BlockContext = { ...extra, layer, training: options.training, tokenIds, batch, time, shared };
+      const attnInput = rmsNorm(x, block.attnNorm) as tf.Tensor3D; // [B, T, D]
+      shared.set(`attn.input.${layer}`, attnInput);
+      const attn = block.attention.apply(attnInput, base);
+      x = tf.add(x, attn.y) as tf.Tensor3D; // [B, T, D]
+      shared.set(`residual.attn.${layer}`, x);
+      const residual = tf.reshape(x, [batch * time, dModel]) as tf.Tensor2D; // [N, D]
+      const normed = tf.reshape(rmsNorm(x, block.ffnNorm), [batch * time, dModel]) as tf.Tensor2D; // [N, D]
+      const context: BlockContext = { ...base, residual };
+      const ffnBlock = block.feedForward;
+      const ffn = ownsResidual(ffnBlock) ? ffnBlock.applyResidual(residual, normed, context) : ffnBlock.apply(normed, context);
+      const y = tf.reshape(ffn.y, [batch, time, dModel]); // [B, T, D]
+      x = (ownsResidual(ffnBlock) ? y : tf.add(x, y)) as tf.Tensor3D;
       for (const out of [attn, ffn]) {
         if (out.aux) auxLosses.push(out.aux);
         for (const [name, value] of Object.entries(out.stats ?? {})) stats[`${name}.layer${layer}`] = value;
@@ -91,7 +110,7 @@ export class DecoderLM implements LanguageModel {
     const h = rmsNorm(x, this.finalNorm); // [B, T, D]
     const w = this.unembedding ?? tf.transpose(this.tokenEmbedding); // [D, V]
     const logits = tf.reshape(tf.matMul(tf.reshape(h, [-1, dModel]), w as tf.Tensor2D), [batch, time, -1]) as tf.Tensor3D; // [B, T, V]
-    return { logits, auxLoss: auxLosses.length > 0 ? (tf.addN(auxLosses) as tf.Scalar) : undefined, stats };
+    return { output: { logits, auxLoss: auxLosses.length > 0 ? (tf.addN(auxLosses) as tf.Scalar) : undefined, stats }, shared };
   }
 
   params(): ParamCount {

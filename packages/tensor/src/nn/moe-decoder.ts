@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ForwardOptions, ForwardOutput, ModelBuildContext } from '@labbench/core';
 import { DecoderLM, type DecoderConfig, type DecoderHooks } from './decoder.js';
-import type { RoutedBlockContext, RoutingControl } from './moe.js';
-import { rmsNorm } from '../ops/index.js';
+import type { RoutingControl } from './moe.js';
 
 /** One routing snapshot: the top-1 experts of the first validation batch after some training steps. */
 export interface RoutingProbe {
@@ -79,32 +78,8 @@ export class RoutedDecoderLM extends DecoderLM {
     for (const [name, values] of Object.entries(mid.top1)) stats[`probe.${name}`] = tf.tensor1d(values);
   }
 
-  /** The reference decoder's forward pass, with the residual stream and routing control in context. */
+  /** The reference decoder's forward pass with the routing control in every block's context. */
   private decode(ids: tf.Tensor2D, options: ForwardOptions): ForwardOutput {
-    const [batch, time] = ids.shape;
-    const { dModel } = this.config;
-    const tokenIds = tf.reshape(ids, [-1]) as tf.Tensor1D; // [N]
-    const positions = tf.slice(this.positionEmbedding, [0, 0], [time, dModel]); // [T, D]
-    let x = tf.add(tf.reshape(tf.gather(this.tokenEmbedding, tokenIds), [batch, time, dModel]), positions) as tf.Tensor3D; // [B, T, D]
-    const shared = new Map<string, tf.Tensor>();
-    const auxLosses: tf.Scalar[] = [];
-    const stats: Record<string, tf.Tensor> = {};
-    for (const [layer, block] of this.layers.entries()) {
-      const base = { layer, training: options.training, tokenIds, batch, time, shared, routing: this.control };
-      const attn = block.attention.apply(rmsNorm(x, block.attnNorm) as tf.Tensor3D, base);
-      x = tf.add(x, attn.y) as tf.Tensor3D;
-      const residual = tf.reshape(x, [batch * time, dModel]) as tf.Tensor2D; // [N, D]
-      const context: RoutedBlockContext = { ...base, residual };
-      const ffn = block.feedForward.apply(rmsNorm(residual, block.ffnNorm) as tf.Tensor2D, context);
-      x = tf.add(x, tf.reshape(ffn.y, [batch, time, dModel])) as tf.Tensor3D;
-      for (const out of [attn, ffn]) {
-        if (out.aux) auxLosses.push(out.aux);
-        for (const [name, value] of Object.entries(out.stats ?? {})) stats[`${name}.layer${layer}`] = value;
-      }
-    }
-    const h = rmsNorm(x, this.finalNorm); // [B, T, D]
-    const w = this.unembedding ?? tf.transpose(this.tokenEmbedding); // [D, V]
-    const logits = tf.reshape(tf.matMul(tf.reshape(h, [-1, dModel]), w as tf.Tensor2D), [batch, time, -1]) as tf.Tensor3D; // [B, T, V]
-    return { logits, auxLoss: auxLosses.length > 0 ? (tf.addN(auxLosses) as tf.Scalar) : undefined, stats };
+    return this.run(ids, options, { routing: this.control }).output;
   }
 }

@@ -61,18 +61,84 @@ export function swiglu(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.mul(tf.mul(a, tf.sigmoid(a)), b);
 }
 
+/** Name of the fused softmax-cross-entropy kernel (registered for wasm and cpu in backend/patches.ts, natively by @labbench/tensor-native). */
+export const SOFTMAX_CROSS_ENTROPY = 'LabbenchSoftmaxCrossEntropy';
+
 /**
- * Per-position cross-entropy from logits, with -1 targets contributing 0.
+ * Fused sparse softmax-cross-entropy: one kernel pass gives the per-row loss and its gradient
+ * (softmax - onehot), so neither log-probabilities nor a one-hot matrix are materialised.
+ * @param logits [N, V] float32; @param targets [N] int32 (outside [0, V), e.g. -1: loss 0, no gradient)
+ * @returns nll [N]
+ */
+export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
+  const backendName = tf.getBackend();
+  if (!tf.getKernel(SOFTMAX_CROSS_ENTROPY, backendName)) return composedCrossEntropy(logits, targets);
+  const ids = targets.dtype === 'int32' ? targets : tf.cast(targets, 'int32');
+  const op = tf.customGrad((x, save) => {
+    const [nll, grad] = tf.engine().runKernel(SOFTMAX_CROSS_ENTROPY, { logits: x as tf.Tensor, targets: ids }, {}) as unknown as [tf.Tensor1D, tf.Tensor2D];
+    (save as tf.GradSaveFunc)([grad]);
+    return { value: nll, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(saved[0], tf.expandDims(dy, 1)) };
+  });
+  const nll = op(logits) as tf.Tensor1D;
+  if (ids !== targets) ids.dispose();
+  return nll;
+}
+
+/** The same loss from stock ops (log-softmax and a one-hot mask): the reference and the fallback. */
+export function composedCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const logProbs = tf.logSoftmax(logits); // [N, V]
+    const oneHot = oneHotFloat(targets, logits.shape[1]); // [N, V]; rows of -1 are all zero
+    return tf.neg(tf.sum(tf.mul(logProbs, oneHot), -1)) as tf.Tensor1D; // [N]
+  });
+}
+
+/**
+ * Per-position cross-entropy from logits, with -1 targets contributing 0 (the fused kernel).
  * @param logits [N, V]; @param targets [N] int32
  * @returns { nll [N] (0 at padding), valid [N] (1 or 0) }
  */
 export function tokenCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): { nll: tf.Tensor1D; valid: tf.Tensor1D } {
   return tf.tidy(() => {
-    const vocab = logits.shape[1];
-    const logProbs = tf.logSoftmax(logits); // [N, V]
-    const oneHot = oneHotFloat(targets, vocab); // [N, V]; rows of -1 are all zero
-    const nll = tf.neg(tf.sum(tf.mul(logProbs, oneHot), -1)) as tf.Tensor1D; // [N]
+    const nll = softmaxCrossEntropy(logits, targets); // [N]
     const valid = tf.cast(tf.greaterEqual(targets, 0), 'float32') as tf.Tensor1D; // [N]
     return { nll, valid };
+  });
+}
+
+/** Name of the fused Adam(W) update kernel (registered for wasm and cpu in backend/patches.ts). */
+export const ADAM_UPDATE = 'LabbenchAdamUpdate';
+
+export interface AdamUpdateConfig {
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  /** Decoupled weight decay (0: plain Adam). */
+  readonly weightDecay: number;
+  /** Bias corrections 1 - beta1^t and 1 - beta2^t. */
+  readonly c1: number;
+  readonly c2: number;
+  /** Gradient scale (global-norm clipping); 1 for none. */
+  readonly gradScale: number;
+}
+
+/**
+ * One Adam(W) update in a single kernel pass instead of about a dozen elementwise kernels:
+ * m' = b1 m + (1 - b1) s g, v' = b2 v + (1 - b2) (s g)^2, x' = x - lr ((m'/c1) / (sqrt(v'/c2) + eps) + wd x).
+ * @returns [x', m', v'] (new tensors; the inputs are unchanged)
+ */
+export function adamUpdate(x: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, config: AdamUpdateConfig): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  if (tf.getKernel(ADAM_UPDATE, tf.getBackend())) {
+    return tf.engine().runKernel(ADAM_UPDATE, { x, g, m, v }, config as unknown as tf.NamedAttrMap) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
+  }
+  return tf.tidy(() => {
+    const { learningRate, beta1, beta2, epsilon, weightDecay, c1, c2, gradScale } = config;
+    const sg = gradScale === 1 ? g : tf.mul(g, gradScale);
+    const m2 = tf.add(tf.mul(m, beta1), tf.mul(sg, 1 - beta1));
+    const v2 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(sg), 1 - beta2));
+    let update = tf.div(tf.div(m2, c1), tf.add(tf.sqrt(tf.div(v2, c2)), epsilon));
+    if (weightDecay > 0) update = tf.add(update, tf.mul(x, weightDecay));
+    return [tf.sub(x, tf.mul(update, learningRate)), m2, v2] as [tf.Tensor, tf.Tensor, tf.Tensor];
   });
 }

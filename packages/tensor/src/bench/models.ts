@@ -1,0 +1,172 @@
+import * as tf from '@tensorflow/tfjs';
+import { ParameterFactory } from '../nn/init.js';
+import { CausalSelfAttention, DenseFeedForward } from '../nn/blocks.js';
+import { DecoderLM, decoderDefaults } from '../nn/decoder.js';
+import { adamUpdate, tokenCrossEntropy } from '../ops/index.js';
+
+/**
+ * The models `labbench bench throughput` trains. `ref` is exactly the PyTorch reference of
+ * tools/pytorch-ref/pytorch_ref_gpt.py (vocab 2048, d 256, 4 layers, 4 heads, ReLU FFN 1024, context
+ * 128, batch 8, learned positions, tied embeddings, pre-LayerNorm blocks without a final norm, Adam
+ * lr 1e-3); `tiny` is the reference decoder at the quick profile's size.
+ */
+export interface BenchModel {
+  readonly id: 'ref' | 'tiny';
+  readonly batch: number;
+  readonly time: number;
+  readonly vocab: number;
+  readonly variables: tf.Variable[];
+  /** Mean token cross-entropy of one batch. */
+  loss(ids: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar;
+  /** Matmul FLOPs of one training step (forward x 3), for the fraction of the matmul ceiling. */
+  readonly trainFlopsPerStep: number;
+  dispose(): void;
+}
+
+export interface RefSize { vocab: number; d: number; layers: number; heads: number; ffn: number; time: number; batch: number }
+export const refSize: RefSize = { vocab: 2048, d: 256, layers: 4, heads: 4, ffn: 1024, time: 128, batch: 8 };
+
+/** LayerNorm over the last axis with gain and bias (PyTorch's eps 1e-5). */
+function layerNorm(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), gain), bias);
+}
+
+class RefGpt implements BenchModel {
+  readonly id = 'ref' as const;
+  readonly variables: tf.Variable[];
+  readonly batch: number;
+  readonly time: number;
+  readonly vocab: number;
+  readonly trainFlopsPerStep: number;
+  private readonly emb: tf.Variable;
+  private readonly pos: tf.Variable;
+  private readonly blocks: { n1g: tf.Variable; n1b: tf.Variable; n2g: tf.Variable; n2b: tf.Variable; attn: CausalSelfAttention; ffn: DenseFeedForward }[] = [];
+
+  constructor(readonly size: RefSize, seed: number) {
+    const { vocab, d, layers, heads, ffn, time, batch } = size;
+    this.batch = batch;
+    this.time = time;
+    this.vocab = vocab;
+    const params = new ParameterFactory(seed);
+    this.emb = params.normal('emb', [vocab, d], 0.02);
+    this.pos = params.zeros('pos', [time, d]);
+    for (let i = 0; i < layers; i++) {
+      const s = params.scope(`block${i}`);
+      this.blocks.push({
+        n1g: s.ones('n1.g', [d]), n1b: s.zeros('n1.b', [d]), n2g: s.ones('n2.g', [d]), n2b: s.zeros('n2.b', [d]),
+        attn: new CausalSelfAttention(s, d, heads, 0.02, 0.02),
+        ffn: new DenseFeedForward(s, d, ffn, 'relu', 0.02, 0.02),
+      });
+    }
+    this.variables = params.variables;
+    const perToken = layers * (2 * (3 * d * d + d * d + 2 * d * ffn) + 2 * 2 * time * d) + 2 * d * vocab;
+    this.trainFlopsPerStep = 3 * perToken * batch * time;
+  }
+
+  loss(ids: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+    const { batch, time } = this;
+    const d = this.size.d;
+    const tokenIds = tf.reshape(ids, [-1]) as tf.Tensor1D;
+    let x = tf.add(tf.reshape(tf.gather(this.emb, tokenIds), [batch, time, d]), this.pos) as tf.Tensor3D;
+    const shared = new Map<string, tf.Tensor>();
+    this.blocks.forEach((b, layer) => {
+      const context = { layer, training: true, tokenIds, batch, time, shared };
+      x = tf.add(x, b.attn.apply(layerNorm(x, b.n1g, b.n1b) as tf.Tensor3D, context).y) as tf.Tensor3D;
+      const h = tf.reshape(layerNorm(x, b.n2g, b.n2b), [batch * time, d]) as tf.Tensor2D;
+      x = tf.add(x, tf.reshape(b.ffn.apply(h).y, [batch, time, d])) as tf.Tensor3D;
+    });
+    const logits = tf.matMul(tf.reshape(x, [batch * time, d]), this.emb, false, true) as tf.Tensor2D; // tied: x @ emb^T (a transpose flag, as PyTorch)
+    return tf.mean(tokenCrossEntropy(logits, targets).nll) as tf.Scalar;
+  }
+
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+  }
+}
+
+/** The quick profile's model: the reference decoder (SwiGLU, RMSNorm) at d 64, 2 layers, 2 heads, F 256, vocab 1024, context 64, batch 8. */
+class TinyDecoder implements BenchModel {
+  readonly id = 'tiny' as const;
+  readonly batch = 8;
+  readonly time = 64;
+  readonly vocab = 1024;
+  readonly variables: tf.Variable[];
+  readonly trainFlopsPerStep: number;
+  private readonly model: DecoderLM;
+
+  constructor(seed: number) {
+    const config = { ...decoderDefaults, dModel: 64, layers: 2, heads: 2, ffnHidden: 256, seqLen: this.time };
+    this.model = new DecoderLM(config, { vocabSize: this.vocab, seqLen: this.time, seed });
+    this.variables = this.model.variables;
+    this.trainFlopsPerStep = this.model.flopsPerToken().train * this.batch * this.time;
+  }
+
+  loss(ids: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+    const { logits } = this.model.forward(ids, { training: true });
+    return tf.mean(tokenCrossEntropy(tf.reshape(logits, [-1, this.vocab]) as tf.Tensor2D, targets).nll) as tf.Scalar;
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+export function buildBenchModel(id: string, seed = 1, size: Partial<RefSize> = {}): BenchModel {
+  if (id === 'ref') return new RefGpt({ ...refSize, ...size }, seed);
+  if (id === 'tiny') return new TinyDecoder(seed);
+  throw new Error(`unknown throughput model '${id}' (ref or tiny).`);
+}
+
+/**
+ * Adam as in the PyTorch reference (betas 0.9/0.999, eps 1e-8, no weight decay, no clipping),
+ * one fused `adamUpdate` kernel per variable (PyTorch's Adam is a fused loop too).
+ */
+export class ReferenceAdam {
+  private readonly m: tf.Variable[];
+  private readonly v: tf.Variable[];
+  private t = 0;
+
+  constructor(private readonly variables: readonly tf.Variable[], private readonly betas = [0.9, 0.999] as const, private readonly epsilon = 1e-8) {
+    this.m = tf.tidy(() => variables.map((x) => tf.variable(tf.zerosLike(x), false)));
+    this.v = tf.tidy(() => variables.map((x) => tf.variable(tf.zerosLike(x), false)));
+  }
+
+  step(grads: readonly tf.Tensor[], learningRate: number): void {
+    this.t++;
+    const [beta1, beta2] = this.betas;
+    const config = { learningRate, beta1, beta2, epsilon: this.epsilon, weightDecay: 0, c1: 1 - beta1 ** this.t, c2: 1 - beta2 ** this.t, gradScale: 1 };
+    this.variables.forEach((variable, i) => {
+      const [x, m, v] = adamUpdate(variable, grads[i], this.m[i], this.v[i], config);
+      variable.assign(x);
+      this.m[i].assign(m);
+      this.v[i].assign(v);
+      tf.dispose([x, m, v]);
+    });
+  }
+
+  dispose(): void {
+    for (const x of [...this.m, ...this.v]) x.dispose();
+  }
+}
+
+export function referenceAdam(variables: tf.Variable[]): ReferenceAdam {
+  return new ReferenceAdam(variables);
+}
+
+/** Seeded batches: ids [B, T] and next-token targets [B*T] drawn uniformly (as the PyTorch reference). */
+export function randomBatch(model: BenchModel, seed: number): { ids: tf.Tensor2D; targets: tf.Tensor1D } {
+  return tf.tidy(() => ({
+    ids: tf.randomUniformInt([model.batch, model.time], 0, model.vocab, seed) as tf.Tensor2D,
+    targets: tf.randomUniformInt([model.batch * model.time], 0, model.vocab, seed + 1) as tf.Tensor1D,
+  }));
+}
+
+/** One full training step (forward, backward, Adam update); returns the loss. */
+export function trainStep(model: BenchModel, optimizer: ReferenceAdam, ids: tf.Tensor2D, targets: tf.Tensor1D, learningRate = 1e-3): number {
+  const { value, grads } = tf.variableGrads(() => model.loss(ids, targets), model.variables);
+  const loss = value.dataSync()[0];
+  optimizer.step(model.variables.map((v) => grads[v.name]), learningRate);
+  tf.dispose([value, grads]);
+  return loss;
+}
