@@ -23,6 +23,10 @@ export const dialMaeStudy = defineStudy({
     'dial-mae-ft': { initFrom: 'dial-mae', stepsFraction: 0.5, modelConfig: { objective: 'infonce' } },
   },
   baseline: 'none',
+  claims: [
+    { text: 'Dial-MAE post-training beats MLM-only post-training on R10@1 after fine-tuning (e-mail, random negatives)', board: 'dialogue', metric: 'email-random.r10@1', method: 'dial-mae-ft', baseline: 'mlm-ft' },
+    { text: 'Dial-MAE post-training beats no post-training on R10@1 after fine-tuning (e-mail, random negatives)', board: 'dialogue', metric: 'email-random.r10@1', method: 'dial-mae-ft', baseline: 'none-ft' },
+  ],
   evaluators: ['dial-mae-retrieval'],
 });
 

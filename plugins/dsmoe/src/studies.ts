@@ -23,5 +23,9 @@ export const dsmoeStudy = defineStudy({
     'dsmoe-threshold-at-eval': { model: 'dsmoe', modelConfig: { variant: 'soft' }, ...convert },
   },
   baseline: 'dense-continued',
+  claims: [
+    { text: 'DSMoE reaches lower bits per byte than static pruning to 3 of 8 blocks', board: 'ppl', metric: 'id.all.bits_per_byte', method: 'dsmoe', baseline: 'prune-3of8' },
+    { text: 'DSMoE reaches lower bits per byte than a top-3-of-8 softmax conversion', board: 'ppl', metric: 'id.all.bits_per_byte', method: 'dsmoe', baseline: 'topk-3of8' },
+  ],
   evaluators: ['dsmoe-activation', 'perplexity', 'efficiency'],
 });

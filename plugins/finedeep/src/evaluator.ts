@@ -44,7 +44,8 @@ export const nsarEvaluator: Evaluator = {
       });
     }
     taus.forEach((tau, i) => {
-      if (perTau[i].length > 0) records.push({ board: 'routing', metric: `nsar.tau${tau}.mean`, value: perTau[i].reduce((a, b) => a + b, 0) / perTau[i].length, direction: 'none', n: tokens, details: { tau, layers: perTau[i].length } });
+      // the paper's claim: more activations above tau (less sparse activation) is better
+      if (perTau[i].length > 0) records.push({ board: 'routing', metric: `nsar.tau${tau}.mean`, value: perTau[i].reduce((a, b) => a + b, 0) / perTau[i].length, direction: 'higher', n: tokens, details: { tau, layers: perTau[i].length } });
     });
     return records;
   },

@@ -19,5 +19,9 @@ export const infoentropy = defineStudy({
     'mile-g2': { loss: 'mile', lossConfig: { gamma: 2 } },
   },
   baseline: 'ce',
+  claims: [
+    { text: 'MiLe (gamma 1) lowers perplexity on the rarest 5% of tokens below cross-entropy', board: 'ppl', metric: 'id.freq_low.token_ppl', method: 'mile-g1', baseline: 'ce' },
+    { text: 'MiLe (gamma 1) lowers overall in-domain bits per byte below cross-entropy', board: 'ppl', metric: 'id.all.bits_per_byte', method: 'mile-g1', baseline: 'ce' },
+  ],
   evaluators: ['perplexity', 'ppl-by-frequency', 'rare-word-cloze'],
 });

@@ -23,5 +23,9 @@ export const temporalScalingLawStudy = defineStudy({
     uniform: { mixture: 'brown33-sotu33-email33' },
   },
   baseline: 'brown-sotu',
+  claims: [
+    { text: 'From 25% of training, the temporal scaling law forecasts later in-domain loss with lower MAPE than a power law in steps', board: 'scaling', metric: 'id.tsl.future_mape', method: 'brown-sotu', baseline: 'brown-sotu', baselineMetric: 'id.power_law.future_mape' },
+    { text: 'The same on out-of-domain loss', board: 'scaling', metric: 'ood.tsl.future_mape', method: 'brown-sotu', baseline: 'brown-sotu', baselineMetric: 'ood.power_law.future_mape' },
+  ],
   evaluators: [{ id: 'temporal-scaling-law', options: { fitFraction: 0.25 } }, 'perplexity'],
 });

@@ -24,5 +24,9 @@ export const uniattnStudy = defineStudy({
     drop: { modelConfig: { ...size, variant: 'drop' }, ...post },
   },
   baseline: 'plain',
+  claims: [
+    { text: 'With its linear compensation, UniAttn loses less domain loss right after surgery than softmax unification alone', board: 'ppl', metric: 'surgery.domain_loss', method: 'uniattn', baseline: 'softmax' },
+    { text: 'UniAttn ends with lower held-out domain loss than softmax unification alone', board: 'ppl', metric: 'domain.email.loss', method: 'uniattn', baseline: 'softmax' },
+  ],
   evaluators: ['uniattn-domain', 'perplexity', 'efficiency'],
 });

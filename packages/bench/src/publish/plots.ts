@@ -27,7 +27,10 @@ async function render(title: string, values: Row[], encoding: TopLevelSpec['enco
 const q = (field: string, title = field) => ({ field, type: 'quantitative', title, scale: { zero: false } });
 const n = (field: string, title = field) => ({ field, type: 'nominal', title });
 
-/** Loss curves, per-position losses, vector-valued model stats (expert load, NSAR ...) and ROC curves. */
+/**
+ * Loss curves, per-position losses, vector-valued model stats (expert load, NSAR ...) and ROC curves.
+ * Per-token records (routing probes, top-1 assignments) are data for evaluators, not plots.
+ */
 export async function buildPlots(records: readonly ResultRecord[], training: readonly TrainingLine[]): Promise<Plot[]> {
   const plots: Plot[] = [];
   const studies = [...new Set([...training.map((t) => t.study), ...records.map((r) => r.study)])].sort();
@@ -49,7 +52,7 @@ export async function buildPlots(records: readonly ResultRecord[], training: rea
     if (positionRows.length > 0) {
       plots.push({ study, file: `${study}-position-loss.svg`, title: `${study}: loss by position`, svg: await render(`${study}: final validation loss by position`, positionRows, { x: q('position'), y: q('loss', 'loss (nats)'), color: n('arm') } as never) });
     }
-    const statNames = [...new Set(lines.flatMap((t) => Object.entries(t.training.modelStats).filter(([, v]) => Array.isArray(v) && v.length > 1).map(([k]) => k)))].sort().slice(0, 8);
+    const statNames = [...new Set(lines.flatMap((t) => Object.entries(t.training.modelStats).filter(([k, v]) => Array.isArray(v) && v.length > 1 && !k.startsWith('probe.') && !k.includes('.top1.')).map(([k]) => k)))].sort().slice(0, 8);
     for (const name of statNames) {
       const rows = lines.filter((t) => t.seed === 0).flatMap((t) => {
         const v = t.training.modelStats[name];

@@ -27,5 +27,9 @@ export default defineStudy({
     'bpe-8192': { tokenizer: 'bpe', tokenizerConfig: { vocabSize: 8192 } },
     'scaffold-bpe-8192': { tokenizer: 'scaffold-bpe', tokenizerConfig: { vocabSize: 8192 } },
   },
+  claims: [
+    { text: 'At 4K, Scaffold-BPE raises the unigram entropy of Brown test text over BPE', board: 'tokenizer', metric: 'brown.unigram_entropy', method: 'scaffold-bpe-4096', baseline: 'bpe-4096' },
+    { text: 'At 4K, Scaffold-BPE lowers the redundancy of Brown test text below BPE', board: 'tokenizer', metric: 'brown.redundancy', method: 'scaffold-bpe-4096', baseline: 'bpe-4096' },
+  ],
   evaluators: ['tokenizer-metrics'],
 });

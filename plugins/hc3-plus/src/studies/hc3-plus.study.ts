@@ -17,5 +17,10 @@ export default defineStudy({
     'gen-a': { mixture: 'default-half-a' },
   },
   baseline: 'gen-a',
+  claims: [
+    { text: 'Detection is easier on free continuation (A) than on span infilling (B1): Fast-DetectGPT, white-box', board: 'detection', metric: 'A.fast-detectgpt@lm-a.auroc', method: 'gen-a', baseline: 'gen-a', baselineMetric: 'B1.fast-detectgpt@lm-a.auroc' },
+    { text: 'Detection is easier on free continuation (A) than on lexical paraphrase (B2): Fast-DetectGPT, white-box', board: 'detection', metric: 'A.fast-detectgpt@lm-a.auroc', method: 'gen-a', baseline: 'gen-a', baselineMetric: 'B2.fast-detectgpt@lm-a.auroc' },
+    { text: 'Detection is easier on A than on B2 for a trained detector (char TF-IDF + logistic regression)', board: 'detection', metric: 'A.char-tfidf-lr.auroc', method: 'gen-a', baseline: 'gen-a', baselineMetric: 'B2.char-tfidf-lr.auroc' },
+  ],
   evaluators: [{ id: 'hc3-plus', options: { otherMixture: 'default-half-b', heldOutGenerator: 'lm-b', heldOutDecoding: 'topp0.9' } }],
 });
