@@ -3,7 +3,8 @@
     {
       "target_name": "tensor_native",
       "sources": ["src/addon.c"],
-      "cflags": ["-O3", "-fno-math-errno", "-std=c11"],
+      "cflags": ["-O3", "-fno-math-errno", "-std=gnu11", "-pthread", "-march=native", "-fopenmp-simd"],
+      "ldflags": ["-pthread"],
       "include_dirs": ["<!@(pkg-config --cflags-only-I openblas | sed s/-I//g)"],
       "libraries": ["<!@(pkg-config --libs openblas)"]
     }

@@ -5,6 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <node_api.h>
 
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "tensor-native: " #call " failed"); return NULL; } } while (0)
@@ -30,6 +33,136 @@ static int i32arr(napi_env env, napi_value v, int32_t **data, size_t *len) {
 static int64_t num(napi_env env, napi_value v) { int64_t x = 0; napi_get_value_int64(env, v, &x); return x; }
 static double dbl(napi_env env, napi_value v) { double x = 0; napi_get_value_double(env, v, &x); return x; }
 
+// exp for x <= 0 (softmax after subtracting the row max): Cephes-style range reduction and a
+// degree-6 polynomial, about 2 ulp; written branch-free so that GCC vectorises the row loops.
+static inline float fast_exp(float x) {
+  x = x < -87.0f ? -87.0f : x;
+  float n = floorf(x * 1.44269504088896341f + 0.5f);
+  float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  union { float f; int32_t i; } u = { .f = p };
+  u.i += (int32_t)n << 23;
+  return u.f;
+}
+
+typedef struct {
+  const float *a, *b; float *c; int64_t from, to, m, n, k, sa, sb, sc; bool ta, tb; float alpha, beta; int64_t lda;
+} gemm_job;
+
+// Threads the kernels use (our own; OpenBLAS itself runs single-threaded inside each).
+static int threads_in_use = 0;
+
+static void run_gemms(const gemm_job *j) {
+  for (int64_t i = j->from; i < j->to; i++)
+    cblas_sgemm(CblasRowMajor, j->ta ? CblasTrans : CblasNoTrans, j->tb ? CblasTrans : CblasNoTrans, (blasint)j->m, (blasint)j->n, (blasint)j->k,
+                j->alpha, j->a + i * j->sa, (blasint)j->lda, j->b + i * j->sb, j->tb ? (blasint)j->k : (blasint)j->n,
+                j->beta, j->c + i * j->sc, (blasint)j->n);
+}
+
+// A persistent pool of threads_in_use - 1 workers that, with the caller's thread, claim chunks of
+// a job from an atomic counter. Dynamic claiming keeps a descheduled thread (a busy machine) from
+// holding up the others: the caller waits only for chunks already claimed, never for a thread
+// that has not started. The counter carries the job's generation, so a late worker cannot claim
+// chunks of a later job.
+typedef void (*chunk_fn)(void *ctx, int64_t chunk);
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_cv = PTHREAD_COND_INITIALIZER;
+static int pool_workers = 0;
+static uint32_t pool_gen = 0;
+static chunk_fn pool_fn = NULL;
+static void *pool_ctx = NULL;
+static int64_t pool_n = 0;
+static _Atomic uint64_t pool_next = 0; // generation << 32 | next chunk
+static _Atomic int64_t pool_done = 0;
+
+static int claim(uint32_t gen, int64_t n, int64_t *out) {
+  uint64_t cur = atomic_load(&pool_next);
+  for (;;) {
+    if ((uint32_t)(cur >> 32) != gen) return 0;
+    int64_t i = (int64_t)(cur & 0xffffffffu);
+    if (i >= n) return 0;
+    if (atomic_compare_exchange_weak(&pool_next, &cur, cur + 1)) { *out = i; return 1; }
+  }
+}
+
+static void *pool_worker(void *arg) {
+  (void)arg;
+  uint32_t seen = 0;
+  pthread_mutex_lock(&pool_mu);
+  seen = pool_gen;
+  for (;;) {
+    while (pool_gen == seen) pthread_cond_wait(&pool_cv, &pool_mu);
+    seen = pool_gen;
+    chunk_fn fn = pool_fn; void *ctx = pool_ctx; int64_t n = pool_n;
+    pthread_mutex_unlock(&pool_mu);
+    int64_t i;
+    while (claim(seen, n, &i)) { fn(ctx, i); atomic_fetch_add(&pool_done, 1); }
+    pthread_mutex_lock(&pool_mu);
+  }
+  return NULL;
+}
+
+// Runs fn(ctx, i) for i < n on the caller's thread and the pool's workers.
+static void run_chunks(chunk_fn fn, void *ctx, int64_t n) {
+  int threads = threads_in_use < 1 ? 1 : threads_in_use;
+  if (threads == 1 || n <= 1) { for (int64_t i = 0; i < n; i++) fn(ctx, i); return; }
+  pthread_mutex_lock(&pool_mu);
+  while (pool_workers < threads - 1) {
+    pthread_t tid;
+    if (pthread_create(&tid, NULL, pool_worker, NULL) != 0) break;
+    pthread_detach(tid);
+    pool_workers++;
+  }
+  uint32_t gen = ++pool_gen;
+  pool_fn = fn; pool_ctx = ctx; pool_n = n;
+  atomic_store(&pool_done, 0);
+  atomic_store(&pool_next, (uint64_t)gen << 32);
+  pthread_cond_broadcast(&pool_cv);
+  pthread_mutex_unlock(&pool_mu);
+  int64_t i;
+  while (claim(gen, n, &i)) { fn(ctx, i); atomic_fetch_add(&pool_done, 1); }
+  while (atomic_load(&pool_done) < n) sched_yield(); // chunks other threads claimed
+}
+
+// Runs body(ctx, from, to) over [0, count) in chunks across the threads, when the work is large
+// enough to pay for them.
+typedef void (*range_fn)(void *ctx, int64_t from, int64_t to);
+typedef struct { range_fn body; void *ctx; int64_t count, chunks; } range_job;
+static void range_chunk(void *arg, int64_t i) {
+  range_job *j = (range_job *)arg;
+  j->body(j->ctx, j->count * i / j->chunks, j->count * (i + 1) / j->chunks);
+}
+static void parallel_for(range_fn body, void *ctx, int64_t count, int64_t work) {
+  int threads = threads_in_use < 1 ? 1 : threads_in_use;
+  if (work < 200000 || count < 2 || threads == 1) { body(ctx, 0, count); return; }
+  int64_t chunks = 4 * threads < count ? 4 * threads : count;
+  range_job job = { body, ctx, count, chunks };
+  run_chunks(range_chunk, &job, chunks);
+}
+
+// sgemm chunks: one chunk is a run of matrices of the batch, or a block of rows of op(A) and C.
+typedef struct { gemm_job g; int64_t per_chunk; bool by_rows; } gemm_plan;
+static void gemm_chunk(void *arg, int64_t i) {
+  const gemm_plan *p = (const gemm_plan *)arg;
+  gemm_job j = p->g;
+  if (p->by_rows) {
+    int64_t r0 = i * p->per_chunk, r1 = r0 + p->per_chunk < p->g.m ? r0 + p->per_chunk : p->g.m;
+    j.m = r1 - r0;
+    j.a = p->g.a + (p->g.ta ? r0 : r0 * p->g.k); // row r of op(A): a + r*k, or a + r when transposed (lda = m)
+    j.c = p->g.c + r0 * p->g.n;
+  } else {
+    j.from = i * p->per_chunk;
+    j.to = j.from + p->per_chunk < p->g.to ? j.from + p->per_chunk : p->g.to;
+  }
+  run_gemms(&j);
+}
+
 // sgemm(a, b, c, batch, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta)
 // Row-major: for each i < batch, C_i = alpha op(A_i) op(B_i) + beta C_i with A_i at a + i*strideA
 // (strideA 0 broadcasts one matrix). Bounds are checked against the views' lengths.
@@ -48,14 +181,61 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "tensor-native: sgemm shapes exceed the views");
     return NULL;
   }
-  if (m == 0 || n == 0) return NULL;
-  for (int64_t i = 0; i < batch; i++) {
-    float *ci = c + i * sc;
-    if (k == 0) { if (beta == 0.0f) memset(ci, 0, sizeof(float) * m * n); continue; }
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (blasint)m, (blasint)n, (blasint)k,
-                alpha, a + i * sa, ta ? (blasint)m : (blasint)k, b + i * sb, tb ? (blasint)k : (blasint)n, beta, ci, (blasint)n);
+  if (m == 0 || n == 0 || batch == 0) return NULL;
+  if (k == 0) {
+    for (int64_t i = 0; i < batch; i++) if (beta == 0.0f) memset(c + i * sc, 0, sizeof(float) * m * n);
+    return NULL;
   }
+  gemm_job job = { a, b, c, 0, batch, m, n, k, sa, sb, sc, ta, tb, alpha, beta, ta ? m : k };
+  // Our own threads, each running single-threaded OpenBLAS (see run_chunks): several matrices
+  // (attention heads) go out one by one, a single matrix in blocks of rows.
+  int threads = threads_in_use < 1 ? 1 : threads_in_use;
+  if (threads == 1 || (double)batch * m * n * k < 65536.0) { run_gemms(&job); return NULL; }
+  gemm_plan plan = { job, 1, false };
+  int64_t chunks;
+  if (batch >= 2) {
+    plan.per_chunk = (batch + 8 * threads - 1) / (8 * threads); // at most 8 chunks per thread
+    chunks = (batch + plan.per_chunk - 1) / plan.per_chunk;
+  } else if (m >= 32 * threads) {
+    plan.by_rows = true;
+    plan.per_chunk = (m + 2 * threads - 1) / (2 * threads); // 2 blocks per thread: B is packed once per block
+    chunks = (m + plan.per_chunk - 1) / plan.per_chunk;
+  } else { run_gemms(&job); return NULL; }
+  run_chunks(gemm_chunk, &plan, chunks);
   return NULL;
+}
+
+static float row_max(const float *x, int64_t n) {
+  float mx = x[0];
+#pragma omp simd reduction(max:mx)
+  for (int64_t j = 0; j < n; j++) mx = x[j] > mx ? x[j] : mx;
+  return mx;
+}
+
+// y = exp(x - mx); returns the sum (vectorised: the exponentials, then a simd reduction)
+static float exp_row(const float *x, float *y, int64_t n, float mx) {
+#pragma omp simd
+  for (int64_t j = 0; j < n; j++) y[j] = fast_exp(x[j] - mx);
+  float sum = 0.0f;
+#pragma omp simd reduction(+:sum)
+  for (int64_t j = 0; j < n; j++) sum += y[j];
+  return sum;
+}
+
+typedef struct { const float *x; const int32_t *t; float *nll; float *g; int64_t cols; } ce_ctx;
+static void ce_rows(void *arg, int64_t from, int64_t to) {
+  ce_ctx *c = (ce_ctx *)arg; int64_t cols = c->cols;
+  for (int64_t r = from; r < to; r++) {
+    const float *xr = c->x + r * cols; float *gr = c->g + r * cols; int32_t target = c->t[r];
+    if (target < 0 || target >= cols) { c->nll[r] = 0.0f; memset(gr, 0, sizeof(float) * cols); continue; }
+    float mx = row_max(xr, cols);
+    float sum = exp_row(xr, gr, cols, mx);
+    float inv = 1.0f / sum;
+#pragma omp simd
+    for (int64_t j = 0; j < cols; j++) gr[j] *= inv;
+    gr[target] -= 1.0f;
+    c->nll[r] = logf(sum) + mx - xr[target];
+  }
 }
 
 // softmaxCrossEntropy(logits [rows, cols], targets Int32 [rows], nll [rows], grad [rows, cols])
@@ -71,19 +251,21 @@ static napi_value softmaxCrossEntropy(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "tensor-native: softmaxCrossEntropy shapes exceed the views");
     return NULL;
   }
-  for (int64_t r = 0; r < rows; r++) {
-    const float *xr = x + r * cols; float *gr = g + r * cols; int32_t target = t[r];
-    if (target < 0 || target >= cols) { nll[r] = 0.0f; memset(gr, 0, sizeof(float) * cols); continue; }
-    float mx = xr[0];
-    for (int64_t j = 1; j < cols; j++) mx = xr[j] > mx ? xr[j] : mx;
-    float sum = 0.0f;
-    for (int64_t j = 0; j < cols; j++) { float e = expf(xr[j] - mx); gr[j] = e; sum += e; }
-    float inv = 1.0f / sum;
-    for (int64_t j = 0; j < cols; j++) gr[j] *= inv;
-    gr[target] -= 1.0f;
-    nll[r] = logf(sum) + mx - xr[target];
-  }
+  ce_ctx ctx = { x, t, nll, g, cols };
+  parallel_for(ce_rows, &ctx, rows, rows * cols);
   return NULL;
+}
+
+typedef struct { const float *x; float *y; int64_t cols; } sm_ctx;
+static void sm_rows(void *arg, int64_t from, int64_t to) {
+  sm_ctx *c = (sm_ctx *)arg; int64_t cols = c->cols;
+  for (int64_t r = from; r < to; r++) {
+    const float *xr = c->x + r * cols; float *yr = c->y + r * cols;
+    float mx = row_max(xr, cols);
+    float inv = 1.0f / exp_row(xr, yr, cols, mx);
+#pragma omp simd
+    for (int64_t j = 0; j < cols; j++) yr[j] *= inv;
+  }
 }
 
 // softmax(x, y, rows, cols): y = softmax over the last axis (y may alias x).
@@ -97,15 +279,69 @@ static napi_value softmax(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "tensor-native: softmax shapes exceed the views");
     return NULL;
   }
-  for (int64_t r = 0; r < rows; r++) {
-    const float *xr = x + r * cols; float *yr = y + r * cols;
-    float mx = xr[0];
-    for (int64_t j = 1; j < cols; j++) mx = xr[j] > mx ? xr[j] : mx;
-    float sum = 0.0f;
-    for (int64_t j = 0; j < cols; j++) { float e = expf(xr[j] - mx); yr[j] = e; sum += e; }
-    float inv = 1.0f / sum;
-    for (int64_t j = 0; j < cols; j++) yr[j] *= inv;
+  sm_ctx ctx = { x, y, cols };
+  parallel_for(sm_rows, &ctx, rows, rows * cols);
+  return NULL;
+}
+
+// biasActivation(c [rows, n], bias Float32Array | null, rows, n, activation, alpha): in place,
+// c = act(c + bias). activation: 0 linear, 1 relu, 2 relu6, 3 leakyrelu, 4 sigmoid, 5 elu.
+static napi_value biasActivation(napi_env env, napi_callback_info info) {
+  size_t argc = 6; napi_value argv[6]; napi_valuetype bt;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *c, *bias = NULL; size_t lc, lb = 0;
+  if (!f32(env, argv[0], &c, &lc)) return NULL;
+  napi_typeof(env, argv[1], &bt);
+  if (bt != napi_null && bt != napi_undefined && !f32(env, argv[1], &bias, &lb)) return NULL;
+  int64_t rows = num(env, argv[2]), n = num(env, argv[3]), act = num(env, argv[4]); float alpha = (float)dbl(env, argv[5]);
+  if (rows < 0 || n < 0 || (uint64_t)(rows * n) > lc || (bias && (uint64_t)n > lb)) {
+    napi_throw_range_error(env, NULL, "tensor-native: biasActivation shapes exceed the views");
+    return NULL;
   }
+  for (int64_t r = 0; r < rows; r++) {
+    float *cr = c + r * n;
+    if (bias) for (int64_t j = 0; j < n; j++) cr[j] += bias[j];
+    switch (act) {
+      case 1: for (int64_t j = 0; j < n; j++) cr[j] = cr[j] > 0.0f ? cr[j] : 0.0f; break;
+      case 2: for (int64_t j = 0; j < n; j++) cr[j] = cr[j] < 0.0f ? 0.0f : (cr[j] > 6.0f ? 6.0f : cr[j]); break;
+      case 3: for (int64_t j = 0; j < n; j++) cr[j] = cr[j] > 0.0f ? cr[j] : alpha * cr[j]; break;
+      case 4: for (int64_t j = 0; j < n; j++) cr[j] = 1.0f / (1.0f + expf(-cr[j])); break;
+      case 5: for (int64_t j = 0; j < n; j++) cr[j] = cr[j] >= 0.0f ? cr[j] : expf(cr[j]) - 1.0f; break;
+      default: break;
+    }
+  }
+  return NULL;
+}
+
+typedef struct { const float *x, *g, *m, *v; float *xo, *mo, *vo; float lr, b1, b2, eps, wd, ic1, ic2, s; } adam_ctx;
+static void adam_range(void *arg, int64_t from, int64_t to) {
+  adam_ctx *c = (adam_ctx *)arg;
+  const float a1 = 1.0f - c->b1, a2 = 1.0f - c->b2, b1 = c->b1, b2 = c->b2, lr = c->lr, eps = c->eps, wd = c->wd, ic1 = c->ic1, ic2 = c->ic2, s = c->s;
+  const float *x = c->x, *g = c->g, *m = c->m, *v = c->v; float *xo = c->xo, *mo = c->mo, *vo = c->vo;
+#pragma omp simd
+  for (int64_t i = from; i < to; i++) {
+    float gi = g[i] * s;
+    float mi = b1 * m[i] + a1 * gi;
+    float vi = b2 * v[i] + a2 * gi * gi;
+    mo[i] = mi; vo[i] = vi;
+    xo[i] = x[i] - lr * ((mi * ic1) / (sqrtf(vi * ic2) + eps) + wd * x[i]);
+  }
+}
+
+// adam(x, g, m, v, xo, mo, vo, lr, beta1, beta2, eps, weightDecay, c1, c2, gradScale): one Adam(W)
+// update, outputs into xo, mo, vo (same length as x).
+static napi_value adam(napi_env env, napi_callback_info info) {
+  size_t argc = 15; napi_value argv[15];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 15) { napi_throw_error(env, NULL, "tensor-native: adam needs 15 arguments"); return NULL; }
+  float *x, *g, *m, *v, *xo, *mo, *vo; size_t lx, lg, lm, lv, lxo, lmo, lvo;
+  if (!f32(env, argv[0], &x, &lx) || !f32(env, argv[1], &g, &lg) || !f32(env, argv[2], &m, &lm) || !f32(env, argv[3], &v, &lv) ||
+      !f32(env, argv[4], &xo, &lxo) || !f32(env, argv[5], &mo, &lmo) || !f32(env, argv[6], &vo, &lvo)) return NULL;
+  if (lg < lx || lm < lx || lv < lx || lxo < lx || lmo < lx || lvo < lx) { napi_throw_range_error(env, NULL, "tensor-native: adam views differ in length"); return NULL; }
+  float lr = (float)dbl(env, argv[7]), b1 = (float)dbl(env, argv[8]), b2 = (float)dbl(env, argv[9]), eps = (float)dbl(env, argv[10]);
+  float wd = (float)dbl(env, argv[11]), ic1 = (float)(1.0 / dbl(env, argv[12])), ic2 = (float)(1.0 / dbl(env, argv[13])), s = (float)dbl(env, argv[14]);
+  adam_ctx ctx = { x, g, m, v, xo, mo, vo, lr, b1, b2, eps, wd, ic1, ic2, s };
+  parallel_for(adam_range, &ctx, (int64_t)lx, (int64_t)lx * 4);
   return NULL;
 }
 
@@ -113,8 +349,10 @@ static napi_value softmax(napi_env env, napi_callback_info info) {
 static napi_value setThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1; napi_value argv[1]; napi_value out;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc >= 1) openblas_set_num_threads((int)num(env, argv[0]));
-  CHECK(napi_create_int32(env, openblas_get_num_threads(), &out));
+  napi_valuetype t = napi_undefined;
+  if (argc >= 1) napi_typeof(env, argv[0], &t);
+  if (t == napi_number) { int64_t n = num(env, argv[0]); threads_in_use = n < 1 ? 1 : (n > 16 ? 16 : (int)n); }
+  CHECK(napi_create_int32(env, threads_in_use, &out));
   return out;
 }
 
@@ -125,9 +363,17 @@ static napi_value config(napi_env env, napi_callback_info info) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
+  if (threads_in_use == 0) {
+    threads_in_use = openblas_get_num_threads(); // one per core by default (OPENBLAS_NUM_THREADS overrides)
+    if (threads_in_use < 1) threads_in_use = 1;
+    if (threads_in_use > 16) threads_in_use = 16;
+    openblas_set_num_threads(1);
+  }
   napi_property_descriptor props[] = {
     { "sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL },
     { "softmaxCrossEntropy", NULL, softmaxCrossEntropy, NULL, NULL, NULL, napi_default, NULL },
+    { "adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL },
+    { "biasActivation", NULL, biasActivation, NULL, NULL, NULL, napi_default, NULL },
     { "softmax", NULL, softmax, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, setThreads, NULL, NULL, NULL, napi_default, NULL },
     { "config", NULL, config, NULL, NULL, NULL, napi_default, NULL },

@@ -26,3 +26,7 @@ export { heldOutWindows, heldOutForwardStats } from './train/held-out-stats.js';
 export { phaseSchedule } from './train/trainer.js';
 export { harnessBenchmarks } from './bench/index.js';
 export { crossEntropyLoss } from './train/cross-entropy.js';
+export { softmaxCrossEntropy, composedCrossEntropy, adamUpdate, SOFTMAX_CROSS_ENTROPY, ADAM_UPDATE } from './ops/index.js';
+export type { AdamUpdateConfig } from './ops/index.js';
+export { setWasmKernels, nativeUnavailableReason } from './backend/select.js';
+export type { WasmKernelMode } from './backend/select.js';

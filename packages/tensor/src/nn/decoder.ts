@@ -108,8 +108,10 @@ export class DecoderLM implements LanguageModel {
       }
     }
     const h = rmsNorm(x, this.finalNorm); // [B, T, D]
-    const w = this.unembedding ?? tf.transpose(this.tokenEmbedding); // [D, V]
-    const logits = tf.reshape(tf.matMul(tf.reshape(h, [-1, dModel]), w as tf.Tensor2D), [batch, time, -1]) as tf.Tensor3D; // [B, T, V]
+    const flat = tf.reshape(h, [-1, dModel]) as tf.Tensor2D; // [N, D]
+    // tied: h E^T through the matmul's transpose flag (no transposed copy of the embedding)
+    const logits2d = this.unembedding ? tf.matMul(flat, this.unembedding as tf.Tensor2D) : tf.matMul(flat, this.tokenEmbedding as tf.Tensor2D, false, true); // [N, V]
+    const logits = tf.reshape(logits2d, [batch, time, -1]) as tf.Tensor3D; // [B, T, V]
     return { output: { logits, auxLoss: auxLosses.length > 0 ? (tf.addN(auxLosses) as tf.Scalar) : undefined, stats }, shared };
   }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { adamUpdate } from '../ops/index.js';
 
 export interface AdamWOptions {
   readonly beta1: number;
@@ -44,14 +45,14 @@ export class AdamW {
       const c1 = 1 - beta1 ** this.t;
       const c2 = 1 - beta2 ** this.t;
       this.variables.forEach((variable, i) => {
-        const g = scale === 1 ? grads[i] : tf.mul(grads[i], scale);
-        const m = tf.add(tf.mul(this.m[i], beta1), tf.mul(g, 1 - beta1));
-        const v = tf.add(tf.mul(this.v[i], beta2), tf.mul(tf.square(g), 1 - beta2));
+        // one fused kernel per variable (native or patched where registered), not a dozen elementwise ones
+        const [x, m, v] = adamUpdate(variable, grads[i], this.m[i], this.v[i], {
+          learningRate, beta1, beta2, epsilon, c1, c2, gradScale: scale,
+          weightDecay: variable.rank >= 2 ? weightDecay : 0, // decay matrices only, not norm gains
+        });
         this.m[i].assign(m);
         this.v[i].assign(v);
-        let update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), epsilon));
-        if (weightDecay > 0 && variable.rank >= 2) update = tf.add(update, tf.mul(variable, weightDecay));
-        variable.assign(tf.sub(variable, tf.mul(update, learningRate)));
+        variable.assign(x);
       });
       return normValue;
     });
