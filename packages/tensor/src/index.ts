@@ -10,7 +10,7 @@ export { oneHotFloat, stopGradient, straightThrough, topKMask, rmsNorm, swiglu, 
 export { ParameterFactory, countParameters, localName } from './nn/init.js';
 export { linear, DenseFeedForward, CausalSelfAttention, causalMask, ownsResidual } from './nn/blocks.js';
 export type { BlockOutput, BlockContext, FeedForward, ResidualFeedForward, Attention } from './nn/blocks.js';
-export { DecoderLM, decoderDefaults } from './nn/decoder.js';
+export { DecoderLM, decoderDefaults, decoderSchemaProperties } from './nn/decoder.js';
 export { copyMatchingWeights } from './nn/copy.js';
 export type { DecoderConfig, DecoderHooks, DecoderLayer } from './nn/decoder.js';
 export { AdamW, adamWDefaults, learningRateAt } from './train/adamw.js';

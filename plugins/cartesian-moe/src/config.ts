@@ -1,4 +1,4 @@
-import { decoderDefaults, type DecoderConfig, type SharedMix } from '@labbench/tensor';
+import { decoderDefaults, type DecoderConfig, type SharedMix, decoderSchemaProperties } from '@labbench/tensor';
 
 /**
  * CartesianMoE config (architectures.md §5.2-5.3). Widths are multiples of the profile's
@@ -36,14 +36,7 @@ export const cartesianConfigSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    dModel: { type: 'integer', minimum: 4 },
-    layers: { type: 'integer', minimum: 1 },
-    heads: { type: 'integer', minimum: 1 },
-    ffnHidden: { type: 'integer', minimum: 1 },
-    activation: { enum: ['swiglu', 'relu'] },
-    positions: { const: 'learned' },
-    tiedEmbeddings: { type: 'boolean' },
-    initStd: { type: 'number', exclusiveMinimum: 0 },
+    ...decoderSchemaProperties,
     causal: { const: true },
     moeLayers: { enum: ['every-other', 'all'] },
     experts: { type: 'integer', minimum: 1, maximum: 256 },

@@ -1,5 +1,5 @@
 import type { LanguageModel, ModelFactory } from '@labbench/core';
-import { DecoderLM, decoderDefaults, type DecoderConfig } from '@labbench/tensor';
+import { DecoderLM, decoderDefaults, type DecoderConfig, decoderSchemaProperties } from '@labbench/tensor';
 import { copyMatchingWeights } from '@labbench/tensor';
 
 /** The reference decoder's config; `ffnHiddenScale` widens the FFN relative to the profile's size. */
@@ -9,14 +9,7 @@ export const denseConfigSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    dModel: { type: 'integer', minimum: 4 },
-    layers: { type: 'integer', minimum: 1 },
-    heads: { type: 'integer', minimum: 1 },
-    ffnHidden: { type: 'integer', minimum: 1 },
-    activation: { enum: ['swiglu', 'relu'] },
-    positions: { const: 'learned' },
-    tiedEmbeddings: { type: 'boolean' },
-    initStd: { type: 'number', exclusiveMinimum: 0 },
+    ...decoderSchemaProperties,
     causal: { type: 'boolean' },
     ffnHiddenScale: { type: 'number', exclusiveMinimum: 0 },
   },

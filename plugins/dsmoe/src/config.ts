@@ -1,4 +1,4 @@
-import { decoderDefaults, type DecoderConfig } from '@labbench/tensor';
+import { decoderDefaults, type DecoderConfig, decoderSchemaProperties } from '@labbench/tensor';
 
 /**
  * DSMoE's choices (spec §3). Shapes: d = dModel, D = ffnHidden, n experts of width D / n (contiguous
@@ -47,14 +47,7 @@ export const dsmoeConfigSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    dModel: { type: 'integer', minimum: 4 },
-    layers: { type: 'integer', minimum: 1 },
-    heads: { type: 'integer', minimum: 1 },
-    ffnHidden: { type: 'integer', minimum: 1 },
-    activation: { enum: ['swiglu', 'relu'] },
-    positions: { const: 'learned' },
-    tiedEmbeddings: { type: 'boolean' },
-    initStd: { type: 'number', exclusiveMinimum: 0 },
+    ...decoderSchemaProperties,
     causal: { const: true },
     variant: { enum: ['dsmoe', 'no-ste', 'soft', 'topk', 'prune'] },
     experts: { type: 'integer', minimum: 1 },

@@ -1,4 +1,4 @@
-import { decoderDefaults, type DecoderConfig } from '@labbench/tensor';
+import { decoderDefaults, type DecoderConfig, decoderSchemaProperties } from '@labbench/tensor';
 
 /**
  * Finedeep's choices (spec §2.2, §2.7). Every [REC] item of the spec is a flag here; defaults are
@@ -33,14 +33,7 @@ export const finedeepConfigSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    dModel: { type: 'integer', minimum: 4 },
-    layers: { type: 'integer', minimum: 1 },
-    heads: { type: 'integer', minimum: 1 },
-    ffnHidden: { type: 'integer', minimum: 1 },
-    activation: { enum: ['swiglu', 'relu'] },
-    positions: { const: 'learned' },
-    tiedEmbeddings: { type: 'boolean' },
-    initStd: { type: 'number', exclusiveMinimum: 0 },
+    ...decoderSchemaProperties,
     causal: { const: true },
     layout: { enum: ['finedeep', 'dense'] },
     subLayers: { type: 'integer', minimum: 1 },

@@ -1,4 +1,4 @@
-import { decoderDefaults, type DecoderConfig } from '@labbench/tensor';
+import { decoderDefaults, type DecoderConfig, decoderSchemaProperties } from '@labbench/tensor';
 
 /**
  * MaskMoE config (architectures.md §6.2, §7.5). The split rule, V_freq, N and k were not recovered
@@ -36,14 +36,7 @@ export const maskMoeConfigSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    dModel: { type: 'integer', minimum: 4 },
-    layers: { type: 'integer', minimum: 1 },
-    heads: { type: 'integer', minimum: 1 },
-    ffnHidden: { type: 'integer', minimum: 1 },
-    activation: { enum: ['swiglu', 'relu'] },
-    positions: { const: 'learned' },
-    tiedEmbeddings: { type: 'boolean' },
-    initStd: { type: 'number', exclusiveMinimum: 0 },
+    ...decoderSchemaProperties,
     causal: { const: true },
     moeLayers: { enum: ['every-other', 'all'] },
     experts: { type: 'integer', minimum: 1, maximum: 256 },

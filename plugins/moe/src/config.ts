@@ -1,4 +1,4 @@
-import { decoderDefaults, type DecoderConfig, type RoutingKind, type SharedMix } from '@labbench/tensor';
+import { decoderDefaults, type DecoderConfig, type RoutingKind, type SharedMix, decoderSchemaProperties as referenceDecoderProperties } from '@labbench/tensor';
 
 /**
  * Config of the sparse MoE baselines (architectures.md §1.2, §5.5). Expert widths are multiples of
@@ -38,14 +38,7 @@ export const moeDefaults: MoeConfig = {
 
 /** Decoder fields every MoE plugin's schema accepts (the runner merges the profile's size in). */
 export const decoderSchemaProperties = {
-  dModel: { type: 'integer', minimum: 4 },
-  layers: { type: 'integer', minimum: 1 },
-  heads: { type: 'integer', minimum: 1 },
-  ffnHidden: { type: 'integer', minimum: 1 },
-  activation: { enum: ['swiglu', 'relu'] },
-  positions: { const: 'learned' },
-  tiedEmbeddings: { type: 'boolean' },
-  initStd: { type: 'number', exclusiveMinimum: 0 },
+  ...referenceDecoderProperties,
   causal: { const: true },
   moeLayers: { enum: ['every-other', 'all'] },
   balanceCoefficient: { type: 'number', minimum: 0 },

@@ -1,4 +1,4 @@
-import { decoderDefaults, type DecoderConfig } from '@labbench/tensor';
+import { decoderDefaults, type DecoderConfig, decoderSchemaProperties } from '@labbench/tensor';
 
 /**
  * UniAttn's choices (spec §4, §7.3). Shapes: d = dModel, H heads, T positions, L layers.
@@ -43,14 +43,7 @@ export const uniattnConfigSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    dModel: { type: 'integer', minimum: 4 },
-    layers: { type: 'integer', minimum: 1 },
-    heads: { type: 'integer', minimum: 1 },
-    ffnHidden: { type: 'integer', minimum: 1 },
-    activation: { enum: ['swiglu', 'relu'] },
-    positions: { const: 'learned' },
-    tiedEmbeddings: { type: 'boolean' },
-    initStd: { type: 'number', exclusiveMinimum: 0 },
+    ...decoderSchemaProperties,
     causal: { const: true },
     variant: { enum: ['plain', 'softmax', 'uniattn', 'cla', 'drop'] },
     groupSize: { type: 'integer', minimum: 1 },

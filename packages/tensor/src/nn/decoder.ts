@@ -24,6 +24,18 @@ export const decoderDefaults: DecoderConfig = {
   dModel: 64, layers: 2, heads: 2, ffnHidden: 256, activation: 'swiglu', positions: 'learned', tiedEmbeddings: true, initStd: 0.02, causal: true,
 };
 
+/** JSON Schema properties of the reference decoder's config; plugins spread them into their own schema. */
+export const decoderSchemaProperties = {
+    dModel: { type: 'integer', minimum: 4 },
+    layers: { type: 'integer', minimum: 1 },
+    heads: { type: 'integer', minimum: 1 },
+    ffnHidden: { type: 'integer', minimum: 1 },
+    activation: { enum: ['swiglu', 'relu'] },
+    positions: { const: 'learned' },
+    tiedEmbeddings: { type: 'boolean' },
+    initStd: { type: 'number', exclusiveMinimum: 0 },
+} as const;
+
 /** Plugins replace sublayers through these hooks; everything else is shared. */
 export interface DecoderHooks {
   feedForward?(layer: number, params: ParameterFactory, config: DecoderConfig, context: ModelBuildContext): FeedForward;
