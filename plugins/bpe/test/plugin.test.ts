@@ -15,17 +15,17 @@ test('plugin: default export registers both tokenizers, the evaluator and the st
   assert.deepEqual(manifest.labbench.kinds, ['tokenizer', 'evaluator', 'study']);
 });
 
-test('study scaffold-bpe: 8 arms (bpe and scaffold-bpe at N = 1K, 2K, 4K, 8K), tokenizer-only, each resolvable', () => {
+test('study scaffold-bpe: tokenizer-only arms for bpe and scaffold-bpe at N = 1K, 2K, 4K, 8K, plus one LM arm per tokenizer at 2K', () => {
   const arms = Object.keys(scaffoldBpeStudy.arms);
-  assert.equal(arms.length, 8);
+  assert.equal(arms.length, 10);
   for (const arm of arms) {
     const spec = resolveArm(scaffoldBpeStudy, arm);
-    assert.equal(spec.model, 'none');
+    assert.equal(spec.model, arm.startsWith('lm-') ? 'dense' : 'none');
     assert.equal(spec.loss, 'cross-entropy');
     assert.ok(['bpe', 'scaffold-bpe'].includes(spec.tokenizer));
     assert.ok([1024, 2048, 4096, 8192].includes(spec.tokenizerConfig?.vocabSize as number));
   }
-  assert.deepEqual(scaffoldBpeStudy.evaluators, ['tokenizer-metrics']);
+  assert.deepEqual(scaffoldBpeStudy.evaluators, ['tokenizer-metrics', 'perplexity', 'ppl-by-frequency']);
 });
 
 test('api: trainTokenizer / encodeText / decodeIds work on tokenizers, our JSON text and Hugging Face JSON text', () => {
