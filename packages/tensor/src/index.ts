@@ -18,7 +18,7 @@ export { WindowSampler, fixedWindows } from './train/batches.js';
 export { trainModel, positionLosses } from './train/trainer.js';
 export { CausalScorer, sampleToken } from './train/scorer.js';
 export { saveVariables, loadVariables } from './train/checkpoint.js';
-export { createEngine } from './train/engine.js';
+export { createEngine, modelSeqLen } from './train/engine.js';
 export { loadBalancingLoss, routerStats, type RouterStats } from './ops/moe.js';
 export { ExpertBank, RoutedExperts, topPMask, hashTable, type RoutingKind, type SharedMix, type RoutingControl, type RoutedLayerOptions, type RoutedBlockContext, type Routing } from './nn/moe.js';
 export { RoutedDecoderLM, type RoutingProbe } from './nn/moe-decoder.js';

@@ -1,15 +1,11 @@
 import type { Evaluator, LanguageModel, MetricRecord } from '@labbench/core';
-import { heldOutForwardStats, heldOutWindows } from '@labbench/tensor';
+import { heldOutForwardStats, heldOutWindows, modelSeqLen } from '@labbench/tensor';
 import { DsmoeLM } from './model.js';
 
 const MAX_WINDOWS = 32;
 const CALIBRATION_WINDOWS = 16;
 const BATCH = 8;
 const ACTIVE = /^dsmoe\.activeExperts\.layer(\d+)$/;
-
-function seqLenOf(model: LanguageModel): number {
-  return Number((model.config as { seqLen?: number }).seqLen);
-}
 
 function activeByLayer(stats: Record<string, number[]>): Map<number, number> {
   const out = new Map<number, number>();
@@ -40,7 +36,7 @@ export const dsmoeActivationEvaluator: Evaluator = {
   async evaluate(subject, context) {
     const model = subject.model;
     if (!(model instanceof DsmoeLM) || model.c.variant === 'prune') return [];
-    const time = seqLenOf(model);
+    const time = modelSeqLen(model);
     const docs = await context.data.inDomain();
     const { ids, count } = heldOutWindows(subject.tokenizer, docs.map((d) => d.text), time, Number(context.options.maxWindows ?? MAX_WINDOWS));
     if (count === 0) return [];

@@ -1,18 +1,10 @@
 import type { Evaluator, LanguageModel, MetricRecord } from '@labbench/core';
-import { heldOutForwardStats, heldOutWindows, tf } from '@labbench/tensor';
+import { heldOutForwardStats, heldOutWindows, modelSeqLen, tf } from '@labbench/tensor';
 import { decoderAttentionCost, isCostAware, type CostReport } from './cost.js';
 
 const STATS_WINDOWS = 32;
 const BATCH = 8;
 const LATENCY_REPEATS = 7;
-
-function seqLenOf(model: LanguageModel): number {
-  const fromConfig = Number((model.config as { seqLen?: number }).seqLen ?? 0);
-  if (fromConfig > 0) return fromConfig;
-  const positions = model.variables.find((v) => v.name.endsWith('positionEmbedding'));
-  if (!positions) throw new Error('efficiency: cannot tell the model\'s context length; put seqLen in its config.');
-  return positions.shape[0];
-}
 
 /**
  * Median wall time (ms) of one no-grad forward pass over `ids` [B, T], after one warm-up pass;
@@ -49,7 +41,7 @@ export const efficiencyEvaluator: Evaluator = {
   async evaluate(subject, context) {
     const model = subject.model;
     if (!model) return [];
-    const time = seqLenOf(model);
+    const time = modelSeqLen(model);
     const docs = await context.data.inDomain();
     const { ids, count } = heldOutWindows(subject.tokenizer, docs.map((d) => d.text), time, Number(context.options.windows ?? STATS_WINDOWS));
     const params = model.params();

@@ -1,18 +1,9 @@
 import type { Evaluator, LanguageModel, MetricRecord } from '@labbench/core';
-import { heldOutForwardStats, heldOutWindows } from '@labbench/tensor';
+import { heldOutForwardStats, heldOutWindows, modelSeqLen } from '@labbench/tensor';
 import { finedeepDefaults } from './config.js';
 
 const MAX_WINDOWS = 64;
 const BATCH = 8;
-
-/** The model's context length (put into config by the factory; else the position table's rows). */
-export function seqLenOf(model: LanguageModel): number {
-  const fromConfig = Number((model.config as { seqLen?: number }).seqLen ?? 0);
-  if (fromConfig > 0) return fromConfig;
-  const positions = model.variables.find((v) => v.name.endsWith('positionEmbedding'));
-  if (!positions) throw new Error('nsar: cannot tell the model\'s context length; put seqLen in its config.');
-  return positions.shape[0];
-}
 
 /**
  * NSAR(tau) per layer over held-out in-domain text (spec §2.5): the model's `ffn.nsar.layer<i>`
@@ -27,7 +18,7 @@ export const nsarEvaluator: Evaluator = {
   async evaluate(subject, context) {
     const model = subject.model;
     if (!model) return [];
-    const time = seqLenOf(model);
+    const time = modelSeqLen(model);
     const docs = await context.data.inDomain();
     const { ids, count } = heldOutWindows(subject.tokenizer, docs.map((d) => d.text), time, Number(context.options.maxWindows ?? MAX_WINDOWS));
     if (count === 0) return [];

@@ -8,5 +8,5 @@ export { finedeepDefaults, finedeepConfigSchema, expertWidth, expertParams, over
 export type { FinedeepConfig } from './config.js';
 export { FinedeepFeedForward, ExpertSubLayer, DenseNsarFeedForward } from './experts.js';
 export { nsar } from './nsar.js';
-export { nsarEvaluator, seqLenOf } from './evaluator.js';
+export { nsarEvaluator } from './evaluator.js';
 export default definePlugin({ id: 'finedeep', models: [finedeepModel], evaluators: [nsarEvaluator], studies: [finedeepStudy] });

@@ -20,8 +20,7 @@ export function createEngine(backend: BackendInfo): TrainingEngine {
       }
     },
     scorer(model: LanguageModel, tokenizer: TrainedTokenizer, batchSize: number) {
-      const seqLen = Number((model.config as { seqLen?: number }).seqLen ?? 0) || inferSeqLen(model);
-      return new CausalScorer(model, tokenizer, seqLen, batchSize);
+      return new CausalScorer(model, tokenizer, modelSeqLen(model), batchSize);
     },
     saveCheckpoint(model: LanguageModel, path: string) {
       saveVariables(model.variables, path);
@@ -39,9 +38,14 @@ export function createEngine(backend: BackendInfo): TrainingEngine {
   };
 }
 
-/** The context length of a model built on the reference decoder (its position table's rows). */
-function inferSeqLen(model: LanguageModel): number {
+/**
+ * A model's context length: `seqLen` in its config (the reference decoder's factories put it
+ * there), else the rows of its position table. Scorers and evaluators that cut held-out windows use it.
+ */
+export function modelSeqLen(model: LanguageModel): number {
+  const fromConfig = Number((model.config as { seqLen?: number }).seqLen ?? 0);
+  if (fromConfig > 0) return fromConfig;
   const positions = model.variables.find((v) => v.name.endsWith('positionEmbedding'));
-  if (!positions) throw new Error('scorer: cannot tell the model\'s context length; put seqLen in its config.');
+  if (!positions) throw new Error("cannot tell the model's context length: put seqLen in its config.");
   return positions.shape[0];
 }
