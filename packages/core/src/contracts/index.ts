@@ -7,7 +7,7 @@ export type {
   EvalSubject, CurvePoint, PositionCurve, TrainingRecord, EvalContext, EvalLimits, EvalDocument, EvalData, Evaluator,
 } from './evaluator.js';
 export { resolveArm, defineStudy } from './study.js';
-export type { ArmSpec, EvaluatorUse, StudyDefinition, StudyClaim } from './study.js';
+export type { ArmSpec, EvaluatorUse, StudyDefinition, StudyClaim, PaperFigure, GateSpec, KnockoutSpec } from './study.js';
 export { PLUGIN_KINDS, PLUGIN_ID_PATTERN, definePlugin } from './plugin.js';
 export type { PluginKind, LabbenchPlugin, PluginManifest, PluginBenchmark } from './plugin.js';
 export type { Split, CorpusDocument, TrainingTextOptions, DataProvider, ClozeItem, MultipleChoiceItem, DetectionPrompt, DialogueItem } from './data.js';
