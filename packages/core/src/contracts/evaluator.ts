@@ -83,6 +83,14 @@ export interface EvalSubject {
   readonly training?: TrainingRecord;
   /** Occurrences of each token id in the cell's training stream (frequency buckets); absent without a model. */
   readonly tokenCounts?: Float64Array;
+  /**
+   * The cell's training token stream (documents joined by the end-of-text id), in the order the
+   * arm trains on it: count-model references train on exactly what the network saw. Lazy, since
+   * tokenizer-only arms rarely need it.
+   */
+  readonly trainTokens?: () => Promise<Int32Array>;
+  /** Tokens the arm's budget trains on (steps x batch x context); 0 for tokenizer-only arms. */
+  readonly budgetTokens?: number;
 }
 
 export interface CurvePoint {
