@@ -12,6 +12,8 @@ export type { Summary } from './stats.js';
 export { Rng, deriveSeed } from './random.js';
 export { studySchema, suiteSchema, resultRecordSchema, check, assertValid, describeErrors } from './schemas.js';
 export type { SchemaName } from './schemas.js';
+export { replicationSchema, VERDICTS } from './schemas/replication.js';
+export type { ReplicationEntry, ReplicationFile, GateResult, SequentialRecord, Verdict, EffectTest } from './schemas/replication.js';
 export { PROFILES, getProfile, trainTokens } from './profiles.js';
 export type { Profile, ProfileName, BaseModelSize } from './profiles.js';
 export { Registry, discoverPlugins } from './registry.js';

@@ -3,6 +3,8 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { BOARDS } from './contracts/evaluator.js';
 import { ConfigError } from './errors.js';
+import { trainingLineSchema } from './schemas/training.js';
+import { replicationSchema } from './schemas/replication.js';
 
 // ajv-formats' default export is the plugin function under CommonJS interop.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
@@ -146,6 +148,8 @@ const validators = {
   study: ajv.compile(studySchema),
   suite: ajv.compile(suiteSchema),
   result: ajv.compile(resultRecordSchema),
+  training: ajv.compile(trainingLineSchema),
+  replication: ajv.compile(replicationSchema),
 } satisfies Record<string, ValidateFunction>;
 
 export type SchemaName = keyof typeof validators;
