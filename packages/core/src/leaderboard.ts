@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BOARDS, type Board } from './contracts/evaluator.js';
 import { writeFileAtomic } from './atomic.js';
@@ -11,9 +12,14 @@ export interface MetricCell extends Summary {
   readonly rank: number;
 }
 
+/** What a board row is keyed by beyond study and arm, e.g. `{ task, detector, generator }`. */
+export type Facets = Readonly<Record<string, string>>;
+
 export interface LeaderboardRow {
   readonly study: string;
   readonly arm: string;
+  /** The record's `details.facets` (empty for most studies): one row per distinct set. */
+  readonly facets: Facets;
   readonly metrics: ReadonlyMap<string, MetricCell>;
   /** Share of pairwise comparisons won within the study, overlapping CIs counting as ties (half). */
   readonly winRate: number | undefined;
@@ -21,13 +27,32 @@ export interface LeaderboardRow {
   readonly provenance: ResultRecord['provenance'];
 }
 
-/** Groups records into one row per (study, arm) with per-metric mean, 95% CI and rank. */
+const FACET_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+/**
+ * A record's facets: `details.facets` when it is an object of at most 16 short strings with
+ * plain keys, else none. A benchmark with many tasks and detectors thus gets a row per
+ * combination instead of a column per combination.
+ */
+export function facetsOf(record: Pick<ResultRecord, 'details'>): Facets {
+  const raw = (record.details as { facets?: unknown } | undefined)?.facets;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  const entries = Object.entries(raw as Record<string, unknown>);
+  const ok = entries.length <= 16 && entries.every(([k, v]) => FACET_KEY.test(k) && typeof v === 'string' && v.length <= 200);
+  return ok ? Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b))) as Facets : {};
+}
+
+/** A stable text key of facets (sorted keys). */
+export const facetKey = (facets: Facets): string => Object.entries(facets).map(([k, v]) => `${k}=${v}`).join('\u0001');
+
+/** Groups records into one row per (study, arm, facets) with per-metric mean, 95% CI and rank. */
 export function buildBoard(records: readonly ResultRecord[], board: Board): LeaderboardRow[] {
-  const rows = new Map<string, { study: string; arm: string; values: Map<string, { v: number[]; d: MetricCell['direction'] }>; seeds: Set<number>; last: ResultRecord }>();
+  const rows = new Map<string, { study: string; arm: string; facets: Facets; values: Map<string, { v: number[]; d: MetricCell['direction'] }>; seeds: Set<number>; last: ResultRecord }>();
   for (const r of records) {
     if (r.board !== board) continue;
-    const key = `${r.study}\u0000${r.arm}`;
-    const row = rows.get(key) ?? { study: r.study, arm: r.arm, values: new Map(), seeds: new Set<number>(), last: r };
+    const facets = facetsOf(r);
+    const key = `${r.study}\u0000${r.arm}\u0000${facetKey(facets)}`;
+    const row = rows.get(key) ?? { study: r.study, arm: r.arm, facets, values: new Map(), seeds: new Set<number>(), last: r };
     const metric = row.values.get(r.metric) ?? { v: [], d: r.direction };
     metric.v.push(r.value);
     row.values.set(r.metric, metric);
@@ -60,11 +85,21 @@ export function buildBoard(records: readonly ResultRecord[], board: Board): Lead
       metrics.set(name, { ...cell, rank });
     }
     return {
-      study: row.study, arm: row.arm, metrics, winRate: comparisons > 0 ? wins / comparisons : undefined,
+      study: row.study, arm: row.arm, facets: row.facets, metrics, winRate: comparisons > 0 ? wins / comparisons : undefined,
       seeds: row.seeds.size, provenance: row.last.provenance,
     } satisfies LeaderboardRow;
   });
-  return ranked.sort((a, b) => a.study.localeCompare(b.study) || a.arm.localeCompare(b.arm));
+  return ranked.sort((a, b) => a.study.localeCompare(b.study) || a.arm.localeCompare(b.arm) || facetKey(a.facets).localeCompare(facetKey(b.facets)));
+}
+
+/**
+ * Metric names of the rows in reading order: the headline metrics (a study's claims) first, in
+ * the order given, then the rest alphabetically.
+ */
+export function orderMetrics(names: Iterable<string>, headline: readonly string[] = []): string[] {
+  const present = new Set(names);
+  const first = [...new Set(headline)].filter((m) => present.has(m));
+  return [...first, ...[...present].filter((m) => !first.includes(m)).sort()];
 }
 
 /** Fixed significant digits and never exponent notation (csv-stringify's default would keep 1e-7). */
@@ -88,23 +123,9 @@ const PROVENANCE_COLUMNS = [
   'backend', 'native_kernels', 'profile', 'labbench_version', 'config_hash', 'git_commit', 'date',
 ] as const;
 
-/** One CSV per board: a row per arm, mean and 95% CI over seeds per metric, rank, provenance. */
-export function boardCsv(rows: readonly LeaderboardRow[]): string {
-  const metricNames = [...new Set(rows.flatMap((r) => [...r.metrics.keys()]))].sort();
-  const header = ['study', 'arm', 'win_rate', ...metricNames.flatMap((m) => [m, `${m}.ci_low`, `${m}.ci_high`, `${m}.rank`]), ...PROVENANCE_COLUMNS];
-  const body = rows.map((row) => {
-    const p = row.provenance;
-    const metricCells = metricNames.flatMap((m) => {
-      const c = row.metrics.get(m);
-      return c ? [c.mean, c.ciLow, c.ciHigh, c.direction === 'none' ? '' : c.rank] : ['', '', '', ''];
-    });
-    return [
-      row.study, row.arm, row.winRate ?? '', ...metricCells,
-      p.paramsTotal, p.paramsActive, p.flopsPerTokenTrain, p.flopsPerTokenInference, p.tokens, row.seeds,
-      p.backend, p.nativeKernels, p.profile, p.labbenchVersion, p.configHash.slice(0, 16), p.gitCommit.slice(0, 12), p.date,
-    ];
-  });
-  return stringify([header, ...body], {
+/** csv-stringify with explicit casts: no exponent notation, true/false, ISO dates, formula-safe text. */
+function toCsv(table: unknown[][]): string {
+  return stringify(table, {
     record_delimiter: 'unix',
     cast: {
       number: (x) => formatNumber(x),
@@ -115,14 +136,88 @@ export function boardCsv(rows: readonly LeaderboardRow[]): string {
   });
 }
 
-/** Writes `<board>.csv` for every board that has records; returns the paths written. */
-export function writeLeaderboards(records: readonly ResultRecord[], outDir: string): string[] {
+/** Drops every column whose cells are empty in all rows (a board mixing studies is otherwise mostly holes). */
+function dropEmptyColumns(header: string[], body: unknown[][]): unknown[][] {
+  const keep = header.map((_, i) => body.some((row) => row[i] !== '' && row[i] !== undefined && row[i] !== null));
+  return [header, ...body].map((row) => row.filter((_, i) => keep[i]));
+}
+
+export interface BoardCsvOptions {
+  /** Metrics to put first (the claims' metrics of the board's studies). */
+  readonly headline?: readonly string[];
+}
+
+/**
+ * One CSV per board: a row per (study, arm, facets), mean and 95% CI over seeds per metric, rank,
+ * provenance. Headline metrics come first; columns empty in every row are left out.
+ */
+export function boardCsv(rows: readonly LeaderboardRow[], options: BoardCsvOptions = {}): string {
+  const metricNames = orderMetrics(rows.flatMap((r) => [...r.metrics.keys()]), options.headline);
+  const facetNames = [...new Set(rows.flatMap((r) => Object.keys(r.facets)))].sort();
+  const header = ['study', 'arm', ...facetNames, 'win_rate', ...metricNames.flatMap((m) => [m, `${m}.ci_low`, `${m}.ci_high`, `${m}.rank`]), ...PROVENANCE_COLUMNS];
+  const body = rows.map((row) => {
+    const p = row.provenance;
+    const metricCells = metricNames.flatMap((m) => {
+      const c = row.metrics.get(m);
+      return c ? [c.mean, c.ciLow, c.ciHigh, c.direction === 'none' ? '' : c.rank] : ['', '', '', ''];
+    });
+    return [
+      row.study, row.arm, ...facetNames.map((f) => row.facets[f] ?? ''), row.winRate ?? '', ...metricCells,
+      p.paramsTotal, p.paramsActive, p.flopsPerTokenTrain, p.flopsPerTokenInference, p.tokens, row.seeds,
+      p.backend, p.nativeKernels, p.profile, p.labbenchVersion, p.configHash.slice(0, 16), p.gitCommit.slice(0, 12), p.date,
+    ];
+  });
+  return toCsv(dropEmptyColumns(header, body));
+}
+
+const FIXED_LONG = ['study', 'study_version', 'arm', 'seed', 'board', 'metric'] as const;
+const LONG_TAIL = [
+  'value', 'stderr', 'n', 'direction', 'params_total', 'params_active', 'flops_per_token_train', 'flops_per_token_inference',
+  'tokens', 'backend', 'native_kernels', 'profile', 'labbench_version', 'config_hash', 'cell_key', 'git_commit', 'date', 'wall_seconds',
+] as const;
+
+/**
+ * results.csv, the tidy (long) table for pandas or R: one row per (study, arm, seed, metric[,
+ * facets]) with the value and the cell's provenance. Facet keys become columns (prefixed with
+ * `facet_` only where a key would clash with a fixed column).
+ */
+export function resultsCsv(records: readonly ResultRecord[]): string {
+  const taken = new Set<string>([...FIXED_LONG, ...LONG_TAIL]);
+  const facetKeys = [...new Set(records.flatMap((r) => Object.keys(facetsOf(r))))].sort();
+  const facetColumns = facetKeys.map((k) => (taken.has(k) ? `facet_${k}` : k));
+  const header = [...FIXED_LONG, ...facetColumns, ...LONG_TAIL];
+  const body = records.map((r) => {
+    const f = facetsOf(r);
+    const p = r.provenance;
+    return [
+      r.study, r.studyVersion, r.arm, r.seed, r.board, r.metric, ...facetKeys.map((k) => f[k] ?? ''),
+      r.value, r.stderr ?? '', r.n, r.direction, p.paramsTotal, p.paramsActive, p.flopsPerTokenTrain, p.flopsPerTokenInference,
+      p.tokens, p.backend, p.nativeKernels, p.profile, p.labbenchVersion, p.configHash, p.cellKey, p.gitCommit, p.date, p.wallSeconds ?? '',
+    ];
+  });
+  return toCsv([header, ...body]);
+}
+
+export interface WriteLeaderboardsOptions {
+  /** Headline metrics per board (see boardCsv). */
+  readonly headline?: Readonly<Partial<Record<Board, readonly string[]>>>;
+}
+
+/**
+ * Writes `<board>.csv` for every board that has records and removes the CSV of every board that
+ * has none, so a folder always holds the set its records give (never stale boards of an earlier
+ * run); returns the paths written.
+ */
+export function writeLeaderboards(records: readonly ResultRecord[], outDir: string, options: WriteLeaderboardsOptions = {}): string[] {
   const written: string[] = [];
   for (const board of BOARDS) {
     const rows = buildBoard(records, board);
-    if (rows.length === 0) continue;
     const path = join(outDir, `${board}.csv`);
-    writeFileAtomic(path, boardCsv(rows));
+    if (rows.length === 0) {
+      if (existsSync(path)) rmSync(path, { force: true });
+      continue;
+    }
+    writeFileAtomic(path, boardCsv(rows, { headline: options.headline?.[board] }));
     written.push(path);
   }
   return written;

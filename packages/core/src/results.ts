@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
-import type { Board, MetricRecord } from './contracts/evaluator.js';
+import type { Board, MetricRecord, TrainingRecord } from './contracts/evaluator.js';
 import type { ProfileName } from './profiles.js';
 import { writeFileAtomic } from './atomic.js';
 import { DataError } from './errors.js';
 import { check } from './schemas.js';
+import { parseJsonLine, readInputText } from './json-lines.js';
 
 export interface Provenance {
   readonly cellKey: string;
@@ -50,13 +50,12 @@ export function validateResultsText(text: string): { records: ResultRecord[]; pr
   const problems: RecordProblem[] = [];
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      problems.push({ line: index + 1, where: `line ${index + 1}`, problems: [`not JSON: ${(error as Error).message}`] });
+    const parsed = parseJsonLine(line);
+    if ('problem' in parsed) {
+      problems.push({ line: index + 1, where: `line ${index + 1}`, problems: [parsed.problem] });
       return;
     }
+    const value = parsed.value;
     const found = check('result', value);
     const r = value as Partial<ResultRecord>;
     const where = `line ${index + 1} (study ${r.study ?? '?'}, arm ${r.arm ?? '?'}, seed ${r.seed ?? '?'}, metric ${r.metric ?? '?'})`;
@@ -68,10 +67,38 @@ export function validateResultsText(text: string): { records: ResultRecord[]; pr
 
 /** Reads a results file, throwing a DataError that names the first bad record and field. */
 export function readResults(path: string): ResultRecord[] {
-  const { records, problems } = validateResultsText(readFileSync(path, 'utf8'));
+  const { records, problems } = validateResultsText(readInputText(path, 'results file'));
   if (problems.length > 0) {
     const first = problems[0];
     throw new DataError(`${path} ${first.where}`, first.problems.join('; '), `Fix or remove the record (${problems.length} invalid in all); 'labbench validate ${path}' lists them.`);
   }
   return records;
+}
+
+/** One line of training.jsonl: the training record (loss curves, model statistics) of one cell. */
+export interface TrainingLine {
+  readonly study: string;
+  readonly arm: string;
+  readonly seed: number;
+  readonly training: TrainingRecord;
+}
+
+/**
+ * Checks every line of a training file against the training schema (with the depth and size
+ * limits of results), throwing a DataError naming the first bad line: publish reads all its inputs
+ * this way before it writes anything.
+ */
+export function validateTrainingText(text: string, where: string): TrainingLine[] {
+  const lines: TrainingLine[] = [];
+  const all = text.split('\n');
+  for (let index = 0; index < all.length; index++) {
+    if (all[index].trim() === '') continue;
+    const parsed = parseJsonLine(all[index]);
+    const found = 'problem' in parsed ? [parsed.problem] : check('training', parsed.value);
+    if (found.length > 0) {
+      throw new DataError(`${where} line ${index + 1}`, `invalid training record: ${found.slice(0, 3).join('; ')}`, 'Regenerate the file with `labbench run`, or remove the line; study and arm must be ids like `dense-baseline`.');
+    }
+    lines.push((parsed as { value: TrainingLine }).value);
+  }
+  return lines;
 }
