@@ -134,4 +134,13 @@ export interface ModelFactory<C extends object = Record<string, unknown>> {
   /** JSON Schema (draft 2020-12) of the config; used to validate study overrides before training. */
   readonly configSchema?: object;
   create(config: Partial<C>, context: ModelBuildContext): LanguageModel;
+  /**
+   * Optional: the config of the same model without `component`, for knock-out control arms that
+   * train from scratch (`StudyDefinition.knockouts`). Known components: `ffn` (FFN width 1),
+   * `attention` (no attention in `layers`, all layers when absent), `routing` (uniform random
+   * routing). `config` is the arm's own model config (overrides of the profile's size); the
+   * result replaces it and must pass `configSchema`. Pure: never builds or changes a model.
+   * Throws ContractError naming the factory and the component when the model has no such part.
+   */
+  knockout?(component: string, config: Readonly<Record<string, unknown>>, layers?: readonly number[]): Record<string, unknown>;
 }
