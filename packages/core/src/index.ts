@@ -7,7 +7,9 @@ export * from './contracts/index.js';
 export { LabbenchError, ConfigError, DataError, ContractError, RegistryError, suggest, editDistance } from './errors.js';
 export { canonicalJson, sha256, hashJson } from './hash.js';
 export { writeFileAtomic } from './atomic.js';
-export { summarize, standardError, tCritical95, auroc, bitsPerByte } from './stats.js';
+export { summarize, standardError, tCritical95, tQuantile, tCdf, tTwoSidedP, normalQuantile, normalCdf, auroc, bitsPerByte } from './stats.js';
+export { pairedEffect, minimumDetectableEffect, signalToNoise } from './paired-effect.js';
+export type { SeedMeasurement, PairedEffect, PairedEffectOptions } from './paired-effect.js';
 export type { Summary } from './stats.js';
 export { Rng, deriveSeed } from './random.js';
 export { studySchema, suiteSchema, resultRecordSchema, check, assertValid, describeErrors } from './schemas.js';
@@ -37,7 +39,6 @@ export { JSON_LIMITS, jsonDepth, parseJsonLine, readInputText } from './json-lin
 export type { JsonLimits } from './json-lines.js';
 export { buildBoard, boardCsv, resultsCsv, writeLeaderboards, formatNumber, safeText, facetsOf, facetKey, orderMetrics } from './leaderboard.js';
 export type { LeaderboardRow, MetricCell, Facets, BoardCsvOptions, WriteLeaderboardsOptions } from './leaderboard.js';
-export { kendallTau } from './rank.js';
 export { accuracyAt, bestThreshold, tprAtFpr, bootstrapCi, aurocOf } from './detection-metrics.js';
 export type { BootstrapInterval } from './detection-metrics.js';
 export type { TrainingStart, TrainingPhase, TrainingPlan } from './contracts/model.js';

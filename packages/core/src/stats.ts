@@ -1,16 +1,40 @@
+import normalDist from '@stdlib/stats-base-dists-normal-cdf';
+import normalInv from '@stdlib/stats-base-dists-normal-quantile';
+import tDist from '@stdlib/stats-base-dists-t-cdf';
+import tInv from '@stdlib/stats-base-dists-t-quantile';
 import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
+import { DataError } from './errors.js';
 
-// Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom; beyond 30 the normal 1.96
-// is within 2% (the usual textbook table).
-const T_975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
-  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
+/** Quantile of Student's t with `df` degrees of freedom (df may be fractional, e.g. Satterthwaite's). */
+export function tQuantile(p: number, df: number): number {
+  if (!(df > 0)) return Number.NaN;
+  return Number.isFinite(df) ? tInv(p, df) : normalInv(p, 0, 1);
+}
 
-/** t quantile for a two-sided 95% interval with `df` degrees of freedom. */
+/** Cumulative distribution of Student's t; the normal one for df = Infinity. */
+export function tCdf(x: number, df: number): number {
+  if (!(df > 0)) return Number.NaN;
+  return Number.isFinite(df) ? tDist(x, df) : normalDist(x, 0, 1);
+}
+
+/** Two-sided p-value of a t statistic. */
+export function tTwoSidedP(t: number, df: number): number {
+  return Math.min(1, 2 * tCdf(-Math.abs(t), df));
+}
+
+/** Standard normal quantile. */
+export function normalQuantile(p: number): number {
+  return normalInv(p, 0, 1);
+}
+
+/** Standard normal cumulative distribution. */
+export function normalCdf(x: number): number {
+  return normalDist(x, 0, 1);
+}
+
+/** t quantile for a two-sided 95% interval with `df` degrees of freedom (NaN below 1). */
 export function tCritical95(df: number): number {
-  if (df < 1) return Number.NaN;
-  return df <= 30 ? T_975[df - 1] : 1.96;
+  return df < 1 ? Number.NaN : tQuantile(0.975, df);
 }
 
 export interface Summary {
@@ -40,9 +64,13 @@ export function standardError(values: readonly number[]): number {
 
 /**
  * Area under the ROC curve: the probability that a random positive scores above a random
- * negative, ties counting half (Mann-Whitney U). O(n log n).
+ * negative, ties counting half (Mann-Whitney U). O(n log n). A NaN score is a DataError: it has
+ * no rank (a sort comparator returning NaN leaves the order undefined).
  */
 export function auroc(scores: readonly number[], labels: readonly (0 | 1 | boolean)[]): number {
+  const bad = scores.findIndex((s) => Number.isNaN(s));
+  if (bad >= 0) throw new DataError(`auroc scores[${bad}]`, `score is NaN (${scores.length} scores).`, 'Fix the detector that produced it, or drop the item before scoring; a NaN score has no rank.');
+  if (labels.length !== scores.length) throw new DataError('auroc labels', `${labels.length} labels for ${scores.length} scores.`, 'Pass one label per score.');
   const items = scores.map((s, i) => ({ s, y: labels[i] ? 1 : 0 })).sort((a, b) => a.s - b.s);
   let positives = 0;
   let rankSum = 0;

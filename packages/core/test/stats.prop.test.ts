@@ -1,14 +1,38 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { auroc, bitsPerByte, summarize } from '../src/index.js';
+import { auroc, bitsPerByte, summarize } from '../src/stats.js';
+import { binomialTolerance, gaussian } from './gaussian.js';
 
 const values = fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 30 });
 
-test('summarize: for any values, the 95% CI contains the mean and is ordered', () => {
-  fc.assert(fc.property(values, (xs) => {
-    const s = summarize(xs);
-    return s.ciLow <= s.mean + 1e-9 * Math.abs(s.mean) && s.mean <= s.ciHigh + 1e-9 * Math.abs(s.mean) && s.sd >= 0;
+test('summarize: for any mean, sd and 2 <= n <= 30, the 95% t-interval covers the true mean about 95% of the time', () => {
+  const reps = 400;
+  fc.assert(fc.property(fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.double({ min: 1e-3, max: 1e3, noNaN: true }), fc.integer({ min: 2, max: 30 }), fc.nat(), (mu, sd, n, seed) => {
+    const z = gaussian(seed);
+    let covered = 0;
+    for (let r = 0; r < reps; r++) {
+      const s = summarize(Array.from({ length: n }, () => mu + sd * z()));
+      if (s.ciLow <= mu && mu <= s.ciHigh) covered++;
+    }
+    return Math.abs(covered / reps - 0.95) <= binomialTolerance(0.95, reps, 4) + 1e-9;
+  }), { numRuns: 25 });
+});
+
+test('summarize: for any values with spread, the interval narrows when the same values are seen twice as often', () => {
+  fc.assert(fc.property(values.filter((xs) => xs.length >= 2 && Math.max(...xs) - Math.min(...xs) > 1e-6), (xs) => {
+    const once = summarize(xs);
+    const twice = summarize([...xs, ...xs]);
+    return twice.ciHigh - twice.ciLow < once.ciHigh - once.ciLow;
+  }));
+});
+
+test('summarize: for any values and shift c, the interval of x + c is the interval of x moved by c', () => {
+  fc.assert(fc.property(values.filter((xs) => xs.length >= 2), fc.double({ min: -1e3, max: 1e3, noNaN: true }), (xs, c) => {
+    const a = summarize(xs);
+    const b = summarize(xs.map((x) => x + c));
+    const tol = 1e-9 * (1 + Math.abs(c) + Math.max(...xs.map(Math.abs)));
+    return Math.abs(b.ciLow - a.ciLow - c) <= tol && Math.abs(b.ciHigh - a.ciHigh - c) <= tol && Math.abs(b.sd - a.sd) <= tol;
   }));
 });
 

@@ -1,0 +1,204 @@
+import { DataError } from './errors.js';
+import { Rng } from './random.js';
+import { tQuantile, tTwoSidedP } from './stats.js';
+
+/**
+ * The paired effect of a method arm over a baseline arm, with an interval that carries both
+ * sources of noise a verdict has: seeds and evaluation documents. The model, its reasons and its
+ * limits are in docs/statistics.md; in short:
+ *
+ *   per-seed effect  d_s = M_s - B_s            (linear)   or ln(M_s / B_s) (log scale)
+ *   effect           mean_s d_s
+ *   seed variance    s^2 / S                     (s^2: sample variance of d_s; S - 1 df)
+ *   document var.    variance of the effect over a paired bootstrap of documents: the same
+ *                    resampled documents for both arms and every seed (the evaluation set is
+ *                    shared, so its sampling error is shared too)
+ *   interval, p      Student's t on effect / sqrt(sum), Welch-Satterthwaite degrees of freedom
+ *
+ * A percentile bootstrap over 2-3 seeds would be far too narrow (two seeds have three distinct
+ * resamples), which is why the seed level is analytic and only the document level is resampled.
+ */
+
+/** One seed's measurement of one arm. */
+export interface SeedMeasurement {
+  readonly seed: number;
+  /** The metric's value (a mean or ratio of `perDocument`, when given). */
+  readonly value: number;
+  /** One value per evaluation document, the same documents in the same order for every arm and seed. */
+  readonly perDocument?: readonly number[];
+  /** Weights of a weighted mean (bytes, tokens), one per document. */
+  readonly perDocumentWeights?: readonly number[];
+}
+
+export interface PairedEffectOptions {
+  readonly scale?: 'linear' | 'log';
+  /** Two-sided level of the interval and test (default 0.05). */
+  readonly alpha?: number;
+  /** Document bootstrap resamples (default 1000). */
+  readonly resamples?: number;
+  /** Seed of the resampling; the same inputs and seed give the same interval (default 0). */
+  readonly seed?: number;
+  /** Where the data comes from, for error messages. */
+  readonly where?: string;
+}
+
+export interface PairedEffect {
+  readonly scale: 'linear' | 'log';
+  /** Mean over seeds of the per-seed effect (difference or log ratio). */
+  readonly effect: number;
+  readonly seedEffects: readonly number[];
+  readonly seeds: number;
+  readonly documents: number | null;
+  /** Every seed gave the same value on both arms (a tokenizer statistic, say): no seed noise. */
+  readonly deterministic: boolean;
+  /** Sample variance of the per-seed effects (NaN with one seed). */
+  readonly seedVariance: number;
+  /** Variance of the effect over the document bootstrap (0 without documents). */
+  readonly documentVariance: number;
+  /** Standard error of the effect; NaN when it cannot be estimated. */
+  readonly se: number;
+  readonly df: number;
+  readonly interval: readonly [number, number] | null;
+  readonly p: number | null;
+  readonly test: 'seeds+documents' | 'documents' | 'paired-t' | 'none';
+}
+
+/** Weighted mean of the chosen document indices. */
+function documentMean(values: readonly number[], weights: readonly number[] | undefined, indices: Int32Array): number {
+  let sum = 0;
+  let total = 0;
+  for (let k = 0; k < indices.length; k++) {
+    const w = weights ? weights[indices[k]] : 1;
+    sum += w * values[indices[k]];
+    total += w;
+  }
+  return sum / total;
+}
+
+function checkDocuments(all: readonly SeedMeasurement[], where: string): number | null {
+  const withDocs = all.filter((m) => m.perDocument !== undefined);
+  if (withDocs.length < all.length) return null; // some record lacks them: fall back to seeds only
+  const d = withDocs[0].perDocument!.length;
+  for (const m of withDocs) {
+    if (m.perDocument!.length !== d || m.perDocument!.length === 0) {
+      throw new DataError(`${where} seed ${m.seed} details.perDocument`, `${m.perDocument!.length} documents where another record of the claim has ${d}.`, 'Every arm and seed of a study must score the same evaluation documents in the same order.');
+    }
+    if (m.perDocument!.some((v) => !Number.isFinite(v))) throw new DataError(`${where} seed ${m.seed} details.perDocument`, 'holds a value that is not a finite number.', 'Fix the evaluator that wrote it.');
+    const w = m.perDocumentWeights;
+    if (w && (w.length !== d || w.some((x) => !(x >= 0)) || w.reduce((a, b) => a + b, 0) <= 0)) {
+      throw new DataError(`${where} seed ${m.seed} details.perDocumentWeights`, `needs ${d} non-negative weights with a positive sum, got ${w.length}.`, 'Write one weight (bytes or tokens) per document.');
+    }
+  }
+  return d;
+}
+
+const sameValues = (xs: readonly SeedMeasurement[]) => xs.every((m) => Math.abs(m.value - xs[0].value) <= 1e-12 * Math.max(1, Math.abs(xs[0].value)));
+
+function sampleVariance(xs: readonly number[]): number {
+  if (xs.length < 2) return Number.NaN;
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
+}
+
+/**
+ * Paired effect of `method` over `baseline`: measurements are matched by seed (only seeds both
+ * arms have count). Throws a DataError on misaligned per-document values or, on the log scale,
+ * non-positive values.
+ */
+export function pairedEffect(method: readonly SeedMeasurement[], baseline: readonly SeedMeasurement[], options: PairedEffectOptions = {}): PairedEffect {
+  const scale = options.scale ?? 'linear';
+  const alpha = options.alpha ?? 0.05;
+  const where = options.where ?? 'pairedEffect';
+  const bySeed = new Map(baseline.map((b) => [b.seed, b]));
+  const pairs = method.filter((m) => bySeed.has(m.seed)).sort((a, b) => a.seed - b.seed).map((m) => ({ m, b: bySeed.get(m.seed)! }));
+  const S = pairs.length;
+  if (S === 0) throw new DataError(where, 'no seed has both arms measured.', 'Run both arms at the same seeds.');
+  const ms = pairs.map((p) => p.m);
+  const bs = pairs.map((p) => p.b);
+  if (scale === 'log' && [...ms, ...bs].some((x) => !(x.value > 0))) {
+    throw new DataError(where, 'a log-scale claim needs positive values on both arms.', "Use scale 'linear' for metrics that can be zero or negative.");
+  }
+  const contrast = scale === 'log' ? (x: number, y: number) => Math.log(x / y) : (x: number, y: number) => x - y;
+  const seedEffects = pairs.map(({ m, b }) => contrast(m.value, b.value));
+  const effect = seedEffects.reduce((a, b) => a + b, 0) / S;
+  const deterministic = S >= 2 && sameValues(ms) && sameValues(bs);
+  const seedVariance = deterministic ? 0 : sampleVariance(seedEffects);
+  const D = checkDocuments([...ms, ...bs], where);
+  const documentVariance = D === null ? 0 : documentBootstrapVariance(pairs, D, scale, options.resamples ?? 1000, options.seed ?? 0);
+  const base = { scale, effect, seedEffects, seeds: S, documents: D, deterministic, seedVariance, documentVariance };
+
+  // Seed noise unknown (one seed of a seed-dependent metric), or no noise estimate at all.
+  const seedKnown = deterministic || S >= 2;
+  const vSeed = deterministic ? 0 : seedVariance / S;
+  const variance = vSeed + documentVariance;
+  if (!seedKnown || !(variance > 0)) {
+    return { ...base, se: Number.NaN, df: Number.NaN, interval: null, p: null, test: 'none' };
+  }
+  // Welch-Satterthwaite: the seed part has S - 1 df, the document part D - 1.
+  const df = variance ** 2 / ((vSeed > 0 ? vSeed ** 2 / (S - 1) : 0) + (documentVariance > 0 ? documentVariance ** 2 / (D! - 1) : 0));
+  const se = Math.sqrt(variance);
+  const half = tQuantile(1 - alpha / 2, df) * se;
+  const test = D === null ? 'paired-t' : deterministic ? 'documents' : 'seeds+documents';
+  return { ...base, se, df, interval: [effect - half, effect + half], p: tTwoSidedP(effect / se, df), test };
+}
+
+/**
+ * Variance of the mean-over-seeds effect when the evaluation documents are resampled with
+ * replacement: one set of indices per resample, shared by both arms and every seed (paired).
+ * A resampled arm value moves with its document mean: value + (mean* - mean) on the linear
+ * scale, value * mean* / mean on the log scale, so a metric that is a transform of the
+ * document mean (perplexity = exp of mean loss) keeps its own level.
+ */
+function documentBootstrapVariance(pairs: readonly { m: SeedMeasurement; b: SeedMeasurement }[], D: number, scale: 'linear' | 'log', resamples: number, seed: number): number {
+  const all = Int32Array.from({ length: D }, (_, i) => i);
+  const full = pairs.map(({ m, b }) => [documentMean(m.perDocument!, m.perDocumentWeights, all), documentMean(b.perDocument!, b.perDocumentWeights, all)]);
+  const rng = new Rng(seed);
+  const indices = new Int32Array(D);
+  const replicates: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    for (let k = 0; k < D; k++) indices[k] = rng.int(0, D - 1);
+    let sum = 0;
+    let ok = true;
+    pairs.forEach(({ m, b }, s) => {
+      const dm = documentMean(m.perDocument!, m.perDocumentWeights, indices);
+      const db = documentMean(b.perDocument!, b.perDocumentWeights, indices);
+      if (scale === 'log') {
+        const mv = m.value * (dm / full[s][0]);
+        const bv = b.value * (db / full[s][1]);
+        if (!(mv > 0 && bv > 0)) ok = false;
+        else sum += Math.log(mv / bv);
+      } else {
+        sum += m.value + (dm - full[s][0]) - (b.value + (db - full[s][1]));
+      }
+    });
+    if (ok && Number.isFinite(sum)) replicates.push(sum / pairs.length);
+  }
+  return replicates.length >= 2 ? sampleVariance(replicates) : 0;
+}
+
+/**
+ * Minimum detectable effect: the smallest true effect a two-sided level-`alpha` test detects
+ * with probability `power`, given the measured variance: (t_{1-alpha/2} + t_{power}) * se.
+ * With `seeds`, the seed part of the variance is rescaled to that many seeds (the document part
+ * does not shrink: every seed scores the same documents), so a planner can ask whether more
+ * seeds could decide a claim.
+ */
+export function minimumDetectableEffect(e: PairedEffect, options: { alpha?: number; power?: number; seeds?: number } = {}): number | null {
+  const alpha = options.alpha ?? 0.05;
+  const power = options.power ?? 0.8;
+  const S = options.seeds ?? e.seeds;
+  if (e.test === 'none' || S < 1) return null;
+  const vSeed = e.deterministic ? 0 : e.seedVariance / S;
+  const variance = vSeed + e.documentVariance;
+  if (!(variance > 0)) return null;
+  // Degrees of freedom stay those of the measured variance (the estimate does not improve by assuming more seeds).
+  return (tQuantile(1 - alpha / 2, e.df) + tQuantile(power, e.df)) * Math.sqrt(variance);
+}
+
+/** |effect| over the standard deviation of one seed's effect (seed and document noise); null without a noise estimate. */
+export function signalToNoise(e: PairedEffect): number | null {
+  const seedPart = e.deterministic ? 0 : e.seedVariance;
+  const noise = Math.sqrt((Number.isFinite(seedPart) ? seedPart : 0) + e.documentVariance);
+  if (e.test === 'none' || !(noise > 0)) return null;
+  return Math.abs(e.effect) / noise;
+}
