@@ -56,13 +56,20 @@ export const studySchema = {
       additionalProperties: { type: 'object', additionalProperties: false, properties: armProperties },
     },
     baseline: { type: 'string' },
-    claims: {
+    claims: { type: 'array', items: claimSchema },
+    gates: { type: 'array', items: gateSchema },
+    references: { oneOf: [{ const: false }, { type: 'object', additionalProperties: false, properties: { arm: { type: 'string', pattern: id } } }] },
+    knockouts: {
       type: 'array',
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['text', 'board', 'metric', 'method', 'baseline'],
-        properties: { text: { type: 'string' }, board: { enum: BOARDS }, metric: { type: 'string' }, method: { type: 'string' }, baseline: { type: 'string' }, baselineMetric: { type: 'string' } },
+        required: ['component'],
+        properties: {
+          component: { type: 'string', pattern: id },
+          arm: { type: 'string', pattern: id },
+          layers: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1, uniqueItems: true },
+        },
       },
     },
     evaluators: {
