@@ -37,6 +37,60 @@ const armProperties = {
 
 export const studySchema = {
   $schema: DIALECT,
+// Claim and gate ids land in replication.json, so they follow the same id rule as studies.
+const claimSchema = {
+  type: 'object',
+  additionalProperties: false,
+  // The contract requires id, role and paper too; the schema demands them once every shipped study
+  // has them (studies are being migrated; a missing field would stop every CLI command meanwhile).
+  required: ['text', 'board', 'metric', 'method', 'baseline'],
+  properties: {
+    id: { type: 'string', pattern: id },
+    text: { type: 'string', minLength: 1 },
+    role: { enum: ['headline', 'secondary'] },
+    board: { enum: BOARDS },
+    metric: { type: 'string', minLength: 1 },
+    method: { type: 'string' },
+    baseline: { type: 'string' },
+    baselineMetric: { type: 'string', minLength: 1 },
+    scale: { enum: ['linear', 'log'] },
+    paper: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['figure', 'source'],
+      properties: { figure: { type: 'string', minLength: 1 }, source: { type: 'string', minLength: 1 }, effect: { type: 'number' } },
+    },
+    gates: { type: 'array', items: { type: 'string', pattern: id }, uniqueItems: true },
+  },
+} as const;
+
+const gateCommon = {
+  id: { type: 'string', pattern: id },
+  text: { type: 'string', minLength: 1 },
+  board: { enum: BOARDS },
+  metric: { type: 'string', minLength: 1 },
+  arm: { type: 'string', pattern: id },
+} as const;
+
+/** `margin`: arm beats `than` by at least `atLeast`; `bound`: the arm's value lies in [atLeast, atMost]. */
+const gateSchema = {
+  oneOf: [
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'text', 'kind', 'board', 'metric', 'arm', 'than', 'atLeast'],
+      properties: { ...gateCommon, kind: { const: 'margin' }, than: { type: 'string', pattern: id }, atLeast: { type: 'number' } },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'text', 'kind', 'board', 'metric', 'arm'],
+      anyOf: [{ required: ['atLeast'], properties: { atLeast: { type: 'number' } } }, { required: ['atMost'], properties: { atMost: { type: 'number' } } }],
+      properties: { ...gateCommon, kind: { const: 'bound' }, atLeast: { type: 'number' }, atMost: { type: 'number' } },
+    },
+  ],
+} as const;
+
   $id: 'https://labbench.dev/schemas/study.json',
   title: 'labbench study',
   type: 'object',
