@@ -39,8 +39,6 @@ export { JSON_LIMITS, jsonDepth, parseJsonLine, readInputText } from './json-lin
 export type { JsonLimits } from './json-lines.js';
 export { buildBoard, boardCsv, resultsCsv, writeLeaderboards, formatNumber, safeText, facetsOf, facetKey, orderMetrics } from './leaderboard.js';
 export type { LeaderboardRow, MetricCell, Facets, BoardCsvOptions, WriteLeaderboardsOptions } from './leaderboard.js';
-export { accuracyAt, bestThreshold, tprAtFpr, bootstrapCi, aurocOf } from './detection-metrics.js';
-export type { BootstrapInterval } from './detection-metrics.js';
 export type { TrainingStart, TrainingPhase, TrainingPlan } from './contracts/model.js';
 export { applyStudySummary, applyStudySummaries } from './study-summary.js';
 export type { StudySummary } from './study-summary.js';

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { exports as resolveExports } from 'resolve.exports';
 import { PLUGIN_ID_PATTERN, PLUGIN_KINDS, type LabbenchPlugin, type PluginManifest } from './contracts/plugin.js';
 import type { Evaluator } from './contracts/evaluator.js';
 import type { LossFunction } from './contracts/loss.js';
@@ -16,6 +17,8 @@ export interface PluginOrigin {
   readonly version: string;
   readonly dir: string;
   readonly manifest: PluginManifest;
+  /** Absolute path of the package's entry module (where cell code hashes start). */
+  readonly entry: string;
 }
 
 export interface DiscoveredPlugin {
@@ -88,6 +91,11 @@ export class Registry {
     return entry;
   }
 
+  /** Entry module of the package that provides a component (the start of its code closure). */
+  entryOf(kind: ComponentKind, id: string): string {
+    return this.entry(kind, id).origin.entry;
+  }
+
   /** Version of the package that provides a component (goes into cell keys and provenance). */
   versionOf(kind: ComponentKind, id: string): string {
     const { origin } = this.entry(kind, id);
@@ -140,10 +148,35 @@ function readManifest(dir: string): { pkg: any; manifest: PluginManifest } | und
   return { pkg, manifest };
 }
 
+/** Export conditions this process runs with (`--conditions=x` / `-C x`, also through NODE_OPTIONS). */
+function runtimeConditions(): string[] {
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return args.flatMap((arg, i) => {
+    const m = /^(?:--conditions|-C)(?:=(.+))?$/.exec(arg);
+    return m ? [m[1] ?? args[i + 1]] : [];
+  });
+}
+
+/** The package's "." export as Node resolves it in this process (sources under @labbench/source, else dist). */
 function entryFile(dir: string, pkg: any): string {
-  const exp = pkg.exports;
-  const rel = typeof exp === 'string' ? exp : exp?.['.']?.import ?? exp?.['.']?.default ?? exp?.['.'] ?? pkg.main ?? 'index.js';
-  return resolve(dir, rel);
+  const rel = pkg.exports ? resolveExports(pkg, '.', { conditions: runtimeConditions() })?.[0] : undefined;
+  return resolve(dir, rel ?? pkg.main ?? 'index.js');
+}
+
+/**
+ * Runs plugin code with `process.exit` turned into an error, so a plugin that calls it (at import
+ * time, or inside a cell) fails with a sentence instead of ending the run with a false status.
+ */
+export async function withoutProcessExit<T>(where: string, work: () => Promise<T>): Promise<T> {
+  const exit = process.exit;
+  process.exit = ((code?: number | string | null) => {
+    throw new ContractError(where, `plugin code called process.exit(${code ?? ''}).`, 'Plugins must return or throw; they must never end the process.');
+  }) as typeof process.exit;
+  try {
+    return await work();
+  } finally {
+    process.exit = exit;
+  }
 }
 
 /**
@@ -162,8 +195,9 @@ export async function discoverPlugins(root: string): Promise<Registry> {
     if (seen.has(pkg.name)) continue;
     seen.set(pkg.name, real);
     let module: { default?: unknown };
+    const entry = entryFile(real, pkg);
     try {
-      module = await import(pathToFileURL(entryFile(real, pkg)).href);
+      module = await withoutProcessExit(`plugin ${pkg.name} at import time`, () => import(pathToFileURL(entry).href));
     } catch (error) {
       throw new ContractError(
         `${pkg.name} (${relative(root, real) || real})`,
@@ -179,7 +213,7 @@ export async function discoverPlugins(root: string): Promise<Registry> {
         "Default-export definePlugin({ id: '<manifest id>', ... }) from the package entry.",
       );
     }
-    found.push({ plugin, origin: { packageName: pkg.name, version: pkg.version ?? '0.0.0', dir: relative(root, real) || real, manifest } });
+    found.push({ plugin, origin: { packageName: pkg.name, version: pkg.version ?? '0.0.0', dir: relative(root, real) || real, manifest, entry } });
   }
   found.sort((a, b) => a.plugin.id.localeCompare(b.plugin.id));
   return new Registry(found);

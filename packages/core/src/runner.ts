@@ -1,22 +1,20 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EvalSubject, MetricRecord, TrainingRecord } from './contracts/evaluator.js';
+import type { MetricRecord } from './contracts/evaluator.js';
 import type { DataProvider } from './contracts/data.js';
-import type { LanguageModel } from './contracts/model.js';
-import type { TrainedTokenizer } from './contracts/tokenizer.js';
 import { ContentStore } from './cache.js';
-import type { StepProgress, TrainingEngine } from './engine.js';
-import { TrainingFault } from './engine.js';
+import type { CellContext, CellOutcome, CellReporter, CellTask, EvalArtifact } from './cell.js';
+import { componentVersions, createCellContext, executeCell } from './cell.js';
+import type { BackendInfo, StepProgress, TrainingEngine } from './engine.js';
 import { writeFileAtomic } from './atomic.js';
-import { hashJson } from './hash.js';
+import { ConfigError } from './errors.js';
 import type { PlannedCell } from './plan.js';
 import { planStudies, shardCells } from './plan.js';
 import type { Profile } from './profiles.js';
 import type { Registry } from './registry.js';
 import type { Provenance, ResultRecord } from './results.js';
 import { writeResults } from './results.js';
-import { TokenData } from './token-data.js';
 
 export interface RunReporter {
   cellStart(cell: CellLabel, index: number, total: number): void;
@@ -37,13 +35,24 @@ export interface CellStatus extends CellLabel {
   readonly reason?: string;
   readonly failedAtStep?: number;
   readonly wallSeconds: number;
+  /** Seconds spent training (or loading) and evaluating, when the cell was computed in this run. */
+  readonly trainSeconds?: number;
+  readonly evalSeconds?: number;
+}
+
+/**
+ * Computes cells somewhere: in this process (`inlineExecutor`) or in worker processes (the CLI's
+ * pool, which contains a plugin's exit, hang or crash to its cell). `slots` cells run at once.
+ */
+export interface CellExecutor {
+  readonly slots: number;
+  run(task: CellTask, reporter: CellReporter): Promise<CellOutcome>;
+  close(): Promise<void>;
 }
 
 export interface RunOptions {
   readonly root: string;
   readonly registry: Registry;
-  readonly engine: TrainingEngine;
-  readonly data: DataProvider;
   readonly profile: Profile;
   readonly studies: readonly string[];
   readonly seeds?: number;
@@ -51,6 +60,15 @@ export interface RunOptions {
   readonly cacheDir: string;
   readonly shard?: { index: number; count: number };
   readonly reporter?: RunReporter;
+  /** Where cells run; default: in this process, with `engine` and `data`. */
+  readonly executor?: CellExecutor;
+  /** For the default (in-process) executor. */
+  readonly engine?: TrainingEngine;
+  readonly data?: DataProvider;
+  /** Entry modules of the engine and data packages (their code is on every cell's path). */
+  readonly codeEntries?: readonly string[];
+  /** Recorded in provenance: the backend the executor's processes use. */
+  readonly backend?: BackendInfo;
   /** Reliability tests: make one cell's loss NaN at a step (`study/arm/seed`). */
   readonly injectNan?: { cell: string; step: number };
 }
@@ -76,196 +94,214 @@ function gitCommit(root: string): string {
   }
 }
 
-interface TrainedArtifact {
-  readonly record: TrainingRecord | null;
-  readonly params: { total: number; active: number };
-  readonly flops: { train: number; inference: number };
-  readonly tokens: number;
-}
+const cellId = (study: string, arm: string, seed: number) => `${study}/${arm}/${seed}`;
 
-interface EvalArtifact {
-  readonly metrics: MetricRecord[];
-  readonly artifact: TrainedArtifact;
-  readonly wallSeconds: number;
-  readonly date: string;
+/** Runs cells in this process: no containment, for programmatic use and tests. */
+export function inlineExecutor(ctx: CellContext): CellExecutor {
+  return { slots: 1, run: (task, reporter) => executeCell(ctx, task, reporter), close: async () => {} };
 }
 
 /**
- * Runs studies: plans every cell (failing on bad input before anything is written), then trains
- * and evaluates each cell or takes it from the cache. results.jsonl is rewritten atomically after
- * every cell, so a crash loses at most the cell in progress and a rerun resumes from the cache.
+ * Runs studies: plans every cell (bad input fails before anything is written), checks that the
+ * output and cache folders can be written, then computes cells on the executor's slots while
+ * keeping dependent cells (a converted arm) after their source. A cell whose source failed fails
+ * with "source <cell> failed" and is never trained from scratch. results.jsonl, training.jsonl
+ * and cells.json are rewritten atomically after every cell, in plan order whatever order cells
+ * finish in, so a crash loses at most the cells in progress and `--jobs` never changes a file.
  */
 export async function runStudies(options: RunOptions): Promise<RunSummary> {
-  const { registry, engine, data, profile } = options;
+  const { registry, profile } = options;
   const reporter = options.reporter ?? silent;
   const seeds = options.seeds ?? profile.seeds;
   const cells = shardCells(planStudies(registry, options.studies, profile, seeds), options.shard);
-  const store = new ContentStore(options.cacheDir);
-  const tokens = new TokenData(data, store, registry, profile, reporter);
+  assertWritable(options.outDir, 'the output folder (--out)');
+  assertWritable(options.cacheDir, 'the cache folder');
+  removeStaleTemporaries([options.outDir, options.cacheDir]);
+  const executor = options.executor ?? defaultExecutor(options);
   const version = coreVersion();
   const commit = gitCommit(options.root);
   const resultsPath = join(options.outDir, 'results.jsonl');
-  const records: ResultRecord[] = [];
-  const trainingLines: string[] = []; // training curves and model stats per cell, for plots
-  const statuses: CellStatus[] = [];
-  const models = new Map<string, LanguageModel>(); // trained models other arms convert, by train key
-  const trainKeys = new Map<string, string>(); // `${study}/${arm}/${seed}` -> train key
+  const ids = cells.map((c) => cellId(c.study.id, c.armId, c.seed));
+  const outcomes = new Map<string, CellOutcome>();
+  const statuses = new Map<string, CellStatus>();
+  const needed = new Set(cells.filter((c) => c.arm.initFrom).map((c) => cellId(c.study.id, c.arm.initFrom!, c.seed)));
+  const running = new Map<string, Promise<void>>();
 
-  for (const [index, cell] of cells.entries()) {
+  const write = (): void => {
+    writeResults(resultsPath, collectRecords(cells, ids, outcomes, options, version, commit));
+    const training: string[] = [];
+    for (const [i, cell] of cells.entries()) {
+      const record = outcomes.get(ids[i])?.result?.artifact.record;
+      if (record) training.push(`${JSON.stringify({ study: cell.study.id, arm: cell.armId, seed: cell.seed, training: record })}\n`);
+    }
+    writeFileAtomic(join(options.outDir, 'training.jsonl'), training.join(''));
+    const table = ids.filter((id) => statuses.has(id)).map((id) => roundTimes(statuses.get(id)!));
+    writeFileAtomic(join(options.outDir, 'cells.json'), `${JSON.stringify(table, null, 2)}\n`);
+  };
+
+  const finish = (cell: PlannedCell, id: string, outcome: CellOutcome): void => {
+    const label: CellLabel = { study: cell.study.id, arm: cell.armId, seed: cell.seed };
+    for (const w of outcome.warnings) reporter.log(`${id}: ${w}`);
+    const status: CellStatus = {
+      ...label, status: outcome.status, evalKey: outcome.evalKey ?? '', wallSeconds: outcome.wallSeconds,
+      ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
+      ...(outcome.failedAtStep !== undefined ? { failedAtStep: outcome.failedAtStep } : {}),
+      ...(outcome.status === 'ok' && outcome.result ? { trainSeconds: outcome.result.trainSeconds, evalSeconds: outcome.result.evalSeconds } : {}),
+    };
+    outcomes.set(id, outcome);
+    statuses.set(id, status);
+    reporter.cellEnd(label, status);
+    write();
+  };
+
+  const launch = (cell: PlannedCell, index: number, id: string, sourceTrainKey: string | undefined): void => {
     const label: CellLabel = { study: cell.study.id, arm: cell.armId, seed: cell.seed };
     reporter.cellStart(label, index, cells.length);
-    const started = performance.now();
-    const { arm } = cell;
-    let status: CellStatus;
-    try {
-      const tokenizer = await tokens.tokenizer(arm);
-      const dataHash = await tokens.dataHash(arm, cell.seed);
-      const initKey = arm.initFrom ? trainKeys.get(`${cell.study.id}/${arm.initFrom}/${cell.seed}`) : undefined;
-      const trainKey = hashJson({
-        arm: { ...arm, modelConfig: modelConfigOf(profile, arm), initFrom: initKey ?? null },
-        plugins: componentVersions(registry, cell, false),
-        dataHash, tokenizer: tokens.tokenizerKey(arm), seed: cell.seed,
-        budget: budgetOf(profile, arm), backend: engine.backend,
-      });
-      trainKeys.set(`${cell.study.id}/${cell.armId}/${cell.seed}`, trainKey);
-      const evalKey = hashJson({ trainKey, evaluators: cell.evaluators, plugins: componentVersions(registry, cell, true), limits: profile.eval });
-      const cached = store.get<EvalArtifact>('evals', evalKey);
-      const needModel = cells.slice(index + 1).some((c) => c.arm.initFrom === cell.armId && c.study === cell.study && c.seed === cell.seed);
-      let result: EvalArtifact;
-      if (cached && !needModel) {
-        result = cached;
-        status = { ...label, status: 'cached', evalKey, wallSeconds: cached.wallSeconds };
-      } else {
-        const initFrom = arm.initFrom && initKey ? models.get(initKey) : undefined;
-        const faultStep = options.injectNan?.cell === `${label.study}/${label.arm}/${label.seed}` ? options.injectNan.step : undefined;
-        const trained = await trainOrLoad(options, store, tokens, cell, tokenizer, trainKey, initFrom, faultStep, reporter, label);
-        if (needModel && trained.model) models.set(trainKey, trained.model);
-        const metrics = cached?.metrics ?? await evaluate(options, cell, tokenizer, trained.model, trained.artifact.record, reporter, trained.tokenCounts);
-        if (trained.model && !needModel) trained.model.dispose();
-        result = { metrics, artifact: trained.artifact, wallSeconds: (performance.now() - started) / 1000, date: new Date().toISOString() };
-        store.put('evals', evalKey, result);
-        status = { ...label, status: 'ok', evalKey, wallSeconds: result.wallSeconds };
+    const task: CellTask = {
+      study: cell.study.id, arm: cell.armId, seed: cell.seed, seeds, sourceTrainKey, needCheckpoint: needed.has(id),
+      injectNanAtStep: options.injectNan?.cell === cellId(cell.study.id, cell.armId, cell.seed) ? options.injectNan.step : undefined,
+    };
+    const cellReporter: CellReporter = { step: (p) => reporter.step(label, p), log: (m) => reporter.log(m) };
+    running.set(id, executor.run(task, cellReporter)
+      .catch((error: unknown): CellOutcome => ({ status: 'failed', reason: (error as Error).message ?? String(error), warnings: [], wallSeconds: 0 }))
+      .then((outcome) => {
+        running.delete(id);
+        finish(cell, id, outcome);
+      }));
+  };
+
+  try {
+    const pending = new Set(ids);
+    while (pending.size > 0 || running.size > 0) {
+      let launched = false;
+      for (const [index, cell] of cells.entries()) {
+        const id = ids[index];
+        if (!pending.has(id) || running.size >= executor.slots) continue;
+        const sourceId = cell.arm.initFrom ? cellId(cell.study.id, cell.arm.initFrom, cell.seed) : undefined;
+        const source = sourceId ? outcomes.get(sourceId) : undefined;
+        if (sourceId && !source && (pending.has(sourceId) || running.has(sourceId))) continue; // wait for the source
+        pending.delete(id);
+        launched = true;
+        if (sourceId && (!source || source.status === 'failed' || !source.trainKey)) {
+          const label = { study: cell.study.id, arm: cell.armId, seed: cell.seed };
+          const why = source ? 'failed' : 'is not part of this run';
+          reporter.cellStart(label, index, cells.length);
+          finish(cell, id, { status: 'failed', reason: `source ${sourceId.replace(/\/(\d+)$/, '/seed$1')} ${why}`, warnings: [], wallSeconds: 0 });
+          continue;
+        }
+        launch(cell, index, id, source?.trainKey);
       }
-      const provenance = provenanceOf(options, cell, result, evalKey, trainKey, version, commit);
-      for (const m of result.metrics) records.push(toRecord(cell, m, provenance));
-      if (result.artifact.record) trainingLines.push(JSON.stringify({ study: label.study, arm: label.arm, seed: label.seed, training: result.artifact.record }));
-    } catch (error) {
-      if (!(error instanceof TrainingFault) && (error as { exitCode?: number }).exitCode === 2) throw error;
-      const fault = error instanceof TrainingFault ? error : undefined;
-      status = { ...label, status: 'failed', evalKey: '', reason: (error as Error).message, failedAtStep: fault?.step, wallSeconds: (performance.now() - started) / 1000 };
+      if (running.size > 0) await Promise.race(running.values());
+      else if (!launched && pending.size > 0) throw new Error(`runner: no cell can start among ${[...pending].join(', ')}`);
     }
-    statuses.push(status);
-    reporter.cellEnd(label, status);
-    writeResults(resultsPath, records);
-    writeFileAtomic(join(options.outDir, 'training.jsonl'), trainingLines.map((l) => `${l}\n`).join(''));
-    writeFileAtomic(join(options.outDir, 'cells.json'), JSON.stringify(statuses.map(({ wallSeconds, ...s }) => ({ ...s, wallSeconds: Math.round(wallSeconds * 10) / 10 })), null, 2) + '\n');
+  } finally {
+    if (!options.executor) await executor.close();
   }
-  for (const model of models.values()) model.dispose();
-  return { records, cells: statuses, failed: statuses.filter((s) => s.status === 'failed'), resultsPath };
+  write();
+  const records = collectRecords(cells, ids, outcomes, options, version, commit);
+  const list = ids.filter((id) => statuses.has(id)).map((id) => statuses.get(id)!);
+  return { records, cells: list, failed: list.filter((s) => s.status === 'failed'), resultsPath };
 }
 
-/** The profile's base model size, overridden by the arm's own model config. */
-function modelConfigOf(profile: Profile, arm: PlannedCell['arm']): Record<string, unknown> {
-  return { ...profile.model, ...(arm.modelConfig ?? {}) };
+function collectRecords(cells: readonly PlannedCell[], ids: readonly string[], outcomes: Map<string, CellOutcome>, options: RunOptions, version: string, commit: string): ResultRecord[] {
+  const records: ResultRecord[] = [];
+  for (const [i, cell] of cells.entries()) {
+    const outcome = outcomes.get(ids[i]);
+    if (!outcome?.result) continue;
+    const provenance = provenanceOf(options, cell, outcome, version, commit);
+    for (const m of outcome.result.metrics) records.push(toRecord(cell, m, provenance));
+  }
+  return records;
 }
 
-function budgetOf(profile: Profile, arm: PlannedCell['arm']) {
-  return {
-    steps: Math.max(1, Math.round(profile.steps * (arm.stepsFraction ?? 1))),
-    batchSize: profile.batchSize,
-    seqLen: profile.seqLen,
-    learningRate: arm.train?.learningRate ?? profile.learningRate,
-    warmupSteps: arm.train?.warmupSteps ?? profile.warmupSteps,
-    weightDecay: arm.train?.weightDecay ?? profile.weightDecay,
-    checkpoints: Math.min(arm.train?.checkpoints ?? profile.checkpoints, Math.max(1, Math.round(profile.steps * (arm.stepsFraction ?? 1)))),
-  };
-}
-
-function componentVersions(registry: Registry, cell: PlannedCell, withEvaluators: boolean): Record<string, string> {
-  const out: Record<string, string> = {
-    [`tokenizer:${cell.arm.tokenizer}`]: registry.versionOf('tokenizer', cell.arm.tokenizer),
-    [`loss:${cell.arm.loss}`]: registry.versionOf('loss', cell.arm.loss),
-  };
-  if (cell.arm.model !== 'none') out[`model:${cell.arm.model}`] = registry.versionOf('model', cell.arm.model);
-  if (withEvaluators) {
-    for (const e of cell.evaluators) out[`evaluator:${e.id}`] = registry.versionOf('evaluator', e.id);
-    out[`study:${cell.study.id}`] = `${registry.versionOf('study', cell.study.id)}#v${cell.study.version}`;
-  }
-  return out;
-}
-
-async function trainOrLoad(
-  options: RunOptions, store: ContentStore, tokens: TokenData, cell: PlannedCell, tokenizer: TrainedTokenizer,
-  trainKey: string, initFrom: LanguageModel | undefined, faultStep: number | undefined, reporter: RunReporter, label: CellLabel,
-): Promise<{ model?: LanguageModel; artifact: TrainedArtifact; tokenCounts?: Float64Array }> {
-  const { arm } = cell;
-  if (arm.model === 'none') {
-    return { artifact: { record: null, params: { total: 0, active: 0 }, flops: { train: 0, inference: 0 }, tokens: 0 } };
-  }
-  const { registry, engine, profile } = options;
-  const factory = registry.get('model', arm.model);
-  const stream = await tokens.streams(arm, cell.seed);
-  const checkpoint = store.path('checkpoints', trainKey, 'ckpt');
-  const saved = store.get<TrainedArtifact>('trained', trainKey);
-  const context = { vocabSize: tokenizer.vocabSize, seqLen: profile.seqLen, seed: cell.seed, tokenCounts: stream.counts };
-  if (saved && existsSync(checkpoint)) {
-    try {
-      return { model: engine.loadCheckpoint(factory, modelConfigOf(profile, arm), context, checkpoint), artifact: saved, tokenCounts: stream.counts };
-    } catch (error) {
-      reporter.log(`checkpoint ${trainKey.slice(0, 12)} unusable (${(error as Error).message}); retraining.`);
-    }
-  }
-  const trained = await engine.train({
-    model: factory, modelConfig: modelConfigOf(profile, arm), loss: registry.get('loss', arm.loss), lossConfig: arm.lossConfig ?? {},
-    tokenizer, trainTokens: stream.train, validTokens: stream.valid, oodTokens: stream.ood, tokenCounts: stream.counts,
-    budget: budgetOf(profile, arm), seed: cell.seed, initFrom, injectNanAtStep: faultStep,
-    onProgress: (p) => reporter.step(label, p),
+function defaultExecutor(options: RunOptions): CellExecutor {
+  if (!options.engine || !options.data) throw new Error('runStudies: give an executor, or an engine and a data provider for the in-process one.');
+  const ctx = createCellContext({
+    registry: options.registry, engine: options.engine, data: options.data, profile: options.profile,
+    store: new ContentStore(options.cacheDir), codeEntries: options.codeEntries ?? [], log: (m) => options.reporter?.log(m),
   });
-  const artifact: TrainedArtifact = { record: trained.record, params: trained.model.params(), flops: trained.model.flopsPerToken(), tokens: trained.record.tokens };
-  engine.saveCheckpoint(trained.model, checkpoint);
-  store.put('trained', trainKey, artifact);
-  return { model: trained.model, artifact, tokenCounts: stream.counts };
+  return inlineExecutor(ctx);
 }
 
-async function evaluate(
-  options: RunOptions, cell: PlannedCell, tokenizer: TrainedTokenizer, model: LanguageModel | undefined,
-  record: TrainingRecord | null, reporter: RunReporter, tokenCounts?: Float64Array,
-): Promise<MetricRecord[]> {
-  const { registry, engine, profile, data } = options;
-  const subject: EvalSubject = {
-    tokenizer,
-    model,
-    scorer: model && model.kind === 'causal' ? engine.scorer(model, tokenizer, profile.batchSize) : undefined,
-    training: record ?? undefined,
-    tokenCounts,
-  };
-  const metrics: MetricRecord[] = [];
-  for (const use of cell.evaluators) {
-    const evaluator = registry.get('evaluator', use.id);
-    const fits = evaluator.requires === 'any' || evaluator.requires === 'tokenizer' || (model !== undefined && evaluator.requires === model.kind);
-    if (!fits) continue;
-    const out = await evaluator.evaluate(subject, {
-      seed: cell.seed, limits: profile.eval, data: data.evalData(profile.eval), options: use.options ?? {},
-      log: (m) => reporter.log(`${use.id}: ${m}`),
-    });
-    metrics.push(...out.filter((m) => Number.isFinite(m.value)));
+function roundTimes(s: CellStatus): CellStatus {
+  const r = (x: number | undefined) => (x === undefined ? undefined : Math.round(x * 10) / 10);
+  const { wallSeconds, trainSeconds, evalSeconds, ...rest } = s;
+  return { ...rest, wallSeconds: r(wallSeconds)!, ...(trainSeconds !== undefined ? { trainSeconds: r(trainSeconds), evalSeconds: r(evalSeconds) } : {}) };
+}
+
+// A folder with less room than this cannot hold a run's results and checkpoints.
+const MIN_FREE_BYTES = 20 * 1024 * 1024;
+
+/** Fails before any training when a folder cannot be created or written, or is (nearly) full. */
+export function assertWritable(dir: string, what: string): void {
+  const fix = `Choose another folder, or free space / fix permissions on ${dir}.`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const probe = join(dir, `.labbench-write-probe.${process.pid}.tmp`);
+    writeFileSync(probe, 'probe');
+    rmSync(probe, { force: true });
+  } catch (error) {
+    throw new ConfigError(what, `cannot write to ${dir}: ${(error as Error).message.split('\n')[0]}.`, fix);
   }
-  return metrics;
+  let free = Number.POSITIVE_INFINITY;
+  try {
+    const stats = statfsSync(dir);
+    free = Number(stats.bavail) * Number(stats.bsize);
+  } catch {
+    // statfs unsupported here: the write probe is all we can check
+  }
+  if (free < MIN_FREE_BYTES) {
+    throw new ConfigError(what, `${dir} has only ${(free / 1024 / 1024).toFixed(1)} MiB free; a run needs at least ${MIN_FREE_BYTES / 1024 / 1024} MiB.`, fix);
+  }
 }
 
-function provenanceOf(options: RunOptions, cell: PlannedCell, result: EvalArtifact, evalKey: string, trainKey: string, version: string, commit: string): Provenance {
+/** Temporary files of writes killed mid-way (`.<name>.<pid>.<time>.tmp`) whose process is gone. */
+export function removeStaleTemporaries(dirs: readonly string[]): number {
+  let removed = 0;
+  const visit = (dir: string, depth: number): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const path = join(dir, name);
+      const m = /^\..+\.(\d+)\.\d+\.tmp$/.exec(name);
+      if (m && !alive(Number(m[1]))) {
+        rmSync(path, { force: true });
+        removed++;
+      } else if (depth > 0 && !name.includes('.')) visit(path, depth - 1);
+    }
+  };
+  for (const dir of dirs) visit(dir, 2);
+  return removed;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function provenanceOf(options: RunOptions, cell: PlannedCell, outcome: CellOutcome, version: string, commit: string): Provenance {
+  const result = outcome.result as EvalArtifact;
   const { artifact } = result;
   const hasModel = cell.arm.model !== 'none';
+  const backend: BackendInfo = options.backend ?? options.engine?.backend ?? { name: 'cpu', nativeKernels: false };
   return {
-    cellKey: evalKey,
-    configHash: trainKey,
+    cellKey: outcome.evalKey ?? '',
+    configHash: outcome.trainKey ?? '',
     paramsTotal: artifact.params.total,
     paramsActive: artifact.params.active,
     flopsPerTokenTrain: artifact.flops.train,
     flopsPerTokenInference: artifact.flops.inference,
     tokens: artifact.tokens,
-    backend: hasModel ? options.engine.backend.name : 'none',
-    nativeKernels: hasModel && options.engine.backend.nativeKernels,
+    backend: hasModel ? backend.name : 'none',
+    nativeKernels: hasModel && backend.nativeKernels,
     labbenchVersion: version,
     plugins: componentVersions(options.registry, cell, true),
     gitCommit: commit,

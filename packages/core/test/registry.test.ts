@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry, RegistryError, definePlugin, defineStudy } from '../src/index.js';
 
-const origin = (name: string) => ({ packageName: name, version: '1.0.0', dir: `plugins/${name}`, manifest: { id: name, kinds: ['study' as const] } });
+const origin = (name: string) => ({ packageName: name, version: '1.0.0', dir: `plugins/${name}`, entry: `/plugins/${name}/src/index.ts`, manifest: { id: name, kinds: ['study' as const] } });
 const study = defineStudy({ id: 'alpha', version: 1, title: 't', claim: 'c', shared: { model: 'm', tokenizer: 't', loss: 'l' }, arms: { a: {} }, evaluators: [] });
 
 test('Registry: an unknown id suggests the closest and lists the known ones', () => {

@@ -1,9 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, applyStudySummaries, assertValid, getProfile, planStudies, runStudies, shardCells, writeLeaderboards, writeResults, type Profile } from '@labbench/core';
+import { ConfigError, applyStudySummaries, assertValid, getProfile, planStudies, runStudies, shardCells, writeLeaderboards, writeResults, type BackendInfo, type Profile } from '@labbench/core';
 import type { BackendPreference } from '@labbench/tensor';
+import { ProcessPool } from '../cell-pool.js';
+import { engineCodeEntries } from '../cell-worker.js';
 import { createReporter } from '../progress.js';
+import { shardFromEnvironment } from '../shard-env.js';
 import { defaultPaths, loadContext } from './context.js';
 
 interface RunFlags {
@@ -16,7 +20,21 @@ interface RunFlags {
   suite?: string;
   shard?: string;
   quiet?: boolean;
+  jobs?: string;
+  threads?: string;
+  cellTimeout?: string;
 }
+
+function positiveInteger(flag: string, text: string | undefined, max: number, example: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new ConfigError(flag, `expected an integer from 1 to ${max}, got '${text}'.`, `Example: ${flag} ${example}.`);
+  return n;
+}
+
+// How long one cell may take before its worker is stopped (a hung plugin), by profile.
+const CELL_TIMEOUT_SECONDS: Record<string, number> = { smoke: 600, quick: 3600 };
+const DEFAULT_CELL_TIMEOUT_SECONDS = 6 * 3600;
 
 function parseShard(text: string | undefined): { index: number; count: number } | undefined {
   if (text === undefined) return undefined;
@@ -66,6 +84,9 @@ export function registerRun(program: Command): void {
     .option('--suite <file>', 'a JSON suite file with any of: profile, studies, seeds, backend, out')
     .option('--shard <i/n>', 'run only shard i of n (cells partitioned by study and seed)')
     .option('--quiet', 'print only failures and the summary')
+    .option('--jobs <n>', 'cells computed at once, each in a worker process (default: the number of cores)')
+    .option('--threads <n>', 'native (OpenBLAS) threads per cell; fixed so results never depend on --jobs (default 1)')
+    .option('--cell-timeout <seconds>', 'stop a cell that runs longer (default: 600 smoke, 3600 quick, 21600 otherwise)')
     .action(async (flags: RunFlags) => {
       const suite = readSuite(flags.suite);
       const { root, state, registry } = await loadContext();
@@ -73,7 +94,9 @@ export function registerRun(program: Command): void {
       const backend = (flags.backend ?? (suite.backend as string | undefined) ?? process.env.LABBENCH_BACKEND ?? 'auto') as BackendPreference;
       if (!BACKENDS.includes(backend)) throw new ConfigError('--backend', `unknown backend '${backend}'.`, `Known: ${BACKENDS.join(', ')}.`);
       const seeds = parseSeeds(flags.seeds) ?? (suite.seeds as number | undefined);
-      const shard = parseShard(flags.shard);
+      const shard = parseShard(flags.shard) ?? shardFromEnvironment(process.env);
+      const threads = positiveInteger('--threads', flags.threads, 64, '1') ?? 1;
+      const timeout = positiveInteger('--cell-timeout', flags.cellTimeout, 7 * 24 * 3600, '3600') ?? CELL_TIMEOUT_SECONDS[profile.name] ?? DEFAULT_CELL_TIMEOUT_SECONDS;
       let studies = flags.study ?? (suite.studies as string[] | undefined) ?? [];
       if (flags.plugin) {
         const owner = registry.plugins.find((p) => p.plugin.id === flags.plugin);
@@ -88,18 +111,34 @@ export function registerRun(program: Command): void {
       const cells = shardCells(planStudies(registry, studies, profile, seeds ?? profile.seeds), shard);
       const name = flags.plugin ?? (studies.length > 0 ? studies.join('+') : 'all');
       const outDir = resolve(flags.out ?? (suite.out as string | undefined) ?? join(defaultPaths(state).runs, shard ? `${name}.shard${shard.index}of${shard.count}` : name));
-      // Heavy modules load only once the input is known to be good (and never for list/validate).
-      const { createEngine, initBackend } = await import('@labbench/tensor');
-      const { createDataProvider } = await import('@labbench/corpora');
-      const info = await initBackend(backend);
+      const jobs = Math.min(positiveInteger('--jobs', flags.jobs, 256, '2') ?? availableParallelism(), Math.max(1, cells.length));
+      const paths = defaultPaths(state);
       const reporter = createReporter(process.stderr, Boolean(flags.quiet));
-      reporter.log(`profile ${profile.name}, ${cells.length} cells, backend ${info.name}${info.nativeKernels ? ' + native kernels' : ''}, results in ${outDir}`);
-      const injected = process.env.LABBENCH_INJECT_NAN?.split('@');
-      const summary = await runStudies({
-        root, registry, engine: createEngine(info), data: createDataProvider({ cacheDir: defaultPaths(state).datasets }), profile,
-        studies, seeds, outDir, cacheDir: defaultPaths(state).cache, shard, reporter,
-        injectNan: injected?.length === 2 ? { cell: injected[0], step: Number(injected[1]) } : undefined,
-      });
+      const pool = new ProcessPool(jobs, { root, profile, backend, cacheDir: paths.cache, datasetsDir: paths.datasets, threads }, timeout);
+      const stop = (signal: NodeJS.Signals): void => {
+        void pool.close();
+        const done = existsSync(join(outDir, 'cells.json')) ? (JSON.parse(readFileSync(join(outDir, 'cells.json'), 'utf8')) as { status: string }[]) : [];
+        const args = process.argv.slice(2).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ');
+        process.stderr.write(`\nlabbench: stopped by ${signal}. ${done.filter((c) => c.status !== 'failed').length} of ${cells.length} cells are saved in ${outDir} (results.jsonl, cells.json) and in the cache.\n  Resume with: labbench ${args}\n  (finished cells come from the cache; only unfinished ones are computed.)\n`);
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      let summary;
+      try {
+        const info = await pool.backend();
+        reporter.log(`profile ${profile.name}, ${cells.length} cells, ${jobs} at a time (${threads} native thread${threads > 1 ? 's' : ''} each), backend ${info.name}${info.nativeKernels ? ' + native kernels' : ''}, results in ${outDir}`);
+        const injected = process.env.LABBENCH_INJECT_NAN?.split('@');
+        summary = await runStudies({
+          root, registry, profile, studies, seeds, outDir, cacheDir: paths.cache, shard, reporter, executor: pool,
+          backend: info as BackendInfo, codeEntries: engineCodeEntries(),
+          injectNan: injected?.length === 2 ? { cell: injected[0], step: Number(injected[1]) } : undefined,
+        });
+      } finally {
+        await pool.close();
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
       // cross-arm summaries need every arm of a study: only an unsharded run has them (publish re-applies)
       const records = shard ? summary.records : applyStudySummaries(summary.records, registry.plugins.flatMap((p) => p.plugin.summaries ?? []));
       if (records.length !== summary.records.length) writeResults(summary.resultsPath, records);

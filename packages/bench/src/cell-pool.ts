@@ -1,0 +1,112 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { CellExecutor, CellOutcome, CellReporter, CellTask } from '@labbench/core';
+import type { FromWorker, ToWorker, WorkerInit } from './cell-worker.js';
+
+const WORKER = new URL('./cell-worker' + (import.meta.url.endsWith('.ts') ? '.ts' : '.js'), import.meta.url);
+
+interface Worker {
+  readonly child: ChildProcess;
+  readonly ready: Promise<{ name: string; nativeKernels: boolean }>;
+  busy: boolean;
+}
+
+/**
+ * Runs cells in worker processes, `jobs` at a time. A worker that exits, crashes or outlives the
+ * cell timeout fails only the cell it was computing (with a sentence saying which and why) and is
+ * replaced; the run goes on. Workers are reused across cells, so plugins load once per worker.
+ */
+export class ProcessPool implements CellExecutor {
+  private readonly workers = new Set<Worker>();
+  private closed = false;
+
+  constructor(
+    readonly slots: number,
+    private readonly init: WorkerInit,
+    private readonly timeoutSeconds: number,
+  ) {}
+
+  /** The backend the workers run (they all choose it the same way); starts one worker to learn it. */
+  async backend(): Promise<{ name: string; nativeKernels: boolean }> {
+    const worker = this.idle() ?? this.spawn();
+    return worker.ready;
+  }
+
+  async run(task: CellTask, reporter: CellReporter): Promise<CellOutcome> {
+    if (this.closed) throw new Error('the run is stopping');
+    const worker = this.idle() ?? this.spawn();
+    worker.busy = true;
+    const label = `${task.study}/${task.arm}/seed${task.seed}`;
+    const started = performance.now();
+    const failed = (reason: string): CellOutcome => ({ status: 'failed', reason, warnings: [], wallSeconds: (performance.now() - started) / 1000 });
+    try {
+      await worker.ready;
+    } catch (error) {
+      this.retire(worker);
+      return failed((error as Error).message);
+    }
+    return new Promise<CellOutcome>((resolve) => {
+      let settled = false;
+      const settle = (outcome: CellOutcome, retire: boolean): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        worker.child.off('message', onMessage);
+        worker.child.off('exit', onExit);
+        if (retire) this.retire(worker);
+        else worker.busy = false;
+        resolve(outcome);
+      };
+      const onMessage = (message: FromWorker): void => {
+        if (message.type === 'step') reporter.step(message.progress);
+        else if (message.type === 'log') reporter.log(message.message);
+        else if (message.type === 'done') settle(message.outcome, false);
+      };
+      const onExit = (code: number | null, signal: string | null): void => {
+        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+        settle(failed(`the worker computing ${label} ${how} before the cell finished (plugin code ended the process or crashed).`), true);
+      };
+      const timer = setTimeout(() => {
+        settle(failed(`timed out after ${this.timeoutSeconds} s (the cell timeout of this profile; set another with --cell-timeout).`), true);
+      }, this.timeoutSeconds * 1000);
+      worker.child.on('message', onMessage);
+      worker.child.on('exit', onExit);
+      worker.child.send({ type: 'cell', task } satisfies ToWorker);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const worker of [...this.workers]) this.retire(worker);
+  }
+
+  private idle(): Worker | undefined {
+    return [...this.workers].find((w) => !w.busy);
+  }
+
+  private spawn(): Worker {
+    // TypeScript sources run through tsx (the parent may have registered it in-process, which a
+    // child does not inherit); compiled JavaScript runs as it is.
+    const execArgv = WORKER.pathname.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
+    const child = fork(WORKER, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    const ready = new Promise<{ name: string; nativeKernels: boolean }>((resolve, reject) => {
+      const onMessage = (message: FromWorker): void => {
+        if (message.type === 'ready') resolve(message.backend);
+        else if (message.type === 'init-failed') reject(new Error(`a worker could not start: ${message.message}`));
+        else return;
+        child.off('message', onMessage);
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code) => reject(new Error(`a worker exited with code ${code} while starting.`)));
+    });
+    ready.catch(() => {});
+    child.send({ type: 'init', init: this.init } satisfies ToWorker);
+    const worker: Worker = { child, ready, busy: false };
+    this.workers.add(worker);
+    return worker;
+  }
+
+  private retire(worker: Worker): void {
+    this.workers.delete(worker);
+    if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * A worker process of `labbench run`: builds the registry, engine and data provider once, then
+ * computes the cells its parent sends, one at a time, and answers with each cell's outcome. Plugin
+ * code runs here, so an exit, a crash or a hang ends this process (the parent fails that one cell
+ * and starts a new worker), never the run.
+ */
+import { fileURLToPath } from 'node:url';
+import { ContentStore, createCellContext, discoverPlugins, executeCell, type CellContext, type CellTask, type Profile } from '@labbench/core';
+import type { BackendPreference } from '@labbench/tensor';
+
+export interface WorkerInit {
+  readonly root: string;
+  readonly profile: Profile;
+  readonly backend: BackendPreference;
+  readonly cacheDir: string;
+  readonly datasetsDir: string;
+  /** Native (OpenBLAS) threads of this worker: fixed per cell, so results never depend on --jobs. */
+  readonly threads: number;
+}
+
+export type ToWorker = { type: 'init'; init: WorkerInit } | { type: 'cell'; task: CellTask };
+export type FromWorker =
+  | { type: 'ready'; backend: { name: string; nativeKernels: boolean } }
+  | { type: 'init-failed'; message: string }
+  | { type: 'step'; progress: import('@labbench/core').StepProgress }
+  | { type: 'log'; message: string }
+  | { type: 'done'; outcome: import('@labbench/core').CellOutcome };
+
+/** Entry modules of the engine and the data provider: their code is on every cell's path. */
+export function engineCodeEntries(): string[] {
+  return ['@labbench/tensor', '@labbench/corpora'].map((name) => fileURLToPath(import.meta.resolve(name)));
+}
+
+async function createContext(init: WorkerInit): Promise<CellContext> {
+  process.env.LABBENCH_NATIVE_THREADS = String(init.threads);
+  const registry = await discoverPlugins(init.root);
+  const { createEngine, initBackend } = await import('@labbench/tensor');
+  const { createDataProvider } = await import('@labbench/corpora');
+  const info = await initBackend(init.backend);
+  return createCellContext({
+    registry, engine: createEngine(info), data: createDataProvider({ cacheDir: init.datasetsDir }), profile: init.profile,
+    store: new ContentStore(init.cacheDir), codeEntries: engineCodeEntries(), log: (message) => send({ type: 'log', message }),
+  });
+}
+
+function send(message: FromWorker): void {
+  process.send?.(message);
+}
+
+if (process.send) {
+  const exit = process.exit.bind(process); // plugin code sees a process.exit that throws
+  let context: Promise<CellContext> | undefined;
+  process.on('message', async (message: ToWorker) => {
+    if (message.type === 'init') {
+      context = createContext(message.init);
+      try {
+        const ctx = await context;
+        send({ type: 'ready', backend: ctx.engine.backend });
+      } catch (error) {
+        send({ type: 'init-failed', message: (error as Error).message });
+      }
+      return;
+    }
+    const ctx = await context!;
+    const outcome = await executeCell(ctx, message.task, {
+      step: (progress) => send({ type: 'step', progress }),
+      log: (m) => send({ type: 'log', message: m }),
+    });
+    send({ type: 'done', outcome });
+  });
+  // The parent going away (killed, Ctrl-C) ends the worker too.
+  process.on('disconnect', () => exit(0));
+}
