@@ -1,14 +1,28 @@
-import { auroc } from './stats.js';
-import { Rng } from './random.js';
+import { DataError, Rng, auroc } from '@labbench/core';
 
 /**
- * Metrics of a binary detector (label 1 = positive, e.g. machine text; higher score = more
- * positive), shared by detection evaluators: the threshold rule, accuracy at a fixed threshold, TPR
- * at a fixed false-positive rate and bootstrap confidence intervals.
+ * Metrics of a binary detector (label 1 = positive, here machine text; higher score = more
+ * positive): the threshold rule, accuracy at a fixed threshold, TPR at a fixed false-positive rate
+ * and bootstrap confidence intervals. Moved here from core: only this benchmark uses them.
+ * A NaN score has no rank and no side of a threshold, so every function rejects it with a
+ * DataError that names the function and the index (a silent NaN once made `auroc` hang).
  */
+
+/** Throws a DataError naming the first NaN score, and when labels and scores differ in length. */
+export function checkScores(where: string, scores: readonly number[], labels?: readonly unknown[]): void {
+  const bad = scores.findIndex((s) => Number.isNaN(s));
+  if (bad >= 0) {
+    throw new DataError(`hc3-plus › ${where} scores[${bad}]`, `score is NaN (${scores.length} scores).`, 'Fix the detector that produced it, or leave the item out before scoring.');
+  }
+  if (labels && labels.length !== scores.length) {
+    throw new DataError(`hc3-plus › ${where} labels`, `${labels.length} labels for ${scores.length} scores.`, 'Pass one label per score.');
+  }
+}
 
 /** Fraction of items classified correctly by `score >= threshold -> 1`. NaN for no items. */
 export function accuracyAt(scores: readonly number[], labels: readonly (0 | 1)[], threshold: number): number {
+  checkScores('accuracyAt', scores, labels);
+  if (Number.isNaN(threshold)) throw new DataError('hc3-plus › accuracyAt threshold', 'threshold is NaN.', 'Fit the threshold on scores without NaN (bestThreshold).');
   if (scores.length === 0) return Number.NaN;
   let correct = 0;
   for (let i = 0; i < scores.length; i++) if ((scores[i] >= threshold ? 1 : 0) === labels[i]) correct++;
@@ -21,6 +35,7 @@ export function accuracyAt(scores: readonly number[], labels: readonly (0 | 1)[]
  * lowest such threshold, so the rule is deterministic.
  */
 export function bestThreshold(scores: readonly number[], labels: readonly (0 | 1)[]): number {
+  checkScores('bestThreshold', scores, labels);
   const sorted = [...new Set(scores)].sort((a, b) => a - b);
   if (sorted.length === 0) return 0;
   const candidates = [sorted[0] - 1, ...sorted.slice(1).map((s, i) => (s + sorted[i]) / 2), sorted[sorted.length - 1] + 1];
@@ -39,6 +54,7 @@ export function bestThreshold(scores: readonly number[], labels: readonly (0 | 1
  * when strictly above it too (so tied scores never count as detected). NaN without both classes.
  */
 export function tprAtFpr(scores: readonly number[], labels: readonly (0 | 1)[], fpr: number): number {
+  checkScores('tprAtFpr', scores, labels);
   const negatives = scores.filter((_, i) => labels[i] === 0).sort((a, b) => b - a);
   const positives = scores.filter((_, i) => labels[i] === 1);
   if (negatives.length === 0 || positives.length === 0) return Number.NaN;
@@ -88,5 +104,6 @@ export function bootstrapCi(clusters: readonly string[], statistic: (indices: re
 
 /** AUROC of a subset of items (by index, repeats allowed): a helper for {@link bootstrapCi}. */
 export function aurocOf(scores: readonly number[], labels: readonly (0 | 1)[], indices: readonly number[]): number {
+  checkScores('aurocOf', scores, labels);
   return auroc(indices.map((i) => scores[i]), indices.map((i) => labels[i]));
 }

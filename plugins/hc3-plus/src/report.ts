@@ -1,5 +1,6 @@
 import type { MetricRecord } from '@labbench/core';
-import { accuracyAt, aurocOf, bestThreshold, bootstrapCi, deriveSeed, tprAtFpr } from '@labbench/core';
+import { deriveSeed } from '@labbench/core';
+import { accuracyAt, aurocOf, bestThreshold, bootstrapCi, tprAtFpr } from './detection-metrics.js';
 import type { Sample } from './corpus.js';
 import type { TaskId } from './tasks.js';
 

@@ -1,5 +1,6 @@
 import type { EvalContext, MetricRecord, Scorer, TrainedTokenizer } from '@labbench/core';
-import { aurocOf, bootstrapCi, deriveSeed, tprAtFpr } from '@labbench/core';
+import { deriveSeed } from '@labbench/core';
+import { aurocOf, bootstrapCi, tprAtFpr } from './detection-metrics.js';
 import type { ProbeItem } from '@labbench/corpora';
 import { cutToTokens, normalForm } from './normal-form.js';
 import { fitCharTfidf } from './detectors/char-ngrams.js';

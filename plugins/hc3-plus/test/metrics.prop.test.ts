@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { accuracyAt, auroc, bestThreshold, bootstrapCi, aurocOf, tprAtFpr } from '@labbench/core';
+import { auroc, DataError } from '@labbench/core';
+import { accuracyAt, bestThreshold, bootstrapCi, aurocOf, tprAtFpr } from '../src/detection-metrics.js';
 
 const labelled = fc.array(fc.tuple(fc.double({ min: -100, max: 100, noNaN: true }), fc.constantFrom(0 as const, 1 as const)), { minLength: 2, maxLength: 40 })
   .filter((xs) => xs.some(([, y]) => y === 1) && xs.some(([, y]) => y === 0));
@@ -58,4 +59,23 @@ test('bootstrapCi: the same seed gives the same interval', () => {
   const stat = (idx: readonly number[]) => idx.reduce((a, i) => a + i, 0) / idx.length;
   const clusters = Array.from({ length: 20 }, (_, i) => String(i));
   assert.deepEqual(bootstrapCi(clusters, stat, { resamples: 100, seed: 3 }), bootstrapCi(clusters, stat, { resamples: 100, seed: 3 }));
+});
+
+test('detection metrics: for any scores with a NaN, every metric throws a DataError naming the function and index', () => {
+  fc.assert(fc.property(labelled, fc.nat(), (xs, at) => {
+    const scores = xs.map(([s]) => s);
+    const labels = xs.map(([, y]) => y);
+    const i = at % scores.length;
+    scores[i] = Number.NaN;
+    const fails = (f: () => unknown, name: string) => assert.throws(f, (e: unknown) => e instanceof DataError && e.message.includes(name) && e.message.includes(`scores[${i}]`));
+    fails(() => accuracyAt(scores, labels, 0), 'accuracyAt');
+    fails(() => bestThreshold(scores, labels), 'bestThreshold');
+    fails(() => tprAtFpr(scores, labels, 0.01), 'tprAtFpr');
+    fails(() => aurocOf(scores, labels, labels.map((_, k) => k)), 'aurocOf');
+    return true;
+  }), { numRuns: 50 });
+});
+
+test('accuracyAt: a NaN threshold is rejected', () => {
+  assert.throws(() => accuracyAt([0.1, 0.9], [0, 1], Number.NaN), DataError);
 });
