@@ -23,6 +23,7 @@ const armProperties = {
   initFrom: { type: 'string' },
   stepsFraction: { type: 'number', exclusiveMinimum: 0, maximum: 10 },
   mixture: { type: 'string', pattern: id },
+  tokenizerMixture: { type: 'string', pattern: id },
   train: {
     type: 'object',
     additionalProperties: false,
@@ -31,6 +32,7 @@ const armProperties = {
       warmupSteps: { type: 'integer', minimum: 0 },
       weightDecay: { type: 'number', minimum: 0 },
       checkpoints: { type: 'integer', minimum: 1, maximum: 200 },
+      schedule: { enum: ['cosine', 'constant'] },
     },
   },
 } as const;

@@ -53,12 +53,12 @@ export class TokenData {
     return { vocabSize: this.profile.vocabSize, ...(arm.tokenizerConfig ?? {}) } as { vocabSize: number; [k: string]: unknown };
   }
 
-  private tokenizerTextOptions() {
-    return { mixture: 'default', maxChars: this.profile.tokenizerChars, seed: 0 };
+  private tokenizerTextOptions(arm: ArmSpec) {
+    return { mixture: arm.tokenizerMixture ?? 'default', maxChars: this.profile.tokenizerChars, seed: 0 };
   }
 
   tokenizerKey(arm: ArmSpec): string {
-    return hashJson({ id: arm.tokenizer, version: this.registry.versionOf('tokenizer', arm.tokenizer), options: this.tokenizerOptions(arm), text: this.tokenizerTextOptions() });
+    return hashJson({ id: arm.tokenizer, version: this.registry.versionOf('tokenizer', arm.tokenizer), options: this.tokenizerOptions(arm), text: this.tokenizerTextOptions(arm) });
   }
 
   async tokenizer(arm: ArmSpec): Promise<TrainedTokenizer> {
@@ -71,7 +71,7 @@ export class TokenData {
     if (saved) tokenizer = factory.fromJSON(saved);
     else {
       const started = performance.now();
-      const text = await this.data.trainingText(this.tokenizerTextOptions());
+      const text = await this.data.trainingText(this.tokenizerTextOptions(arm));
       tokenizer = factory.train(text, this.tokenizerOptions(arm));
       this.store.put('tokenizers', key, tokenizer.toJSON());
       this.reporter.log(`trained tokenizer ${arm.tokenizer} (vocab ${tokenizer.vocabSize}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);

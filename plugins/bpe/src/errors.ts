@@ -1,25 +1,14 @@
 /**
- * Errors of this plugin: each says where, what (with the actual value) and how to fix it
- * (STYLE rule 7). Core will ship `LabbenchError` and its subclasses; until then these local
- * classes carry the same fields and names, so the CLI can map them by `name`.
+ * Errors of this plugin are core's `LabbenchError` subclasses, so the CLI prints where/what/fix
+ * and exits 2 for a bad tokenizer file or option (STYLE rule 7). These helpers only name the kind.
  */
-export class BpeError extends Error {
-  constructor(
-    readonly where: string,
-    readonly what: string,
-    readonly fix: string,
-    name: 'ConfigError' | 'ContractError' | 'DataError' = 'ConfigError',
-  ) {
-    super(`${where}: ${what}${fix ? ` ${fix}` : ''}`);
-    this.name = name;
-  }
-}
+import { ConfigError, ContractError } from '@labbench/core';
 
 /** Bad options passed by a caller (study config, CLI flags). */
-export const configError = (where: string, what: string, fix: string) => new BpeError(where, what, fix, 'ConfigError');
+export const configError = (where: string, what: string, fix: string) => new ConfigError(where, what, fix);
 
 /** A serialised artifact of the wrong type, version or shape. */
-export const contractError = (where: string, what: string, fix: string) => new BpeError(where, what, fix, 'ContractError');
+export const contractError = (where: string, what: string, fix: string) => new ContractError(where, what, fix);
 
 /** JSON.parse with an error that says where and what to pass instead. */
 export function parseJson(text: string, where: string): unknown {

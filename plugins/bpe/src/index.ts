@@ -22,7 +22,7 @@ export type { BpeTokenizerJSON } from './tokenizer.js';
 export { DEFAULTS } from './config.js';
 export type { BpeOptions, TokenizerType } from './config.js';
 export type { TrainingStats } from './training-stats.js';
-export { BpeError } from './errors.js';
+export { configError, contractError } from './errors.js';
 export { scaffoldBpeStudy };
 
 /** `labbench bench tokenizer`: our training time and encode speed vs Hugging Face `tokenizers` on Moby-Dick x4. */

@@ -2,23 +2,51 @@
  * The `tokenizer-metrics` evaluator (spec 6.1, tokenizer board): vocabulary and scaffold
  * statistics from the training record in the tokenizer file, and per held-out source the bytes
  * per token, unigram entropy and redundancy, plus encode throughput.
+ *
+ * In-domain sources are measured on their whole test split (Brown: 28 documents, 341k
+ * characters), not on the profile's evaluation caps: the statistics are deterministic, so their
+ * only noise is which documents are measured, and every record carries the per-document values
+ * (`details.perDocument`, `details.perDocumentWeights`, same document order for every arm) that a
+ * document-level bootstrap needs. Option `heldOut: 'profile'` restores the old capped sets.
  */
 import type { EvalContext, EvalDocument, EvalSubject, Evaluator, MetricRecord, TrainedTokenizer } from './core.js';
-import { redundancy, tokenStats, unigramEntropy } from './tokenizer-stats.js';
+import { configError } from './errors.js';
+import { documentSurprisal, redundancy, tokenStats, unigramEntropy } from './tokenizer-stats.js';
 import type { TrainingStats } from './training-stats.js';
 
-export const tokenizerMetrics: Evaluator = {
-  id: 'tokenizer-metrics',
-  description: 'Vocabulary size, scaffold count/share, frequency change of replaced tokens, and per held-out source bytes per token, unigram entropy and redundancy; encode throughput.',
-  boards: ['tokenizer'],
-  requires: 'tokenizer',
-  evaluate,
-};
+/** Where in-domain documents come from: every test-split document (default), or the profile's capped set. */
+export type HeldOutDocuments = 'test-split' | 'profile';
 
-async function evaluate(subject: EvalSubject, context: EvalContext): Promise<MetricRecord[]> {
+/** Loads the whole test split of the in-domain corpora (lazily: most processes never need it). */
+async function wholeTestSplit(): Promise<EvalDocument[]> {
+  const { corpus, IN_DOMAIN_SOURCES } = await import('@labbench/corpora');
+  return IN_DOMAIN_SOURCES.flatMap((source) => corpus(source).filter((d) => d.split === 'test').map((d) => ({ source, id: d.id, text: d.text })));
+}
+
+/** The evaluator, with the loader of whole test splits injectable (tests pass small documents). */
+export function createTokenizerMetrics(loadTestSplit: () => Promise<readonly EvalDocument[]> = wholeTestSplit): Evaluator {
+  return {
+    id: 'tokenizer-metrics',
+    description: 'Vocabulary size, scaffold count/share, frequency change of replaced tokens, and per held-out source (in-domain: whole test split) bytes per token, unigram entropy and redundancy with per-document values; encode throughput.',
+    boards: ['tokenizer'],
+    requires: 'tokenizer',
+    evaluate: (subject, context) => evaluate(subject, context, loadTestSplit),
+  };
+}
+
+export const tokenizerMetrics: Evaluator = createTokenizerMetrics();
+
+const round = (x: number) => Number(x.toPrecision(7));
+
+async function evaluate(subject: EvalSubject, context: EvalContext, loadTestSplit: () => Promise<readonly EvalDocument[]>): Promise<MetricRecord[]> {
   const tokenizer = subject.tokenizer;
+  const heldOut = (context.options.heldOut ?? 'test-split') as HeldOutDocuments;
+  if (heldOut !== 'test-split' && heldOut !== 'profile') {
+    throw configError('tokenizer-metrics › options.heldOut', `must be 'test-split' or 'profile', got ${JSON.stringify(heldOut)}.`,
+      "Default 'test-split' measures every in-domain test document; 'profile' uses the profile's capped evaluation set.");
+  }
   const records: MetricRecord[] = [...vocabularyRecords(tokenizer)];
-  const inDomain = groupBySource(await context.data.inDomain());
+  const inDomain = groupBySource(heldOut === 'test-split' ? await loadTestSplit() : await context.data.inDomain());
   const outOfDomain = groupBySource(await context.data.outOfDomain());
   let bytes = 0;
   let seconds = 0;
@@ -26,7 +54,7 @@ async function evaluate(subject: EvalSubject, context: EvalContext): Promise<Met
     for (const [source, docs] of groups) {
       // a source held out in both splits gets a suffix so that metric names stay unique
       const task = split === 'out-of-domain' && inDomain.has(source) ? `${source}-ood` : source;
-      const texts = capped(docs, context);
+      const texts = split === 'in-domain' && heldOut === 'test-split' ? docs.map((d) => d.text) : capped(docs, context);
       const stats = tokenStats(tokenizer, texts);
       bytes += stats.bytes;
       seconds += stats.encodeSeconds;
@@ -34,13 +62,7 @@ async function evaluate(subject: EvalSubject, context: EvalContext): Promise<Met
         context.log(`tokenizer-metrics: ${task} has no text after the profile's limits; skipped.`);
         continue;
       }
-      const entropy = unigramEntropy(stats.counts);
-      const details = { split, documents: stats.documents, bytes: stats.bytes, tokens: stats.tokens };
-      records.push(
-        { board: 'tokenizer', metric: `${task}.bytes_per_token`, value: stats.bytes / stats.tokens, direction: 'higher', n: stats.tokens, details },
-        { board: 'tokenizer', metric: `${task}.unigram_entropy`, value: entropy, direction: 'higher', n: stats.tokens, details: { ...details, unit: 'bits' } },
-        { board: 'tokenizer', metric: `${task}.redundancy`, value: redundancy(entropy, tokenizer.vocabSize), direction: 'lower', n: stats.tokens, details },
-      );
+      records.push(...sourceRecords(task, split, stats, tokenizer.vocabSize));
     }
   }
   if (seconds > 0) {
@@ -48,6 +70,28 @@ async function evaluate(subject: EvalSubject, context: EvalContext): Promise<Met
       details: { note: 'wall time of encode over the held-out texts above, first pass (cold cache)' } });
   }
   return records;
+}
+
+/**
+ * Bytes per token, entropy and redundancy of one source, each with its per-document values and
+ * weights (tokens per document). Documents without tokens (empty text) are left out of both.
+ */
+function sourceRecords(task: string, split: string, stats: ReturnType<typeof tokenStats>, vocabSize: number): MetricRecord[] {
+  const kept = stats.documentTokens.map((t, d) => (t > 0 ? d : -1)).filter((d) => d >= 0);
+  const weights = kept.map((d) => stats.documentTokens[d]);
+  const surprisal = documentSurprisal(stats.counts, kept.map((d) => stats.documentIds[d]));
+  const entropy = unigramEntropy(stats.counts);
+  const log2V = Math.log2(vocabSize);
+  const details = { split, documents: kept.length, bytes: stats.bytes, tokens: stats.tokens, perDocumentWeights: weights, weighting: 'tokens per document' };
+  return [
+    { board: 'tokenizer', metric: `${task}.bytes_per_token`, value: stats.bytes / stats.tokens, direction: 'higher', n: stats.tokens,
+      details: { ...details, perDocument: kept.map((d) => round(stats.documentBytes[d] / stats.documentTokens[d])) } },
+    { board: 'tokenizer', metric: `${task}.unigram_entropy`, value: entropy, direction: 'higher', n: stats.tokens,
+      details: { ...details, unit: 'bits', perDocument: surprisal.map(round),
+        perDocumentNote: 'mean surprisal -log2 p(t) of the document\'s tokens under the pooled unigram distribution (first-order decomposition of the entropy)' } },
+    { board: 'tokenizer', metric: `${task}.redundancy`, value: redundancy(entropy, vocabSize), direction: 'lower', n: stats.tokens,
+      details: { ...details, perDocument: surprisal.map((h) => round(vocabSize > 1 ? 1 - h / log2V : 0)) } },
+  ];
 }
 
 /** Records read from the tokenizer file's training statistics (bpe / scaffold-bpe files only). */

@@ -28,6 +28,29 @@ test('study scaffold-bpe: tokenizer-only arms for bpe and scaffold-bpe at N = 1K
   assert.deepEqual(scaffoldBpeStudy.evaluators, ['tokenizer-metrics', 'perplexity', 'ppl-by-frequency']);
 });
 
+test('study scaffold-bpe: every tokenizer trains on Brown, as the study says (v2 trained them on the default mixture)', () => {
+  for (const arm of Object.keys(scaffoldBpeStudy.arms)) {
+    const spec = resolveArm(scaffoldBpeStudy, arm);
+    assert.equal(spec.tokenizerMixture, 'brown', arm);
+    assert.equal(spec.mixture, 'brown', arm);
+  }
+});
+
+test('study scaffold-bpe: one headline claim, no claim duplicating another metric of the same comparison, every claim with the paper figure and existing gates', () => {
+  const claims = scaffoldBpeStudy.claims ?? [];
+  assert.equal(claims.filter((c) => c.role === 'headline').length, 1);
+  // redundancy = 1 - entropy / log2 |V| at equal |V|: a claim on it would repeat the entropy claim
+  assert.ok(!claims.some((c) => c.metric.endsWith('.redundancy')));
+  assert.equal(new Set(claims.map((c) => c.id)).size, claims.length);
+  const gates = new Set((scaffoldBpeStudy.gates ?? []).map((g) => g.id));
+  for (const claim of claims) {
+    assert.ok(claim.paper.figure.length > 0 && claim.paper.source.length > 0, claim.id);
+    for (const gate of claim.gates ?? []) assert.ok(gates.has(gate), `${claim.id}: gate ${gate}`);
+    for (const arm of [claim.method, claim.baseline]) assert.ok(arm in scaffoldBpeStudy.arms, `${claim.id}: arm ${arm}`);
+  }
+  assert.equal(claims.find((c) => c.metric.endsWith('bytes_per_token'))?.scale, 'log');
+});
+
 test('api: trainTokenizer / encodeText / decodeIds work on tokenizers, our JSON text and Hugging Face JSON text', () => {
   const tokenizer = trainTokenizer({ algo: 'scaffold-bpe', vocabSize: 350, texts: CORPUS });
   const ids = encodeText(tokenizer, PROBE);

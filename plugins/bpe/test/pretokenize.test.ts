@@ -37,7 +37,7 @@ test('countPieces: counts unique pieces and treats special tokens as boundaries'
 });
 
 test('compilePattern: a pattern JavaScript cannot compile fails with the fix', () => {
-  assert.throws(() => compilePattern('(?<', 'somewhere'), /somewhere: the pretokenizer pattern does not compile .* Use one of the named patterns/);
+  assert.throws(() => compilePattern('(?<', 'somewhere'), /somewhere: the pretokenizer pattern does not compile .*\s+Use one of the named patterns/);
 });
 
 /** Hugging Face's pre-tokenizer from a tokenizer.json fragment (its JS factory takes literal patterns only). */

@@ -66,7 +66,7 @@ test("train: an exhausted corpus stops with a smaller vocabulary, or throws with
   assert.ok(small.vocabSize < 1000);
   assert.equal((small.toJSON().stats as { exhausted: boolean }).exhausted, true);
   assert.throws(() => bpe.train(['abab abab'], { vocabSize: 1000, onExhausted: 'error' }),
-    /bpe\.train › vocabSize: the corpus ran out of pairs at \d+ tokens, before reaching vocabSize 1000\. Use a larger corpus/);
+    /bpe\.train › vocabSize: the corpus ran out of pairs at \d+ tokens, before reaching vocabSize 1000\.\s+Use a larger corpus/);
 });
 
 test('train: an empty corpus gives the byte-level base (256 bytes + <|endoftext|>) that still round-trips', () => {
@@ -78,7 +78,7 @@ test('train: an empty corpus gives the byte-level base (256 bytes + <|endoftext|
 
 test('train: bad options fail with where, what and how to fix', () => {
   assert.throws(() => bpe.train(CORPUS, { vocabSize: 100 }), /bpe\.train options › vocabSize: must be an integer >= 257 .* got 100\./);
-  assert.throws(() => bpe.train(CORPUS, { vocabSize: 300, vocab: 3 }), /unknown option 'vocab'\. Known options: vocabSize, specialTokens/);
+  assert.throws(() => bpe.train(CORPUS, { vocabSize: 300, vocab: 3 }), /unknown option 'vocab'\.\s+Known options: vocabSize, specialTokens/);
   assert.throws(() => scaffoldBpe.train(CORPUS, { vocabSize: 300, tieBreak: 'random' }),
     /scaffold-bpe\.train options › tieBreak: must be one of pairs-first, tokens-first, got "random"/);
   assert.throws(() => bpe.train(CORPUS, { vocabSize: 300, specialTokens: [] }), /specialTokens: must be a non-empty list/);

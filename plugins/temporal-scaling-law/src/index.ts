@@ -11,6 +11,7 @@ export { forecast, fitWindow } from './forecast.js';
 export type { Forecast, ForecastOptions, PositionHistory } from './forecast.js';
 export { rSquared, mape, maxApe, coefficientOfVariation } from './metrics.js';
 export { mixtureRanking } from './ranking.js';
+export { kendallTau } from './rank.js';
 export default definePlugin({
   id: 'temporal-scaling-law',
   evaluators: [temporalScalingLaw],

@@ -1,4 +1,5 @@
-import { kendallTau, type MetricRecord, type ResultRecord, type StudySummary } from '@labbench/core';
+import { type MetricRecord, type ResultRecord, type StudySummary } from '@labbench/core';
+import { kendallTau } from './rank.js';
 
 const PREDICTORS = ['tsl', 'power_law', 'early'] as const;
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyStudySummary, kendallTau, type EvalContext, type EvalSubject, type PositionCurve, type ResultRecord } from '@labbench/core';
+import { applyStudySummary, type EvalContext, type EvalSubject, type PositionCurve, type ResultRecord } from '@labbench/core';
+import { kendallTau } from '../src/rank.js';
 import plugin from '../src/index.js';
 import { mixtureRanking } from '../src/ranking.js';
 

@@ -23,8 +23,13 @@ export interface ArmSpec {
   readonly stepsFraction?: number;
   /** Training data mixture id (default `default`); see the datasets package. */
   readonly mixture?: string;
-  /** Training-loop overrides, e.g. a lower learning rate for continued training. */
-  readonly train?: Readonly<{ learningRate?: number; warmupSteps?: number; weightDecay?: number; checkpoints?: number }>;
+  /** Mixture the tokenizer trains on (default `default`); arms that share it share the tokenizer. */
+  readonly tokenizerMixture?: string;
+  /**
+   * Training-loop overrides, e.g. a lower learning rate for continued training. `schedule`:
+   * after warmup, cosine decay to 10% (default) or a constant learning rate.
+   */
+  readonly train?: Readonly<{ learningRate?: number; warmupSteps?: number; weightDecay?: number; checkpoints?: number; schedule?: 'cosine' | 'constant' }>;
 }
 
 export interface EvaluatorUse {
