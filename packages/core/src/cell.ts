@@ -51,6 +51,8 @@ export interface EvalArtifact {
 
 export interface CellOutcome {
   readonly status: 'ok' | 'cached' | 'failed';
+  /** How the model was obtained when the cell was computed: trained now, or loaded from the cache. */
+  readonly training?: 'trained' | 'loaded';
   readonly trainKey?: string;
   readonly evalKey?: string;
   readonly result?: EvalArtifact;
@@ -105,6 +107,8 @@ export function budgetOf(profile: Profile, arm: PlannedCell['arm']) {
     warmupSteps: arm.train?.warmupSteps ?? profile.warmupSteps,
     weightDecay: arm.train?.weightDecay ?? profile.weightDecay,
     checkpoints: Math.min(arm.train?.checkpoints ?? profile.checkpoints, steps),
+    // only when set, so the budgets (and cache keys) of every other arm stay as they were
+    ...(arm.train?.schedule ? { schedule: arm.train.schedule } : {}),
   };
 }
 
@@ -187,7 +191,7 @@ export async function executeCell(ctx: CellContext, task: CellTask, reporter: Ce
       const total = elapsed();
       const result: EvalArtifact = { metrics, artifact: trained.artifact, wallSeconds: total, trainSeconds, evalSeconds: total - trainSeconds, date: new Date().toISOString() };
       tryCache(() => ctx.store.put('evals', evalKey, result), `evaluation ${evalKey.slice(0, 12)}`, warnings);
-      return { status: 'ok', trainKey, evalKey, result, warnings, wallSeconds: total };
+      return { status: 'ok', training: cell.arm.model === 'none' ? undefined : trained.loaded ? 'loaded' : 'trained', trainKey, evalKey, result, warnings, wallSeconds: total };
     } finally {
       trained.model?.dispose();
     }
@@ -220,7 +224,7 @@ async function loadSource(ctx: CellContext, cell: PlannedCell, sourceTrainKey: s
 async function trainOrLoad(
   ctx: CellContext, cell: PlannedCell, tokenizer: TrainedTokenizer, trainKey: string, initFrom: LanguageModel | undefined,
   faultStep: number | undefined, reporter: CellReporter, warnings: string[],
-): Promise<{ model?: LanguageModel; artifact: TrainedArtifact; tokenCounts?: Float64Array }> {
+): Promise<{ model?: LanguageModel; artifact: TrainedArtifact; tokenCounts?: Float64Array; loaded?: boolean }> {
   const { arm } = cell;
   if (arm.model === 'none') {
     return { artifact: { record: null, params: { total: 0, active: 0 }, flops: { train: 0, inference: 0 }, tokens: 0 } };
@@ -233,7 +237,7 @@ async function trainOrLoad(
   const context = { vocabSize: tokenizer.vocabSize, seqLen: profile.seqLen, seed: cell.seed, tokenCounts: stream.counts };
   if (saved && existsSync(checkpoint)) {
     try {
-      return { model: engine.loadCheckpoint(factory, modelConfigOf(profile, arm), context, checkpoint), artifact: saved, tokenCounts: stream.counts };
+      return { model: engine.loadCheckpoint(factory, modelConfigOf(profile, arm), context, checkpoint), artifact: saved, tokenCounts: stream.counts, loaded: true };
     } catch (error) {
       reporter.log(`checkpoint ${trainKey.slice(0, 12)} unusable (${(error as Error).message}); retraining.`);
     }

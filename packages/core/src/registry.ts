@@ -158,9 +158,23 @@ function runtimeConditions(): string[] {
 }
 
 /** The package's "." export as Node resolves it in this process (sources under @labbench/source, else dist). */
+/**
+ * A package's entry module: its "." export under the conditions this process runs with. Sources
+ * (the `@labbench/source` condition) when the process was started with that condition or the
+ * compiled file is missing; else the compiled `import`/`default` target.
+ */
 function entryFile(dir: string, pkg: any): string {
-  const rel = pkg.exports ? resolveExports(pkg, '.', { conditions: runtimeConditions() })?.[0] : undefined;
-  return resolve(dir, rel ?? pkg.main ?? 'index.js');
+  const exp = pkg.exports;
+  const dot = typeof exp === 'string' ? exp : exp?.['.'] ?? (exp && !Object.keys(exp).some((k) => k.startsWith('.')) ? exp : undefined);
+  if (typeof dot === 'string') return resolve(dir, dot);
+  if (dot && typeof dot === 'object') {
+    const compiled = dot.import ?? dot.default;
+    const source = dot['@labbench/source'];
+    const sourceMode = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('@labbench/source'));
+    if (source && (sourceMode || typeof compiled !== 'string' || !existsSync(resolve(dir, compiled)))) return resolve(dir, source);
+    if (typeof compiled === 'string') return resolve(dir, compiled);
+  }
+  return resolve(dir, pkg.main ?? 'index.js');
 }
 
 /**

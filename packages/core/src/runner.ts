@@ -31,6 +31,8 @@ export interface CellLabel {
 
 export interface CellStatus extends CellLabel {
   readonly status: 'ok' | 'cached' | 'failed';
+  /** For computed cells with a model: trained in this run, or loaded from the cache (only re-evaluated). */
+  readonly training?: 'trained' | 'loaded';
   readonly evalKey: string;
   readonly reason?: string;
   readonly failedAtStep?: number;
@@ -144,6 +146,7 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
     for (const w of outcome.warnings) reporter.log(`${id}: ${w}`);
     const status: CellStatus = {
       ...label, status: outcome.status, evalKey: outcome.evalKey ?? '', wallSeconds: outcome.wallSeconds,
+      ...(outcome.training ? { training: outcome.training } : {}),
       ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
       ...(outcome.failedAtStep !== undefined ? { failedAtStep: outcome.failedAtStep } : {}),
       ...(outcome.status === 'ok' && outcome.result ? { trainSeconds: outcome.result.trainSeconds, evalSeconds: outcome.result.evalSeconds } : {}),

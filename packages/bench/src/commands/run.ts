@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, applyStudySummaries, assertValid, getProfile, planStudies, runStudies, shardCells, writeLeaderboards, writeResults, type BackendInfo, type Profile } from '@labbench/core';
+import { ConfigError, assertWritable, applyStudySummaries, assertValid, getProfile, planStudies, runStudies, shardCells, writeLeaderboards, writeResults, type BackendInfo, type Profile } from '@labbench/core';
 import type { BackendPreference } from '@labbench/tensor';
 import { ProcessPool } from '../cell-pool.js';
 import { engineCodeEntries } from '../cell-worker.js';
@@ -113,6 +113,8 @@ export function registerRun(program: Command): void {
       const outDir = resolve(flags.out ?? (suite.out as string | undefined) ?? join(defaultPaths(state).runs, shard ? `${name}.shard${shard.index}of${shard.count}` : name));
       const jobs = Math.min(positiveInteger('--jobs', flags.jobs, 256, '2') ?? availableParallelism(), Math.max(1, cells.length));
       const paths = defaultPaths(state);
+      assertWritable(outDir, 'the output folder (--out)'); // before any worker starts or anything trains
+      assertWritable(paths.cache, 'the cache folder ($LABBENCH_HOME/cache)');
       const reporter = createReporter(process.stderr, Boolean(flags.quiet));
       const pool = new ProcessPool(jobs, { root, profile, backend, cacheDir: paths.cache, datasetsDir: paths.datasets, threads }, timeout);
       const stop = (signal: NodeJS.Signals): void => {

@@ -1,0 +1,141 @@
+/**
+ * Results you can trust (issue #15): a failed source fails its dependents, an edited evaluator is
+ * re-evaluated without retraining, an unrelated edit keeps every cell cached, and plugin code
+ * that exits, hangs, throws an exit-code-carrying error or returns NaN fails only its own cell.
+ * Each runs the real CLI on a small fixture workspace (its node_modules is this workspace's, so
+ * the real dense model, tokenizers and losses are there) at the smoke profile.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cliPath, tempDir, workspaceRoot } from './helpers.js';
+
+interface Cell { arm: string; seed: number; status: string; training?: string; reason?: string }
+
+/** A workspace with one plugin, `hostile`, whose evaluator misbehaves at seed 1 as HOSTILE_MODE says. */
+function fixtureWorkspace(): string {
+  const root = tempDir('labbench-fixture-');
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'fixture', private: true, type: 'module', workspaces: ['plugins/*'] }));
+  symlinkSync(join(workspaceRoot, 'node_modules'), join(root, 'node_modules'));
+  const plugin = (name: string, files: Record<string, string>) => {
+    const dir = join(root, 'plugins', name);
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `fixture-${name}`, version: '1.0.0', type: 'module', exports: { '.': './src/index.ts' }, labbench: { id: name, kinds: ['evaluator', 'study'] } }));
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, 'src', file), text);
+  };
+  plugin('hostile', {
+    'index.ts': `
+import { definePlugin, defineStudy } from '@labbench/core';
+import { probe } from './probe.js';
+if (process.env.HOSTILE_MODE === 'import-exit') process.exit(0);
+const study = (id: string, arms: Record<string, object>) => defineStudy({
+  id, version: 1, title: id, claim: 'fixture', shared: { model: 'dense', tokenizer: 'bpe', loss: 'cross-entropy', modelConfig: { ffnHidden: 16 } },
+  arms, references: false, evaluators: ['fixture-probe'],
+});
+export default definePlugin({
+  id: 'hostile', evaluators: [probe],
+  studies: [study('fixture-cells', { only: {} }), study('fixture-convert', { base: {}, convert: { initFrom: 'base', stepsFraction: 0.5 } })],
+});
+`,
+    'probe.ts': `
+import type { Evaluator } from '@labbench/core';
+export const probe: Evaluator = {
+  id: 'fixture-probe', description: 'returns one metric; misbehaves at seed 1 when told', boards: ['ppl'], requires: 'any',
+  async evaluate(subject, context) {
+    const mode = context.seed === 1 ? process.env.HOSTILE_MODE : undefined;
+    if (mode === 'exit') process.exit(0);
+    if (mode === 'hang') await new Promise(() => {});
+    if (mode === 'throw2') throw Object.assign(new Error('bad thing'), { exitCode: 2 });
+    const value = mode === 'nan' ? Number.NaN : subject.tokenizer.vocabSize;
+    return [{ board: 'ppl', metric: 'probe.vocab', value, direction: 'none', n: 1 }];
+  },
+};
+`,
+  });
+  plugin('bystander', { 'index.ts': `import { definePlugin } from '@labbench/core';\nexport default definePlugin({ id: 'bystander' });\n` });
+  return root;
+}
+
+function run(root: string, home: string, args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [cliPath, 'run', '--profile', 'smoke', '--out', join(home, 'out'), ...args], {
+    cwd: root, env: { ...process.env, LABBENCH_HOME: home, CI: '1', ...env }, encoding: 'utf8', timeout: 300_000,
+  });
+  const cellsPath = join(home, 'out', 'cells.json');
+  const cells: Cell[] = existsSync(cellsPath) ? JSON.parse(readFileSync(cellsPath, 'utf8')) : [];
+  return { code: result.status, stderr: result.stderr, stdout: result.stdout, cells };
+}
+
+const root = fixtureWorkspace();
+
+test('plugin code that exits, hangs, throws with exitCode 2 or returns NaN fails only its cell; the run exits 1', () => {
+  for (const mode of ['exit', 'hang', 'throw2', 'nan']) {
+    const home = tempDir(`labbench-${mode}-`);
+    const r = run(root, home, ['--study', 'fixture-cells', '--seeds', '3', '--cell-timeout', '20', '--jobs', '2'], { HOSTILE_MODE: mode });
+    assert.equal(r.code, 1, `${mode}: exit ${r.code}\n${r.stderr}`);
+    assert.deepEqual(r.cells.map((c) => [c.seed, c.status]), [[0, 'ok'], [1, 'failed'], [2, 'ok']], `${mode}: ${JSON.stringify(r.cells)}`);
+    const reason = r.cells[1].reason ?? '';
+    const expected = { exit: /process\.exit\(0\)/, hang: /timed out after 20 s/, throw2: /bad thing/, nan: /fixture-probe.*probe\.vocab.*NaN/ }[mode]!;
+    assert.match(reason, expected, `${mode}: ${reason}`);
+    assert.doesNotMatch(r.stderr, /^\s+at /m, `${mode}: a stack trace reached the user`);
+    const seeds = readFileSync(join(home, 'out', 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).seed);
+    assert.deepEqual(seeds, [0, 2], `${mode}: results of the other cells are all there`);
+  }
+});
+
+test('a plugin that calls process.exit at import time stops the run with exit 2 and a sentence, before anything is written', () => {
+  const home = tempDir('labbench-import-exit-');
+  const r = run(root, home, ['--study', 'fixture-cells'], { HOSTILE_MODE: 'import-exit' });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /fixture-hostile.*process\.exit\(0\)/s);
+  assert.equal(existsSync(join(home, 'out')), false);
+});
+
+test('a failed source fails the cell that converts it, which is never trained from scratch nor cached', () => {
+  const home = tempDir('labbench-source-');
+  const failed = run(root, home, ['--study', 'fixture-convert'], { LABBENCH_INJECT_NAN: 'fixture-convert/base/0@2' });
+  assert.equal(failed.code, 1, failed.stderr);
+  assert.deepEqual(failed.cells.map((c) => [c.arm, c.status, c.reason]), [
+    ['base', 'failed', 'training fault at step 2: loss is NaN'],
+    ['convert', 'failed', 'source fixture-convert/base/seed0 failed'],
+  ]);
+  const healed = run(root, home, ['--study', 'fixture-convert']);
+  assert.equal(healed.code, 0, healed.stderr);
+  assert.deepEqual(healed.cells.map((c) => [c.arm, c.status, c.training]), [['base', 'ok', 'trained'], ['convert', 'ok', 'trained']]);
+  // the healed results equal a clean run's in a fresh state folder
+  const cleanHome = tempDir('labbench-clean-');
+  const clean = run(root, cleanHome, ['--study', 'fixture-convert']);
+  assert.equal(clean.code, 0, clean.stderr);
+  const values = (h: string) => readFileSync(join(h, 'out', 'results.jsonl'), 'utf8').trim().split('\n').map((l) => {
+    const r = JSON.parse(l);
+    return [r.arm, r.metric, r.value, r.provenance.configHash];
+  });
+  assert.deepEqual(values(home), values(cleanHome));
+});
+
+test('editing an evaluator re-evaluates without retraining; editing an unrelated plugin keeps every cell cached', () => {
+  const home = tempDir('labbench-edit-');
+  const first = run(root, home, ['--study', 'fixture-cells']);
+  assert.equal(first.code, 0, first.stderr);
+  assert.deepEqual(first.cells.map((c) => c.status), ['ok']);
+  appendFileSync(join(root, 'plugins', 'bystander', 'src', 'index.ts'), '\nexport const edited = 1;\n');
+  const unrelated = run(root, home, ['--study', 'fixture-cells']);
+  assert.deepEqual(unrelated.cells.map((c) => c.status), ['cached'], unrelated.stderr);
+  appendFileSync(join(root, 'plugins', 'hostile', 'src', 'probe.ts'), '\nexport const revision = 2;\n');
+  const edited = run(root, home, ['--study', 'fixture-cells']);
+  assert.equal(edited.code, 0, edited.stderr);
+  assert.deepEqual(edited.cells.map((c) => [c.status, c.training]), [['ok', 'loaded']], 'recomputed from the cached checkpoint');
+});
+
+test('an unwritable --out is reported before any worker starts or anything trains, with exit 2', () => {
+  const home = tempDir('labbench-unwritable-');
+  const file = join(home, 'a-file');
+  writeFileSync(file, 'not a folder');
+  const result = spawnSync(process.execPath, [cliPath, 'run', '--profile', 'smoke', '--study', 'fixture-cells', '--out', join(file, 'out')], {
+    cwd: root, env: { ...process.env, LABBENCH_HOME: home, CI: '1' }, encoding: 'utf8', timeout: 120_000,
+  });
+  assert.equal(result.status, 2, result.stderr);
+  assert.match(result.stderr, /output folder \(--out\): cannot write to/);
+  assert.equal(readdirSync(home).includes('cache') && readdirSync(join(home, 'cache')).length > 0, false, 'nothing was cached');
+});
