@@ -7,6 +7,7 @@ import { registerValidate } from './commands/validate.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerTokenizer } from './commands/tokenizer.js';
 import { registerBench } from './commands/bench.js';
+import { registerDeps } from './commands/deps.js';
 
 /**
  * The `labbench` CLI. Exit codes: 0 success, 1 a run failed, 2 bad usage or invalid input (and
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerDatasets(program);
   registerTokenizer(program);
   registerBench(program);
+  registerDeps(program);
   const exitOverrideAll = (command: Command): void => {
     command.exitOverride();
     command.commands.forEach(exitOverrideAll);
