@@ -90,3 +90,20 @@ export function auroc(scores: readonly number[], labels: readonly (0 | 1 | boole
 export function bitsPerByte(totalLogLikelihood: number, bytes: number): number {
   return -totalLogLikelihood / bytes / Math.LN2;
 }
+
+/**
+ * Holm's step-down adjusted p-values (same order as the input): sort ascending, multiply the
+ * i-th smallest (0-based) by m - i, carry the running maximum, cap at 1. A hypothesis is rejected
+ * at family-wise level alpha when its adjusted p is below alpha.
+ */
+export function holmAdjust(pValues: readonly number[]): number[] {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
+  const adjusted = new Array<number>(m);
+  let running = 0;
+  order.forEach(({ p, i }, rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    adjusted[i] = running;
+  });
+  return adjusted;
+}
