@@ -12,6 +12,7 @@ export { CORPUS_NAMES, corpus } from './corpora.js';
 export type { CorpusName } from './corpora.js';
 export { MIXTURES, CHUNK_CHARS, buildTrainingText, trainingTextHash } from './mixtures.js';
 export type { Mixture, TrainingSource } from './mixtures.js';
+export { PAIR_MIXTURES, PAIR_SOURCES, buildTrainingPairs, pairDocument, trainingTextFor } from './pairs/training-pairs.js';
 export { SETS } from './sets/index.js';
 export type { SetDefinition } from './sets/index.js';
 export { ITEM_SCHEMAS } from './schemas.js';

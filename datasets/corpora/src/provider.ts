@@ -1,7 +1,8 @@
 import { canonicalJson, type DataProvider, type EvalLimits, type TrainingTextOptions } from './core.js';
 import { SetCache, defaultCacheDir } from './cache.js';
 import { createEvalData, validationTexts } from './eval-data.js';
-import { MIXTURES, buildTrainingText, trainingTextHash } from './mixtures.js';
+import { MIXTURES, trainingTextHash } from './mixtures.js';
+import { PAIR_MIXTURES, buildTrainingPairs, trainingTextFor } from './pairs/training-pairs.js';
 import { SETS } from './sets/index.js';
 
 export interface DataProviderOptions {
@@ -25,19 +26,20 @@ export function createDataProvider(options: DataProviderOptions = {}): DataProvi
   const cache = new SetCache(options.cacheDir ?? defaultCacheDir(), options.log);
   const hashes = new Map<string, string>();
   return {
-    trainingText: async (o: TrainingTextOptions) => buildTrainingText(o),
+    trainingText: async (o: TrainingTextOptions) => trainingTextFor(o),
+    trainingPairs: async (o) => buildTrainingPairs(o),
     validationText: async (o) => validationTexts(o),
     evalData: (limits: EvalLimits) => createEvalData(limits, cache),
     hash: async (o: TrainingTextOptions) => {
       const key = canonicalJson({ mixture: o.mixture, maxChars: o.maxChars, seed: o.seed });
       let hash = hashes.get(key);
       if (hash === undefined) {
-        hash = trainingTextHash(o, buildTrainingText(o));
+        hash = trainingTextHash(o, trainingTextFor(o));
         hashes.set(key, hash);
       }
       return hash;
     },
-    mixtures: () => MIXTURES.map((m) => m.id),
+    mixtures: () => [...MIXTURES.map((m) => m.id), ...PAIR_MIXTURES.map((m) => m.id)],
     sets: () => SETS.map((s) => s.name),
   };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ConfigError } from '@labbench/core';
-import { createDataProvider, datasetsList, MIXTURES, SETS } from '../src/index.js';
+import { createDataProvider, datasetsList, MIXTURES, PAIR_MIXTURES, SETS } from '../src/index.js';
 import { corpus } from '../src/corpora.js';
 import { createMemoryDataProvider } from '../src/testing/index.js';
 
@@ -81,7 +81,7 @@ test('evalData.set: capped by limits.items with the same subsample every time; u
 });
 
 test('lists: mixtures and sets are named once, and datasetsList mirrors them', () => {
-  assert.deepEqual(provider.mixtures(), MIXTURES.map((m) => m.id));
+  assert.deepEqual(provider.mixtures(), [...MIXTURES.map((m) => m.id), ...PAIR_MIXTURES.map((m) => m.id)]);
   assert.deepEqual(provider.sets(), SETS.map((s) => s.name));
   assert.ok(provider.mixtures().includes('default'));
   assert.equal(datasetsList().sets.length, SETS.length);

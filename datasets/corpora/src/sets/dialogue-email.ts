@@ -2,6 +2,7 @@ import { corpus, emailCorpus } from '../corpora.js';
 import type { DialogueSetItem } from '../schemas.js';
 import { countWords } from '../text/normalize.js';
 import { candidate, dialogueItems, type Exchange } from './dialogue.js';
+import { MIN_EXCHANGE_WORDS, replyContext } from '../email/exchanges.js';
 
 /**
  * E-mail reply selection (spec §6.5 S1) from ham threads outside the training split. The response
@@ -9,7 +10,7 @@ import { candidate, dialogueItems, type Exchange } from './dialogue.js';
  * the context is the parent message's new text when the parent is in the corpus, else the text the
  * reply quoted. Hard negatives: other messages of the same thread, then of the same mailing list.
  */
-const MIN_WORDS = 8; // the notes' threshold for a "clean" parent -> reply pair
+const MIN_WORDS = MIN_EXCHANGE_WORDS;
 
 export function buildEmailDialogue(variant: 'random' | 'hard', seed = 0): DialogueSetItem[] {
   const messages = new Map(emailCorpus().map((m) => [m.key, m]));
@@ -17,10 +18,8 @@ export function buildEmailDialogue(variant: 'random' | 'hard', seed = 0): Dialog
   const exchanges: Exchange[] = [];
   for (const doc of docs) {
     const reply = messages.get(doc.id)!;
-    if (countWords(reply.newText) < MIN_WORDS) continue;
-    const parent = reply.parentKey !== undefined ? messages.get(reply.parentKey) : undefined;
-    const context = parent && countWords(parent.newText) >= MIN_WORDS ? parent.newText : reply.quoted;
-    if (countWords(context) < MIN_WORDS) continue;
+    const context = replyContext(reply, messages);
+    if (context === undefined) continue;
     exchanges.push({ source: 'email', docId: doc.id, threadId: reply.thread, split: doc.split as 'valid' | 'test', turns: [context], response: reply.newText, key: `email:${doc.id}` });
   }
   const all = docs.filter((d) => countWords(d.text) >= MIN_WORDS).map((d) => candidate(d.text, d.meta?.thread ?? d.id));

@@ -21,6 +21,31 @@ export interface TrainingTextOptions {
   readonly seed: number;
 }
 
+/** A (context, response) exchange cut from a training-split dialogue thread (Dial-MAE post-training). */
+export interface TrainingPair {
+  readonly source: string;
+  /** The thread (or document) it comes from; a whole thread sits in one split. */
+  readonly threadId: string;
+  /** Earlier turns, oldest first. */
+  readonly turns: readonly string[];
+  readonly response: string;
+}
+
+/**
+ * How pairs travel through a training token stream (mixtures named `<source>-pairs`): one document
+ * per pair, `turn1 <turn> turn2 ... <response> response`. Control characters never occur in the
+ * normalised corpora, so a byte-level tokenizer keeps each as its own token.
+ */
+export const PAIR_SEPARATORS = { turn: '\u001f', response: '\u001e' } as const;
+
+export interface TrainingPairsOptions {
+  /** Which dialogue source, e.g. `email` (reply threads of the training split). */
+  readonly source: string;
+  /** Upper bound on the characters of turns and responses returned (pairs in a seeded order until reached). */
+  readonly maxChars: number;
+  readonly seed: number;
+}
+
 /** Where the runner gets text. Implemented by the datasets package and wired in by the CLI. */
 export interface DataProvider {
   /** Training documents in a deterministic order for the given options. */
@@ -34,6 +59,11 @@ export interface DataProvider {
   evalData(limits: EvalLimits): EvalData;
   /** Content hash of what `trainingText` returns for these options (goes into the cell key). */
   hash(options: TrainingTextOptions): Promise<string>;
+  /**
+   * Optional: dialogue pairs from training-split threads only (never a held-out thread), in a
+   * deterministic order for the options.
+   */
+  trainingPairs?(options: TrainingPairsOptions): Promise<readonly TrainingPair[]>;
   /** Known mixtures and evaluation sets, for `labbench list` and error messages. */
   mixtures(): readonly string[];
   sets(): readonly string[];
