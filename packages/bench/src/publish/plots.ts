@@ -1,9 +1,10 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { ResultRecord } from '@labbench/core';
+import { ContractError, facetsOf, type ResultRecord } from '@labbench/core';
 import type { TrainingLine } from './merge.js';
 
 export interface Plot {
+  /** Path under plots/, always `<study>/<name>.svg` (or a kept file of an earlier publish). */
   readonly file: string;
   readonly title: string;
   readonly study: string;
@@ -12,60 +13,173 @@ export interface Plot {
 
 type Row = Record<string, string | number>;
 
-/** Renders a Vega-Lite line or bar chart to SVG without a browser. */
-async function render(title: string, values: Row[], encoding: TopLevelSpec['encoding' & keyof TopLevelSpec], mark: 'line' | 'bar' | 'point' = 'line'): Promise<string> {
-  const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title, width: 420, height: 220, data: { values }, mark: mark === 'line' ? { type: 'line', point: values.length < 60 } : mark, encoding,
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,150}$/;
+
+/** A plot's path from validated parts only: publish never writes a name it did not check. */
+export function plotFile(study: string, name: string): string {
+  for (const part of [study, name]) {
+    if (!SAFE_NAME.test(part) || part.includes('..')) throw new ContractError(`plot ${study}/${name}`, `unsafe file name part '${part}'.`, 'Study ids and plot names must be plain ids.');
+  }
+  return `${study}/${name}.svg`;
+}
+
+const safePart = (text: string) => text.replace(/[^A-Za-z0-9.@-]+/g, '_').replace(/\.\.+/g, '.').replace(/^[^A-Za-z0-9]+/, '').slice(0, 120) || 'x';
+
+/** Renders a Vega-Lite spec to SVG without a browser; legends never truncate their labels. */
+async function render(spec: Record<string, unknown>): Promise<string> {
+  const full = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 420, height: 220,
+    config: { legend: { labelLimit: 0, titleLimit: 0 }, axis: { labelLimit: 0, titleLimit: 0 }, title: { limit: 0 } },
+    ...spec,
   } as unknown as TopLevelSpec;
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(compile(full).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
   return svg;
 }
 
-const q = (field: string, title = field) => ({ field, type: 'quantitative', title, scale: { zero: false } });
-const n = (field: string, title = field) => ({ field, type: 'nominal', title });
+const q = (field: string, title: string, zero = false) => ({ field, type: 'quantitative', title, scale: { zero } });
+const arm = { field: 'arm', type: 'nominal', title: 'arm' };
+
+/** Mean line over seeds with a min-max band where there are several seeds. */
+function bandSpec(title: string, rows: Row[], x: { field: string; title: string }, yTitle: string): Record<string, unknown> {
+  const withBand = rows.some((r) => (r.seeds as number) > 1);
+  const line = { mark: { type: 'line', point: rows.length < 60 }, encoding: { x: q(x.field, x.title), y: q('mean', yTitle), color: arm } };
+  const band = { mark: { type: 'area', opacity: 0.2 }, encoding: { x: q(x.field, x.title), y: q('low', yTitle), y2: { field: 'high' }, color: arm } };
+  return { title, data: { values: rows }, layer: withBand ? [band, line] : [line] };
+}
+
+/** Mean, min and max over seeds per (arm, x). */
+function aggregate(points: { arm: string; x: number; value: number | null }[], xField: string): Row[] {
+  const groups = new Map<string, { arm: string; x: number; values: number[] }>();
+  for (const p of points) {
+    if (p.value === null || !Number.isFinite(p.value)) continue;
+    const key = `${p.arm}\u0000${p.x}`;
+    const g = groups.get(key) ?? { arm: p.arm, x: p.x, values: [] };
+    g.values.push(p.value);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map((g) => ({
+    arm: g.arm, [xField]: g.x, mean: g.values.reduce((a, b) => a + b, 0) / g.values.length,
+    low: Math.min(...g.values), high: Math.max(...g.values), seeds: g.values.length,
+  }));
+}
 
 /**
- * Loss curves, per-position losses, vector-valued model stats (expert load, NSAR ...) and ROC curves.
- * Per-token records (routing probes, top-1 assignments) are data for evaluators, not plots.
+ * Arms whose losses live on different scales (Dial-MAE's objectives of 2, 6 and 12 nats) get
+ * separate plots, so each axis carries one scale: arms sorted by median loss, a new group when
+ * an arm's median exceeds twice the group's first.
+ */
+export function scaleGroups(rows: readonly Row[]): string[][] {
+  const medians = new Map<string, number>();
+  for (const a of new Set(rows.map((r) => r.arm as string))) {
+    const values = rows.filter((r) => r.arm === a).map((r) => r.mean as number).sort((x, y) => x - y);
+    medians.set(a, values[Math.floor(values.length / 2)]);
+  }
+  const groups: { first: number; arms: string[] }[] = [];
+  for (const [a, m] of [...medians].sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]))) {
+    const last = groups[groups.length - 1];
+    if (last && (last.first <= 0 || m <= 2 * last.first)) last.arms.push(a);
+    else groups.push({ first: m, arms: [a] });
+  }
+  return groups.map((g) => g.arms.sort());
+}
+
+async function curvePlots(study: string, kind: 'train' | 'valid', lines: readonly TrainingLine[]): Promise<Plot[]> {
+  const points = lines.flatMap((t) => (kind === 'train' ? t.training.trainLoss : t.training.validLoss).map((p) => ({ arm: t.arm, x: p.tokens, value: p.value })));
+  const rows = aggregate(points, 'tokens');
+  if (rows.length === 0) return [];
+  const label = kind === 'train' ? 'training loss' : 'validation loss (in-domain)';
+  const groups = scaleGroups(rows);
+  const plots: Plot[] = [];
+  for (const [i, arms] of groups.entries()) {
+    const title = groups.length > 1 ? `${study}: ${label}, ${arms.join(', ')}` : `${study}: ${label}`;
+    const name = groups.length > 1 ? `${kind}-loss-${i + 1}` : `${kind}-loss`;
+    const svg = await render(bandSpec(title, rows.filter((r) => arms.includes(r.arm as string)), { field: 'tokens', title: 'training tokens' }, 'loss (nats per token)'));
+    plots.push({ study, file: plotFile(study, name), title, svg });
+  }
+  return plots;
+}
+
+async function positionPlot(study: string, lines: readonly TrainingLine[]): Promise<Plot[]> {
+  const points = lines.flatMap((t) => {
+    const curves = t.training.positionLosses.filter((c) => c.split === 'in-domain');
+    const last = curves[curves.length - 1];
+    return last ? last.losses.map((value, position) => ({ arm: t.arm, x: position, value })) : [];
+  });
+  const rows = aggregate(points, 'position');
+  if (rows.length === 0) return [];
+  const title = `${study}: final validation loss by position`;
+  return [{ study, file: plotFile(study, 'position-loss'), title, svg: await render(bandSpec(title, rows, { field: 'position', title: 'position in the context window' }, 'loss (nats per token)')) }];
+}
+
+/** `moe.tokensPerExpert.layer0` -> axis titles `expert` and `tokens per expert`. */
+function statAxes(name: string): { x: string; y: string } {
+  const parts = name.split('.').filter((p) => !/^layer\d+$/.test(p));
+  const last = parts[parts.length - 1] ?? name;
+  const y = last.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const x = /expert/i.test(name) ? 'expert' : /nsar|neuron|group/i.test(name) ? 'neuron group' : /head/i.test(name) ? 'head' : 'component';
+  return { x, y: y === 'nsar' ? 'NSAR' : y };
+}
+
+async function statPlots(study: string, lines: readonly TrainingLine[]): Promise<Plot[]> {
+  const names = [...new Set(lines.flatMap((t) => Object.entries(t.training.modelStats).filter(([k, v]) => Array.isArray(v) && v.length > 1 && !k.startsWith('probe.') && !k.includes('.top1.')).map(([k]) => k)))].sort().slice(0, 8);
+  const plots: Plot[] = [];
+  for (const name of names) {
+    const points = lines.flatMap((t) => {
+      const v = t.training.modelStats[name];
+      return Array.isArray(v) ? v.map((value, index) => ({ arm: t.arm, x: index, value })) : [];
+    });
+    const rows = aggregate(points, 'component');
+    const axes = statAxes(name);
+    const title = `${study}: ${name} (mean over seeds${rows.some((r) => (r.seeds as number) > 1) ? ', bars: min-max' : ''})`;
+    const x = { field: 'component', type: 'ordinal', title: axes.x };
+    const spec = {
+      title, data: { values: rows },
+      layer: [
+        { mark: 'bar', encoding: { x, y: q('mean', axes.y, true), color: arm, xOffset: arm } },
+        { mark: { type: 'rule' }, encoding: { x, y: q('low', axes.y, true), y2: { field: 'high' }, xOffset: arm } },
+      ],
+    };
+    plots.push({ study, file: plotFile(study, `stat-${safePart(name)}`), title, svg: await render(spec) });
+  }
+  return plots;
+}
+
+/** ROC curves per task (a record's `facets.task`, else one group) for the best detectors by the record's value. */
+async function rocPlots(study: string, records: readonly ResultRecord[]): Promise<Plot[]> {
+  const own = records.filter((r) => r.study === study);
+  const firstSeed = own.reduce((m, r) => Math.min(m, r.seed), Infinity);
+  const withRoc = own.filter((r) => r.seed === firstSeed && Array.isArray((r.details as { roc?: unknown })?.roc));
+  const tasks = new Map<string, ResultRecord[]>();
+  for (const r of withRoc) tasks.set(facetsOf(r).task ?? 'all', [...(tasks.get(facetsOf(r).task ?? 'all') ?? []), r]);
+  const plots: Plot[] = [];
+  for (const [task, list] of [...tasks].sort(([a], [b]) => a.localeCompare(b)).slice(0, 12)) {
+    const best = [...list].sort((a, b) => (b.direction === 'lower' ? a.value - b.value : b.value - a.value)).slice(0, 6);
+    const rows = best.flatMap((r) => {
+      const f = facetsOf(r);
+      const name = [r.arm, f.detector, f.generator, f.decoding].filter(Boolean).join(' / ') + (f.detector ? '' : `: ${r.metric}`);
+      return (r.details as { roc: [number, number][] }).roc.map(([fpr, tpr]) => ({ curve: name, fpr, tpr }));
+    });
+    const title = `${study}: ROC curves${task === 'all' ? '' : ` (${task})`}, best ${best.length}`;
+    const spec = { title, data: { values: rows }, mark: 'line', encoding: { x: q('fpr', 'false positive rate', true), y: q('tpr', 'true positive rate', true), color: { field: 'curve', type: 'nominal', title: 'detector' } } };
+    plots.push({ study, file: plotFile(study, `roc-${safePart(task)}`), title, svg: await render(spec) });
+  }
+  return plots;
+}
+
+/**
+ * Loss curves, per-position losses, vector-valued model stats (expert load, NSAR ...) and ROC
+ * curves, each with the mean over seeds and a min-max band. Per-token records (routing probes,
+ * top-1 assignments) are data for evaluators, not plots.
  */
 export async function buildPlots(records: readonly ResultRecord[], training: readonly TrainingLine[]): Promise<Plot[]> {
   const plots: Plot[] = [];
   const studies = [...new Set([...training.map((t) => t.study), ...records.map((r) => r.study)])].sort();
   for (const study of studies) {
     const lines = training.filter((t) => t.study === study);
-    const trainRows = lines.flatMap((t) => t.training.trainLoss.map((p) => ({ arm: t.arm, run: `${t.arm}/seed${t.seed}`, tokens: p.tokens, loss: p.value })));
-    if (trainRows.length > 0) {
-      plots.push({ study, file: `${study}-train-loss.svg`, title: `${study}: training loss`, svg: await render(`${study}: training loss`, trainRows, { x: q('tokens'), y: q('loss', 'loss (nats)'), color: n('arm'), detail: n('run') } as never) });
-    }
-    const validRows = lines.flatMap((t) => t.training.validLoss.map((p) => ({ arm: t.arm, run: `${t.arm}/seed${t.seed}`, tokens: p.tokens, loss: p.value })));
-    if (validRows.length > 0) {
-      plots.push({ study, file: `${study}-valid-loss.svg`, title: `${study}: validation loss`, svg: await render(`${study}: validation loss (in-domain)`, validRows, { x: q('tokens'), y: q('loss', 'loss (nats)'), color: n('arm'), detail: n('run') } as never) });
-    }
-    const positionRows = lines.flatMap((t) => {
-      const curves = t.training.positionLosses.filter((c) => c.split === 'in-domain');
-      const last = curves[curves.length - 1];
-      return t.seed === 0 && last ? last.losses.map((loss, position) => ({ arm: t.arm, position, loss })) : [];
-    });
-    if (positionRows.length > 0) {
-      plots.push({ study, file: `${study}-position-loss.svg`, title: `${study}: loss by position`, svg: await render(`${study}: final validation loss by position`, positionRows, { x: q('position'), y: q('loss', 'loss (nats)'), color: n('arm') } as never) });
-    }
-    const statNames = [...new Set(lines.flatMap((t) => Object.entries(t.training.modelStats).filter(([k, v]) => Array.isArray(v) && v.length > 1 && !k.startsWith('probe.') && !k.includes('.top1.')).map(([k]) => k)))].sort().slice(0, 8);
-    for (const name of statNames) {
-      const rows = lines.filter((t) => t.seed === 0).flatMap((t) => {
-        const v = t.training.modelStats[name];
-        return Array.isArray(v) ? v.map((value, index) => ({ arm: t.arm, index, value })) : [];
-      });
-      const safe = name.replace(/[^a-zA-Z0-9.-]/g, '_');
-      plots.push({ study, file: `${study}-stat-${safe}.svg`, title: `${study}: ${name}`, svg: await render(`${study}: ${name}`, rows, { x: { field: 'index', type: 'ordinal' }, y: q('value'), color: n('arm'), xOffset: n('arm') } as never, 'bar') });
-    }
-    const rocRows = records.filter((r) => r.study === study && r.seed === 0 && Array.isArray((r.details as { roc?: unknown })?.roc)).slice(0, 12)
-      .flatMap((r) => ((r.details as { roc: [number, number][] }).roc).map(([fpr, tpr]) => ({ curve: `${r.arm}: ${r.metric}`, fpr, tpr })));
-    if (rocRows.length > 0) {
-      plots.push({ study, file: `${study}-roc.svg`, title: `${study}: ROC curves`, svg: await render(`${study}: ROC curves`, rocRows, { x: q('fpr', 'false positive rate'), y: q('tpr', 'true positive rate'), color: n('curve') } as never) });
-    }
+    plots.push(...await curvePlots(study, 'train', lines), ...await curvePlots(study, 'valid', lines));
+    plots.push(...await positionPlot(study, lines), ...await statPlots(study, lines), ...await rocPlots(study, records));
   }
   return plots;
 }
