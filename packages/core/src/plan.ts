@@ -1,10 +1,12 @@
 import type { ArmSpec, EvaluatorUse, StudyDefinition } from './contracts/study.js';
 import { resolveArm } from './contracts/study.js';
-import { ConfigError, RegistryError, suggest } from './errors.js';
+import { ConfigError, ContractError, RegistryError, suggest } from './errors.js';
 import type { Profile } from './profiles.js';
+import { trainTokens } from './profiles.js';
 import type { Registry } from './registry.js';
 import { describeErrors } from './schemas.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { estimateCell, type CellEstimate } from './plan-cost.js';
 
 /** One arm of one study at one seed. */
 export interface PlannedCell {
@@ -13,7 +15,15 @@ export interface PlannedCell {
   readonly arm: ArmSpec;
   readonly seed: number;
   readonly evaluators: readonly EvaluatorUse[];
+  /** Why the planner added the arm (absent for the study's own arms). */
+  readonly role?: 'reference' | 'knockout';
+  /** Parameters, FLOPs and cost of the cell (builds the model once per config; memoised). */
+  readonly estimate: () => CellEstimate;
 }
+
+/** The evaluator that scores count-model reference arms (plugins/reference-lm). */
+export const REFERENCE_EVALUATOR = 'reference-lm';
+export const REFERENCE_ARMS = { 'ref-unigram': 'unigram', 'ref-bigram': 'bigram' } as const;
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 
@@ -30,6 +40,14 @@ function checkConfig(schema: object | undefined, config: object | undefined, whe
   }
 }
 
+/** An arm of the plan: the study's own, a reference or a knock-out control. */
+interface PlannedArm {
+  readonly armId: string;
+  readonly arm: ArmSpec;
+  readonly evaluators: readonly EvaluatorUse[];
+  readonly role?: 'reference' | 'knockout';
+}
+
 /** Resolves and checks every study before anything runs, so bad input fails before any write. */
 export function planStudies(registry: Registry, studyIds: readonly string[], profile: Profile, seeds: number): PlannedCell[] {
   const known = registry.ids('study');
@@ -40,25 +58,112 @@ export function planStudies(registry: Registry, studyIds: readonly string[], pro
   const cells: PlannedCell[] = [];
   for (const id of ids) {
     const study = registry.get('study', id);
-    const uses = evaluatorUses(study);
-    for (const use of uses) registry.get('evaluator', use.id);
-    const armIds = orderArms(study);
-    for (const armId of armIds) {
-      const arm = resolveArm(study, armId);
-      const where = `study ${study.id} › arms.${armId}`;
-      if (arm.model !== 'none') checkConfig(registry.get('model', arm.model).configSchema, arm.modelConfig, `${where}.modelConfig`);
-      registry.get('tokenizer', arm.tokenizer);
-      checkConfig(registry.get('loss', arm.loss).configSchema, arm.lossConfig, `${where}.lossConfig`);
-      if (arm.initFrom !== undefined && !(arm.initFrom in study.arms)) {
-        throw new ConfigError(`${where}.initFrom`, `arm '${arm.initFrom}' is not an arm of this study.`, suggest(arm.initFrom, Object.keys(study.arms)));
+    const arms = campaignArms(study, planArms(registry, study, profile), profile);
+    for (let s = 0; s < seeds; s++) {
+      for (const a of arms) {
+        let memo: CellEstimate | undefined;
+        const cell: PlannedCell = { study, armId: a.armId, arm: a.arm, seed: s, evaluators: a.evaluators, ...(a.role ? { role: a.role } : {}), estimate: () => (memo ??= estimateCell(registry, profile, cell)) };
+        cells.push(cell);
       }
     }
-    for (let s = 0; s < seeds; s++) {
-      for (const armId of armIds) cells.push({ study, armId, arm: resolveArm(study, armId), seed: s, evaluators: uses });
+  }
+  return cells;
+}
+
+/** The study's arms (initFrom order), then its reference arms and knock-out controls, all checked. */
+function planArms(registry: Registry, study: StudyDefinition, profile: Profile): PlannedArm[] {
+  const uses = evaluatorUses(study);
+  for (const use of uses) registry.get('evaluator', use.id);
+  const own: PlannedArm[] = orderArms(study).map((armId) => ({ armId, arm: resolveArm(study, armId), evaluators: uses }));
+  for (const { armId, arm } of own) {
+    const where = `study ${study.id} › arms.${armId}`;
+    if (arm.model !== 'none') checkConfig(registry.get('model', arm.model).configSchema, arm.modelConfig, `${where}.modelConfig`);
+    registry.get('tokenizer', arm.tokenizer);
+    checkConfig(registry.get('loss', arm.loss).configSchema, arm.lossConfig, `${where}.lossConfig`);
+    if (arm.initFrom !== undefined && !(arm.initFrom in study.arms)) {
+      throw new ConfigError(`${where}.initFrom`, `arm '${arm.initFrom}' is not an arm of this study.`, suggest(arm.initFrom, Object.keys(study.arms)));
     }
   }
-  void profile;
-  return cells;
+  const added = [...referenceArms(registry, study, own, profile), ...knockoutArms(registry, study, own, uses)];
+  for (const a of added) {
+    if (a.armId in study.arms) {
+      throw new ConfigError(`study ${study.id} › arms.${a.armId}`, `the arm id '${a.armId}' is reserved for the planner's ${a.role} arm.`, 'Rename the arm (or set references: false / drop the knock-out).');
+    }
+  }
+  return [...own, ...added];
+}
+
+function isCausal(registry: Registry, arm: ArmSpec): boolean {
+  return arm.model !== 'none' && registry.get('model', arm.model).kind === 'causal';
+}
+
+/**
+ * Unigram and bigram count models on the reference arm's tokenizer, tokenizer mixture and training
+ * stream (same mixture and budget, so the same tokens), for every study with a causal LM arm. The
+ * planner only adds them when the reference-lm evaluator is installed (core names no plugin).
+ */
+function referenceArms(registry: Registry, study: StudyDefinition, own: readonly PlannedArm[], profile: Profile): PlannedArm[] {
+  if (study.references === false || !own.some((a) => isCausal(registry, a.arm))) return [];
+  if (!registry.has('evaluator', REFERENCE_EVALUATOR)) return [];
+  const sourceId = study.references?.arm ?? study.baseline ?? own.find((a) => isCausal(registry, a.arm))!.armId;
+  const source = own.find((a) => a.armId === sourceId);
+  if (!source) throw new ConfigError(`study ${study.id} › references.arm`, `arm '${sourceId}' is not an arm of this study.`, suggest(sourceId, own.map((a) => a.armId)));
+  const { tokenizer, tokenizerConfig, tokenizerMixture, mixture, stepsFraction, loss } = source.arm;
+  const arm: ArmSpec = { model: 'none', tokenizer, loss, ...(tokenizerConfig ? { tokenizerConfig } : {}), ...(tokenizerMixture ? { tokenizerMixture } : {}), ...(mixture ? { mixture } : {}), ...(stepsFraction !== undefined ? { stepsFraction } : {}) };
+  const budget = trainTokens(profile, stepsFraction ?? 1);
+  return Object.entries(REFERENCE_ARMS).map(([armId, model]) => ({
+    armId, arm, role: 'reference' as const, evaluators: [{ id: REFERENCE_EVALUATOR, options: { model, trainTokens: budget } }],
+  }));
+}
+
+/** `knockout-<component>`: a copy of the source arm whose model config lacks the component, trained from scratch. */
+function knockoutArms(registry: Registry, study: StudyDefinition, own: readonly PlannedArm[], uses: readonly EvaluatorUse[]): PlannedArm[] {
+  return (study.knockouts ?? []).map((k, i) => {
+    const where = `study ${study.id} › knockouts.${i}`;
+    const sourceId = k.arm ?? study.baseline;
+    if (sourceId === undefined) throw new ConfigError(`${where}.arm`, 'no arm to knock out: the study has no baseline.', 'Set knockouts[].arm or the study\'s baseline.');
+    const source = own.find((a) => a.armId === sourceId);
+    if (!source) throw new ConfigError(`${where}.arm`, `arm '${sourceId}' is not an arm of this study.`, suggest(sourceId, own.map((a) => a.armId)));
+    if (source.arm.model === 'none') throw new ConfigError(`${where}.arm`, `arm '${sourceId}' has no model to knock a component out of.`, 'Knock out a component of a model arm.');
+    const factory = registry.get('model', source.arm.model);
+    if (!factory.knockout) {
+      throw new ContractError(`model '${factory.id}'`, `has no knock-out hook, so '${k.component}' cannot be removed (${where}).`, 'Implement ModelFactory.knockout in the model\'s plugin, or drop the knock-out.');
+    }
+    const modelConfig = factory.knockout(k.component, source.arm.modelConfig ?? {}, k.layers);
+    checkConfig(factory.configSchema, modelConfig, `${where} (model '${factory.id}', knock-out '${k.component}')`);
+    const { initFrom, ...rest } = source.arm; // trained from scratch like any arm
+    void initFrom;
+    const armId = `knockout-${k.component}`;
+    if (study.knockouts!.findIndex((o) => `knockout-${o.component}` === armId) !== i) {
+      throw new ConfigError(`${where}.component`, `'${k.component}' is knocked out twice; arm ids must be unique.`, 'Keep one knock-out per component.');
+    }
+    return { armId, arm: { ...rest, modelConfig }, evaluators: uses, role: 'knockout' as const };
+  });
+}
+
+/**
+ * Under a profile with `arms: 'claims'` (a campaign), only the arms the study's claims, gates,
+ * references and knock-outs need, plus the arms they start from; the rest belong to the extended
+ * profiles. A study without claims contributes nothing to a campaign.
+ */
+function campaignArms(study: StudyDefinition, arms: readonly PlannedArm[], profile: Profile): PlannedArm[] {
+  if ((profile.arms ?? 'all') === 'all') return [...arms];
+  const needed = new Set<string>();
+  for (const c of study.claims ?? []) needed.add(c.method).add(c.baseline);
+  for (const g of study.gates ?? []) {
+    needed.add(g.arm);
+    if (g.kind === 'margin') needed.add(g.than);
+  }
+  if (needed.size === 0) return [];
+  for (const a of arms) if (a.role) needed.add(a.armId); // references and knock-out controls
+  const referenceSource = study.references === false ? undefined : (study.references?.arm ?? study.baseline);
+  if (referenceSource && arms.some((a) => a.role === 'reference')) needed.add(referenceSource);
+  for (const k of study.knockouts ?? []) if (k.arm ?? study.baseline) needed.add((k.arm ?? study.baseline)!);
+  const byId = new Map(arms.map((a) => [a.armId, a]));
+  for (const id of [...needed]) { // the arms they convert from, transitively
+    for (let from = byId.get(id)?.arm.initFrom; from !== undefined && !needed.has(from); from = byId.get(from)?.arm.initFrom) needed.add(from);
+  }
+  return arms.filter((a) => needed.has(a.armId));
 }
 
 /** Arms in an order where every `initFrom` arm comes before the arms that convert it. */
@@ -77,10 +182,45 @@ function orderArms(study: StudyDefinition): string[] {
   return order;
 }
 
-/** Deterministic sharding: all arms of a (study, seed) stay together so `initFrom` works per shard. */
+/** A group of cells that runs in one shard: all arms of a (study, seed), so `initFrom` works per shard. */
+export interface ShardGroup {
+  readonly key: string;
+  readonly cells: readonly PlannedCell[];
+  /** Estimated cost (FLOP-equivalents, see plan-cost.ts). */
+  readonly cost: number;
+}
+
+export function shardGroups(cells: readonly PlannedCell[]): ShardGroup[] {
+  const groups = new Map<string, PlannedCell[]>();
+  for (const c of cells) {
+    const key = `${c.study.id}#${c.seed}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  return [...groups].map(([key, members]) => ({ key, cells: members, cost: members.reduce((a, c) => a + c.estimate().cost, 0) }));
+}
+
+/**
+ * Cost-balanced, deterministic sharding (longest processing time first): groups sorted by cost
+ * (ties by key) go one by one to the shard with the least cost so far (ties to the lower index).
+ * The same plan gives the same shards in every process, so `labbench plan` prints what
+ * `labbench run --shard i/n` runs.
+ */
+export function assignShards(groups: readonly ShardGroup[], count: number): ShardGroup[][] {
+  const shards: ShardGroup[][] = Array.from({ length: count }, () => []);
+  const load = new Array<number>(count).fill(0);
+  const order = [...groups].sort((a, b) => b.cost - a.cost || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const g of order) {
+    let best = 0;
+    for (let i = 1; i < count; i++) if (load[i] < load[best]) best = i;
+    shards[best].push(g);
+    load[best] += g.cost;
+  }
+  return shards;
+}
+
+/** The cells of shard `index` of `count` (1-based), in plan order. */
 export function shardCells(cells: readonly PlannedCell[], shard: { index: number; count: number } | undefined): PlannedCell[] {
   if (!shard) return [...cells];
-  const groups = [...new Set(cells.map((c) => `${c.study.id}#${c.seed}`))];
-  const mine = new Set(groups.filter((_, i) => i % shard.count === shard.index - 1));
+  const mine = new Set(assignShards(shardGroups(cells), shard.count)[shard.index - 1].map((g) => g.key));
   return cells.filter((c) => mine.has(`${c.study.id}#${c.seed}`));
 }

@@ -34,6 +34,11 @@ export interface Profile {
   /** Characters of validation text used for loss curves. */
   readonly validationChars: number;
   readonly eval: EvalLimits;
+  /**
+   * Which arms run: `all` (default), or `claims` (a campaign): only the arms the studies' claims,
+   * gates, references and knock-outs need, plus the arms they start from.
+   */
+  readonly arms?: 'all' | 'claims';
 }
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {

@@ -1,0 +1,131 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { ConfigError, ContractError, PROFILES, Registry, definePlugin, defineStudy, planStudies, shardCells, type LanguageModel, type ModelFactory, type StudyDefinition } from '../src/index.js';
+import { assignShards, shardGroups, type ShardGroup } from '../src/plan.js';
+
+const origin = (name: string) => ({ packageName: name, version: '1.0.0', dir: `plugins/${name}`, entry: `/plugins/${name}/src/index.ts`, manifest: { id: name, kinds: ['model' as const] } });
+
+/** A model whose FLOPs per token are its `width`, so costs are known exactly. */
+const fakeModel = (id: string, withKnockout: boolean): ModelFactory => ({
+  id, kind: 'causal', description: 'fake', defaults: {},
+  configSchema: { type: 'object', properties: { width: { type: 'integer', minimum: 1 }, noAttention: { type: 'array' } } },
+  create(config) {
+    const width = Number((config as { width?: number }).width ?? 10);
+    return { kind: 'causal', config, variables: [], forward: () => { throw new Error('no'); }, params: () => ({ total: width, active: width }), flopsPerToken: () => ({ train: 3 * width, inference: width }), dispose() {} } as unknown as LanguageModel;
+  },
+  ...(withKnockout ? {
+    knockout(component: string, config: Readonly<Record<string, unknown>>, layers?: readonly number[]) {
+      if (component === 'ffn') return { ...config, width: 1 };
+      if (component === 'attention') return { ...config, noAttention: layers ?? [0] };
+      throw new ContractError(`model '${id}'`, `cannot knock out '${component}'.`, 'Use ffn or attention.');
+    },
+  } : {}),
+});
+const evaluator = (id: string) => ({ id, description: id, boards: ['ppl' as const], requires: 'any' as const, evaluate: async () => [] });
+const base = {
+  version: 1, title: 't', claim: 'c', shared: { model: 'm', tokenizer: 'tok', loss: 'ce' }, evaluators: ['perplexity'],
+} as const;
+const study = defineStudy({
+  ...base, id: 'alpha', baseline: 'b',
+  arms: { a: { modelConfig: { width: 20 } }, b: {}, c: { initFrom: 'b' }, extra: {} },
+  claims: [{ id: 'c-beats-b', text: 'c beats b', role: 'headline', board: 'ppl', metric: 'x', method: 'c', baseline: 'b', paper: { figure: '1 vs 2', source: 'T1' } }],
+  knockouts: [{ component: 'ffn' }, { component: 'attention', arm: 'a', layers: [1] }],
+});
+
+function registry(studies: StudyDefinition[], options: { references?: boolean; knockout?: boolean } = {}): Registry {
+  const plugin = definePlugin({
+    id: 'p', models: [fakeModel('m', options.knockout ?? true), fakeModel('tokless', false)],
+    tokenizers: [{ id: 'tok' } as never], losses: [{ id: 'ce' } as never],
+    evaluators: [evaluator('perplexity'), ...(options.references ?? true ? [evaluator('reference-lm')] : [])], studies,
+  });
+  return new Registry([{ plugin, origin: origin('p') }]);
+}
+
+test('planStudies: reference arms copy the baseline\'s tokenizer and data, with the reference evaluator and the budget', () => {
+  const cells = planStudies(registry([study]), ['alpha'], PROFILES.smoke, 1);
+  assert.deepEqual(cells.map((c) => c.armId), ['a', 'b', 'c', 'extra', 'ref-unigram', 'ref-bigram', 'knockout-ffn', 'knockout-attention']);
+  const ref = cells.find((c) => c.armId === 'ref-bigram')!;
+  assert.equal(ref.arm.model, 'none');
+  assert.equal(ref.arm.tokenizer, 'tok');
+  assert.equal(ref.role, 'reference');
+  assert.deepEqual(ref.evaluators, [{ id: 'reference-lm', options: { model: 'bigram', trainTokens: 12 * 4 * 32 } }]);
+});
+
+test('planStudies: knock-out arms copy their source with the factory\'s config, from scratch, with the study\'s evaluators', () => {
+  const cells = planStudies(registry([study]), ['alpha'], PROFILES.smoke, 1);
+  const ffn = cells.find((c) => c.armId === 'knockout-ffn')!;
+  assert.deepEqual(ffn.arm.modelConfig, { width: 1 });
+  assert.equal(ffn.role, 'knockout');
+  assert.deepEqual(ffn.evaluators, [{ id: 'perplexity' }]);
+  const attention = cells.find((c) => c.armId === 'knockout-attention')!;
+  assert.deepEqual(attention.arm.modelConfig, { width: 20, noAttention: [1] });
+  const knockC = planStudies(registry([{ ...study, id: 'beta', knockouts: [{ component: 'ffn', arm: 'c' }] }]), ['beta'], PROFILES.smoke, 1).find((c) => c.armId === 'knockout-ffn')!;
+  assert.equal(knockC.arm.initFrom, undefined);
+});
+
+test('planStudies: references: false, no causal arm, or no reference evaluator installed add no reference arms', () => {
+  const ids = (r: Registry, id: string) => planStudies(r, [id], PROFILES.smoke, 1).map((c) => c.armId);
+  assert.ok(!ids(registry([{ ...study, references: false }]), 'alpha').includes('ref-unigram'));
+  assert.ok(!ids(registry([study], { references: false }), 'alpha').includes('ref-unigram'));
+  const tokOnly = defineStudy({ ...base, id: 'toks', shared: { ...base.shared, model: 'none' }, arms: { x: {} } });
+  assert.deepEqual(ids(registry([tokOnly]), 'toks'), ['x']);
+});
+
+test('planStudies: bad knock-outs and reference arms are named errors before anything runs', () => {
+  assert.throws(() => planStudies(registry([study], { knockout: false }), ['alpha'], PROFILES.smoke, 1), (e: unknown) => e instanceof ContractError && /model 'm'/.test(e.message) && /'ffn'/.test(e.message));
+  assert.throws(() => planStudies(registry([{ ...study, knockouts: [{ component: 'routing' }] }]), ['alpha'], PROFILES.smoke, 1), (e: unknown) => e instanceof ContractError && /'routing'/.test(e.message));
+  assert.throws(() => planStudies(registry([{ ...study, knockouts: [{ component: 'ffn', arm: 'nope' }] }]), ['alpha'], PROFILES.smoke, 1), (e: unknown) => e instanceof ConfigError && /knockouts\.0\.arm/.test(e.message));
+  assert.throws(() => planStudies(registry([{ ...study, references: { arm: 'zz' } }]), ['alpha'], PROFILES.smoke, 1), (e: unknown) => e instanceof ConfigError && /references\.arm/.test(e.message));
+  assert.throws(() => planStudies(registry([{ ...study, arms: { ...study.arms, 'ref-bigram': {} } }]), ['alpha'], PROFILES.smoke, 1), (e: unknown) => e instanceof ConfigError && /reserved/.test(e.message));
+});
+
+test('planStudies: a claims campaign keeps the claim, gate, reference and knock-out arms and their sources only', () => {
+  const campaign = { ...PROFILES.smoke, arms: 'claims' as const };
+  const gated = { ...study, gates: [{ id: 'g', text: 'g', kind: 'bound' as const, board: 'ppl', metric: 'x', arm: 'a', atMost: 3 }] };
+  const arms = (s: StudyDefinition) => planStudies(registry([s]), [s.id], campaign, 1).map((c) => c.armId);
+  assert.deepEqual(arms(study), ['a', 'b', 'c', 'ref-unigram', 'ref-bigram', 'knockout-ffn', 'knockout-attention']); // a: knock-out source
+  assert.deepEqual(arms({ ...study, knockouts: [] }), ['b', 'c', 'ref-unigram', 'ref-bigram']);
+  assert.deepEqual(arms({ ...gated, knockouts: [] }), ['a', 'b', 'c', 'ref-unigram', 'ref-bigram']);
+  // c converts b: claiming only c keeps b as its source
+  assert.deepEqual(arms({ ...study, baseline: 'extra', knockouts: [], references: false, claims: [{ ...study.claims![0], method: 'c', baseline: 'c' }] }), ['b', 'c']);
+  assert.deepEqual(arms({ ...study, claims: [] }), []);
+});
+
+test('estimate: a cell\'s cost is tokens x training FLOPs plus its evaluation; reference cells cost little', () => {
+  const cells = planStudies(registry([study]), ['alpha'], PROFILES.smoke, 1);
+  const a = cells.find((c) => c.armId === 'a')!.estimate();
+  assert.equal(a.tokens, 12 * 4 * 32);
+  assert.deepEqual(a.flopsPerToken, { train: 60, inference: 20 });
+  assert.ok(a.cost > a.tokens * 60);
+  const ref = cells.find((c) => c.armId === 'ref-unigram')!.estimate();
+  assert.equal(ref.params.total, 0);
+  assert.ok(ref.cost > 0);
+});
+
+const groupsArb = fc.uniqueArray(fc.record({ key: fc.string({ minLength: 1, maxLength: 6 }), cost: fc.integer({ min: 1, max: 1000 }) }), { selector: (g) => g.key, minLength: 1, maxLength: 30 });
+
+test('assignShards: for any groups and shard count, every group lands in exactly one shard and no shard exceeds the LPT bound', () => {
+  fc.assert(fc.property(groupsArb, fc.integer({ min: 1, max: 8 }), (raw, count) => {
+    const groups: ShardGroup[] = raw.map((g) => ({ ...g, cells: [] }));
+    const shards = assignShards(groups, count);
+    assert.equal(shards.length, count);
+    assert.deepEqual(shards.flat().map((g) => g.key).sort(), groups.map((g) => g.key).sort());
+    // Greedy LPT: the fullest shard is at most the mean load plus the largest group.
+    const loads = shards.map((s) => s.reduce((a, g) => a + g.cost, 0));
+    const total = loads.reduce((a, b) => a + b, 0);
+    assert.ok(Math.max(...loads) <= total / count + Math.max(...groups.map((g) => g.cost)) + 1e-9);
+    // deterministic whatever the input order
+    assert.deepEqual(assignShards([...groups].reverse(), count).map((s) => s.map((g) => g.key)), shards.map((s) => s.map((g) => g.key)));
+  }));
+});
+
+test('shardCells: study+seed groups stay together and the shards partition the plan', () => {
+  const cells = planStudies(registry([study, { ...study, id: 'beta' }]), [], PROFILES.smoke, 3);
+  const parts = [1, 2, 3, 4].map((index) => shardCells(cells, { index, count: 4 }));
+  assert.equal(parts.flat().length, cells.length);
+  for (const part of parts) {
+    for (const c of part) assert.ok(part.filter((o) => o.study.id === c.study.id && o.seed === c.seed).length === cells.filter((o) => o.study.id === c.study.id && o.seed === c.seed).length);
+  }
+  assert.equal(shardGroups(cells).length, 6);
+});
