@@ -24,7 +24,16 @@ export interface DsmoeConfig extends DecoderConfig {
   readonly sparsityRate: number;
   /** [REC] L1 on the literal G(q) (only active gates feel it; default) or on the STE'd gate S(q). */
   readonly sparsityOn: 'G' | 'S';
-  /** 'soft' only: the evaluation threshold (set by the dsmoe-activation evaluator to match the target); null = no threshold. */
+  /**
+   * How the gated variants are brought to the target activation before evaluation:
+   * 'threshold' (default): the dsmoe-activation evaluator bisects one global evaluation threshold so
+   * the mean active experts per token on its held-out windows is target x n (within 0.1 expert), so
+   * DSMoE is compared with top-k and pruning at exactly their k of n; 'lambda' (the first version):
+   * only the training-time lambda controller, which left DSMoE at 2.4-2.7 of 8 against 3 of 8.
+   * 'soft' is always calibrated (it has no threshold in training).
+   */
+  readonly activationMatch: 'threshold' | 'lambda';
+  /** The evaluation threshold (set by the dsmoe-activation evaluator); null = `threshold` ('soft': none). */
   readonly evalThreshold: number | null;
   /** [REC] 'soft' only: apply the n / #active rescale when thresholding at evaluation. */
   readonly softEvalRescale: boolean;
@@ -39,7 +48,7 @@ export const dsmoeDefaults: DsmoeConfig = {
   ...decoderDefaults,
   variant: 'dsmoe', experts: 8, threshold: 0.5, gateInitStd: 0.02,
   sparsityLambda: 1, sparsityTarget: 0.375, sparsityRate: 1, sparsityOn: 'G',
-  evalThreshold: null, softEvalRescale: false,
+  activationMatch: 'threshold', evalThreshold: null, softEvalRescale: false,
   topK: 3, balanceCoefficient: 0.01, topKOutputScale: 'n', pruneKeep: 3,
 };
 
@@ -57,6 +66,7 @@ export const dsmoeConfigSchema = {
     sparsityTarget: { anyOf: [{ type: 'number', exclusiveMinimum: 0, maximum: 1 }, { type: 'null' }] },
     sparsityRate: { type: 'number', minimum: 0 },
     sparsityOn: { enum: ['G', 'S'] },
+    activationMatch: { enum: ['threshold', 'lambda'] },
     evalThreshold: { anyOf: [{ type: 'number', minimum: 0, maximum: 1 }, { type: 'null' }] },
     softEvalRescale: { type: 'boolean' },
     topK: { type: 'integer', minimum: 1 },

@@ -1,9 +1,8 @@
-import type { Evaluator, LanguageModel, MetricRecord } from '@labbench/core';
+import type { Evaluator, MetricRecord } from '@labbench/core';
 import { heldOutForwardStats, heldOutWindows, modelSeqLen } from '@labbench/tensor';
 import { DsmoeLM } from './model.js';
 
 const MAX_WINDOWS = 32;
-const CALIBRATION_WINDOWS = 16;
 const BATCH = 8;
 const ACTIVE = /^dsmoe\.activeExperts\.layer(\d+)$/;
 
@@ -21,16 +20,48 @@ const mean = (xs: Iterable<number>) => {
   return a.reduce((s, x) => s + x, 0) / Math.max(1, a.length);
 };
 
+/** Mean active experts per token, averaged over layers, of `model` on the windows at its current threshold. */
+function meanActive(model: DsmoeLM, ids: Int32Array, count: number, time: number): number {
+  return mean(activeByLayer(heldOutForwardStats(model, ids, count, time, BATCH).stats).values());
+}
+
+/**
+ * Bisects one global evaluation threshold in (0, 1) so that the mean number of active experts per
+ * token (over layers) on the windows is `target` x n. Activation does not increase with the
+ * threshold, so bisection converges; it stops within `tolerance` experts or after 30 halvings and
+ * keeps the closest threshold seen. One threshold for all layers keeps the per-layer profile an
+ * outcome (a per-layer threshold would flatten the paper's W-shaped profile).
+ */
+export function calibrateThreshold(model: DsmoeLM, ids: Int32Array, count: number, time: number, target: number, tolerance = 0.02): { tau: number; active: number; steps: number } {
+  const goal = target * model.c.experts;
+  let [lo, hi] = [0, 1];
+  let best = { tau: 0.5, active: Number.NaN, gap: Number.POSITIVE_INFINITY };
+  let steps = 0;
+  while (steps < 30) {
+    const tau = (lo + hi) / 2;
+    model.setEvalThreshold(tau);
+    const active = meanActive(model, ids, count, time);
+    steps++;
+    if (Math.abs(active - goal) < best.gap) best = { tau, active, gap: Math.abs(active - goal) };
+    if (best.gap <= tolerance) break;
+    if (active > goal) lo = tau;
+    else hi = tau;
+  }
+  model.setEvalThreshold(best.tau);
+  return { tau: best.tau, active: best.active, steps };
+}
+
 /**
  * Mean active experts per layer (the per-layer profile) and overall, on held-out in-domain text.
- * For a 'soft' model (trained without the threshold) it first sweeps tau in steps of 0.05 on the
- * first 16 windows and keeps, on the model, the tau whose activation is closest to the target
- * (spec §3.7 ablation): list this evaluator before `perplexity` and `efficiency` so they score the
- * thresholded model. Board `routing`.
+ * Before measuring, it calibrates the evaluation threshold of the gated variants (`soft` always;
+ * `dsmoe` and `no-ste` unless `activationMatch: 'lambda'`) on the same windows so the mean is the
+ * target (3 of 8): list this evaluator before `perplexity` and `efficiency` so they score the
+ * calibrated model. Matching activation is not selecting on loss, so held-out text is fair here.
+ * Board `routing`.
  */
 export const dsmoeActivationEvaluator: Evaluator = {
   id: 'dsmoe-activation',
-  description: 'DSMoE: mean active experts per layer and overall on held-out text; calibrates the evaluation threshold of threshold-at-eval models.',
+  description: 'DSMoE: calibrates the evaluation threshold of the gated variants to the target activation (3 of 8), then reports mean active experts per layer and overall on held-out text.',
   boards: ['routing'],
   requires: 'causal',
   async evaluate(subject, context) {
@@ -42,18 +73,11 @@ export const dsmoeActivationEvaluator: Evaluator = {
     if (count === 0) return [];
     const records: MetricRecord[] = [];
     const n = model.c.experts;
-    if (model.c.variant === 'soft') {
-      const target = model.c.sparsityTarget ?? 0.375;
-      const calibration = Math.min(count, CALIBRATION_WINDOWS);
-      let best = { tau: 0.5, gap: Number.POSITIVE_INFINITY, share: 1 };
-      for (let i = 1; i <= 19; i++) {
-        const tau = Math.round(i * 5) / 100;
-        model.setEvalThreshold(tau);
-        const share = mean(activeByLayer(heldOutForwardStats(model, ids, calibration, time, BATCH).stats).values()) / n;
-        if (Math.abs(share - target) < best.gap) best = { tau, gap: Math.abs(share - target), share };
-      }
-      model.setEvalThreshold(best.tau);
-      records.push({ board: 'routing', metric: 'dsmoe.eval_threshold', value: best.tau, direction: 'none', n: calibration * time, details: { target, calibrationShare: best.share, sweep: '0.05..0.95 step 0.05' } });
+    const target = model.c.sparsityTarget ?? 0.375;
+    if (model.c.variant === 'soft' || (model.c.variant !== 'topk' && model.c.activationMatch === 'threshold')) {
+      const before = model.c.variant === 'soft' ? Number.NaN : meanActive(model, ids, count, time);
+      const { tau, active, steps } = calibrateThreshold(model, ids, count, time, target);
+      records.push({ board: 'routing', metric: 'dsmoe.eval_threshold', value: tau, direction: 'none', n: count * time, details: { target, targetExperts: target * n, calibratedActive: active, activeAtTrainingThreshold: Number.isNaN(before) ? null : before, bisectionSteps: steps, windows: count } });
     }
     const { stats, tokens } = heldOutForwardStats(model, ids, count, time, BATCH);
     const byLayer = activeByLayer(stats);
@@ -62,8 +86,8 @@ export const dsmoeActivationEvaluator: Evaluator = {
     }
     const overall = mean(byLayer.values());
     records.push(
-      { board: 'routing', metric: 'dsmoe.active_experts.mean', value: overall, direction: 'none', n: tokens, details: { experts: n, layers: byLayer.size } },
-      { board: 'routing', metric: 'dsmoe.active_share.mean', value: overall / n, direction: 'none', n: tokens, details: { target: model.c.sparsityTarget } },
+      { board: 'routing', metric: 'dsmoe.active_experts.mean', value: overall, direction: 'none', n: tokens, details: { experts: n, layers: byLayer.size, target: target * n } },
+      { board: 'routing', metric: 'dsmoe.active_share.mean', value: overall / n, direction: 'none', n: tokens, details: { target } },
     );
     if ((model.c.variant === 'dsmoe' || model.c.variant === 'no-ste') && subject.training?.modelStats['dsmoe.lambda'] !== undefined) {
       records.push({ board: 'routing', metric: 'dsmoe.final_lambda', value: Number(subject.training.modelStats['dsmoe.lambda']), direction: 'none', n: 1 });

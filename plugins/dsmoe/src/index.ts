@@ -9,5 +9,5 @@ export type { DsmoeConfig } from './config.js';
 export { DsmoeFeedForward, PartitionedFfn } from './layer.js';
 export type { SparsityControl } from './layer.js';
 export { activeMask, thresholded, straightThroughGate, rescale } from './gate.js';
-export { dsmoeActivationEvaluator } from './evaluator.js';
+export { dsmoeActivationEvaluator, calibrateThreshold } from './evaluator.js';
 export default definePlugin({ id: 'dsmoe', models: [dsmoeModel], evaluators: [dsmoeActivationEvaluator], studies: [dsmoeStudy] });

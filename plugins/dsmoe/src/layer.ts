@@ -65,7 +65,8 @@ export class DsmoeFeedForward implements FeedForward {
     const { experts: n, threshold: tau, variant, layers } = this.c;
     const o = this.ffn.expertOutputs(x); // [n, N, d]
     const q = tf.sigmoid(tf.matMul(x, this.gate as tf.Tensor2D)); // [N, n]
-    const evalTau = variant === 'soft' ? (context.training ? null : this.c.evalThreshold) : tau;
+    // training always uses tau ('soft': no threshold); evaluation uses the calibrated threshold when set
+    const evalTau = context.training ? (variant === 'soft' ? null : tau) : (this.c.evalThreshold ?? (variant === 'soft' ? null : tau));
     let g: tf.Tensor; // [N, n] gate values used
     let mask: tf.Tensor; // [N, n] experts over threshold
     let scale: tf.Tensor | number = 1;

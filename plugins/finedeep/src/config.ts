@@ -1,4 +1,5 @@
 import { decoderDefaults, type DecoderConfig, decoderSchemaProperties } from '@labbench/tensor';
+import type { NsarThreshold } from './nsar.js';
 
 /**
  * Finedeep's choices (spec §2.2, §2.7). Every [REC] item of the spec is a flag here; defaults are
@@ -18,7 +19,13 @@ export interface FinedeepConfig extends DecoderConfig {
   readonly outInit: 'dense' | 'depth';
   /** [REC] NSAR reads SiLU(x W_g) (the activation function's output; ReLU models: relu(x W_in)). */
   readonly nsarTensor: 'activation';
-  /** NSAR thresholds tau. */
+  /**
+   * 'rms' (default): tau is relative to each layer's activation RMS, so the sum-normalised router's
+   * 1/K (offset in training by larger W_g / W_u) does not decide NSAR; 'absolute': the first
+   * version's fixed tau (with nsarTaus [0.01, 0.05, 0.1, 0.2]).
+   */
+  readonly nsarThreshold: NsarThreshold;
+  /** NSAR thresholds tau (multiples of the layer's activation RMS in 'rms' mode). */
   readonly nsarTaus: readonly number[];
 }
 
@@ -26,7 +33,7 @@ export const finedeepDefaults: FinedeepConfig = {
   ...decoderDefaults,
   layout: 'finedeep', subLayers: 2, expertsPerSubLayer: 8,
   router: 'per-expert', gateNorm: 'sum', outInit: 'dense', nsarTensor: 'activation',
-  nsarTaus: [0.01, 0.05, 0.1, 0.2],
+  nsarThreshold: 'rms', nsarTaus: [0.1, 0.25, 0.5, 1],
 };
 
 export const finedeepConfigSchema = {
@@ -42,6 +49,7 @@ export const finedeepConfigSchema = {
     gateNorm: { enum: ['sum', 'none'] },
     outInit: { enum: ['dense', 'depth'] },
     nsarTensor: { const: 'activation' },
+    nsarThreshold: { enum: ['rms', 'absolute'] },
     nsarTaus: { type: 'array', items: { type: 'number', minimum: 0 }, minItems: 1 },
   },
 } as const;

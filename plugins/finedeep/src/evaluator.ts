@@ -1,13 +1,14 @@
 import type { Evaluator, LanguageModel, MetricRecord } from '@labbench/core';
 import { heldOutForwardStats, heldOutWindows, modelSeqLen } from '@labbench/tensor';
 import { finedeepDefaults } from './config.js';
+import { nsarName, type NsarThreshold } from './nsar.js';
 
 const MAX_WINDOWS = 64;
 const BATCH = 8;
 
 /**
  * NSAR(tau) per layer over held-out in-domain text (spec §2.5): the model's `ffn.nsar.layer<i>`
- * forward stats ([numTaus] shares of activation outputs with |a| > tau) averaged over up to 64
+ * forward stats ([numTaus] shares of activation outputs with |a| > tau x RMS, or > tau in absolute mode) averaged over up to 64
  * windows. Models without NSAR stats give no records. Board `routing` (a mechanism metric).
  */
 export const nsarEvaluator: Evaluator = {
@@ -23,7 +24,10 @@ export const nsarEvaluator: Evaluator = {
     const { ids, count } = heldOutWindows(subject.tokenizer, docs.map((d) => d.text), time, Number(context.options.maxWindows ?? MAX_WINDOWS));
     if (count === 0) return [];
     const { stats, tokens } = heldOutForwardStats(model, ids, count, time, BATCH);
-    const taus = ((model.config as { nsarTaus?: number[] }).nsarTaus ?? finedeepDefaults.nsarTaus) as readonly number[];
+    const config = model.config as { nsarTaus?: number[]; nsarThreshold?: NsarThreshold };
+    const taus = (config.nsarTaus ?? finedeepDefaults.nsarTaus) as readonly number[];
+    const threshold = config.nsarThreshold ?? finedeepDefaults.nsarThreshold;
+    const unit = threshold === 'rms' ? 'tau x RMS of the layer\'s activations in the batch' : 'absolute tau';
     const records: MetricRecord[] = [];
     const perTau = taus.map(() => [] as number[]);
     for (const [name, values] of Object.entries(stats).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))) {
@@ -31,12 +35,12 @@ export const nsarEvaluator: Evaluator = {
       if (!match) continue;
       taus.forEach((tau, i) => {
         perTau[i].push(values[i]);
-        records.push({ board: 'routing', metric: `nsar.tau${tau}.layer${match[1]}`, value: values[i], direction: 'none', n: tokens, details: { tau, layer: Number(match[1]), tensor: 'activation-function output (SiLU(x W_g) or relu)' } });
+        records.push({ board: 'routing', metric: `${nsarName(threshold, tau)}.layer${match[1]}`, value: values[i], direction: 'none', n: tokens, details: { tau, threshold: unit, layer: Number(match[1]), tensor: 'activation-function output (SiLU(x W_g) or relu)' } });
       });
     }
     taus.forEach((tau, i) => {
       // the paper's claim: more activations above tau (less sparse activation) is better
-      if (perTau[i].length > 0) records.push({ board: 'routing', metric: `nsar.tau${tau}.mean`, value: perTau[i].reduce((a, b) => a + b, 0) / perTau[i].length, direction: 'higher', n: tokens, details: { tau, layers: perTau[i].length } });
+      if (perTau[i].length > 0) records.push({ board: 'routing', metric: `${nsarName(threshold, tau)}.mean`, value: perTau[i].reduce((a, b) => a + b, 0) / perTau[i].length, direction: 'higher', n: tokens, details: { tau, threshold: unit, layers: perTau[i].length } });
     });
     return records;
   },

@@ -1,4 +1,4 @@
-import { rmsNorm, swiglu, tf, type BlockContext, type BlockOutput, type ParameterFactory, type ResidualFeedForward } from '@labbench/tensor';
+import { DenseFeedForward, rmsNorm, swiglu, tf, type BlockContext, type BlockOutput, type ParameterFactory, type ResidualFeedForward } from '@labbench/tensor';
 import { expertParams, expertWidth, ffnFlops, overheadParams, type FinedeepConfig } from './config.js';
 import { nsar } from './nsar.js';
 
@@ -80,7 +80,7 @@ export class FinedeepFeedForward implements ResidualFeedForward {
       u = tf.add(u, out.y) as tf.Tensor2D; // [N, d]
       activations.push(out.activation);
     }
-    const stats = context.training ? undefined : { 'ffn.nsar': nsar(tf.concat(activations, 1), this.c.nsarTaus) };
+    const stats = context.training ? undefined : { 'ffn.nsar': nsar(tf.concat(activations, 1), this.c.nsarTaus, this.c.nsarThreshold) };
     return { y: u, stats };
   }
 
@@ -99,37 +99,27 @@ export class FinedeepFeedForward implements ResidualFeedForward {
   }
 }
 
-/** The dense FFN (same variable names and init as the reference decoder's) with NSAR stats. */
-export class DenseNsarFeedForward {
-  readonly wIn: tf.Variable;
-  readonly wOut: tf.Variable;
-
+/**
+ * The reference decoder's dense FFN (same variables, init and output) that also emits NSAR stats in
+ * evaluation passes. The activation-function output SiLU(x W_g) is not what the FFN keeps
+ * (it keeps the SwiGLU product), so evaluation recomputes x W_g once more; training is unchanged.
+ */
+export class DenseNsarFeedForward extends DenseFeedForward {
   constructor(params: ParameterFactory, readonly c: FinedeepConfig, std: number, outStd: number) {
-    this.wIn = params.normal('ffn.wIn', [c.dModel, c.activation === 'swiglu' ? 2 * c.ffnHidden : c.ffnHidden], std);
-    this.wOut = params.normal('ffn.wOut', [c.ffnHidden, c.dModel], outStd);
+    super(params, c.dModel, c.ffnHidden, c.activation, std, outStd);
   }
 
-  apply(x: tf.Tensor2D, context: BlockContext): BlockOutput {
-    const up = tf.matMul(x, this.wIn as tf.Tensor2D); // [N, 2D] or [N, D]
-    let activation: tf.Tensor;
-    let hidden: tf.Tensor;
-    if (this.c.activation === 'relu') {
-      activation = hidden = tf.relu(up);
-    } else {
-      const [gate, value] = tf.split(up, 2, 1); // 2 x [N, D]
-      hidden = swiglu(gate, value); // [N, D]
-      activation = context.training ? hidden : tf.mul(gate, tf.sigmoid(gate)); // SiLU(x W_g) [N, D]
-    }
-    const y = tf.matMul(hidden as tf.Tensor2D, this.wOut as tf.Tensor2D); // [N, d]
-    return { y, stats: context.training ? undefined : { 'ffn.nsar': nsar(activation, this.c.nsarTaus) } };
+  override apply(x: tf.Tensor2D, context?: BlockContext): BlockOutput {
+    const out = super.apply(x);
+    if (!context || context.training) return out;
+    return { ...out, stats: { 'ffn.nsar': nsar(this.activationOutputs(x), this.c.nsarTaus, this.c.nsarThreshold) } };
   }
 
-  params() {
-    const n = this.wIn.size + this.wOut.size;
-    return { total: n, active: n };
-  }
-
-  flopsPerToken(): number {
-    return 2 * (this.wIn.size + this.wOut.size);
+  /** SiLU(x W_g) [N, F] (ReLU models: relu(x W_in)), the tensor NSAR reads. */
+  activationOutputs(x: tf.Tensor2D): tf.Tensor2D {
+    const up = tf.matMul(x, this.wIn as tf.Tensor2D); // [N, 2F] or [N, F]
+    if (this.c.activation === 'relu') return tf.relu(up) as tf.Tensor2D;
+    const gate = tf.slice(up, [0, 0], [-1, this.c.ffnHidden]); // [N, F]
+    return tf.mul(gate, tf.sigmoid(gate)) as tf.Tensor2D;
   }
 }

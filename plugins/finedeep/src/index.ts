@@ -7,6 +7,7 @@ export { finedeepModel } from './model.js';
 export { finedeepDefaults, finedeepConfigSchema, expertWidth, expertParams, overheadParams, ffnFlops } from './config.js';
 export type { FinedeepConfig } from './config.js';
 export { FinedeepFeedForward, ExpertSubLayer, DenseNsarFeedForward } from './experts.js';
-export { nsar } from './nsar.js';
+export { nsar, nsarName } from './nsar.js';
+export type { NsarThreshold } from './nsar.js';
 export { nsarEvaluator } from './evaluator.js';
 export default definePlugin({ id: 'finedeep', models: [finedeepModel], evaluators: [nsarEvaluator], studies: [finedeepStudy] });

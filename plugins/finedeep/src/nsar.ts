@@ -1,12 +1,28 @@
 import { tf } from '@labbench/tensor';
 
 /**
- * NSAR(tau), the non-sparse activation rate (spec §2.5): the share of activation-function outputs
- * a [N, F] whose magnitude exceeds tau, for each tau. Returns [numTaus] float32, non-increasing.
+ * How NSAR's threshold is read: `rms` (default) compares |a| with tau x RMS(a) of the same layer
+ * and batch, so NSAR does not move when the activations of a layer are rescaled; `absolute`
+ * compares |a| with tau itself (the first version). Why: with sum-normalised gates each expert's
+ * output is weighted by about 1/K, which training offsets by growing W_g / W_u; an absolute tau
+ * then counts that rescaling as "less sparse" and NSAR rose with K for that reason alone.
  */
-export function nsar(activations: tf.Tensor, taus: readonly number[]): tf.Tensor1D {
+export type NsarThreshold = 'rms' | 'absolute';
+
+/**
+ * NSAR(tau), the non-sparse activation rate (spec §2.5): the share of activation-function outputs
+ * a [N, F] whose magnitude exceeds tau (x RMS(a) in `rms` mode), for each tau. Returns [numTaus]
+ * float32, non-increasing in tau.
+ */
+export function nsar(activations: tf.Tensor, taus: readonly number[], threshold: NsarThreshold = 'rms'): tf.Tensor1D {
   return tf.tidy(() => {
     const magnitude = tf.abs(activations); // [N, F]
-    return tf.stack(taus.map((tau) => tf.mean(tf.cast(tf.greater(magnitude, tau), 'float32')))) as tf.Tensor1D; // [numTaus]
+    const unit = threshold === 'rms' ? tf.sqrt(tf.mean(tf.square(activations))) : tf.scalar(1); // scalar
+    return tf.stack(taus.map((tau) => tf.mean(tf.cast(tf.greater(magnitude, tf.mul(unit, tau)), 'float32')))) as tf.Tensor1D; // [numTaus]
   });
+}
+
+/** Metric name of one threshold: `nsar.rms0.5` (relative) or `nsar.tau0.1` (absolute). */
+export function nsarName(threshold: NsarThreshold, tau: number): string {
+  return `nsar.${threshold === 'rms' ? 'rms' : 'tau'}${tau}`;
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DenseFeedForward, ParameterFactory, initBackend, tf, type DecoderLM } from '@labbench/tensor';
-import { ExpertSubLayer, finedeepDefaults, finedeepModel, nsar, type FinedeepConfig } from '../src/index.js';
+import { ExpertSubLayer, FinedeepFeedForward, finedeepDefaults, finedeepModel, nsar, type FinedeepConfig, type NsarThreshold } from '../src/index.js';
 
 const context = { vocabSize: 40, seqLen: 8, seed: 3 };
 const ids = () => tf.tensor2d([[1, 5, 9, 2, 7, 3], [4, 4, 8, 1, 0, 6]], [2, 6], 'int32');
@@ -100,17 +100,89 @@ test('finedeep: on a random batch every expert weight and every router vector ge
   model.dispose();
 });
 
-test('nsar: for any activations and increasing thresholds, values lie in [0, 1] and do not increase', async () => {
+test('nsar: for any activations, increasing thresholds and either mode, values lie in [0, 1] and do not increase', async () => {
   await initBackend('cpu');
   const input = fc.record({
     values: fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 1, maxLength: 40 }),
     taus: fc.uniqueArray(fc.double({ min: 0, max: 2, noNaN: true }), { minLength: 1, maxLength: 5 }),
+    mode: fc.constantFrom<NsarThreshold>('rms', 'absolute'),
   });
-  fc.assert(fc.property(input, ({ values, taus }) => {
+  fc.assert(fc.property(input, ({ values, taus, mode }) => {
     const sorted = [...taus].sort((a, b) => a - b);
-    const out = tf.tidy(() => Array.from(nsar(tf.tensor2d(values, [1, values.length]), sorted).dataSync()));
+    const out = tf.tidy(() => Array.from(nsar(tf.tensor2d(values, [1, values.length]), sorted, mode).dataSync()));
     return out.every((v) => v >= 0 && v <= 1) && out.every((v, i) => i === 0 || v <= out[i - 1]);
   }), { numRuns: 40 });
+});
+
+test('nsar (rms mode): for any activations and any power-of-two scale c, NSAR(c a) = NSAR(a)', async () => {
+  await initBackend('cpu');
+  const input = fc.record({
+    values: fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 2, maxLength: 40 }),
+    exponent: fc.integer({ min: -6, max: 6 }),
+  });
+  fc.assert(fc.property(input, ({ values, exponent }) => {
+    const taus = [0.1, 0.25, 0.5, 1];
+    const [a, b] = tf.tidy(() => {
+      const x = tf.tensor2d(values, [1, values.length]);
+      return [Array.from(nsar(x, taus, 'rms').dataSync()), Array.from(nsar(tf.mul(x, 2 ** exponent), taus, 'rms').dataSync())];
+    });
+    return a.every((v, i) => v === b[i]);
+  }), { numRuns: 40 });
+});
+
+/**
+ * An M x K Finedeep FFN whose K experts per sub-layer are copies of one expert (W_in, W_out, r) with
+ * W_in scaled by K and W_out by 1 / K: the sum-normalised gates are all 1 / K, so every K gives the
+ * same function, while the activations grow with K, the way training offsets the router's 1/K.
+ * ReLU experts (positively homogeneous) make the activations exactly K x those of K = 1.
+ */
+function identicalExperts(M: number, K: number, seed: number, threshold: NsarThreshold): FinedeepFeedForward {
+  const d = 4;
+  const De = 3;
+  const c: FinedeepConfig = { ...finedeepDefaults, dModel: d, ffnHidden: M * K * De, subLayers: M, expertsPerSubLayer: K, activation: 'relu', nsarThreshold: threshold, nsarTaus: [0.05, 0.25, 0.5, 1] };
+  const params = new ParameterFactory(seed);
+  const ffn = new FinedeepFeedForward(params, c, 1, 1);
+  ffn.subLayers.forEach((sub, m) => tf.tidy(() => {
+    const wIn = tf.randomNormal([d, De], 0, 1, 'float32', seed + 10 * m) as tf.Tensor2D;
+    const wOut = tf.randomNormal([De, d], 0, 1, 'float32', seed + 10 * m + 1) as tf.Tensor2D;
+    const r = tf.randomNormal([1, d], 0, 1, 'float32', seed + 10 * m + 2) as tf.Tensor2D;
+    sub.wIn.assign(tf.concat(Array.from({ length: K }, () => tf.mul(wIn, K)), 1));
+    sub.wOut.assign(tf.concat(Array.from({ length: K }, () => tf.div(wOut, K)), 0));
+    sub.router.assign(tf.concat(Array.from({ length: K }, () => r), 0));
+  }));
+  return ffn;
+}
+
+function ffnNsar(ffn: FinedeepFeedForward, seed: number): number[] {
+  return tf.tidy(() => {
+    const h = tf.randomNormal([12, 4], 0, 1, 'float32', seed + 99) as tf.Tensor2D;
+    const context = { layer: 0, training: false, tokenIds: tf.zeros([12], 'int32') as tf.Tensor1D, batch: 1, time: 12, shared: new Map() };
+    return Array.from(ffn.applyResidual(h, h, context).stats!['ffn.nsar'].dataSync());
+  });
+}
+
+test('finedeep NSAR (rms mode): for any M and seed, an M x K model with identical experts has the same NSAR for K = 1, 2, 4, 8', async () => {
+  await initBackend('cpu');
+  fc.assert(fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 1000 }), (M, seed) => {
+    const values = [1, 2, 4, 8].map((K) => {
+      const ffn = identicalExperts(M, K, seed, 'rms');
+      const v = ffnNsar(ffn, seed);
+      ffn.subLayers.forEach((s) => [s.wIn, s.wOut, s.router, s.norm].forEach((t) => t?.dispose()));
+      return v;
+    });
+    return values.every((v) => v.every((x, i) => Math.abs(x - values[0][i]) <= 1e-6));
+  }), { numRuns: 15 });
+});
+
+test('finedeep NSAR (absolute mode, the first version): the same identical-expert models get an NSAR that grows with K', async () => {
+  await initBackend('cpu');
+  const values = [1, 8].map((K) => {
+    const ffn = identicalExperts(2, K, 7, 'absolute');
+    const v = ffnNsar(ffn, 7);
+    ffn.subLayers.forEach((s) => [s.wIn, s.wOut, s.router, s.norm].forEach((t) => t?.dispose()));
+    return v;
+  });
+  assert.ok(values[1].some((v, i) => v > values[0][i]), `absolute NSAR K=1 ${values[0]} vs K=8 ${values[1]}`);
 });
 
 test('finedeep: analytic FLOPs over dense FLOPs stay within 1 +- 0.02 for the study grid at the quick and full sizes', async () => {
