@@ -1,6 +1,150 @@
-import { summarize, formatNumber, type Registry, type ResultRecord, type StudyClaim } from '@labbench/core';
+import { check, ConfigError, DataError, formatNumber, judgeReport, type JudgeOptions, type Registry, type ReplicationEntry, type ReplicationFile, type ReportStudy, type ResultRecord, type StudyClaim, type Verdict } from '@labbench/core';
 
-export type Verdict = 'reproduced' | 'not reproduced' | 'inconclusive' | 'not run';
+/**
+ * The replication report: replication.json (one entry per claim, checked against core's schema)
+ * and REPLICATION.md rendered from the same entries. The statistics live in core (claims.ts,
+ * paired-effect.ts, gates.ts); this file only collects studies and writes text.
+ */
+
+const ALPHA = 0.05;
+
+/** Every registered study with the title of the paper it tests. */
+export function reportStudies(registry: Registry): ReportStudy[] {
+  const out: ReportStudy[] = [];
+  const seen = new Set<string>();
+  for (const { plugin, origin } of registry.plugins) {
+    for (const study of plugin.studies ?? []) {
+      seen.add(study.id);
+      out.push({ study, paper: origin.manifest.paper?.title ?? study.paper?.title ?? plugin.id, plugin: plugin.id });
+    }
+  }
+  // studies registered some other way (a test registry) still get judged
+  for (const id of registry.ids('study')) {
+    if (seen.has(id)) continue;
+    const study = registry.get('study', id);
+    out.push({ study, paper: study.paper?.title ?? id, plugin: null });
+  }
+  return out;
+}
+
+/** The whole replication.json; throws a DataError if it would not pass its own schema. */
+export function replicationFile(registry: Registry, records: readonly ResultRecord[], options: JudgeOptions = {}): ReplicationFile {
+  const studies = reportStudies(registry);
+  for (const { study } of studies) {
+    (study.claims ?? []).forEach((c, i) => {
+      const missing = (['id', 'role', 'paper'] as const).filter((k) => c[k] === undefined);
+      if (missing.length > 0) throw new ConfigError(`study ${study.id} › claims[${i}]`, `claim '${c.text}' has no ${missing.join(', ')}.`, "Give every claim an id, a role ('headline' or 'secondary') and the paper's figure ({ figure, source }).");
+    });
+  }
+  const entries = judgeReport(studies, records, { alpha: ALPHA, ...options });
+  const measured = new Set(records.map((r) => r.study));
+  const dates = records.map((r) => r.provenance.date).sort();
+  const file: ReplicationFile = {
+    schema: 'labbench.replication/v1',
+    generated: dates[dates.length - 1] ?? 'never',
+    profiles: [...new Set(records.map((r) => r.provenance.profile))].sort(),
+    alpha: options.alpha ?? ALPHA,
+    entries,
+    notRun: studies.map((s) => s.study.id).filter((id) => !measured.has(id)),
+  };
+  const problems = check('replication', file);
+  if (problems.length > 0) throw new DataError('replication.json', `does not match its schema: ${problems.slice(0, 3).join('; ')}`, 'This is a bug in the statistics code: report it with the results file.');
+  return file;
+}
+
+/** replication.json's text. */
+export function replicationJson(file: ReplicationFile): string {
+  return JSON.stringify(file, null, 1) + '\n';
+}
+
+const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '-' : formatNumber(Number(x.toPrecision(3))));
+const fmtP = (p: number | null) => (p === null ? '-' : p < 0.001 ? p.toExponential(1) : p.toFixed(3));
+const better = (d: ReplicationEntry['direction']) => (d === 'higher' ? 'higher is better' : d === 'lower' ? 'lower is better' : 'no direction');
+
+function comparison(e: ReplicationEntry): string {
+  const side = (arm: string, metric: string, mean: number | null) => `${arm} \`${metric}\` ${fmt(mean)}`;
+  return `${side(e.methodArm, e.metric, e.methodMean)} vs ${side(e.baselineArm, e.baselineMetric, e.baselineMean)} (${better(e.direction)})`;
+}
+
+function effectText(e: ReplicationEntry): string {
+  if (e.effect === null) return '-';
+  if (e.ratio) return `×${fmt(e.ratio.value)} [${fmt(e.ratio.low)}, ${fmt(e.ratio.high)}]`;
+  const interval = e.interval ? ` [${fmt(e.interval[0])}, ${fmt(e.interval[1])}]` : ' (no interval)';
+  return `${fmt(e.effect)}${interval}`;
+}
+
+function paperText(e: ReplicationEntry): string {
+  const f = e.paperFigure;
+  return `${f.figure} (${f.source})${f.effect !== undefined ? `; effect ${fmt(f.effect)}` : ''}`;
+}
+
+function gatesText(e: ReplicationEntry): string {
+  if (e.gates.length === 0) return 'none';
+  return e.gates.map((g) => `${g.gate} ${g.measured === null ? 'not measured' : fmt(g.measured)} ${g.comparison} ${fmt(g.threshold)} ${g.passed === true ? '✓' : '✗'}`).join('<br>');
+}
+
+function verdictText(e: ReplicationEntry): string {
+  const corrected = e.correctedVerdict === e.verdict ? '' : ` → **${e.correctedVerdict}** (Holm)`;
+  const reason = e.reason.startsWith(`${e.verdict}: `) ? e.reason.slice(e.verdict.length + 2) : e.reason;
+  return `**${e.verdict}**${corrected}: ${reason}`;
+}
+
+const esc = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+/** REPLICATION.md: the verdict rule, then per paper its claims, then the studies not run. */
+export function replicationMarkdown(file: ReplicationFile, records: number): string {
+  const lines = [
+    '# Replication report',
+    '',
+    `Generated by \`labbench publish\` from ${records} result records (profile: ${file.profiles.join(', ') || 'none'}); machine-readable: [replication.json](replication.json).`,
+    '',
+    '## How to read a verdict',
+    '',
+    'Each claim compares a method arm with a baseline arm at the same seeds. The **effect** is method − baseline',
+    '(for ratio-like metrics such as perplexity, the ratio method / baseline, tested as a log ratio so its interval',
+    `never crosses zero). Its 95% interval and p-value carry two sources of noise: seeds (Student's t over the`,
+    'per-seed effects) and evaluation documents (a paired bootstrap over documents, when the evaluator records',
+    'per-document values); see docs/statistics.md.',
+    '',
+    '- **invalid regime**: a validity gate of the claim failed or could not be measured, so this regime cannot test',
+    '  it; the gate, its measured value and what it needs are shown. Gates are fixed before a run.',
+    `- **reproduced**: p < ${file.alpha} and the effect lies on the side the paper claims; **not reproduced**: p < ${file.alpha} on the other side.`,
+    '- **inconclusive**: neither (one seed, or an interval that includes 0); the MDE is the smallest effect these',
+    '  seeds detect with 80% power, so an inconclusive claim with a small MDE is a small effect, a large MDE too few seeds.',
+    '- **Holm**: the raw verdict tests each claim alone; the corrected one (→ Holm) adjusts p across the headline',
+    '  claims of this report (one per paper) and, as a separate family, across the secondary claims.',
+    "- **SNR**: |effect| over the standard deviation of one seed's effect: below about 1, a metric cannot decide",
+    '  anything at this scale with a few seeds.',
+    '',
+  ];
+  const byPaper = new Map<string, ReplicationEntry[]>();
+  const notRun = new Set(file.notRun);
+  for (const e of file.entries) {
+    if (notRun.has(e.study)) continue;
+    byPaper.set(e.paper, [...(byPaper.get(e.paper) ?? []), e]);
+  }
+  for (const [paper, entries] of byPaper) {
+    const studies = [...new Set(entries.map((e) => e.study))];
+    lines.push(`## ${paper}`, '', `Studies: ${studies.map((s) => `\`${s}\``).join(', ')}.`, '');
+    lines.push('| claim | comparison | paper | effect [95% CI] | p | p (Holm) | seeds | MDE | SNR | gates | verdict |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const e of [...entries].sort((a, b) => Number(b.role === 'headline') - Number(a.role === 'headline'))) {
+      const docs = e.documents !== null ? ` (${e.documents} docs)` : '';
+      lines.push(`| ${e.role === 'headline' ? '**headline**' : 'secondary'} \`${e.claim}\`: ${esc(e.text)} | ${esc(comparison(e))} | ${esc(paperText(e))} | ${effectText(e)} | ${fmtP(e.p)} | ${fmtP(e.pHolm)} | ${e.seeds}${docs} | ${fmt(e.mde)} | ${fmt(e.snr)} | ${gatesText(e)} | ${esc(verdictText(e))} |`);
+    }
+    lines.push('');
+  }
+  if (file.notRun.length > 0) {
+    lines.push('## Not run', '', `No result records for: ${file.notRun.map((s) => `\`${s}\``).join(', ')}.`, '');
+  }
+  const counts = new Map<Verdict, number>();
+  for (const e of file.entries) counts.set(e.correctedVerdict, (counts.get(e.correctedVerdict) ?? 0) + 1);
+  lines.push('## Summary', '', `Corrected verdicts over ${file.entries.length} claims: ${[...counts].map(([v, n]) => `${v} ${n}`).join(', ') || 'none'}.`, '');
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The earlier interface (ClaimResult, judgeAll, replicationReport), kept so the page code that
+// still calls it builds while it moves to ReplicationEntry (claims-view.ts rowsFromEntries).
 
 export interface ClaimResult {
   readonly study: string;
@@ -13,67 +157,18 @@ export interface ClaimResult {
   readonly direction?: 'higher' | 'lower' | 'none';
 }
 
-/**
- * Paired comparison over seeds: difference = method - baseline per seed. Reproduced when the 95%
- * CI of the mean difference lies entirely on the claimed side of 0 (the metric's direction),
- * not reproduced when it lies entirely on the other side, inconclusive otherwise (including a
- * single seed, whose interval is undefined).
- */
-export function judgeClaim(study: string, claim: StudyClaim, records: readonly ResultRecord[]): ClaimResult {
-  const pick = (arm: string, metric: string) => new Map(records.filter((r) => r.study === study && r.arm === arm && r.board === claim.board && r.metric === metric).map((r) => [r.seed, r]));
-  const method = pick(claim.method, claim.metric);
-  const baseline = pick(claim.baseline, claim.baselineMetric ?? claim.metric);
-  const seeds = [...method.keys()].filter((s) => baseline.has(s)).sort((a, b) => a - b);
-  if (seeds.length === 0) return { study, claim, verdict: 'not run', seeds: 0 };
-  const direction = method.get(seeds[0])!.direction;
-  const diffs = seeds.map((s) => method.get(s)!.value - baseline.get(s)!.value);
-  const d = summarize(diffs);
-  const mean = (m: Map<number, ResultRecord>) => seeds.reduce((a, s) => a + m.get(s)!.value, 0) / seeds.length;
-  let verdict: Verdict = 'inconclusive';
-  if (seeds.length >= 2 && direction !== 'none') {
-    const better = direction === 'higher' ? d.ciLow > 0 : d.ciHigh < 0;
-    const worse = direction === 'higher' ? d.ciHigh < 0 : d.ciLow > 0;
-    verdict = better ? 'reproduced' : worse ? 'not reproduced' : 'inconclusive';
-  }
-  return { study, claim, verdict, seeds: seeds.length, method: mean(method), baseline: mean(baseline), difference: { mean: d.mean, ciLow: d.ciLow, ciHigh: d.ciHigh }, direction };
-}
-
+/** @deprecated Use replicationFile(...).entries. The corrected verdict and interval of each claim. */
 export function judgeAll(registry: Registry, records: readonly ResultRecord[]): ClaimResult[] {
-  return registry.ids('study').flatMap((id) => (registry.get('study', id).claims ?? []).map((claim) => judgeClaim(id, claim, records)));
+  const claims = new Map(reportStudies(registry).flatMap(({ study }) => (study.claims ?? []).map((c) => [`${study.id}/${c.id}`, c] as const)));
+  return replicationFile(registry, records).entries.map((e) => ({
+    study: e.study, claim: claims.get(`${e.study}/${e.claim}`)!, verdict: e.correctedVerdict, seeds: e.seeds,
+    ...(e.methodMean !== null ? { method: e.methodMean } : {}), ...(e.baselineMean !== null ? { baseline: e.baselineMean } : {}),
+    ...(e.effect !== null && e.interval ? { difference: { mean: e.effect, ciLow: e.interval[0], ciHigh: e.interval[1] } } : {}),
+    ...(e.direction !== null ? { direction: e.direction } : {}),
+  }));
 }
 
-const fmt = (x: number | undefined) => (x === undefined ? '-' : formatNumber(Number(x.toPrecision(4))));
-
-/** REPLICATION.md: per paper (plugin manifest), its studies' claims, what was measured, the verdict. */
-export function replicationReport(registry: Registry, records: readonly ResultRecord[], results: readonly ClaimResult[]): string {
-  const profiles = [...new Set(records.map((r) => r.provenance.profile))].join(', ') || 'none';
-  const lines = [
-    '# Replication report',
-    '',
-    `Generated by \`labbench publish\` from ${records.length} result records (profile: ${profiles}).`,
-    'Verdicts compare the method arm with its baseline over paired seeds: **reproduced** when the 95% CI',
-    'of the mean difference lies on the claimed side of zero, **not reproduced** when it lies on the other',
-    'side, **inconclusive** otherwise (always with a single seed). Small models on 2 CPU cores test',
-    "directions, not the papers' absolute numbers.",
-    '',
-  ];
-  for (const { plugin, origin } of registry.plugins) {
-    const paper = origin.manifest.paper;
-    if (!paper) continue;
-    const studies = (plugin.studies ?? []).map((s) => s.id);
-    lines.push(`## ${paper.title}${paper.year ? ` (${paper.year})` : ''}`, '', `Plugin \`${plugin.id}\` (${origin.packageName}@${origin.version}); studies: ${studies.map((s) => `\`${s}\``).join(', ') || 'none'}.`, '');
-    const mine = results.filter((r) => studies.includes(r.study));
-    if (mine.length === 0) {
-      const study = (plugin.studies ?? [])[0];
-      lines.push(study ? `Claim: ${study.claim}` : 'No study.', '', `Verdict: **${records.some((r) => studies.includes(r.study)) ? 'inconclusive' : 'not run'}** (no claim with a metric is declared for a paired test).`, '');
-      continue;
-    }
-    lines.push('| claim | metric | method | baseline | seeds | difference [95% CI] | verdict |', '| --- | --- | --- | --- | --- | --- | --- |');
-    for (const r of mine) {
-      const diff = r.difference ? `${fmt(r.difference.mean)} [${fmt(r.difference.ciLow)}, ${fmt(r.difference.ciHigh)}]` : '-';
-      lines.push(`| ${r.claim.text} | ${r.claim.board}/${r.claim.metric} (${r.direction ?? '?'} is better) | ${r.claim.method}: ${fmt(r.method)} | ${r.claim.baseline}: ${fmt(r.baseline)} | ${r.seeds} | ${diff} | **${r.verdict}** |`);
-    }
-    lines.push('');
-  }
-  return lines.join('\n') + '\n';
+/** @deprecated Use replicationMarkdown(replicationFile(...)). */
+export function replicationReport(registry: Registry, records: readonly ResultRecord[], _claims?: readonly ClaimResult[]): string {
+  return replicationMarkdown(replicationFile(registry, records), records.length);
 }

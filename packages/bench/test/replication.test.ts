@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { check, definePlugin, defineStudy, Registry, type ResultRecord, type StudyClaim } from '@labbench/core';
+import { replicationFile, replicationMarkdown } from '../src/publish/replication.js';
+
+const origin = (name: string, title: string) => ({ packageName: name, version: '1.0.0', dir: `plugins/${name}`, entry: `/plugins/${name}/src/index.ts`, manifest: { id: name, kinds: ['study' as const], paper: { title } } });
+
+function rec(study: string, arm: string, seed: number, metric: string, value: number, direction: 'higher' | 'lower' = 'lower'): ResultRecord {
+  return {
+    schema: 'labbench.result/v1', study, studyVersion: 1, arm, seed, board: 'ppl', metric, value, direction, n: 1,
+    provenance: { cellKey: '0'.repeat(64), configHash: '0'.repeat(64), paramsTotal: 0, paramsActive: 0, flopsPerTokenTrain: 0, flopsPerTokenInference: 0, tokens: 0, backend: 'cpu', nativeKernels: false, labbenchVersion: '0', plugins: {}, gitCommit: 'x', date: '2026-01-01T00:00:00.000Z', profile: 'quick' },
+  };
+}
+
+const claims: StudyClaim[] = [
+  { id: 'ppl', text: 'A has lower perplexity than B', role: 'headline', board: 'ppl', metric: 'id.all.token_ppl', method: 'a', baseline: 'b', scale: 'log', paper: { figure: '27.7 vs 31.2', source: 'Table 3' } },
+  { id: 'forecast', text: 'A forecasts better than the baseline forecaster', role: 'secondary', board: 'ppl', metric: 'fit.error', baselineMetric: 'baseline.error', method: 'a', baseline: 'a', paper: { figure: '0.1 vs 0.3', source: 'Fig. 2' } },
+];
+const ran = defineStudy({ id: 'ran', version: 1, title: 't', claim: 'c', shared: { model: 'm', tokenizer: 't', loss: 'l' }, arms: { a: {}, b: {} }, baseline: 'b', evaluators: ['downstream'], claims });
+const idle = defineStudy({ ...ran, id: 'idle', claims: [{ ...claims[0] }] });
+const registry = new Registry([
+  { plugin: definePlugin({ id: 'p', studies: [ran] }), origin: origin('p', 'Paper P') },
+  { plugin: definePlugin({ id: 'q', studies: [idle] }), origin: origin('q', 'Paper Q') },
+]);
+const records = [
+  ...[30.1, 31.0, 29.5].map((v, s) => rec('ran', 'a', s, 'id.all.token_ppl', v)),
+  ...[33.0, 33.9, 32.2].map((v, s) => rec('ran', 'b', s, 'id.all.token_ppl', v)),
+  ...[0.11, 0.12, 0.1].map((v, s) => rec('ran', 'a', s, 'fit.error', v)),
+  ...[0.3, 0.28, 0.33].map((v, s) => rec('ran', 'a', s, 'baseline.error', v)),
+];
+
+test('replicationFile: one entry per claim, valid against the schema core ships', () => {
+  const file = replicationFile(registry, records);
+  assert.deepEqual(check('replication', file), []);
+  assert.deepEqual(file.entries.map((e) => `${e.study}/${e.claim}:${e.verdict}`), ['ran/ppl:reproduced', 'ran/forecast:reproduced', 'idle/ppl:not run']);
+  assert.deepEqual(file.notRun, ['idle']);
+  const ppl = file.entries[0];
+  assert.ok(ppl.ratio && ppl.ratio.low > 0 && ppl.ratio.high < 1, JSON.stringify(ppl.ratio));
+  assert.equal(ppl.paper, 'Paper P');
+});
+
+test('replicationMarkdown: the verdict rule in the header, the paper figure beside the effect, two metrics by name, not-run studies once at the end', () => {
+  const md = replicationMarkdown(replicationFile(registry, records), records.length);
+  assert.match(md, /## How to read a verdict[\s\S]*invalid regime[\s\S]*Holm/);
+  assert.match(md, /27\.7 vs 31\.2 \(Table 3\) \| ×0\.9\d+ \[/);
+  assert.match(md, /a `fit\.error` 0\.11 vs a `baseline\.error` 0\.303 \(lower is better\)/);
+  assert.equal(md.match(/idle/g)?.length, 1, 'the not-run study is named once');
+  assert.match(md, /## Not run\n\nNo result records for: `idle`\./);
+  assert.doesNotMatch(md, /## Paper Q/);
+  assert.doesNotMatch(md, /\? is better/);
+});
+
+test('replicationFile: a claim without an id is a ConfigError naming the study', () => {
+  const bad = defineStudy({ ...ran, id: 'bad', claims: [{ ...claims[0], id: undefined as unknown as string }] });
+  let reg: Registry;
+  try {
+    reg = new Registry([{ plugin: definePlugin({ id: 'r', studies: [bad] }), origin: origin('r', 'R') }]);
+  } catch {
+    return; // the study schema already refuses it, which is as good
+  }
+  assert.throws(() => replicationFile(reg, records), /study bad › claims\[0\]: claim 'A has lower perplexity than B' has no id/);
+});
