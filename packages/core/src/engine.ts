@@ -17,6 +17,8 @@ export interface TrainingBudget {
   readonly seqLen: number;
   readonly learningRate: number;
   readonly warmupSteps: number;
+  /** After warmup: cosine decay to 10% of the peak (default) or constant. */
+  readonly schedule?: 'cosine' | 'constant';
   readonly weightDecay: number;
   /** Number of validation points (and per-position curves) over training. */
   readonly checkpoints: number;

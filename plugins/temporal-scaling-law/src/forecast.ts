@@ -30,6 +30,8 @@ export interface Forecast {
   /** Law parameters per checkpoint (all checkpoints, for plots) and fit R^2 per checkpoint. */
   readonly params: number[][];
   readonly fitR2: number[];
+  /** Per checkpoint: a law parameter ended at a bound of the fit's search box. */
+  readonly atBound: boolean[];
   readonly trajectories: SelectedTrajectory[];
   /** Predicted mean loss at every checkpoint (inside the window: the law at the trajectory values). */
   readonly tslMean: number[];
@@ -89,7 +91,7 @@ export function forecast(history: PositionHistory, options: ForecastOptions): Fo
   const last = history.losses[K - 1];
   const drops = first.map((l0, j) => (l0 - last[j]) / l0);
   return {
-    fitCount, steps: t, observedMean, params, fitR2: fits.map((f) => f.r2), trajectories, tslMean,
+    fitCount, steps: t, observedMean, params, fitR2: fits.map((f) => f.r2), atBound: fits.map((f) => f.atBound), trajectories, tslMean,
     finalPositions: { predicted: positions.map((i) => law.value(paramsAt(t[K - 1]), i)), observed: [...last] },
     scores, uniformLearningCv: coefficientOfVariation(drops),
   };

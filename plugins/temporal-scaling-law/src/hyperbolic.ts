@@ -21,6 +21,12 @@ export interface PositionLaw {
 export interface PositionFit {
   readonly params: number[];
   readonly r2: number;
+  /**
+   * Some parameter ended at a bound of the search box: the optimum lies outside it, so the law is
+   * not identified at this checkpoint (e.g. a1 = e^10 with a0 ~ 0 on a flat curve: the law has
+   * become a constant).
+   */
+  readonly atBound: boolean;
 }
 
 /** sum_{i=1..n} 1 / (1 + a1 i) by the digamma closed form: (psi(n + 1 + 1/a1) - psi(1 + 1/a1)) / a1. */
@@ -36,6 +42,14 @@ export function harmonicSumBrute(a1: number, n: number): number {
 }
 
 const A1_GRID = [1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3, 10]; // a1 start values, a few decades (spec 3.2 step 2)
+// Search box in log-parameter space (ln a0, ln a1, ln a2).
+const LOG_MIN = [-30, -20, -30];
+const LOG_MAX = [10, 10, 10];
+
+/** Whether a parameter lies on (within 1e-6 in log space of) a bound of the search box. */
+export function paramsAtBound(params: readonly number[]): boolean {
+  return params.some((p, k) => Math.abs(Math.log(p) - LOG_MIN[k]) < 1e-6 || Math.abs(Math.log(p) - LOG_MAX[k]) < 1e-6);
+}
 
 function hyperbola(p: readonly number[], i: number): number {
   return p[0] / (1 + p[1] * i) + p[2];
@@ -67,13 +81,13 @@ function fitHyperbola(positions: readonly number[], losses: readonly number[]): 
     const { parameterValues } = levenbergMarquardt({ x, y }, model, {
       initialValues: [Math.log(a0), Math.log(a1), Math.log(a2Start)],
       jacobianFunction: jacobian, maxIterations: 200, errorTolerance: 1e-14, improvementThreshold: 1e-6, damping: 1e-2,
-      minValues: [-30, -20, -30], maxValues: [10, 10, 10],
+      minValues: LOG_MIN, maxValues: LOG_MAX,
     });
     const params = parameterValues.map(Math.exp);
     const sse = x.reduce((s, i, k) => s + (hyperbola(params, i) - y[k]) ** 2, 0);
     if (sse < best.sse) best = { params, sse };
   }
-  return { params: best.params, r2: rSquared(y, x.map((i) => hyperbola(best.params, i))) };
+  return { params: best.params, r2: rSquared(y, x.map((i) => hyperbola(best.params, i))), atBound: paramsAtBound(best.params) };
 }
 
 export const hyperbolicLaw: PositionLaw = {

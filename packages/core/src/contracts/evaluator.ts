@@ -109,6 +109,9 @@ export interface TrainingRecord {
   readonly steps: number;
   readonly tokens: number;
   readonly wallSeconds: number;
+  /** Warmup steps and the schedule after them (checkpoints inside warmup are not on the law's curve). */
+  readonly warmupSteps?: number;
+  readonly schedule?: 'cosine' | 'constant';
   readonly trainLoss: readonly CurvePoint[];
   readonly validLoss: readonly CurvePoint[];
   readonly positionLosses: readonly PositionCurve[];

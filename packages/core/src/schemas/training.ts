@@ -36,6 +36,8 @@ export const trainingLineSchema = {
         steps: { type: 'integer', minimum: 0 },
         tokens: { type: 'number', minimum: 0 },
         wallSeconds: { type: 'number', minimum: 0 },
+        warmupSteps: { type: 'integer', minimum: 0 },
+        schedule: { enum: ['cosine', 'constant'] },
         trainLoss: { type: 'array', maxItems: MAX_POINTS, items: curvePoint },
         validLoss: { type: 'array', maxItems: MAX_POINTS, items: curvePoint },
         positionLosses: {

@@ -12,9 +12,10 @@ export interface AdamWOptions {
 
 export const adamWDefaults: AdamWOptions = { beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: 0.1, clipNorm: 1 };
 
-/** Linear warmup, then cosine decay to 10% of the peak (nanoGPT's schedule). */
-export function learningRateAt(step: number, peak: number, warmup: number, total: number): number {
+/** Linear warmup, then cosine decay to 10% of the peak (nanoGPT's schedule) or the peak held constant. */
+export function learningRateAt(step: number, peak: number, warmup: number, total: number, schedule: 'cosine' | 'constant' = 'cosine'): number {
   if (step < warmup) return (peak * (step + 1)) / warmup;
+  if (schedule === 'constant') return peak;
   const progress = Math.min(1, (step - warmup) / Math.max(1, total - warmup));
   return peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
 }

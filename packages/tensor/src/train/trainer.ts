@@ -95,7 +95,7 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
         tf.dispose(grads);
         throw new TrainingFault(step, `loss is ${lossValue} (not finite)`);
       }
-      optimizer.step(phase.variables.map((v) => grads[v.name]), learningRateAt(step - 1 - phase.start, budget.learningRate, budget.warmupSteps, phase.end - phase.start));
+      optimizer.step(phase.variables.map((v) => grads[v.name]), learningRateAt(step - 1 - phase.start, budget.learningRate, budget.warmupSteps, phase.end - phase.start, budget.schedule));
       tf.dispose(grads);
       smoothed = Number.isNaN(smoothed) ? lossValue : 0.9 * smoothed + 0.1 * lossValue;
       if (step % logEvery === 0 || step === steps) trainLoss.push({ step, tokens: step * tokensPerStep, value: lossValue });
@@ -131,6 +131,7 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
     model,
     record: {
       steps, tokens: steps * tokensPerStep, wallSeconds: (performance.now() - started) / 1000,
+      warmupSteps: budget.warmupSteps, schedule: budget.schedule ?? 'cosine',
       trainLoss, validLoss, positionLosses: positionCurves, modelStats,
     },
   };
