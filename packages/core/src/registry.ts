@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { exports as resolveExports } from 'resolve.exports';
 import { PLUGIN_ID_PATTERN, PLUGIN_KINDS, type LabbenchPlugin, type PluginManifest } from './contracts/plugin.js';
 import type { Evaluator } from './contracts/evaluator.js';
 import type { LossFunction } from './contracts/loss.js';
@@ -148,16 +147,6 @@ function readManifest(dir: string): { pkg: any; manifest: PluginManifest } | und
   return { pkg, manifest };
 }
 
-/** Export conditions this process runs with (`--conditions=x` / `-C x`, also through NODE_OPTIONS). */
-function runtimeConditions(): string[] {
-  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  return args.flatMap((arg, i) => {
-    const m = /^(?:--conditions|-C)(?:=(.+))?$/.exec(arg);
-    return m ? [m[1] ?? args[i + 1]] : [];
-  });
-}
-
-/** The package's "." export as Node resolves it in this process (sources under @labbench/source, else dist). */
 /**
  * A package's entry module: its "." export under the conditions this process runs with. Sources
  * (the `@labbench/source` condition) when the process was started with that condition or the
