@@ -43,5 +43,10 @@ if (files.length === 0) {
   process.exit(2);
 }
 if (files.some((f) => f.includes('packages/bench/'))) ensureChromium();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit' });
+// Tests run the TypeScript sources (no build needed): workspace packages resolve through their
+// "@labbench/source" export condition, here and, through NODE_OPTIONS, in the CLI processes the
+// tests start.
+const condition = '--conditions=@labbench/source';
+const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${condition}`.trim() };
+const result = spawnSync(process.execPath, [condition, '--import', 'tsx', '--test', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit', env });
 process.exit(result.status ?? 1);

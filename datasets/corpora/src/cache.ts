@@ -53,9 +53,11 @@ let codeHash: string | undefined;
 /** sha256 over the paths and contents of src/**\/*.ts (test helpers excluded). */
 function sourceHash(): string {
   if (codeHash === undefined) {
-    const root = dirname(fileURLToPath(import.meta.url));
+    // The TypeScript sources even when running compiled (dist/ holds their output and .d.ts files).
+    const here = dirname(fileURLToPath(import.meta.url));
+    const root = existsSync(join(here, '..', 'src')) ? join(here, '..', 'src') : here;
     const files = (readdirSync(root, { recursive: true }) as string[])
-      .filter((f) => f.endsWith('.ts') && !f.startsWith('testing'))
+      .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts') && !f.startsWith('testing'))
       .map((f) => f.split('\\').join('/'))
       .sort();
     codeHash = sha256(files.map((f) => `${f}\n${readFileSync(join(root, f), 'utf8')}`).join('\n'));
