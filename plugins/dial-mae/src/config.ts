@@ -1,3 +1,5 @@
+import { ConfigError } from '@labbench/core';
+
 /**
  * Dial-MAE model config: one factory, four training objectives (the stages of the paper).
  *
@@ -36,8 +38,15 @@ export interface DialMaeConfig {
   readonly responseLength: number;
   /** Fewest tokens a context or a response of a training pair may have. */
   readonly minPairTokens: number;
-  /** Tokens dropped between a training pair's context and response (0: adjacent text). */
+  /** Tokens dropped between a training pair's context and response (0: adjacent text); `windows` only. */
   readonly pairGap: number;
+  /**
+   * Where post-training and fine-tuning pairs come from. `threads` (default): the pair documents of
+   * the arm's training stream (mixture `email-pairs`: reply pairs of training-split e-mail threads);
+   * a stream without pairs is an error. `windows`: the old behaviour, each training window split at
+   * a line break into "context" and "response" (continuity, not dialogue; kept for comparison).
+   */
+  readonly pairSource: 'threads' | 'windows';
 }
 
 export const dialMaeDefaults: DialMaeConfig = {
@@ -51,6 +60,7 @@ export const dialMaeDefaults: DialMaeConfig = {
   responseLength: 32,
   minPairTokens: 4,
   pairGap: 0,
+  pairSource: 'threads',
 };
 
 export const dialMaeConfigSchema = {
@@ -72,6 +82,7 @@ export const dialMaeConfigSchema = {
     responseLength: { type: 'integer', minimum: 1 },
     minPairTokens: { type: 'integer', minimum: 1 },
     pairGap: { type: 'integer', minimum: 0 },
+    pairSource: { enum: ['threads', 'windows'] },
   },
 } as const;
 
@@ -81,6 +92,9 @@ export function resolveConfig(config: Partial<DialMaeConfig> & Record<string, un
   for (const key of Object.keys(dialMaeDefaults)) if (config[key] !== undefined) resolved[key] = config[key];
   const c = resolved as unknown as DialMaeConfig & Record<string, unknown>;
   if (c.dModel % c.heads !== 0) throw new Error(`dial-mae: dModel (${c.dModel}) must be divisible by heads (${c.heads}).`);
+  if (c.pairSource !== 'threads' && c.pairSource !== 'windows') {
+    throw new ConfigError('dial-mae › modelConfig.pairSource', `must be 'threads' or 'windows', got '${String(c.pairSource)}'.`, "Use 'threads' (pairs of e-mail threads) or 'windows' (the old window split).");
+  }
   for (const key of ['mlmMaskRate', 'encoderMaskRate', 'decoderMaskRate'] as const) {
     if (!(c[key] > 0 && c[key] <= 1)) throw new Error(`dial-mae: ${key} must be in (0, 1], got ${c[key]}.`);
   }

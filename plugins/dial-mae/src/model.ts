@@ -1,5 +1,5 @@
-import type { FlopsPerToken, ForwardOptions, ForwardOutput, LanguageModel, ModelBuildContext, ModelFactory, ObjectiveOptions, ObjectiveOutput, ParamCount } from '@labbench/core';
-import { Rng, deriveSeed } from '@labbench/core';
+import type { FlopsPerToken, ForwardOptions, ForwardOutput, LanguageModel, ModelBuildContext, ModelFactory, ObjectiveOptions, ObjectiveOutput, ParamCount, TrainedTokenizer, TrainingPlan, TrainingStart } from '@labbench/core';
+import { ConfigError, Rng, deriveSeed } from '@labbench/core';
 import { ParameterFactory, localName, tf } from '@labbench/tensor';
 import { dialMaeConfigSchema, dialMaeDefaults, resolveConfig, type DialMaeConfig } from './config.js';
 import { BlockStack, Tower } from './encoder.js';
@@ -7,6 +7,14 @@ import { inBatchInfoNce, maskedLmLoss } from './losses.js';
 import { wholeWordMask } from './masking.js';
 import { pairSequence, splitWindow, withSpecials, type TextPair } from './pairs.js';
 import { encoderVocab, tokenTable, type EncoderVocab, type TokenTable } from './vocab.js';
+import { pairMarkers, pairsFromStream, rowHash } from './stream-pairs.js';
+
+/** Pairs of the arm's training stream: most for training, every tenth (up to 64) for the validation curve. */
+interface PairPool {
+  readonly train: readonly TextPair[];
+  readonly valid: readonly TextPair[];
+}
+const MAX_VALID_PAIRS = 64;
 
 /** Prefix of the response tower's variables in the fine-tuned bi-encoder. */
 export const RESPONSE_PREFIX = 'response.';
@@ -48,6 +56,10 @@ export class DialMaeModel implements LanguageModel {
   /** The response tower of the bi-encoder (objective 'infonce' only). */
   readonly responseTower?: Tower;
   private readonly rng: Rng;
+  /** The training stream and seed handed over by `beginTraining` (pairs are read from it lazily). */
+  private start?: TrainingStart;
+  private pool?: PairPool;
+  private pairRng?: Rng;
 
   constructor(readonly config: DialMaeConfig & Record<string, unknown>, readonly context: ModelBuildContext) {
     this.vocab = encoderVocab(context.vocabSize);
@@ -75,10 +87,46 @@ export class DialMaeModel implements LanguageModel {
     if (c.objective === 'mlm') {
       return this.mlm(rows.map((r) => withSpecials(r, time, this.vocab, 'right')), c.mlmMaskRate, table, rng, options.training);
     }
-    const pairs = rows.map((r) => splitWindow(r, table, Math.min(c.responseLength, time - 2), c.minPairTokens, c.pairGap));
+    const pairs = c.pairSource === 'windows'
+      ? rows.map((r) => splitWindow(r, table, Math.min(c.responseLength, time - 2), c.minPairTokens, c.pairGap))
+      : this.threadPairs(rows, options.tokenizer, options.training);
     if (c.objective === 'mlm-pairs') return this.mlm(pairs.map((p) => pairSequence(p, time, this.vocab)), c.encoderMaskRate, table, rng, options.training);
     if (c.objective === 'dial-mae') return this.dialMae(pairs, time, table, rng, options.training);
     return this.infoNce(pairs, time, options.training);
+  }
+
+  /** Remembers the training stream; pairs are read from it at the first objective call (which has the tokenizer). */
+  beginTraining(start: TrainingStart): TrainingPlan {
+    this.start = start;
+    this.pool = undefined;
+    this.pairRng = new Rng(deriveSeed(start.seed, 'dial-mae.pairs')); // the cell's seed: every arm draws the same pairs in the same order
+    return {};
+  }
+
+  /** The pair pool of the training stream (see `pairsFromStream`), split into training and validation pairs. */
+  pairPool(tokenizer: TrainedTokenizer): PairPool {
+    if (this.pool) return this.pool;
+    const all = this.start ? pairsFromStream(this.start.trainTokens, pairMarkers(tokenizer), tokenizer.eosId, this.vocab.sep, this.config.minPairTokens) : [];
+    if (all.length === 0) {
+      throw new ConfigError(`dial-mae › objective '${this.config.objective}'`, 'the training stream holds no dialogue pairs (no pair documents, or training did not start through beginTraining).',
+        "Give the arm `mixture: 'email-pairs'` (reply pairs of training-split e-mail threads), or set modelConfig.pairSource: 'windows' for the old window split.");
+    }
+    const held = all.length >= 10 ? all.filter((_, i) => i % 10 === 9).slice(0, MAX_VALID_PAIRS) : all.slice(-1);
+    const heldSet = new Set(held);
+    this.pool = { train: all.length >= 10 ? all.filter((p) => !heldSet.has(p)) : all, valid: held };
+    return this.pool;
+  }
+
+  /**
+   * One batch of thread pairs: in training, B pairs drawn with replacement in the cell-seeded order;
+   * at validation, each fixed validation window maps (by a hash of its ids) to a fixed held-out pair,
+   * so the curve is the objective on the same pairs at every checkpoint.
+   */
+  private threadPairs(rows: readonly Int32Array[], tokenizer: TrainedTokenizer, training: boolean): TextPair[] {
+    const pool = this.pairPool(tokenizer);
+    if (!training) return rows.map((r) => pool.valid[rowHash(r) % pool.valid.length]);
+    const rng = this.pairRng ?? new Rng(deriveSeed(this.context.seed, 'dial-mae.pairs'));
+    return rows.map(() => pool.train[rng.int(0, pool.train.length - 1)]);
   }
 
   private mlm(sequences: Int32Array[], rate: number, table: TokenTable, rng: Rng, training: boolean): ObjectiveOutput {

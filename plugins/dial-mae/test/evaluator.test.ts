@@ -45,14 +45,14 @@ test('dial-mae-retrieval: writes R10@1/2/5 and MRR on the dialogue board for eve
 test('dial-mae-encoder: the infonce stage builds a response tower initialised from the post-trained encoder and trains', async () => {
   await initBackend('cpu');
   const source = factory.create({ ...tinyConfig, objective: 'dial-mae' }, { vocabSize: 257, seqLen: 16, seed: 1 });
-  const dual = factory.create({ ...tinyConfig, objective: 'infonce' }, { vocabSize: 257, seqLen: 16, seed: 2, initFrom: source }) as DialMaeModel;
+  const dual = factory.create({ ...tinyConfig, objective: 'infonce', pairSource: 'windows' }, { vocabSize: 257, seqLen: 16, seed: 2, initFrom: source }) as DialMaeModel;
   const byName = new Map(source.variables.map((v) => [localName(v), v]));
   for (const v of dual.variables) {
     const name = localName(v).replace(/^response\./, '');
     assert.ok(byName.has(name), `${localName(v)} has no source`);
     assert.deepEqual(v.dataSync(), byName.get(name)!.dataSync());
   }
-  const { record } = await trainModel(tinyRequest(factory, { ...tinyConfig, objective: 'infonce' }, 3), dual);
+  const { record } = await trainModel(tinyRequest(factory, { ...tinyConfig, objective: 'infonce', pairSource: 'windows' }, 3), dual);
   assert.ok(record.trainLoss.every((p) => Number.isFinite(p.value)));
   const records = await evaluator.evaluate({ tokenizer: byteTokenizer(), model: dual }, contextOf({ sets: ['dialogue-fiction-hard'] }));
   assert.equal((records[0].details as { stage: string }).stage, 'fine-tuned');
