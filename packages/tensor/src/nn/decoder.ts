@@ -3,6 +3,7 @@ import type { ForwardOptions, ForwardOutput, LanguageModel, ModelBuildContext, P
 import { ParameterFactory, countParameters } from './init.js';
 import { CausalSelfAttention, DenseFeedForward, ownsResidual, type Attention, type BlockContext, type FeedForward } from './blocks.js';
 import { rmsNorm } from '../ops/index.js';
+import { NoAttention } from './no-attention.js';
 
 /** The reference decoder-only LM (LLaMA-style pre-norm blocks). */
 export interface DecoderConfig {
@@ -18,6 +19,8 @@ export interface DecoderConfig {
   readonly initStd: number;
   /** Bidirectional attention for encoders (Dial-MAE); causal for LMs. */
   readonly causal: boolean;
+  /** Layers (0-based) without attention, or `all`: the knock-out control of methods that change attention. */
+  readonly attentionFreeLayers?: readonly number[] | 'all';
 }
 
 export const decoderDefaults: DecoderConfig = {
@@ -34,6 +37,7 @@ export const decoderSchemaProperties = {
     positions: { const: 'learned' },
     tiedEmbeddings: { type: 'boolean' },
     initStd: { type: 'number', exclusiveMinimum: 0 },
+    attentionFreeLayers: { oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'integer', minimum: 0 }, uniqueItems: true }] },
 } as const;
 
 /** Plugins replace sublayers through these hooks; everything else is shared. */
@@ -70,7 +74,7 @@ export class DecoderLM implements LanguageModel {
     for (let i = 0; i < layers; i++) {
       const scope = params.scope(`layer${i}`);
       const attnNorm = scope.ones('attnNorm', [dModel]);
-      const attention = hooks.attention?.(i, scope, config, context) ?? new CausalSelfAttention(scope, dModel, heads, initStd, outStd, config.causal);
+      const attention = (config.attentionFreeLayers === 'all' || config.attentionFreeLayers?.includes(i)) ? new NoAttention() : hooks.attention?.(i, scope, config, context) ?? new CausalSelfAttention(scope, dModel, heads, initStd, outStd, config.causal);
       const ffnNorm = scope.ones('ffnNorm', [dModel]);
       const feedForward = hooks.feedForward?.(i, scope, config, context) ?? new DenseFeedForward(scope, dModel, ffnHidden, activation, initStd, outStd);
       this.layers.push({ attnNorm, attention, ffnNorm, feedForward });
