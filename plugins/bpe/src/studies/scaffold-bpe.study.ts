@@ -45,7 +45,7 @@ export default defineStudy({
       text: 'At equal training tokens, an LM on Scaffold-BPE tokens reaches lower in-domain bits per byte than on BPE tokens (2K)',
       board: 'ppl', metric: 'id.all.bits_per_byte', method: 'lm-scaffold-bpe-2048', baseline: 'lm-bpe-2048',
       paper: { figure: '468M model, 32K vocabulary, 100B tokens: higher average 0/5-shot accuracy on all seven tasks, e.g. BoolQ 58.64 -> 60.52, PIQA 66.57 -> 68.69, Winogrande 53.00 -> 54.22', source: 'Table 1' },
-      gates: ['scaffold-present-2k'],
+      gates: ['scaffold-present-2k', 'beats-bigram'], // beats-bigram: core's default for lm-bpe-2048
     },
     {
       id: 'entropy-4k', role: 'secondary',
