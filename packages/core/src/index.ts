@@ -11,6 +11,8 @@ export { summarize, standardError, tCritical95, tQuantile, tCdf, tTwoSidedP, nor
 export { judgeClaim, judgeReport, verdictOf, seedMeasurement } from './claims.js';
 export type { ClaimJudgement, JudgeOptions, ReportStudy } from './claims.js';
 export { defaultGates, studyGates, claimGates, evaluateGate, gateFailure, REFERENCE_ARMS, REFERENCE_METRIC, BIGRAM_MARGIN_BPB, KNOCKOUT_MARGIN_BPB } from './gates.js';
+export { planSequentialSeeds, sequentialRecords, sequentialThreshold, sequentialP, alphaSpent, designName } from './sequential.js';
+export type { SequentialDesign, StudySeedPlan, ClaimSeedDecision } from './sequential.js';
 export { pairedEffect, minimumDetectableEffect, signalToNoise } from './paired-effect.js';
 export type { SeedMeasurement, PairedEffect, PairedEffectOptions } from './paired-effect.js';
 export type { Summary } from './stats.js';

@@ -1,8 +1,9 @@
-import { Rng } from '../src/random.js';
+import { deriveSeed, Rng } from '../src/random.js';
 
 /** Seeded standard-normal draws (Box-Muller) for simulation tests. */
 export function gaussian(seed: number): () => number {
-  const rng = new Rng(seed);
+  // hashed: xoroshiro streams from consecutive small seeds start out correlated
+  const rng = new Rng(deriveSeed(seed, 'gaussian'));
   return () => {
     const u = 1 - rng.float(); // (0, 1]: log(0) never happens
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.float());
