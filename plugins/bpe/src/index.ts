@@ -4,11 +4,13 @@
  */
 import { definePlugin } from './core.js';
 import { bpe, scaffoldBpe } from './factory.js';
+import { hfJson } from './hf-json.js';
 import { tokenizerMetrics } from './metrics.js';
 import scaffoldBpeStudy from './studies/scaffold-bpe.study.js';
 import { benchTokenizer } from './bench.js';
 
 export { bpe, scaffoldBpe } from './factory.js';
+export { hfJson, loadHuggingFaceFile } from './hf-json.js';
 export { tokenizerMetrics } from './metrics.js';
 export { trainTokenizer, loadTokenizer, encodeText, decodeIds } from './api.js';
 export type { TrainTokenizerArgs, TokenizerSource } from './api.js';
@@ -38,4 +40,4 @@ const tokenizerBenchmark = {
   },
 };
 
-export default definePlugin({ id: 'bpe', tokenizers: [bpe, scaffoldBpe], evaluators: [tokenizerMetrics], studies: [scaffoldBpeStudy], benchmarks: [tokenizerBenchmark] });
+export default definePlugin({ id: 'bpe', tokenizers: [bpe, scaffoldBpe, hfJson], evaluators: [tokenizerMetrics], studies: [scaffoldBpeStudy], benchmarks: [tokenizerBenchmark] });

@@ -10,7 +10,7 @@ import { CORPUS, PROBE } from './helpers/corpus.js';
 test('plugin: default export registers both tokenizers, the evaluator and the study; ids match package.json', () => {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   assert.equal(plugin.id, manifest.labbench.id);
-  assert.deepEqual(plugin.tokenizers?.map((t) => t.id), ['bpe', 'scaffold-bpe']);
+  assert.deepEqual(plugin.tokenizers?.map((t) => t.id), ['bpe', 'scaffold-bpe', 'hf-json']);
   assert.deepEqual(plugin.evaluators?.map((e) => e.id), ['tokenizer-metrics']);
   assert.deepEqual(plugin.studies?.map((s) => s.id), ['scaffold-bpe']);
   assert.deepEqual(manifest.labbench.kinds, ['tokenizer', 'evaluator', 'study']);

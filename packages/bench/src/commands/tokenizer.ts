@@ -10,17 +10,32 @@ function readInput(path: string): string {
   return readFileSync(path, 'utf8');
 }
 
-/** Loads a trained tokenizer file with the factory of its `type` (the tokenizer id). */
+/** The tokenizer id that reads a Hugging Face tokenizer.json (a file with `model` and no `type`). */
+const HUGGING_FACE_TOKENIZER = 'hf-json';
+
+/**
+ * Loads a tokenizer file with the factory of its `type` (the tokenizer id); a Hugging Face
+ * `tokenizer.json` has no `type` and goes to the `hf-json` tokenizer.
+ */
 function loadTrained(context: CliContext, path: string): { tokenizer: TrainedTokenizer; type: string } {
   let json: TokenizerJSON;
   try {
     json = JSON.parse(readInput(path)) as TokenizerJSON;
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(path, `not a tokenizer JSON file: ${(error as Error).message}.`, 'Use a file written by `labbench tokenizer train`.');
+    throw new ConfigError(path, `not a tokenizer JSON file: ${(error as Error).message}.`, 'Use a file written by `labbench tokenizer train`, or a Hugging Face tokenizer.json.');
   }
-  const factory = context.registry.get('tokenizer', String(json.type));
-  return { tokenizer: factory.fromJSON(json), type: String(json.type) };
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ConfigError(path, 'is not a JSON object.', 'Use a file written by `labbench tokenizer train`, or a Hugging Face tokenizer.json.');
+  }
+  const record = json as unknown as Record<string, unknown>;
+  const type = typeof record.type === 'string' ? record.type : typeof record.model === 'object' && record.model !== null ? HUGGING_FACE_TOKENIZER : undefined;
+  if (type === undefined) {
+    throw new ConfigError(`${path} › type`, "is missing, and the file has no 'model' either: it is neither a labbench tokenizer nor a Hugging Face tokenizer.json.",
+      'Use a file written by `labbench tokenizer train`, or a Hugging Face tokenizer.json.');
+  }
+  const factory = context.registry.get('tokenizer', type);
+  return { tokenizer: factory.fromJSON(json), type };
 }
 
 function output(text: string, out: string | undefined): void {
@@ -57,7 +72,7 @@ export function registerTokenizer(program: Command): void {
   tokenizer
     .command('encode')
     .description('Encode text to ids (one line of space-separated ids).')
-    .requiredOption('--tokenizer <file>', 'a tokenizer JSON file')
+    .requiredOption('--tokenizer <file>', 'a tokenizer JSON file (ours, or a Hugging Face tokenizer.json)')
     .option('--input <file>', "text file or '-' for standard input", '-')
     .action(async (options: { tokenizer: string; input: string }) => {
       const { tokenizer: t } = loadTrained(await loadContext(), options.tokenizer);
@@ -66,7 +81,7 @@ export function registerTokenizer(program: Command): void {
   tokenizer
     .command('decode')
     .description('Decode space-separated ids back to text.')
-    .requiredOption('--tokenizer <file>', 'a tokenizer JSON file')
+    .requiredOption('--tokenizer <file>', 'a tokenizer JSON file (ours, or a Hugging Face tokenizer.json)')
     .option('--input <file>', "ids file or '-' for standard input", '-')
     .action(async (options: { tokenizer: string; input: string }) => {
       const { tokenizer: t } = loadTrained(await loadContext(), options.tokenizer);
