@@ -1,0 +1,126 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { DataError } from '../src/errors.js';
+import { minimumDetectableEffect, pairedEffect, type SeedMeasurement } from '../src/paired-effect.js';
+import { tTwoSidedP } from '../src/stats.js';
+import { binomialTolerance, gaussian } from './gaussian.js';
+
+/**
+ * A synthetic study: D evaluation documents shared by every seed. Per document j, arm a, seed s:
+ *   value = difficulty_j + handicap_a + g_{a,j} + u_{a,s} + e_{a,s,j}
+ * g (the arm's own strengths on particular documents) is fixed across seeds, so it is noise of
+ * the evaluation set that no number of seeds averages away; u is seed noise; e per-item noise.
+ */
+interface Noise { docs: number; seeds: number; sdArmDoc: number; sdSeed: number; sdItem: number }
+function synthetic(noise: Noise, handicap: number, seed: number): { method: SeedMeasurement[]; baseline: SeedMeasurement[] } {
+  const z = gaussian(seed);
+  const difficulty = Array.from({ length: noise.docs }, () => 3 + 0.5 * z());
+  const arm = (shift: number) => {
+    const g = difficulty.map(() => noise.sdArmDoc * z());
+    return Array.from({ length: noise.seeds }, (_, s) => {
+      const u = noise.sdSeed * z();
+      const perDocument = difficulty.map((c, j) => c + shift + g[j] + u + noise.sdItem * z());
+      return { seed: s, value: perDocument.reduce((a, x) => a + x, 0) / perDocument.length, perDocument };
+    });
+  };
+  return { method: arm(handicap), baseline: arm(0) };
+}
+
+const docNoise: Noise = { docs: 60, seeds: 4, sdArmDoc: 0.3, sdSeed: 0.02, sdItem: 0.1 };
+
+test('pairedEffect: an A/A study is decided at about the nominal 5% when document noise is in the interval, and far more often without it', () => {
+  const reps = 400;
+  let decided = 0;
+  let seedsOnly = 0;
+  for (let r = 0; r < reps; r++) {
+    const { method, baseline } = synthetic(docNoise, 0, 100 + r);
+    const e = pairedEffect(method, baseline, { resamples: 300, seed: r });
+    if (e.p! < 0.05) decided++;
+    // the paired t over seeds alone treats the evaluation set as fixed
+    const strip = (xs: SeedMeasurement[]) => xs.map(({ seed, value }) => ({ seed, value }));
+    if (pairedEffect(strip(method), strip(baseline)).p! < 0.05) seedsOnly++;
+  }
+  assert.ok(Math.abs(decided / reps - 0.05) <= binomialTolerance(0.05, reps), `A/A decided ${decided / reps}`);
+  assert.ok(seedsOnly / reps > 0.2, `seeds-only A/A decided ${seedsOnly / reps}`);
+});
+
+test('pairedEffect: a seed-invariant A/A metric gets a document interval that holds the nominal rate', () => {
+  const reps = 400;
+  let decided = 0;
+  const fixed: Noise = { docs: 80, seeds: 3, sdArmDoc: 0.3, sdSeed: 0, sdItem: 0 };
+  for (let r = 0; r < reps; r++) {
+    const { method, baseline } = synthetic(fixed, 0, 7000 + r);
+    const e = pairedEffect(method, baseline, { resamples: 300, seed: r });
+    assert.equal(e.test, 'documents');
+    assert.ok(e.interval![1] > e.interval![0]);
+    if (e.p! < 0.05) decided++;
+  }
+  assert.ok(Math.abs(decided / reps - 0.05) <= binomialTolerance(0.05, reps), `A/A decided ${decided / reps}`);
+});
+
+test('pairedEffect: a planted handicap the size of the measured MDE is detected about 80% of the time, a third of it far less often', () => {
+  const reps = 300;
+  const mdes: number[] = [];
+  for (let r = 0; r < 100; r++) {
+    const { method, baseline } = synthetic(docNoise, 0, 20000 + r);
+    mdes.push(minimumDetectableEffect(pairedEffect(method, baseline, { resamples: 300, seed: r }))!);
+  }
+  const mde = mdes.sort((a, b) => a - b)[50];
+  const rate = (handicap: number) => {
+    let hit = 0;
+    for (let r = 0; r < reps; r++) {
+      const { method, baseline } = synthetic(docNoise, handicap, 30000 + r);
+      const e = pairedEffect(method, baseline, { resamples: 300, seed: r });
+      if (e.p! < 0.05 && e.effect > 0) hit++;
+    }
+    return hit / reps;
+  };
+  const full = rate(mde);
+  const third = rate(mde / 3);
+  assert.ok(full >= 0.65 && full <= 0.95, `detected at the MDE ${full} (MDE ${mde})`);
+  assert.ok(third < 0.4, `detected at a third of the MDE ${third}`);
+});
+
+test('pairedEffect: for any data, shifting both arms by the same amount leaves effect, interval and p unchanged', () => {
+  fc.assert(fc.property(fc.nat(), fc.double({ min: -100, max: 100, noNaN: true }), (seed, c) => {
+    const { method, baseline } = synthetic({ docs: 12, seeds: 3, sdArmDoc: 0.2, sdSeed: 0.05, sdItem: 0.1 }, 0.05, seed);
+    const shift = (xs: SeedMeasurement[]) => xs.map((m) => ({ ...m, value: m.value + c, perDocument: m.perDocument!.map((x) => x + c) }));
+    const a = pairedEffect(method, baseline, { resamples: 200 });
+    const b = pairedEffect(shift(method), shift(baseline), { resamples: 200 });
+    const tol = 1e-8 * (1 + Math.abs(c));
+    return Math.abs(a.effect - b.effect) <= tol && Math.abs(a.interval![0] - b.interval![0]) <= tol && Math.abs(a.p! - b.p!) <= 1e-6;
+  }), { numRuns: 30 });
+});
+
+test('pairedEffect: for any positive data on the log scale, the ratio interval excludes zero and scaling both arms changes nothing', () => {
+  fc.assert(fc.property(fc.nat(), fc.double({ min: 0.01, max: 100, noNaN: true }), (seed, k) => {
+    const { method, baseline } = synthetic({ docs: 10, seeds: 3, sdArmDoc: 0.2, sdSeed: 0.3, sdItem: 0.1 }, 0, seed);
+    const scale = (xs: SeedMeasurement[]) => xs.map((m) => ({ ...m, value: m.value * k, perDocument: m.perDocument!.map((x) => x * k) }));
+    const a = pairedEffect(method, baseline, { scale: 'log', resamples: 200 });
+    const b = pairedEffect(scale(method), scale(baseline), { scale: 'log', resamples: 200 });
+    return Math.exp(a.interval![0]) > 0 && Math.abs(a.effect - b.effect) < 1e-9 && Math.abs(a.interval![1] - b.interval![1]) < 1e-9;
+  }), { numRuns: 30 });
+});
+
+test('pairedEffect: the same inputs and resampling seed give the same interval', () => {
+  const { method, baseline } = synthetic(docNoise, 0.1, 3);
+  assert.deepEqual(pairedEffect(method, baseline, { seed: 9 }), pairedEffect(method, baseline, { seed: 9 }));
+});
+
+test('pairedEffect: without documents it is the paired t over seeds (scipy.stats.ttest_rel)', () => {
+  const m = [3.1, 3.05, 3.2].map((value, seed) => ({ seed, value }));
+  const b = [3.0, 2.9, 3.02].map((value, seed) => ({ seed, value }));
+  const e = pairedEffect(m, b);
+  assert.equal(e.test, 'paired-t');
+  assert.ok(Math.abs(e.p! - 0.02549184043642633) < 1e-10); // scipy.stats.ttest_rel([3.1, 3.05, 3.2], [3.0, 2.9, 3.02]).pvalue
+  assert.ok(Math.abs(tTwoSidedP(6.142857142857142, 2) - 0.02549184043642633) < 1e-10); // ttest_rel(...).statistic
+});
+
+test('pairedEffect: misaligned documents, non-positive log values and no common seed are DataErrors', () => {
+  const a = [{ seed: 0, value: 1, perDocument: [1, 1] }, { seed: 1, value: 1, perDocument: [1, 1] }];
+  const b = [{ seed: 0, value: 1, perDocument: [1, 1, 1] }, { seed: 1, value: 1, perDocument: [1, 1, 1] }];
+  assert.throws(() => pairedEffect(a, b, { where: 'toy' }), (e: unknown) => e instanceof DataError && /3 documents where another record of the claim has 2/.test(e.message));
+  assert.throws(() => pairedEffect([{ seed: 0, value: -1 }], [{ seed: 0, value: 1 }], { scale: 'log' }), DataError);
+  assert.throws(() => pairedEffect([{ seed: 0, value: 1 }], [{ seed: 1, value: 1 }]), DataError);
+});
