@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchChromium } from './browser.js';
+import { runCli, tempDir, workspaceRoot } from './helpers.js';
+import { bareWorkspace, record, studyRecords, trainingLine, writeRun } from './publish-fixtures.js';
+
+/** The verdicts of replication.json (core's VERDICTS), spelled out so this file runs against any version of the page. */
+const VERDICTS = ['reproduced', 'not reproduced', 'inconclusive', 'invalid regime', 'not run'];
+
+const MARKUP = `<img src=x onerror="document.title='PWNED';window.__pwned=1">`;
+
+/** Opens a published page in headless Chromium and hands the page to `check`, collecting console errors. */
+async function inBrowser(indexHtml: string, check: (page: import('playwright-core').Page, errors: string[]) => Promise<void>): Promise<void> {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`file://${indexHtml}`);
+    await page.waitForLoadState('load');
+    await check(page, errors);
+  } finally {
+    await browser.close();
+  }
+}
+
+test('page (headless Chromium): a metric name, facet and model statistic holding markup stay text, under a Content-Security-Policy', async () => {
+  const root = bareWorkspace(tempDir('labbench-page-xss-'));
+  const records = [
+    ...studyRecords('alpha'),
+    ...studyRecords('alpha', { metric: MARKUP }),
+    record({ study: 'alpha', arm: 'base', metric: 'auroc', value: 0.7, board: 'detection', direction: 'higher', details: { facets: { task: `<script>window.__pwned=2</script>`, detector: MARKUP } } }),
+  ];
+  const withStat = { ...trainingLine('alpha', 'base', 0), training: { ...trainingLine('alpha', 'base', 0).training, modelStats: { [MARKUP]: [1, 2, 3] } } };
+  const results = writeRun(join(root, 'run'), records, [withStat, trainingLine('alpha', 'method', 0)]);
+  const out = join(root, 'site');
+  const published = runCli(['publish', '--results', results, '--out', out], { cwd: root, home: join(root, '.labbench') });
+  assert.equal(published.code, 0, published.stderr);
+  await inBrowser(join(out, 'index.html'), async (page, errors) => {
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined, 'no injected script ran');
+    assert.notEqual(await page.title(), 'PWNED');
+    assert.equal(await page.locator('img[src="x"]').count(), 0, 'no element was made from the markup');
+    assert.ok((await page.locator('#board-ppl th').allTextContents()).some((t) => t.startsWith(MARKUP)), 'the sortable board shows the name as text');
+    assert.ok((await page.locator('#study-alpha').textContent())!.includes(MARKUP), 'the study board shows the name as text');
+    assert.ok((await page.locator('#board-detection td').allTextContents()).includes('<script>window.__pwned=2</script>'));
+    const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.match(csp ?? '', /default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    assert.ok(await page.locator('#board-ppl tbody tr').count() >= 2, 'the page script ran under the policy');
+    const widths = await page.locator('#plots img').evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth));
+    assert.ok(widths.length >= 3 && widths.every((w) => w > 0), `plots load offline under the policy: ${widths}`);
+    assert.deepEqual(errors, [], 'no console errors (a CSP violation would be one)');
+  });
+});
+
+test('page (headless Chromium): published from the committed results, it names its profile and shows the replication table with effects, intervals and verdict badges before any board; under 2 MB', async () => {
+  const out = join(tempDir('labbench-page-committed-'), 'site');
+  const published = runCli(['publish', '--results', join(workspaceRoot, 'leaderboards', 'results.jsonl'), '--out', out]);
+  assert.equal(published.code, 0, published.stderr);
+  const size = statSync(join(out, 'index.html')).size;
+  assert.ok(size < 2_000_000, `index.html is ${size} bytes`);
+  await inBrowser(join(out, 'index.html'), async (page, errors) => {
+    assert.match((await page.locator('#run-profile').textContent()) ?? '', /^(quick|full|smoke)(, (quick|full|smoke))*$/);
+    for (const fact of ['date', 'commit', 'seeds', 'scale']) assert.ok(((await page.locator(`#run-${fact}`).textContent()) ?? '').length > 0, fact);
+    const order = await page.evaluate(() => {
+      const top = (sel: string) => document.querySelector(sel)!.getBoundingClientRect().top;
+      return { replication: top('#replication'), studies: top('#studies'), boards: top('#boards'), firstBoard: top('#studies table, #boards table') };
+    });
+    assert.ok(order.replication < order.studies && order.replication < order.boards && order.replication < order.firstBoard, JSON.stringify(order));
+    const effects = await page.locator('#replication td.effect').allTextContents();
+    assert.ok(effects.some((e) => /^[\u00d7]?-?\d[\d.e+-]* \[-?\d[\d.e+-]*, -?\d[\d.e+-]*\]$/.test(e)), `effects with intervals: ${effects.slice(0, 3)}`);
+    const badges = page.locator('#replication .badge');
+    const texts = await badges.allTextContents();
+    assert.ok(texts.length > 0 && texts.every((t) => VERDICTS.includes(t)), `badges: ${texts.slice(0, 5)}`);
+    const colours = await badges.evaluateAll((els) => els.map((el) => getComputedStyle(el).backgroundColor));
+    assert.ok(colours.every((c) => c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent'), `coloured badges: ${colours.slice(0, 3)}`);
+    assert.equal(await page.locator('#preview-banner').count(), 0, 'no preview banner on a quick page');
+    assert.deepEqual(errors, []);
+  });
+});
+
+test('page (headless Chromium): a smoke run\'s page shows the preview banner and no verdicts', async () => {
+  const root = bareWorkspace(tempDir('labbench-page-smoke-'));
+  const results = writeRun(join(root, 'run'), studyRecords('alpha', { profile: 'smoke' }));
+  const out = join(root, 'site');
+  const published = runCli(['publish', '--results', results, '--out', out], { cwd: root, home: join(root, '.labbench') });
+  assert.equal(published.code, 0, published.stderr);
+  await inBrowser(join(out, 'index.html'), async (page) => {
+    const banner = page.locator('#preview-banner');
+    assert.ok(await banner.isVisible());
+    assert.match((await banner.textContent()) ?? '', /preview: no verdicts/);
+    assert.match((await page.locator('#run-profile').textContent()) ?? '', /smoke/);
+    const banner_top = await banner.evaluate((el) => el.getBoundingClientRect().top);
+    const table_top = await page.locator('#replication').evaluate((el) => el.getBoundingClientRect().top);
+    assert.ok(banner_top < table_top, 'the banner comes first');
+  });
+});
