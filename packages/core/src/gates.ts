@@ -27,8 +27,10 @@ const usesPerplexity = (study: StudyDefinition) => study.evaluators.some((e) => 
 export function defaultGates(study: StudyDefinition): GateSpec[] {
   const gates: GateSpec[] = [];
   if (!usesPerplexity(study)) return gates;
-  const lm = study.references === false ? undefined : (study.references?.arm ?? study.baseline);
-  if (lm !== undefined) {
+  // the planner's reference source: references.arm, else the baseline, else the first arm with a model
+  const hasModel = (arm: string) => arm in study.arms && (study.arms[arm].model ?? study.shared.model) !== 'none';
+  const lm = study.references === false ? undefined : (study.references?.arm ?? study.baseline ?? Object.keys(study.arms).find(hasModel));
+  if (lm !== undefined && hasModel(lm)) {
     gates.push({ id: 'beats-bigram', text: `${lm} beats the bigram reference by at least ${BIGRAM_MARGIN_BPB} bits per byte`, kind: 'margin', ...REFERENCE_METRIC, arm: lm, than: REFERENCE_ARMS.bigram, atLeast: BIGRAM_MARGIN_BPB });
   }
   for (const k of study.knockouts ?? []) {

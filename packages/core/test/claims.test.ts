@@ -127,3 +127,14 @@ test('judgeReport: headline claims are one Holm family, secondary claims another
   assert.deepEqual([h1.verdict, h1.correctedVerdict, s1.verdict, s1.correctedVerdict], ['reproduced', 'inconclusive', 'reproduced', 'reproduced']);
   assert.equal(h1.paper, 'Toy paper');
 });
+
+test('defaultGates: beats-bigram on the reference source arm when the study runs perplexity; none for tokenizer-only baselines or references: false', async () => {
+  const { defaultGates } = await import('../src/gates.js');
+  const lm = study([claim()], { evaluators: ['perplexity'] });
+  assert.deepEqual(defaultGates(lm).map((g) => [g.id, g.kind === 'margin' ? `${g.arm}>${g.than}+${g.atLeast}` : '']), [['beats-bigram', 'baseline>ref-bigram+0.15']]);
+  assert.deepEqual(defaultGates(study([claim()])), [], 'no perplexity evaluator');
+  assert.deepEqual(defaultGates({ ...lm, references: false }), []);
+  assert.deepEqual(defaultGates({ ...lm, arms: { method: {}, baseline: { model: 'none' } } }), [], 'a tokenizer-only baseline has no bits per byte');
+  const knocked = defaultGates({ ...lm, knockouts: [{ component: 'ffn' }] });
+  assert.deepEqual(knocked.map((g) => g.id), ['beats-bigram', 'knockout-ffn-matters']);
+});
