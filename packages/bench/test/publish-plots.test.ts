@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { buildPlots, plotFile, scaleGroups } from '../src/publish/plots.js';
+import { trainingLine } from './publish-fixtures.js';
+
+const LONG = ['lm-scaffold-bpe-20000-merges-at-equal-tokens', 'lm-bpe-20000-merges-at-equal-tokens-baseline'];
+
+/** Area marks (the min-max bands over seeds) drawn in an SVG. */
+const bands = (svg: string) => (svg.match(/<path [^>]*aria-roledescription="area mark"/g) ?? []).length;
+
+/** Text of every <text> element of an SVG (legend labels, titles, axis titles). */
+const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+
+test('plots: every arm is named in full in the legend, and several seeds draw a band under the mean line', async () => {
+  const lines = LONG.flatMap((arm) => [0, 1].map((seed) => trainingLine('scaffold-bpe', arm, seed)));
+  const plots = await buildPlots([], lines);
+  const train = plots.find((p) => p.file === 'scaffold-bpe/train-loss.svg');
+  assert.ok(train, plots.map((p) => p.file).join(', '));
+  for (const arm of LONG) assert.ok(texts(train.svg).includes(arm), `legend names ${arm} in full: ${texts(train.svg)}`);
+  assert.equal(bands(train.svg), LONG.length, 'a band (area) per arm');
+  assert.ok(texts(train.svg).includes('training tokens') && texts(train.svg).includes('loss (nats per token)'), 'axis titles');
+  const single = await buildPlots([], LONG.map((arm) => trainingLine('scaffold-bpe', arm, 0)));
+  assert.equal(bands(single[0].svg), 0, 'one seed: no band');
+});
+
+test('plots: objectives on different scales (2, 6 and 12 nats) get one plot each, so each axis has one scale', async () => {
+  const lines = [['mlm', 2], ['mae', 6], ['contrastive', 12]].flatMap(([arm, start]) => [0, 1].map((seed) => trainingLine('dial-mae', arm as string, seed, start as number)));
+  const plots = (await buildPlots([], lines)).filter((p) => p.file.includes('train-loss'));
+  assert.deepEqual(plots.map((p) => p.file), ['dial-mae/train-loss-1.svg', 'dial-mae/train-loss-2.svg', 'dial-mae/train-loss-3.svg']);
+  assert.ok(plots[0].title.endsWith('mlm') && plots[2].title.endsWith('contrastive'), plots.map((p) => p.title).join(' | '));
+});
+
+test('plots: bar charts of model statistics have axis titles, never "index" or "value"', async () => {
+  const line = trainingLine('maskmoe', 'masked', 0);
+  const withStats = { ...line, training: { ...line.training, modelStats: { 'moe.tokensPerExpert.layer0': [10, 20, 30, 40] } } };
+  const [stat] = (await buildPlots([], [withStats])).filter((p) => p.file.includes('stat-'));
+  const words = texts(stat.svg);
+  assert.ok(words.includes('expert') && words.includes('tokens per expert'), words.join(' | '));
+  assert.ok(!words.includes('index') && !words.includes('value'));
+});
+
+test('scaleGroups: for any arms and positive losses, every arm is in exactly one group and no group spans more than a factor of 2', () => {
+  fc.assert(fc.property(fc.dictionary(fc.stringMatching(/^[a-z]{1,6}$/), fc.double({ min: 0.01, max: 100, noNaN: true }), { minKeys: 1, maxKeys: 10 }), (losses) => {
+    const rows = Object.entries(losses).map(([arm, mean]) => ({ arm, mean }));
+    const groups = scaleGroups(rows);
+    assert.deepEqual(groups.flat().sort(), Object.keys(losses).sort());
+    for (const g of groups) {
+      const values = g.map((a) => losses[a]);
+      assert.ok(Math.max(...values) <= 2 * Math.min(...values) * (1 + 1e-12), JSON.stringify(g));
+    }
+  }), { numRuns: 300 });
+});
+
+test('plotFile: for any study and plot name, the path stays inside plots/ or the name is refused', () => {
+  fc.assert(fc.property(fc.string(), fc.string(), (study, name) => {
+    let path: string;
+    try {
+      path = plotFile(study, name);
+    } catch (error) {
+      assert.equal((error as { exitCode?: number }).exitCode, 2);
+      return;
+    }
+    assert.ok(!path.includes('..') && !path.startsWith('/') && path.split('/').length === 2, path);
+  }), { numRuns: 500 });
+});
