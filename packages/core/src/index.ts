@@ -7,7 +7,7 @@ export * from './contracts/index.js';
 export { LabbenchError, ConfigError, DataError, ContractError, RegistryError, suggest, editDistance } from './errors.js';
 export { canonicalJson, sha256, hashJson } from './hash.js';
 export { writeFileAtomic } from './atomic.js';
-export { summarize, standardError, tCritical95, tQuantile, tCdf, tTwoSidedP, normalQuantile, normalCdf, holmAdjust, auroc, bitsPerByte } from './stats.js';
+export { summarize, summarizePositive, standardError, tCritical95, tQuantile, tCdf, tTwoSidedP, normalQuantile, normalCdf, holmAdjust, auroc, bitsPerByte } from './stats.js';
 export { judgeClaim, judgeReport, verdictOf, seedMeasurement } from './claims.js';
 export type { ClaimJudgement, JudgeOptions, ReportStudy } from './claims.js';
 export { defaultGates, studyGates, claimGates, evaluateGate, gateFailure, REFERENCE_ARMS, REFERENCE_METRIC, BIGRAM_MARGIN_BPB, KNOCKOUT_MARGIN_BPB } from './gates.js';

@@ -57,6 +57,19 @@ export function summarize(values: readonly number[]): Summary {
   return { mean: m, sd, n: values.length, ciLow: m - half, ciHigh: m + half };
 }
 
+/**
+ * Mean and 95% interval of a positive, ratio-like quantity (perplexity, a ratio): the t-interval
+ * is built on the logs and mapped back, so it never reaches zero or below. `mean` stays the
+ * arithmetic mean; the interval is that of the geometric mean, which is what a log-normal-ish
+ * spread calls for. Falls back to `summarize` when a value is not positive.
+ */
+export function summarizePositive(values: readonly number[]): Summary {
+  if (values.length < 2 || values.some((v) => !(v > 0))) return summarize(values);
+  const plain = summarize(values);
+  const logs = summarize(values.map(Math.log));
+  return { ...plain, ciLow: Math.exp(logs.ciLow), ciHigh: Math.exp(logs.ciHigh) };
+}
+
 /** Standard error of a mean of per-item values. */
 export function standardError(values: readonly number[]): number {
   return values.length < 2 ? 0 : sampleStandardDeviation(values as number[]) / Math.sqrt(values.length);

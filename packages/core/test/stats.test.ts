@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DataError } from '../src/errors.js';
-import { auroc, summarize, tCdf, tCritical95, tQuantile, normalQuantile } from '../src/stats.js';
+import { auroc, summarize, summarizePositive, tCdf, tCritical95, tQuantile, normalQuantile } from '../src/stats.js';
 
 const close = (actual: number, expected: number, tolerance: number, label: string) =>
   assert.ok(Math.abs(actual - expected) <= tolerance, `${label}: ${actual} vs ${expected}`);
@@ -47,4 +47,14 @@ test('auroc: a label count that differs from the score count is a DataError', ()
 test('auroc: matches sklearn.metrics.roc_auc_score on a tied example', () => {
   // sklearn.metrics.roc_auc_score([0, 0, 1, 1, 0, 1], [0.1, 0.4, 0.35, 0.8, 0.4, 0.4]) = 0.6666666666666667
   close(auroc([0.1, 0.4, 0.35, 0.8, 0.4, 0.4], [0, 0, 1, 1, 0, 1]), 0.6666666666666667, 1e-12, 'auroc');
+});
+
+test('summarizePositive: a perplexity interval is built on logs and never reaches zero (scipy on np.log)', () => {
+  // plain t over [335, 120] reaches below zero; np.exp(scipy.stats.ttest_1samp(np.log([335, 120]), 0).confidence_interval(0.95))
+  assert.ok(summarize([335, 120]).ciLow < 0);
+  const s = summarizePositive([335, 120]);
+  close(s.ciLow, 0.2947787557083637, 1e-9, 'low');
+  close(s.ciHigh, 136373.4638997236, 1e-4, 'high');
+  assert.equal(s.mean, 227.5);
+  assert.deepEqual(summarizePositive([-1, 2]), summarize([-1, 2]));
 });
