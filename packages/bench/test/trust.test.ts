@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliPath, tempDir, workspaceRoot } from './helpers.js';
 
@@ -18,7 +18,12 @@ interface Cell { arm: string; seed: number; status: string; training?: string; r
 function fixtureWorkspace(): string {
   const root = tempDir('labbench-fixture-');
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'fixture', private: true, type: 'module', workspaces: ['plugins/*'] }));
-  symlinkSync(join(workspaceRoot, 'node_modules'), join(root, 'node_modules'));
+  // Only the packages the fixture uses, so unrelated plugins (and edits to them) stay out of it.
+  mkdirSync(join(root, 'node_modules', '@labbench'), { recursive: true });
+  for (const name of ['core', 'tensor', 'tensor-native', 'corpora', 'plugin-dense', 'plugin-bpe', 'plugin-cross-entropy']) {
+    const target = join(workspaceRoot, 'node_modules', '@labbench', name);
+    if (existsSync(target)) symlinkSync(realpathSync(target), join(root, 'node_modules', '@labbench', name));
+  }
   const plugin = (name: string, files: Record<string, string>) => {
     const dir = join(root, 'plugins', name);
     mkdirSync(join(dir, 'src'), { recursive: true });
@@ -30,13 +35,17 @@ function fixtureWorkspace(): string {
 import { definePlugin, defineStudy } from '@labbench/core';
 import { probe } from './probe.js';
 if (process.env.HOSTILE_MODE === 'import-exit') process.exit(0);
-const study = (id: string, arms: Record<string, object>) => defineStudy({
-  id, version: 1, title: id, claim: 'fixture', shared: { model: 'dense', tokenizer: 'bpe', loss: 'cross-entropy', modelConfig: { ffnHidden: 16 } },
+const study = (id: string, arms: Record<string, object>, model = 'dense') => defineStudy({
+  id, version: 1, title: id, claim: 'fixture', shared: { model, tokenizer: 'bpe', loss: 'cross-entropy', ...(model === 'dense' ? { modelConfig: { ffnHidden: 16 } } : {}) },
   arms, references: false, evaluators: ['fixture-probe'],
 });
 export default definePlugin({
   id: 'hostile', evaluators: [probe],
-  studies: [study('fixture-cells', { only: {} }), study('fixture-convert', { base: {}, convert: { initFrom: 'base', stepsFraction: 0.5 } })],
+  studies: [
+    study('fixture-cells', { only: {} }, 'none'),
+    study('fixture-model', { only: {} }),
+    study('fixture-convert', { base: {}, convert: { initFrom: 'base', stepsFraction: 0.5 } }),
+  ],
 });
 `,
     'probe.ts': `
@@ -72,11 +81,11 @@ const root = fixtureWorkspace();
 test('plugin code that exits, hangs, throws with exitCode 2 or returns NaN fails only its cell; the run exits 1', () => {
   for (const mode of ['exit', 'hang', 'throw2', 'nan']) {
     const home = tempDir(`labbench-${mode}-`);
-    const r = run(root, home, ['--study', 'fixture-cells', '--seeds', '3', '--cell-timeout', '20', '--jobs', '2'], { HOSTILE_MODE: mode });
+    const r = run(root, home, ['--study', 'fixture-cells', '--seeds', '3', '--cell-timeout', '60', '--jobs', '2'], { HOSTILE_MODE: mode });
     assert.equal(r.code, 1, `${mode}: exit ${r.code}\n${r.stderr}`);
     assert.deepEqual(r.cells.map((c) => [c.seed, c.status]), [[0, 'ok'], [1, 'failed'], [2, 'ok']], `${mode}: ${JSON.stringify(r.cells)}`);
     const reason = r.cells[1].reason ?? '';
-    const expected = { exit: /process\.exit\(0\)/, hang: /timed out after 20 s/, throw2: /bad thing/, nan: /fixture-probe.*probe\.vocab.*NaN/ }[mode]!;
+    const expected = { exit: /process\.exit\(0\)/, hang: /timed out after 60 s/, throw2: /bad thing/, nan: /fixture-probe.*probe\.vocab.*NaN/ }[mode]!;
     assert.match(reason, expected, `${mode}: ${reason}`);
     assert.doesNotMatch(r.stderr, /^\s+at /m, `${mode}: a stack trace reached the user`);
     const seeds = readFileSync(join(home, 'out', 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).seed);
@@ -116,14 +125,14 @@ test('a failed source fails the cell that converts it, which is never trained fr
 
 test('editing an evaluator re-evaluates without retraining; editing an unrelated plugin keeps every cell cached', () => {
   const home = tempDir('labbench-edit-');
-  const first = run(root, home, ['--study', 'fixture-cells']);
+  const first = run(root, home, ['--study', 'fixture-model']);
   assert.equal(first.code, 0, first.stderr);
-  assert.deepEqual(first.cells.map((c) => c.status), ['ok']);
+  assert.deepEqual(first.cells.map((c) => [c.status, c.training]), [['ok', 'trained']]);
   appendFileSync(join(root, 'plugins', 'bystander', 'src', 'index.ts'), '\nexport const edited = 1;\n');
-  const unrelated = run(root, home, ['--study', 'fixture-cells']);
+  const unrelated = run(root, home, ['--study', 'fixture-model']);
   assert.deepEqual(unrelated.cells.map((c) => c.status), ['cached'], unrelated.stderr);
   appendFileSync(join(root, 'plugins', 'hostile', 'src', 'probe.ts'), '\nexport const revision = 2;\n');
-  const edited = run(root, home, ['--study', 'fixture-cells']);
+  const edited = run(root, home, ['--study', 'fixture-model']);
   assert.equal(edited.code, 0, edited.stderr);
   assert.deepEqual(edited.cells.map((c) => [c.status, c.training]), [['ok', 'loaded']], 'recomputed from the cached checkpoint');
 });
@@ -138,4 +147,31 @@ test('an unwritable --out is reported before any worker starts or anything train
   assert.equal(result.status, 2, result.stderr);
   assert.match(result.stderr, /output folder \(--out\): cannot write to/);
   assert.equal(readdirSync(home).includes('cache') && readdirSync(join(home, 'cache')).length > 0, false, 'nothing was cached');
+});
+
+/** A small tmpfs (full) or a read-only one, where this process may mount (root, as on CI). */
+function mountTmpfs(options: string): string | undefined {
+  const dir = tempDir('labbench-mnt-');
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
+  return r.status === 0 ? dir : undefined;
+}
+
+test('a full or read-only --out is reported before anything trains, with exit 2 (where this machine lets the test mount one)', () => {
+  const cases: [string, RegExp][] = [['size=64k', /has only 0\.\d MiB free/], ['ro,size=1m', /cannot write to .*read-only/i]];
+  for (const [options, message] of cases) {
+    const dir = mountTmpfs(options);
+    const home = tempDir('labbench-mounted-');
+    const out = dir ?? join(home, 'a-file', 'out'); // without mount rights: an --out under a file
+    if (!dir) writeFileSync(join(home, 'a-file'), 'not a folder');
+    try {
+      const result = spawnSync(process.execPath, [cliPath, 'run', '--profile', 'smoke', '--study', 'fixture-cells', '--out', out], {
+        cwd: root, env: { ...process.env, LABBENCH_HOME: home, CI: '1' }, encoding: 'utf8', timeout: 120_000,
+      });
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, dir ? message : /cannot write to/);
+      assert.equal(existsSync(join(home, 'cache')) && readdirSync(join(home, 'cache')).length > 0, false, 'nothing was cached');
+    } finally {
+      if (dir) spawnSync('umount', [dir]);
+    }
+  }
 });
