@@ -3,7 +3,10 @@
     {
       "target_name": "tensor_native",
       "sources": ["src/addon.c"],
-      "cflags": ["-O3", "-fno-math-errno", "-std=gnu11", "-pthread", "-march=native", "-fopenmp-simd"],
+      "cflags": ["-O3", "-fno-math-errno", "-std=gnu11", "-pthread", "-mtune=generic", "-fopenmp-simd"],
+      "conditions": [
+        ["target_arch=='x64'", { "cflags": ["-march=x86-64-v2"] }]
+      ],
       "ldflags": ["-pthread"],
       "include_dirs": ["<!@(pkg-config --cflags-only-I openblas | sed s/-I//g)"],
       "libraries": ["<!@(pkg-config --libs openblas)"]

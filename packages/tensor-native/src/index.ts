@@ -126,7 +126,7 @@ function sgemmInto(native: NativeBinding, backend: WasmBackend, a: TensorInfo, b
 
 function batchMatMul(native: NativeBinding): KernelConfig {
   return {
-    kernelName: 'BatchMatMul',
+    kernelName: tf.BatchMatMul,
     backendName: 'wasm',
     kernelFunc: (({ inputs, attrs, backend }) => {
       const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
@@ -146,7 +146,7 @@ const activations: Record<string, number> = { linear: 0, relu: 1, relu6: 2, leak
 /** _FusedMatMul: native sgemm, then bias (rank 1) and activation in one native pass; prelu goes to the stock kernel. */
 function fusedMatMul(native: NativeBinding, stock: KernelConfig | undefined): KernelConfig {
   return {
-    kernelName: '_FusedMatMul',
+    kernelName: tf._FusedMatMul,
     backendName: 'wasm',
     kernelFunc: ((args) => {
       const { inputs, attrs, backend } = args;
@@ -169,13 +169,20 @@ function fusedMatMul(native: NativeBinding, stock: KernelConfig | undefined): Ke
   };
 }
 
-/** Fused softmax-cross-entropy (the kernel behind @labbench/tensor's softmaxCrossEntropy op). */
-export const SOFTMAX_CROSS_ENTROPY = 'LabbenchSoftmaxCrossEntropy';
+/**
+ * Names of labbench's own fused kernels. They are defined once, in @labbench/tensor
+ * (backend/kernel-names.ts), which passes them to `kernels()` and `register()`: this package has
+ * no dependency on @labbench/tensor and no copy of the names.
+ */
+export interface LabbenchKernelNames {
+  readonly softmaxCrossEntropy: string;
+  readonly adamUpdate: string;
+}
 
-/** The native fused softmax-cross-entropy kernel (not registered by default; see kernels()). */
-export function softmaxCrossEntropyKernel(native: NativeBinding): KernelConfig {
+/** The native fused softmax-cross-entropy kernel (the one behind @labbench/tensor's softmaxCrossEntropy op; not registered by default, see kernels()). */
+export function softmaxCrossEntropyKernel(native: NativeBinding, names: LabbenchKernelNames): KernelConfig {
   return {
-    kernelName: SOFTMAX_CROSS_ENTROPY,
+    kernelName: names.softmaxCrossEntropy,
     backendName: 'wasm',
     kernelFunc: (({ inputs, backend }) => {
       const { logits, targets } = inputs as { logits: TensorInfo; targets: TensorInfo };
@@ -190,11 +197,9 @@ export function softmaxCrossEntropyKernel(native: NativeBinding): KernelConfig {
 }
 
 /** Fused Adam(W) update (the kernel behind @labbench/tensor's adamUpdate op). */
-export const ADAM_UPDATE = 'LabbenchAdamUpdate';
-
-function adamUpdate(native: NativeBinding): KernelConfig {
+function adamUpdate(native: NativeBinding, names: LabbenchKernelNames): KernelConfig {
   return {
-    kernelName: ADAM_UPDATE,
+    kernelName: names.adamUpdate,
     backendName: 'wasm',
     kernelFunc: (({ inputs, attrs, backend }) => {
       const { x, g, m, v } = inputs as { x: TensorInfo; g: TensorInfo; m: TensorInfo; v: TensorInfo };
@@ -209,11 +214,11 @@ function adamUpdate(native: NativeBinding): KernelConfig {
 }
 
 /** The native kernel configs (for `register()`, benchmarks and the harness's kernel-mode switch). */
-export function kernels(): KernelConfig[] {
+export function kernels(names: LabbenchKernelNames): KernelConfig[] {
   if (!binding) return [];
   // softmaxCrossEntropy stays unregistered: labbench's wasm patch (XNNPACK's SIMD softmax written
   // straight into the gradient, one JS pass per row) measured faster (labbench bench kernels)
-  return [batchMatMul(binding), fusedMatMul(binding, stockKernels.get('_FusedMatMul') ?? tf.getKernel('_FusedMatMul', 'wasm')), adamUpdate(binding)];
+  return [batchMatMul(binding), fusedMatMul(binding, stockKernels.get(tf._FusedMatMul) ?? tf.getKernel(tf._FusedMatMul, 'wasm')), adamUpdate(binding, names)];
 }
 
 /** OpenBLAS threads (set with n; returns the count in force), or 0 without the addon. */
@@ -226,12 +231,12 @@ export function threads(n?: number): number {
  * and patched). Returns true when the kernels are active. `LABBENCH_NATIVE_THREADS` sets OpenBLAS's
  * thread count (default: OpenBLAS's own, one per core).
  */
-export function register(): boolean {
+export function register(names: LabbenchKernelNames): boolean {
   if (!binding) return false;
   if (registered.length > 0) return true;
   if (!tf.findBackendFactory('wasm')) return false;
   if (process.env.LABBENCH_NATIVE_THREADS) binding.setThreads(Number(process.env.LABBENCH_NATIVE_THREADS));
-  for (const config of kernels()) {
+  for (const config of kernels(names)) {
     const previous = tf.getKernel(config.kernelName, 'wasm');
     if (previous) {
       if (!stockKernels.has(config.kernelName)) stockKernels.set(config.kernelName, previous);

@@ -8,6 +8,7 @@ import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import { DecoderLM, decoderDefaults, initBackend, tf } from '@labbench/tensor';
 import * as native from '../src/index.js';
 import { stockWasmKernel } from '../../tensor/src/backend/patches.js';
+import { ADAM_UPDATE, LABBENCH_KERNELS } from '../../tensor/src/backend/kernel-names.js';
 import { adamUpdate, composedCrossEntropy, softmaxCrossEntropy } from '../../tensor/src/ops/index.js';
 
 /**
@@ -42,9 +43,9 @@ test(`native kernels ${native.available ? 'are active over wasm (addon built)' :
   assert.equal(info.nativeKernels, native.available && process.env.LABBENCH_NATIVE !== '0');
   if (!native.available) {
     assert.match(native.loadError ?? '', /libopenblas-dev/);
-    assert.equal(native.register(), false);
+    assert.equal(native.register(LABBENCH_KERNELS), false);
   } else {
-    assert.deepEqual(new Set(native.registered), new Set(['BatchMatMul', '_FusedMatMul', 'LabbenchAdamUpdate']));
+    assert.deepEqual(new Set(native.registered), new Set(['BatchMatMul', '_FusedMatMul', ADAM_UPDATE]));
     assert.ok(native.threads() >= 1);
   }
 });
@@ -76,7 +77,7 @@ test('the install step without a CBLAS explains what to install and exits 0 (npm
 test(`BatchMatMul: ${native.available ? 'native sgemm' : 'the active wasm kernel'} equals the stock wasm kernel on random shapes (ranks 2-4, batch 1, odd sizes, transposes, broadcast batches)`, async () => {
   await wasmInfo();
   const stock = stockOf('BatchMatMul');
-  const kernel = native.available ? native.kernels().find((k) => k.kernelName === 'BatchMatMul')! : tf.getKernel('BatchMatMul', 'wasm')!;
+  const kernel = native.available ? native.kernels(LABBENCH_KERNELS).find((k) => k.kernelName === 'BatchMatMul')! : tf.getKernel('BatchMatMul', 'wasm')!;
   const shapes = fc.record({
     batch: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }), broadcast: fc.constantFrom('none', 'a', 'b'),
     m: fc.integer({ min: 1, max: 17 }), k: fc.integer({ min: 1, max: 17 }), n: fc.integer({ min: 1, max: 17 }),
@@ -114,7 +115,7 @@ async function onCpu(f: () => tf.Tensor): Promise<Float32Array> {
 
 test(`_FusedMatMul${native.available ? ' (native sgemm + bias + activation)' : ''} equals the cpu backend (the stock wasm kernel is wrong with transposes)`, async () => {
   await wasmInfo();
-  const kernel = native.available ? native.kernels().find((k) => k.kernelName === '_FusedMatMul')! : tf.getKernel('_FusedMatMul', 'wasm')!;
+  const kernel = native.available ? native.kernels(LABBENCH_KERNELS).find((k) => k.kernelName === '_FusedMatMul')! : tf.getKernel('_FusedMatMul', 'wasm')!;
   const cases = fc.record({ b: fc.integer({ min: 1, max: 3 }), m: fc.integer({ min: 1, max: 9 }), k: fc.integer({ min: 2, max: 9 }), n: fc.integer({ min: 1, max: 9 }), ta: fc.boolean(), tb: fc.boolean(), bias: fc.boolean(), activation: fc.constantFrom('linear', 'relu', 'relu6', 'sigmoid', 'elu', 'leakyrelu'), seed: fc.nat(100) });
   await fc.assert(fc.asyncProperty(cases, async ({ b: batch, m, k, n, ta, tb, bias, activation, seed }) => {
     const a = tf.randomNormal([batch, ...(ta ? [k, m] : [m, k])], 0, 2, 'float32', seed + 1);
@@ -145,7 +146,7 @@ test(`softmax-cross-entropy (the registered kernel${native.available ? ' and the
     const composed = grad(composedCrossEntropy);
     let nativeOk = true;
     if (native.available) {
-      const [n] = run(native.softmaxCrossEntropyKernel(native.binding!), { logits, targets }, {});
+      const [n] = run(native.softmaxCrossEntropyKernel(native.binding!, LABBENCH_KERNELS), { logits, targets }, {});
       nativeOk = close(n.values, tf.tidy(() => composedCrossEntropy(logits as unknown as tf.Tensor2D, targets).dataSync()), 1e-4);
     }
     tf.dispose([logits, targets]);
@@ -183,7 +184,7 @@ test(`20 training steps of a tiny model: ${native.available ? 'native-accelerate
 
 /** The Adam update through the native kernel, or (without the addon) the adamUpdate op as wasm runs it. */
 function adamActive(inputs: Record<string, tf.Tensor>, config: Record<string, number>): { values: Float32Array }[] {
-  if (native.available) return run(native.kernels().find((k) => k.kernelName === 'LabbenchAdamUpdate')!, inputs, config);
+  if (native.available) return run(native.kernels(LABBENCH_KERNELS).find((k) => k.kernelName === ADAM_UPDATE)!, inputs, config);
   const outs = adamUpdate(inputs.x, inputs.g, inputs.m, inputs.v, config as never);
   const values = outs.map((o) => ({ values: Float32Array.from(o.dataSync()) }));
   tf.dispose(outs);

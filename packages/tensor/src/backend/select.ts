@@ -1,14 +1,23 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendInfo, BackendName } from '@labbench/core';
 import type { KernelConfig } from '@tensorflow/tfjs';
+import { LABBENCH_KERNELS, type LabbenchKernelNames } from './kernel-names.js';
 import { patchCpu, patchWasm, patchedKernel, patchedKernelNames, registerMissingGradients, stockWasmKernel, wasmAdditions } from './patches.js';
 
 export type BackendPreference = 'auto' | BackendName;
 
 /** What the optional @labbench/tensor-native package exports (see packages/tensor-native). */
-export interface NativeModule {
+interface NativePackage {
   readonly available: boolean;
   readonly loadError?: string;
+  register(names: LabbenchKernelNames): boolean;
+  kernels(names: LabbenchKernelNames): KernelConfig[];
+  threads(n?: number): number;
+}
+
+/** The native package with labbench's kernel names bound (it takes them from here, the one list). */
+export interface NativeModule {
+  readonly available: boolean;
   register(): boolean;
   kernels(): KernelConfig[];
   threads(n?: number): number;
@@ -25,9 +34,9 @@ export async function loadNative(): Promise<NativeModule | undefined> {
     return undefined;
   }
   try {
-    const mod = (await import('@labbench/tensor-native' as string)) as NativeModule;
-    if (mod.available) native = mod;
-    else nativeError = mod.loadError ?? 'the addon is not built';
+    const mod = (await import('@labbench/tensor-native' as string)) as NativePackage;
+    if (!mod.available) nativeError = mod.loadError ?? 'the addon is not built';
+    else native = { available: true, register: () => mod.register(LABBENCH_KERNELS), kernels: () => mod.kernels(LABBENCH_KERNELS), threads: (n) => mod.threads(n) };
   } catch (error) {
     nativeError = `@labbench/tensor-native is not installed (${(error as Error).message.split('\n')[0]})`;
   }

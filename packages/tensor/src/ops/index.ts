@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ADAM_UPDATE, SOFTMAX_CROSS_ENTROPY } from '../backend/kernel-names.js';
 
 /**
  * Custom ops shared by every plugin (one mechanism, one place). Each has value, gradient and
@@ -61,8 +62,8 @@ export function swiglu(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.mul(tf.mul(a, tf.sigmoid(a)), b);
 }
 
-/** Name of the fused softmax-cross-entropy kernel (registered for wasm and cpu in backend/patches.ts, natively by @labbench/tensor-native). */
-export const SOFTMAX_CROSS_ENTROPY = 'LabbenchSoftmaxCrossEntropy';
+// Kernel names live in one list (backend/kernel-names.ts), shared with @labbench/tensor-native.
+export { ADAM_UPDATE, SOFTMAX_CROSS_ENTROPY };
 
 /**
  * Fused sparse softmax-cross-entropy: one kernel pass gives the per-row loss and its gradient
@@ -105,9 +106,6 @@ export function tokenCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): { 
     return { nll, valid };
   });
 }
-
-/** Name of the fused Adam(W) update kernel (registered for wasm and cpu in backend/patches.ts). */
-export const ADAM_UPDATE = 'LabbenchAdamUpdate';
 
 export interface AdamUpdateConfig {
   readonly learningRate: number;
