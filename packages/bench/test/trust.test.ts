@@ -175,3 +175,18 @@ test('a full or read-only --out is reported before anything trains, with exit 2 
     }
   }
 });
+
+test('--jobs never changes a result: one worker and two give the same records (bit for bit, apart from timings)', () => {
+  const records = (jobs: string) => {
+    const home = tempDir(`labbench-jobs${jobs}-`);
+    const r = run(root, home, ['--study', 'fixture-convert', 'fixture-model', '--seeds', '2', '--jobs', jobs]);
+    assert.equal(r.code, 0, r.stderr);
+    return readFileSync(join(home, 'out', 'results.jsonl'), 'utf8').trim().split('\n').map((line) => {
+      const { provenance, ...rest } = JSON.parse(line);
+      const { date, wallSeconds, ...kept } = provenance;
+      void date; void wallSeconds;
+      return { ...rest, provenance: kept };
+    });
+  };
+  assert.deepEqual(records('2'), records('1'));
+});
