@@ -60,3 +60,18 @@ test('replicationFile: a claim without an id is a ConfigError naming the study',
   }
   assert.throws(() => replicationFile(reg, records), /study bad › claims\[0\]: claim 'A has lower perplexity than B' has no id/);
 });
+
+test('replicationFile: on the committed leaderboards, every entry passes the schema, no ratio interval reaches zero and no interval has zero width', async () => {
+  const { discoverPlugins, readResults } = await import('@labbench/core');
+  const { fileURLToPath } = await import('node:url');
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const committed = readResults(`${root}leaderboards/results.jsonl`);
+  const file = replicationFile(await discoverPlugins(root), committed);
+  assert.deepEqual(check('replication', file), []);
+  assert.ok(file.entries.length >= 10, `${file.entries.length} claims`);
+  for (const e of file.entries) {
+    if (e.ratio) assert.ok(e.ratio.low > 0, `${e.study}/${e.claim} ratio ${JSON.stringify(e.ratio)}`);
+    if (e.interval) assert.ok(e.interval[1] > e.interval[0], `${e.study}/${e.claim} interval ${e.interval.join(', ')}`);
+    if (e.verdict === 'invalid regime') assert.match(e.reason, /^invalid regime: \S+, (measured \S+|not measured), needs [<>]= \S+$/);
+  }
+});
