@@ -73,4 +73,11 @@ test('benchTokenizer: trains ours and Hugging Face on one corpus and reports tim
     assert.ok(o.vocabSize <= Math.max(result.huggingFace.vocabSize, 257));
   }
   assert.equal(result.ratio, result.ours[0].trainSeconds / result.huggingFace.trainSeconds);
+  // encode: the same tokenizer in both, so identical ids; throughputs and their ratio reported
+  const e = result.encode;
+  assert.equal(e.identicalIds, true);
+  assert.ok(e.tokens > 0);
+  for (const speed of [e.ours, e.huggingFace]) assert.ok(speed.coldBytesPerSecond > 0 && speed.warmBytesPerSecond > 0);
+  assert.ok(Math.abs(e.coldRatio / (e.ours.coldBytesPerSecond / e.huggingFace.coldBytesPerSecond) - 1) < 1e-12);
+  assert.equal(e.huggingFace.method, 'encodeBatch');
 });
