@@ -59,8 +59,12 @@ function reasonFor(verdict: Verdict, e: PairedEffect | null, direction: Replicat
   if (!e) return 'no seed has both arms measured';
   if (verdict === 'reproduced' || verdict === 'not reproduced') return `p < ${alpha}, effect on the ${verdict === 'reproduced' ? 'claimed' : 'opposite'} side`;
   if (direction === 'none' || direction === null) return 'the metric has no direction';
-  if (e.test === 'none') return e.seeds < 2 ? 'one seed: the seed variance is unknown' : 'a seed-invariant metric without per-document values: no interval';
-  return `the interval includes 0${mde !== null ? `; detectable at 80% power: |effect| >= ${fmt(mde)}` : ''}`;
+  if (e.test === 'none') {
+    if (e.seeds < 2) return 'one seed: the seed variance is unknown';
+    return e.deterministic ? 'a seed-invariant metric without per-document values: no interval' : 'identical per-seed effects without per-document values: no noise estimate';
+  }
+  const what = e.scale === 'log' ? '|log ratio|' : '|effect|';
+  return `the interval includes 0${mde !== null ? `; detectable at 80% power: ${what} >= ${fmt(mde)}` : ''}`;
 }
 
 /** Judges one claim of one study from result records (raw verdict only; see judgeReport for Holm). */

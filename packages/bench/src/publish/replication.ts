@@ -129,7 +129,7 @@ export function replicationMarkdown(file: ReplicationFile, records: number): str
     lines.push('| claim | comparison | paper | effect [95% CI] | p | p (Holm) | seeds | MDE | SNR | gates | verdict |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const e of [...entries].sort((a, b) => Number(b.role === 'headline') - Number(a.role === 'headline'))) {
       const docs = e.documents !== null ? ` (${e.documents} docs)` : '';
-      lines.push(`| ${e.role === 'headline' ? '**headline**' : 'secondary'} \`${e.claim}\`: ${esc(e.text)} | ${esc(comparison(e))} | ${esc(paperText(e))} | ${effectText(e)} | ${fmtP(e.p)} | ${fmtP(e.pHolm)} | ${e.seeds}${docs} | ${fmt(e.mde)} | ${fmt(e.snr)} | ${gatesText(e)} | ${esc(verdictText(e))} |`);
+      lines.push(`| ${e.role === 'headline' ? '**headline**' : 'secondary'} \`${e.claim}\`: ${esc(e.text)} | ${esc(comparison(e))} | ${esc(paperText(e))} | ${effectText(e)} | ${fmtP(e.p)} | ${fmtP(e.pHolm)} | ${e.seeds}${docs} | ${fmt(e.mde)}${e.ratio && e.mde !== null ? ' (log)' : ''} | ${fmt(e.snr)} | ${gatesText(e)} | ${esc(verdictText(e))} |`);
     }
     lines.push('');
   }
