@@ -23,7 +23,7 @@ export function conditionalExport(target) {
 const hasTests = (dir) => existsSync(join(dir, 'test')) && readdirSync(join(dir, 'test'), { recursive: true }).some((f) => /\.test\.(ts|mjs)$/.test(String(f)));
 
 /** The package.json a package should have (only exports, files and scripts are touched). */
-export function syncedManifest(pkg, dir) {
+export function syncedManifest(pkg, dir, withTests = hasTests(join(root, dir))) {
   const next = structuredClone(pkg);
   if (typeof next.exports === 'string') next.exports = { '.': next.exports };
   next.exports = Object.fromEntries(Object.entries(next.exports ?? { '.': './src/index.ts' }).map(([k, v]) => [k, conditionalExport(v)]));
@@ -39,7 +39,7 @@ export function syncedManifest(pkg, dir) {
     typecheck: 'tsc -p tsconfig.json --noEmit',
     lint: 'biome lint --error-on-warnings .',
   };
-  if (hasTests(join(root, dir))) next.scripts.test = `node ${up}tools/run-tests.mjs ${dir}/`;
+  if (withTests) next.scripts.test = `node ${up}tools/run-tests.mjs ${dir}/`;
   else delete next.scripts.test;
   return next;
 }

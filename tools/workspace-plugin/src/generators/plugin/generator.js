@@ -1,8 +1,15 @@
 // Plain CommonJS so Nx can load it on Node 20 without a TypeScript loader.
 const { generateFiles, names, joinPathFragments } = require('@nx/devkit');
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 
-/** Scaffolds plugins/<name>: a package that registers by existing (the registry finds its manifest). */
+/**
+ * Scaffolds plugins/<name>: a package that registers by existing (the registry finds its manifest),
+ * with a working example model on the reference decoder, a study with one claim, a README and
+ * contract tests. After the files are written it records the package in package-lock.json (so the
+ * next `npm ci` succeeds) and compiles it (so `labbench` runs from dist/ right away).
+ */
 async function pluginGenerator(tree, options) {
   if (!/^[a-z][a-z0-9-]{0,63}$/.test(options.name)) {
     throw new Error(`plugin name '${options.name}' must be kebab-case (lower-case letters, digits, dashes), e.g. my-moe.`);
@@ -15,10 +22,30 @@ async function pluginGenerator(tree, options) {
   generateFiles(tree, path.join(__dirname, 'files'), target, {
     ...n,
     id: options.name,
-    paper: options.paper || `The paper behind ${options.name}`,
+    paper: (options.paper || `The paper behind ${options.name}`).replace(/["\\]/g, ''),
     tmpl: '',
   });
+  return () => afterWrite(tree.root, target, options);
+}
+
+/** Runs once the files are on disk (not in dry runs): lockfile entry, then a build of the package. */
+function afterWrite(root, target, options) {
+  const run = (command, args, what) => {
+    const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+    if (result.status !== 0) throw new Error(`${what} failed (${command} ${args.join(' ')}); fix it and rerun that command.`);
+  };
+  // A workspace copy whose node_modules links to another tree's (tests do that) must not run npm:
+  // it would relink that tree's packages to the copy.
+  const linkedModules = fs.existsSync(path.join(root, 'node_modules')) && fs.lstatSync(path.join(root, 'node_modules')).isSymbolicLink();
+  if (linkedModules && !options.skipInstall) console.warn('plugin generator: node_modules is a link to another tree; skipping npm install (run it in that tree).');
+  if (!options.skipInstall && !linkedModules) {
+    // records the workspace package in package-lock.json and links node_modules/@labbench/plugin-<id>
+    // (no downloads: its dependencies are workspace packages already installed)
+    run('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], 'updating package-lock.json');
+  }
+  if (!options.skipBuild) run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b', joinPathFragments(target, 'tsconfig.lib.json')], 'compiling the package');
 }
 
 module.exports = pluginGenerator;
 module.exports.default = pluginGenerator;
+module.exports.afterWrite = afterWrite;
