@@ -20,7 +20,7 @@ export { CausalScorer, sampleToken } from './train/scorer.js';
 export { saveVariables, loadVariables } from './train/checkpoint.js';
 export { createEngine, modelSeqLen } from './train/engine.js';
 export { loadBalancingLoss, routerStats, type RouterStats } from './ops/moe.js';
-export { ExpertBank, RoutedExperts, topPMask, hashTable, type RoutingKind, type SharedMix, type RoutingControl, type RoutedLayerOptions, type RoutedBlockContext, type Routing } from './nn/moe.js';
+export { ExpertBank, RoutedExperts, routeTokens, softmaxTopK, gatesFor, argmaxMask, type Renormalize, type SharedMix, type RoutingControl, type GateNormalization, type RoutingInput, type RoutingDecision, type RoutingPolicy, type RoutedLayerOptions, type RoutedBlockContext, type Routing } from './nn/moe.js';
 export { RoutedDecoderLM, type RoutingProbe } from './nn/moe-decoder.js';
 export { heldOutWindows, heldOutForwardStats } from './train/held-out-stats.js';
 export { phaseSchedule } from './train/trainer.js';

@@ -6,6 +6,7 @@ export { maskMoeModel, createMaskMoe, MaskMoeLM, MaskMoeFeedForward } from './mo
 export { maskMoeDefaults, maskMoeConfigSchema } from './config.js';
 export type { MaskMoeConfig } from './config.js';
 export { buildRoutingMask, frequentSet } from './mask.js';
+export { maskedRouting } from './routing.js';
 export type { RoutingMask } from './mask.js';
 export { maskMoeStudy } from './study.js';
 export default definePlugin({ id: 'maskmoe', models: [maskMoeModel], studies: [maskMoeStudy] });

@@ -1,8 +1,35 @@
 import type { LanguageModel, ModelBuildContext, ModelFactory } from '@labbench/core';
 import { deriveSeed } from '@labbench/core';
-import { DenseFeedForward, RoutedDecoderLM, hashTable, tf, type RoutingControl } from '@labbench/tensor';
-import { isMoeLayer, moeConfigSchema, moeDefaults, scaledWidth, type MoeConfig } from './config.js';
-import { MoeFeedForward } from './layer.js';
+import { RoutedDecoderLM, RoutedExperts, softmaxTopK, tf, type BlockContext, type BlockOutput, type FeedForward, type ParameterFactory, type RoutedLayerOptions, type RoutingPolicy } from '@labbench/tensor';
+import { moeDefaults, moeSchema, type MoeConfig } from './config.js';
+import { checkMoeConfig, routedFeedForwards, routedLayerOptions, routingKnockout } from './build.js';
+import { hashRouting, hashTable, topPRouting } from './routing.js';
+
+/**
+ * The SMoE FFN sublayer (architectures.md §1.2): y = c0 * sum_{i in I} g_i E_i(x) + c1 * S(x),
+ * with I = TopK(softmax(x W_r), k) (or hash / top-p routing) and c = softmax(x W_mix + b_mix).
+ * Stats are named `moe.<metric>` (the decoder appends `.layer<i>`).
+ */
+export class MoeFeedForward implements FeedForward {
+  readonly routed: RoutedExperts;
+
+  constructor(params: ParameterFactory, options: RoutedLayerOptions) {
+    this.routed = new RoutedExperts(params, 'ffn', options);
+  }
+
+  apply(x: tf.Tensor2D, context: BlockContext): BlockOutput {
+    const { y, aux, stats } = this.routed.apply(x, context, 'moe');
+    return { y, aux, stats };
+  }
+
+  params(): { total: number; active: number } {
+    return this.routed.params();
+  }
+
+  flopsPerToken(): number {
+    return this.routed.flopsPerToken();
+  }
+}
 
 /** A routed decoder that also frees its frozen tables. */
 class MoeLM extends RoutedDecoderLM {
@@ -16,24 +43,16 @@ class MoeLM extends RoutedDecoderLM {
 /** Builds the SMoE baselines on the reference decoder: MoE FFN every other layer, dense elsewhere. */
 export function createMoe(config: Partial<MoeConfig>, context: ModelBuildContext): LanguageModel {
   const c: MoeConfig = { ...moeDefaults, ...config };
-  if (c.topK > c.experts) throw new Error(`moe: topK (${c.topK}) must be <= experts (${c.experts}).`);
-  const control: RoutingControl = { disableTop1: false };
+  checkMoeConfig('moe', c);
   const frozen: tf.Tensor[] = [];
-  const outStd = c.initStd / Math.sqrt(2 * c.layers);
-  const model = new MoeLM({ ...c, seqLen: context.seqLen }, context, {
-    feedForward: (layer, params) => {
-      if (!isMoeLayer(layer, c.moeLayers)) return new DenseFeedForward(params, c.dModel, c.ffnHidden, c.activation, c.initStd, outStd);
-      const table = c.routing === 'hash'
-        ? hashTable(context.vocabSize, c.experts, c.topK, c.hashMode, deriveSeed(context.seed, `layer${layer}.hash`), context.tokenCounts)
-        : undefined;
-      if (table) frozen.push(table);
-      return new MoeFeedForward(params, {
-        dModel: c.dModel, experts: c.experts, topK: c.topK, expertHidden: scaledWidth(c.ffnHidden, c.expertHiddenScale),
-        routing: c.routing, topP: c.topP, sharedExperts: c.sharedExperts, sharedHidden: scaledWidth(c.ffnHidden, c.sharedHiddenScale),
-        sharedMix: c.sharedMix, balanceCoefficient: c.balanceCoefficient, renormalize: c.renormalize, initStd: c.initStd, outStd, hashTable: table,
-      });
-    },
-  }, control);
+  const policy = (layer: number): RoutingPolicy => {
+    if (c.routing === 'top-p') return topPRouting(c.topP);
+    if (c.routing !== 'hash') return softmaxTopK(c.renormalize);
+    const table = hashTable(context.vocabSize, c.experts, c.topK, c.hashMode, deriveSeed(context.seed, `layer${layer}.hash`), context.tokenCounts);
+    frozen.push(table);
+    return hashRouting(table, c.renormalize);
+  };
+  const model = new MoeLM({ ...c, seqLen: context.seqLen }, context, routedFeedForwards(c, (build) => new MoeFeedForward(build.params, routedLayerOptions(c, build, context, policy(build.layer)))));
   model.frozen = frozen;
   return model;
 }
@@ -43,6 +62,7 @@ export const moeModel: ModelFactory<MoeConfig> = {
   kind: 'causal',
   description: 'Sparse MoE decoder (baselines of CartesianMoE/MaskMoE): softmax top-k (fp32, renormalised), hash or top-p routing, shared expert with a 2-way softmax mix, load-balancing loss; MoE every other layer.',
   defaults: moeDefaults,
-  configSchema: moeConfigSchema,
+  configSchema: moeSchema,
   create: createMoe,
+  knockout: routingKnockout('moe'),
 };

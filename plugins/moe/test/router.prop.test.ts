@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ParameterFactory, RoutedExperts, hashTable, initBackend, tf, type RoutedLayerOptions } from '@labbench/tensor';
+import { ParameterFactory, RoutedExperts, initBackend, tf, type RoutedLayerOptions } from '@labbench/tensor';
+import { hashRouting, hashTable, softmaxTopK, topPRouting, withEvaluationSwitches } from '../src/index.js';
 
 const D = 8;
 const VOCAB = 12;
@@ -9,8 +10,8 @@ const VOCAB = 12;
 function layer(options: Partial<RoutedLayerOptions>, seed = 3): { layer: RoutedExperts; params: ParameterFactory } {
   const params = new ParameterFactory(seed);
   const full: RoutedLayerOptions = {
-    dModel: D, experts: 4, topK: 2, expertHidden: 4, routing: 'softmax-topk', topP: 0.4, sharedExperts: 1, sharedHidden: 4,
-    sharedMix: 'softmax2', balanceCoefficient: 0.01, renormalize: 'k>1', initStd: 0.5, outStd: 0.1, ...options,
+    dModel: D, experts: 4, topK: 2, expertHidden: 4, policy: withEvaluationSwitches(softmaxTopK('k>1')), sharedExperts: 1, sharedHidden: 4,
+    sharedMix: 'softmax2', balanceCoefficient: 0.01, initStd: 0.5, outStd: 0.1, ...options,
   };
   return { layer: new RoutedExperts(params, 'ffn', full), params };
 }
@@ -30,7 +31,7 @@ test('RoutedExperts.route: for any tokens and 1 <= k <= N, exactly k distinct ex
   await initBackend('cpu');
   fc.assert(fc.property(batch, fc.integer({ min: 2, max: 6 }), fc.integer({ min: 1, max: 6 }), ({ x, ids }, experts, kRaw) => {
     const k = Math.min(kRaw, experts);
-    const { layer: l, params } = layer({ experts, topK: k, renormalize: 'always' });
+    const { layer: l, params } = layer({ experts, topK: k, policy: softmaxTopK('always') });
     const { selected, gates } = routing(l, x, ids);
     params.variables.forEach((v) => v.dispose());
     return selected.every((row, t) => row.filter((s) => s === 1).length === k && row.every((s) => s === 0 || s === 1)
@@ -62,7 +63,7 @@ test('RoutedExperts.route (disable top-1): for any tokens and k < N, the argmax 
 
 test('RoutedExperts.route (top-p): for any tokens, the selection is the shortest prefix by probability whose sum exceeds p, with raw probabilities as gates', async () => {
   await initBackend('cpu');
-  const { layer: l, params } = layer({ routing: 'top-p', topP: 0.4, experts: 5 });
+  const { layer: l, params } = layer({ policy: topPRouting(0.4), experts: 5 });
   fc.assert(fc.property(batch, ({ x, ids }) => {
     const { probs, selected, gates } = routing(l, x, ids);
     return selected.every((row, t) => {
@@ -80,7 +81,7 @@ test('RoutedExperts.route (top-p): for any tokens, the selection is the shortest
 test('RoutedExperts.route (hash): for any tokens, the experts and gates depend only on the token id', async () => {
   await initBackend('cpu');
   const table = hashTable(VOCAB, 4, 2, 'random', 7);
-  const { layer: l, params } = layer({ routing: 'hash', hashTable: table });
+  const { layer: l, params } = layer({ policy: hashRouting(table, 'k>1') });
   assert.equal(l.router, undefined);
   fc.assert(fc.property(batch, batch, ({ x, ids }, other) => {
     const a = routing(l, x, ids);

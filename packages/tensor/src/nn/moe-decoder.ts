@@ -16,8 +16,9 @@ const TOP1 = /\.top1\.layer\d+$/;
 
 /**
  * The reference decoder with what routed models need on top:
- * - the residual stream and a routing control in every block's context (CartesianMoE's second
- *   sub-layer adds to the residual; `setRoutingMode({ disableTop1 })` is the Table 4 evaluation);
+ * - the residual stream and a routing control in every block's context (a second stacked routed
+ *   sub-layer adds to the residual; `setRoutingMode({ ... })` sets evaluation switches that the
+ *   plugins' routing policies read, e.g. disabling each token's top-1 expert);
  * - routing probes for the routing-fluctuation metric: the first forward pass without training
  *   after training steps (the trainer's first validation batch at a checkpoint) records each
  *   router's top-1 expert per token. At every later such probe the model adds the earlier probe
@@ -33,7 +34,7 @@ export class RoutedDecoderLM extends DecoderLM {
   private probedAtStep = 0;
   private readonly probes: RoutingProbe[] = [];
 
-  constructor(config: DecoderConfig & Record<string, unknown>, context: ModelBuildContext, hooks: DecoderHooks, control: RoutingControl) {
+  constructor(config: DecoderConfig & Record<string, unknown>, context: ModelBuildContext, hooks: DecoderHooks, control: RoutingControl = {}) {
     super(config, context, hooks);
     this.control = control;
     this.trainingTokenCounts = context.tokenCounts;
@@ -41,7 +42,8 @@ export class RoutedDecoderLM extends DecoderLM {
 
   /** Evaluation switches; returns the previous mode so callers can restore it. */
   setRoutingMode(mode: Partial<RoutingControl>): RoutingControl {
-    const previous = { ...this.control };
+    // the previous value of every switch it sets (off when never set), so restoring turns them back
+    const previous = Object.fromEntries(Object.keys(mode).map((key) => [key, this.control[key] ?? false]));
     Object.assign(this.control, mode);
     return previous;
   }

@@ -1,5 +1,6 @@
 import type { EvalDocument, Evaluator, LanguageModel, MetricRecord, Scorer } from '@labbench/core';
 import type { RoutingControl } from '@labbench/tensor';
+import { DISABLE_TOP1 } from '../routing.js';
 
 interface Routable extends LanguageModel {
   setRoutingMode(mode: Partial<RoutingControl>): RoutingControl;
@@ -31,7 +32,7 @@ export const disableTop1Evaluator: Evaluator = {
     if (!scorer || !isRoutable(model)) return [];
     const docs = await context.data.inDomain();
     const base = await tokenPerplexity(scorer, docs);
-    const previous = model.setRoutingMode({ disableTop1: true });
+    const previous = model.setRoutingMode({ [DISABLE_TOP1]: true });
     let disabled: { ppl: number; tokens: number };
     try {
       disabled = await tokenPerplexity(scorer, docs);

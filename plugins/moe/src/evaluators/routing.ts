@@ -11,6 +11,7 @@ const SCALARS: Record<string, { direction: MetricRecord['direction']; reduce: 'm
   auxLoss: { direction: 'lower', reduce: 'sum' },
   auxLossScaled: { direction: 'lower', reduce: 'sum' },
   activeExperts: { direction: 'none', reduce: 'mean' },
+  gateSum: { direction: 'none', reduce: 'mean' },
   sharedWeight: { direction: 'none', reduce: 'mean' },
 };
 const ROUTER_STAT = /^(moe(?:\.[a-z])?)\.(\w+)\.layer(\d+)$/;
