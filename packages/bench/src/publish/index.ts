@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { resultsCsv, writeFileAtomic, writeLeaderboards, writeResults, type Board, type Registry, type ResultRecord } from '@labbench/core';
 import { replaceDirectory } from './atomic-dir.js';
-import { rowsFromClaims } from './claims-view.js';
+import { rowsFromEntries } from './claims-view.js';
 import { mergeTrainingLists, readTraining, type TrainingLine } from './merge.js';
 import { buildPlots, type Plot } from './plots.js';
-import { judgeAll, replicationReport } from './replication.js';
+import { replicationFile, replicationJson, replicationMarkdown } from './replication.js';
 import { sitePage } from './site.js';
 
 export { findResultFiles, mergeRecords, mergeRecordLists, mergeTraining } from './merge.js';
@@ -66,11 +66,11 @@ export async function publishLeaderboards(registry: Registry, records: readonly 
   const studies = new Set(records.map((r) => r.study));
   const allTraining = mergeTrainingLists([previous, training]).filter((t) => studies.has(t.study));
   const headline = headlineMetrics(registry);
-  const claims = judgeAll(registry, records);
+  const replication = replicationFile(registry, records);
   const plots = await buildPlots(records, allTraining);
   const allPlots = [...plots, ...keptPlots(outDir, records, plots, allTraining)];
   const titles = new Map(registry.ids('study').map((id) => [id, registry.get('study', id).title] as const));
-  const page = sitePage({ records, claims: rowsFromClaims(registry, claims), plots: allPlots, headline: headline.byStudy, boardHeadline: headline.byBoard, titles, preview: options.preview ?? false });
+  const page = sitePage({ records, claims: rowsFromEntries(replication.entries), plots: allPlots, headline: headline.byStudy, boardHeadline: headline.byBoard, titles, preview: options.preview ?? false });
   const written: string[] = [];
   await replaceDirectory(outDir, async (tmp) => {
     const put = (name: string, data: string | Uint8Array) => {
@@ -82,7 +82,8 @@ export async function publishLeaderboards(registry: Registry, records: readonly 
     put('results.csv', resultsCsv(records));
     written.push(...writeLeaderboards(records, tmp, { headline: headline.byBoard }).map((p) => p.slice(tmp.length + 1)));
     if (allTraining.length > 0) put('training.jsonl.gz', gzipSync(allTraining.map((t) => JSON.stringify(t)).join('\n') + '\n', { level: 9 }));
-    put('REPLICATION.md', replicationReport(registry, records, claims));
+    put('REPLICATION.md', replicationMarkdown(replication, records.length));
+    put('replication.json', replicationJson(replication));
     for (const plot of allPlots) put(join('plots', plot.file), plot.svg);
     put('index.html', page);
   });
