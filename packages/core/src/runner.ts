@@ -58,6 +58,8 @@ export interface RunOptions {
   readonly profile: Profile;
   readonly studies: readonly string[];
   readonly seeds?: number;
+  /** Seeds per study, overriding `seeds` (sequential seeds add them study by study). */
+  readonly seedsByStudy?: Readonly<Record<string, number>>;
   readonly outDir: string;
   readonly cacheDir: string;
   readonly shard?: { index: number; count: number };
@@ -115,7 +117,11 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
   const { registry, profile } = options;
   const reporter = options.reporter ?? silent;
   const seeds = options.seeds ?? profile.seeds;
-  const cells = shardCells(planStudies(registry, options.studies, profile, seeds), options.shard);
+  const studyIds = options.studies.length > 0 ? options.studies : registry.ids('study');
+  const planned = options.seedsByStudy
+    ? studyIds.flatMap((id) => planStudies(registry, [id], profile, options.seedsByStudy?.[id] ?? seeds))
+    : planStudies(registry, options.studies, profile, seeds);
+  const cells = shardCells(planned, options.shard);
   assertWritable(options.outDir, 'the output folder (--out)');
   assertWritable(options.cacheDir, 'the cache folder');
   removeStaleTemporaries([options.outDir, options.cacheDir]);
@@ -161,7 +167,7 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
     const label: CellLabel = { study: cell.study.id, arm: cell.armId, seed: cell.seed };
     reporter.cellStart(label, index, cells.length);
     const task: CellTask = {
-      study: cell.study.id, arm: cell.armId, seed: cell.seed, seeds, sourceTrainKey, needCheckpoint: needed.has(id),
+      study: cell.study.id, arm: cell.armId, seed: cell.seed, seeds: options.seedsByStudy?.[cell.study.id] ?? seeds, sourceTrainKey, needCheckpoint: needed.has(id),
       injectNanAtStep: options.injectNan?.cell === cellId(cell.study.id, cell.armId, cell.seed) ? options.injectNan.step : undefined,
     };
     const cellReporter: CellReporter = { step: (p) => reporter.step(label, p), log: (m) => reporter.log(m) };

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, assertWritable, applyStudySummaries, assertValid, getProfile, planStudies, runStudies, shardCells, writeLeaderboards, writeResults, type BackendInfo, type Profile } from '@labbench/core';
+import { ConfigError, assertWritable, designName, judgeReport, planSequentialSeeds, writeFileAtomic, applyStudySummaries, assertValid, getProfile, planStudies, runStudies, shardCells, writeLeaderboards, writeResults, type BackendInfo, type Profile } from '@labbench/core';
 import type { BackendPreference } from '@labbench/tensor';
 import { ProcessPool } from '../cell-pool.js';
 import { engineCodeEntries } from '../cell-worker.js';
@@ -23,6 +23,8 @@ interface RunFlags {
   jobs?: string;
   threads?: string;
   cellTimeout?: string;
+  untilDecided?: boolean;
+  maxSeeds?: string;
 }
 
 function positiveInteger(flag: string, text: string | undefined, max: number, example: string): number | undefined {
@@ -86,6 +88,8 @@ export function registerRun(program: Command): void {
     .option('--quiet', 'print only failures and the summary')
     .option('--jobs <n>', 'cells computed at once, each in a worker process (default: the number of cores)')
     .option('--threads <n>', 'native (OpenBLAS) threads per cell; fixed so results never depend on --jobs (default 1)')
+    .option('--until-decided', 'add seeds, study by study, while a claim is undecided and more seeds could decide it (a group-sequential design; see docs/statistics.md)')
+    .option('--max-seeds <n>', 'with --until-decided: the most seeds per study (default 8)')
     .option('--cell-timeout <seconds>', 'stop a cell that runs longer (default: 600 smoke, 3600 quick, 21600 otherwise)')
     .action(async (flags: RunFlags) => {
       const suite = readSuite(flags.suite);
@@ -96,6 +100,8 @@ export function registerRun(program: Command): void {
       const seeds = parseSeeds(flags.seeds) ?? (suite.seeds as number | undefined);
       const shard = parseShard(flags.shard) ?? shardFromEnvironment(process.env);
       const threads = positiveInteger('--threads', flags.threads, 64, '1') ?? 1;
+      const maxSeeds = positiveInteger('--max-seeds', flags.maxSeeds, 64, '8') ?? 8;
+      if (flags.maxSeeds !== undefined && !flags.untilDecided) throw new ConfigError('--max-seeds', 'only means something with --until-decided.', 'Add --until-decided, or use --seeds N for a fixed number of seeds.');
       const timeout = positiveInteger('--cell-timeout', flags.cellTimeout, 7 * 24 * 3600, '3600') ?? CELL_TIMEOUT_SECONDS[profile.name] ?? DEFAULT_CELL_TIMEOUT_SECONDS;
       let studies = flags.study ?? (suite.studies as string[] | undefined) ?? [];
       if (flags.plugin) {
@@ -131,11 +137,13 @@ export function registerRun(program: Command): void {
         const info = await pool.backend();
         reporter.log(`profile ${profile.name}, ${cells.length} cells, ${jobs} at a time (${threads} native thread${threads > 1 ? 's' : ''} each), backend ${info.name}${info.nativeKernels ? ' + native kernels' : ''}, results in ${outDir}`);
         const injected = process.env.LABBENCH_INJECT_NAN?.split('@');
-        summary = await runStudies({
-          root, registry, profile, studies, seeds, outDir, cacheDir: paths.cache, shard, reporter, executor: pool,
+        const runOnce = (seedsByStudy?: Record<string, number>) => runStudies({
+          root, registry, profile, studies, seeds, seedsByStudy, outDir, cacheDir: paths.cache, shard, reporter, executor: pool,
           backend: info as BackendInfo, codeEntries: engineCodeEntries(),
           injectNan: injected?.length === 2 ? { cell: injected[0], step: Number(injected[1]) } : undefined,
         });
+        summary = await runOnce();
+        if (flags.untilDecided) summary = await addSeedsUntilDecided(summary, runOnce, { registry, studies, outDir, maxSeeds, start: seeds ?? profile.seeds, log: (m) => reporter.log(m) });
       } finally {
         await pool.close();
         process.off('SIGINT', stop);
@@ -147,10 +155,57 @@ export function registerRun(program: Command): void {
       const boards = writeLeaderboards(records, outDir);
       process.stdout.write(`${records.length} records from ${summary.cells.length} cells -> ${summary.resultsPath}\n`);
       for (const path of boards) process.stdout.write(`  ${path}\n`);
+      printClaimSummary(registry, studies.length > 0 ? studies : registry.ids('study'), summary.records);
       if (summary.failed.length > 0) {
         process.stderr.write(`${summary.failed.length} cell(s) failed:\n`);
         for (const f of summary.failed) process.stderr.write(`  ${f.study}/${f.arm}/seed${f.seed}${f.failedAtStep ? ` at step ${f.failedAtStep}` : ''}: ${f.reason}\n`);
         process.exitCode = 1;
       }
     });
+}
+
+type RunSummary = Awaited<ReturnType<typeof runStudies>>;
+
+/**
+ * Sequential seeds: after each round, `planSequentialSeeds` (a group-sequential design with
+ * alpha spending, so looking again after every seed keeps the false-positive rate at its level)
+ * says which studies need another seed; only those run again, with their earlier cells from the
+ * cache. The plans of the last round go to sequential.json beside the results, for publishing.
+ */
+async function addSeedsUntilDecided(
+  first: RunSummary, runOnce: (seedsByStudy: Record<string, number>) => Promise<RunSummary>,
+  options: { registry: import('@labbench/core').Registry; studies: readonly string[]; outDir: string; maxSeeds: number; start: number; log: (m: string) => void },
+): Promise<RunSummary> {
+  const ids = options.studies.length > 0 ? options.studies : options.registry.ids('study');
+  const definitions = ids.map((id) => options.registry.get('study', id)).filter((s) => (s.claims ?? []).length > 0);
+  const design = { maxSeeds: options.maxSeeds, minSeeds: Math.min(2, options.maxSeeds) };
+  const seedsByStudy: Record<string, number> = Object.fromEntries(ids.map((id) => [id, options.start]));
+  let summary = first;
+  for (;;) {
+    const plans = planSequentialSeeds(definitions, summary.records, design);
+    writeFileAtomic(join(options.outDir, 'sequential.json'), `${JSON.stringify({ design: designName(design), plans }, null, 2)}\n`);
+    const more = plans.filter((p) => p.decision === 'add seed' && p.nextSeeds !== null);
+    for (const p of plans) options.log(`sequential: ${p.study} at ${p.seeds} seeds: ${p.decision}${p.nextSeeds ? ` -> ${p.nextSeeds}` : ''} (${p.claims.map((c) => `${c.claim}: ${c.decision}`).join('; ') || 'no claims'})`);
+    if (more.length === 0 || summary.failed.length > 0) return summary;
+    for (const p of more) seedsByStudy[p.study] = p.nextSeeds!;
+    summary = await runOnce(seedsByStudy);
+  }
+}
+
+/**
+ * What the run found, before the file paths: each claim of the studies it ran with its raw
+ * verdict, effect and interval, and the gates that failed. (Holm correction needs the whole
+ * report: `labbench publish` applies it.)
+ */
+function printClaimSummary(registry: import('@labbench/core').Registry, studyIds: readonly string[], records: readonly import('@labbench/core').ResultRecord[]): void {
+  const studies = studyIds.map((id) => ({ study: registry.get('study', id), paper: registry.get('study', id).paper?.title ?? id, plugin: null }));
+  const entries = judgeReport(studies, records).filter((e) => e.verdict !== 'not run');
+  if (entries.length === 0) return;
+  const fmt = (x: number) => String(Number(x.toPrecision(3)));
+  process.stdout.write('claims (raw verdicts; publish corrects across the report):\n');
+  for (const e of entries) {
+    const effect = e.effect === null ? '-' : `${fmt(e.effect)}${e.interval ? ` [${fmt(e.interval[0])}, ${fmt(e.interval[1])}]` : ''}${e.scale === 'log' ? ' (log ratio)' : ''}`;
+    const failedGates = e.gates.filter((g) => g.passed !== true).map((g) => `${g.gate} ${g.measured === null ? 'unmeasured' : fmt(g.measured)} (needs ${g.comparison} ${fmt(g.threshold)})`);
+    process.stdout.write(`  ${`${e.study}/${e.claim}`.padEnd(40)} ${e.verdict.padEnd(15)} effect ${effect}, ${e.seeds} seed(s)${failedGates.length ? `; gates failed: ${failedGates.join(', ')}` : ''}\n`);
+  }
 }
