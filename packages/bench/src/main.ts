@@ -7,6 +7,7 @@ import { registerValidate } from './commands/validate.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerTokenizer } from './commands/tokenizer.js';
 import { registerBench } from './commands/bench.js';
+import { registerPlan } from './commands/plan.js';
 import { registerDeps } from './commands/deps.js';
 
 /**
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerDatasets(program);
   registerTokenizer(program);
   registerBench(program);
+  registerPlan(program);
   registerDeps(program);
   const exitOverrideAll = (command: Command): void => {
     command.exitOverride();

@@ -7,6 +7,7 @@ import type { Registry } from './registry.js';
 import { describeErrors } from './schemas.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { estimateCell, type CellEstimate } from './plan-cost.js';
+import { REFERENCE_ARMS } from './gates.js';
 
 /** One arm of one study at one seed. */
 export interface PlannedCell {
@@ -23,7 +24,6 @@ export interface PlannedCell {
 
 /** The evaluator that scores count-model reference arms (plugins/reference-lm). */
 export const REFERENCE_EVALUATOR = 'reference-lm';
-export const REFERENCE_ARMS = { 'ref-unigram': 'unigram', 'ref-bigram': 'bigram' } as const;
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 
@@ -105,13 +105,15 @@ function isCausal(registry: Registry, arm: ArmSpec): boolean {
 function referenceArms(registry: Registry, study: StudyDefinition, own: readonly PlannedArm[], profile: Profile): PlannedArm[] {
   if (study.references === false || !own.some((a) => isCausal(registry, a.arm))) return [];
   if (!registry.has('evaluator', REFERENCE_EVALUATOR)) return [];
-  const sourceId = study.references?.arm ?? study.baseline ?? own.find((a) => isCausal(registry, a.arm))!.armId;
+  // default: the baseline when it is a language model, else the first language-model arm
+  const baseline = own.find((a) => a.armId === study.baseline && isCausal(registry, a.arm));
+  const sourceId = study.references?.arm ?? baseline?.armId ?? own.find((a) => isCausal(registry, a.arm))!.armId;
   const source = own.find((a) => a.armId === sourceId);
   if (!source) throw new ConfigError(`study ${study.id} › references.arm`, `arm '${sourceId}' is not an arm of this study.`, suggest(sourceId, own.map((a) => a.armId)));
   const { tokenizer, tokenizerConfig, tokenizerMixture, mixture, stepsFraction, loss } = source.arm;
   const arm: ArmSpec = { model: 'none', tokenizer, loss, ...(tokenizerConfig ? { tokenizerConfig } : {}), ...(tokenizerMixture ? { tokenizerMixture } : {}), ...(mixture ? { mixture } : {}), ...(stepsFraction !== undefined ? { stepsFraction } : {}) };
   const budget = trainTokens(profile, stepsFraction ?? 1);
-  return Object.entries(REFERENCE_ARMS).map(([armId, model]) => ({
+  return Object.entries(REFERENCE_ARMS).map(([model, armId]) => ({
     armId, arm, role: 'reference' as const, evaluators: [{ id: REFERENCE_EVALUATOR, options: { model, trainTokens: budget } }],
   }));
 }
@@ -182,7 +184,12 @@ function orderArms(study: StudyDefinition): string[] {
   return order;
 }
 
-/** A group of cells that runs in one shard: all arms of a (study, seed), so `initFrom` works per shard. */
+/**
+ * A group of cells that must run in one shard: the arms of a (study, seed) connected by `initFrom`
+ * (a source and every arm that converts it), so a converted arm finds its source's trained model.
+ * Independent arms (references, knock-outs, arms trained from scratch) are groups of their own,
+ * which lets shards be balanced finely.
+ */
 export interface ShardGroup {
   readonly key: string;
   readonly cells: readonly PlannedCell[];
@@ -190,10 +197,22 @@ export interface ShardGroup {
   readonly cost: number;
 }
 
+/** `study#seed#root`, root being the arm the cell's `initFrom` chain starts from. */
+function groupKey(cell: PlannedCell, bySeedArm: ReadonlyMap<string, PlannedCell>): string {
+  let root = cell;
+  for (let guard = 0; root.arm.initFrom !== undefined && guard < 1000; guard++) {
+    const source = bySeedArm.get(`${cell.study.id}#${cell.seed}#${root.arm.initFrom}`);
+    if (!source) break;
+    root = source;
+  }
+  return `${cell.study.id}#${cell.seed}#${root.armId}`;
+}
+
 export function shardGroups(cells: readonly PlannedCell[]): ShardGroup[] {
+  const bySeedArm = new Map(cells.map((c) => [`${c.study.id}#${c.seed}#${c.armId}`, c]));
   const groups = new Map<string, PlannedCell[]>();
   for (const c of cells) {
-    const key = `${c.study.id}#${c.seed}`;
+    const key = groupKey(c, bySeedArm);
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
   return [...groups].map(([key, members]) => ({ key, cells: members, cost: members.reduce((a, c) => a + c.estimate().cost, 0) }));
@@ -221,6 +240,6 @@ export function assignShards(groups: readonly ShardGroup[], count: number): Shar
 /** The cells of shard `index` of `count` (1-based), in plan order. */
 export function shardCells(cells: readonly PlannedCell[], shard: { index: number; count: number } | undefined): PlannedCell[] {
   if (!shard) return [...cells];
-  const mine = new Set(assignShards(shardGroups(cells), shard.count)[shard.index - 1].map((g) => g.key));
-  return cells.filter((c) => mine.has(`${c.study.id}#${c.seed}`));
+  const mine = new Set(assignShards(shardGroups(cells), shard.count)[shard.index - 1].flatMap((g) => g.cells));
+  return cells.filter((c) => mine.has(c));
 }

@@ -120,12 +120,20 @@ test('assignShards: for any groups and shard count, every group lands in exactly
   }));
 });
 
-test('shardCells: study+seed groups stay together and the shards partition the plan', () => {
+test('shardCells: arms joined by initFrom stay together, independent arms are groups of their own, the shards partition the plan', () => {
   const cells = planStudies(registry([study, { ...study, id: 'beta' }]), [], PROFILES.smoke, 3);
   const parts = [1, 2, 3, 4].map((index) => shardCells(cells, { index, count: 4 }));
   assert.equal(parts.flat().length, cells.length);
+  assert.equal(new Set(parts.flat()).size, cells.length);
   for (const part of parts) {
-    for (const c of part) assert.ok(part.filter((o) => o.study.id === c.study.id && o.seed === c.seed).length === cells.filter((o) => o.study.id === c.study.id && o.seed === c.seed).length);
+    for (const c of part.filter((x) => x.armId === 'c')) assert.ok(part.some((o) => o.study === c.study && o.seed === c.seed && o.armId === 'b'), 'c converts b');
   }
-  assert.equal(shardGroups(cells).length, 6);
+  // per study and seed: b+c, a, extra, two references, two knock-outs
+  assert.equal(shardGroups(cells).length, 2 * 3 * 7);
+});
+
+test('planStudies: without a language-model baseline the references follow the first language-model arm', () => {
+  const s = defineStudy({ ...base, id: 'mixed', baseline: 'tokonly', arms: { tokonly: { model: 'none' }, lm: { tokenizerConfig: { vocabSize: 512 } } } });
+  const ref = planStudies(registry([s]), ['mixed'], PROFILES.smoke, 1).find((c) => c.armId === 'ref-unigram')!;
+  assert.deepEqual(ref.arm.tokenizerConfig, { vocabSize: 512 });
 });
