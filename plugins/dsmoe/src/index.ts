@@ -10,4 +10,5 @@ export { DsmoeFeedForward, PartitionedFfn } from './layer.js';
 export type { SparsityControl } from './layer.js';
 export { activeMask, thresholded, straightThroughGate, rescale } from './gate.js';
 export { dsmoeActivationEvaluator, calibrateThreshold } from './evaluator.js';
+export { dsmoeStudy } from './studies.js';
 export default definePlugin({ id: 'dsmoe', models: [dsmoeModel], evaluators: [dsmoeActivationEvaluator], studies: [dsmoeStudy] });

@@ -1,7 +1,20 @@
-import type { LanguageModel, ModelFactory } from '@labbench/core';
+import { ContractError, type LanguageModel, type ModelFactory } from '@labbench/core';
 import { DecoderLM, copyMatchingWeights } from '@labbench/tensor';
 import { expertWidth, finedeepConfigSchema, finedeepDefaults, type FinedeepConfig } from './config.js';
 import { DenseNsarFeedForward, FinedeepFeedForward } from './experts.js';
+
+/**
+ * Knock-outs, as configs trained from scratch: `ffn` is the dense layout with one hidden unit (the
+ * FFN the paper re-cuts can then carry almost nothing; width 1 cannot be split into M x K experts).
+ */
+export function knockoutFinedeep(component: string, config: Readonly<Record<string, unknown>>, layers?: readonly number[]): Record<string, unknown> {
+  if (component !== 'ffn') throw new ContractError("model 'finedeep'", `cannot knock out '${component}'.`, "Finedeep knocks out 'ffn' (the dense layout with width 1).");
+  if (layers && layers.length > 0) throw new ContractError("model 'finedeep'", 'the ffn knock-out applies to every layer.', 'Omit layers.');
+  const { subLayers, expertsPerSubLayer, ...rest } = config; // the expert grid does not apply to width 1
+  void subLayers;
+  void expertsPerSubLayer;
+  return { ...rest, layout: 'dense', ffnHidden: 1 };
+}
 
 /** Finedeep on the reference decoder (the FFN slot replaced; attention and embeddings as dense). */
 export const finedeepModel: ModelFactory<FinedeepConfig> = {
@@ -20,4 +33,5 @@ export const finedeepModel: ModelFactory<FinedeepConfig> = {
     if (context.initFrom) copyMatchingWeights(context.initFrom, model);
     return model;
   },
+  knockout: knockoutFinedeep,
 };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PROFILES, resolveArm, trainTokens } from '@labbench/core';
+import { PROFILES, claimGates, resolveArm, trainTokens } from '@labbench/core';
 import { uniattnStudy } from '../src/studies.js';
 
 // What decides the windows an arm trains on and the steps it takes: the runner builds the training
@@ -26,12 +26,11 @@ test('uniattn study: every post-training arm sees the same stream, windows and s
 
 test('uniattn study: claims name arms of the study, exactly one headline, and every gate a claim needs exists', () => {
   const arms = new Set(Object.keys(uniattnStudy.arms));
-  const gates = new Set((uniattnStudy.gates ?? []).map((g) => g.id));
   const claims = uniattnStudy.claims ?? [];
   assert.equal(claims.filter((c) => c.role === 'headline').length, 1);
   for (const c of claims) {
     assert.ok(arms.has(c.method) && arms.has(c.baseline), c.id);
-    for (const g of c.gates ?? []) assert.ok(gates.has(g), `${c.id} needs gate ${g}`);
+    assert.deepEqual(claimGates(uniattnStudy, c).unknown, [], c.id);
   }
   for (const g of uniattnStudy.gates ?? []) {
     assert.ok(arms.has(g.arm), g.id);
