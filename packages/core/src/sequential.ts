@@ -177,6 +177,7 @@ export function planSequentialSeeds(studies: readonly StudyDefinition[], records
       const j = judgeClaim(study, claim, records, { alpha: d.alpha });
       const threshold = sequentialThreshold(j.seeds, d);
       const base = { claim: claim.id, p: j.p, threshold };
+      if (j.verdict === 'not run' && seeds >= d.minSeeds) return { ...base, sequentialP: null, conditionalPower: null, decision: 'futility', reason: `its arms have no paired records at ${seeds} seeds: more seeds will not measure it` };
       if (j.verdict === 'not run' || j.seeds < d.minSeeds) return { ...base, sequentialP: null, conditionalPower: null, decision: 'add seed', reason: `${j.seeds} seed(s): the first look is at ${d.minSeeds}` };
       if (j.verdict === 'invalid regime') return { ...base, sequentialP: null, conditionalPower: null, decision: 'futility', reason: j.reason };
       const e = j.paired!;

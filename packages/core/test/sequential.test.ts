@@ -92,9 +92,13 @@ test('planSequentialSeeds: adds seeds only to undecided studies, stops decided, 
     ...mk('open', [-0.3, 0.1, -0.4]), // undecided, effect not hopeless
     ...mk('gated', [-0.3, 0.1, -0.4]),
   ];
-  const plans = planSequentialSeeds([clear, open, gated], records, design);
-  assert.deepEqual(plans.map((p) => [p.study, p.decision, p.nextSeeds]), [['clear', 'stop', null], ['open', 'add seed', 4], ['gated', 'stop', null]]);
-  assert.deepEqual(plans.map((p) => p.claims[0].decision), ['decided', 'add seed', 'futility']);
+  const orphan = study([claim({ method: 'never-ran' })], { id: 'orphan' });
+  records.push(...mk('orphan', [0.1, 0.2, 0.3]));
+  const fresh = study([claim()], { id: 'fresh' });
+  records.push(...mk('fresh', [0.1]));
+  const plans = planSequentialSeeds([clear, open, gated, orphan, fresh], records, design);
+  assert.deepEqual(plans.map((p) => [p.study, p.decision, p.nextSeeds]), [['clear', 'stop', null], ['open', 'add seed', 4], ['gated', 'stop', null], ['orphan', 'stop', null], ['fresh', 'add seed', 2]]);
+  assert.deepEqual(plans.map((p) => p.claims[0].decision), ['decided', 'add seed', 'futility', 'futility', 'add seed']);
   assert.equal(plans[0].looks, 4);
   // the published verdict records the design and uses the stage-wise p
   const seq = sequentialRecords(plans, design);
