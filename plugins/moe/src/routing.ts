@@ -10,7 +10,7 @@ import { argmaxMask, gatesFor, oneHotFloat, softmaxTopK, tf, type Renormalize, t
 export const DISABLE_TOP1 = 'disableTop1';
 
 /**
- * Wraps a policy with the evaluation switches: with `disableTop1` on, each token's top-1 expert
+ * Wraps a policy with the evaluation switches: with `disableTop1` on, each token's top-ranked expert
  * (after its visibility mask) leaves the selection and the next k are taken; probabilities stay.
  */
 export function withEvaluationSwitches(policy: RoutingPolicy): RoutingPolicy {
@@ -20,7 +20,7 @@ export function withEvaluationSwitches(policy: RoutingPolicy): RoutingPolicy {
       const decision = policy.decide(input);
       if (!input.control?.[DISABLE_TOP1]) return decision;
       const inner = decision.exclude;
-      return { ...decision, exclude: (masked) => (inner ? tf.maximum(inner(masked), argmaxMask(masked)) : argmaxMask(masked)) as tf.Tensor2D };
+      return { ...decision, exclude: (ranking) => (inner ? tf.maximum(inner(ranking), argmaxMask(ranking)) : argmaxMask(ranking)) as tf.Tensor2D };
     },
   };
 }

@@ -49,8 +49,8 @@ export interface RoutingDecision {
   readonly visible?: tf.Tensor2D;
   /** [n, N] selection scores (default: the logits); never differentiated. */
   readonly scores?: tf.Tensor2D;
-  /** 0/1 [n, N] experts removed from the selection only (probabilities unchanged), from the masked logits. */
-  readonly exclude?: (maskedLogits: tf.Tensor2D) => tf.Tensor2D;
+  /** 0/1 [n, N] experts removed from the selection only (probabilities unchanged), from the masked ranking (scores, else logits). */
+  readonly exclude?: (ranking: tf.Tensor2D) => tf.Tensor2D;
   /** 0/1 [n, N] selection from the probabilities and eligible experts (default: top-k of the scores). */
   readonly select?: (probs: tf.Tensor2D, eligible: tf.Tensor2D) => tf.Tensor2D;
   readonly gates: GateNormalization;
@@ -86,10 +86,11 @@ export function argmaxMask(logits: tf.Tensor2D): tf.Tensor2D {
  */
 export function routeTokens(decision: RoutingDecision, k: number): Routing {
   const { logits: raw, visible } = decision;
-  const logits = (visible ? tf.add(raw, tf.mul(tf.sub(visible, 1), 1e9)) : raw) as tf.Tensor2D; // masked -> -1e9
-  const probs = tf.softmax(logits) as tf.Tensor2D; // [n, N]; masked experts are exactly 0
+  const mask = (t: tf.Tensor2D) => (visible ? tf.add(t, tf.mul(tf.sub(visible, 1), 1e9)) : t) as tf.Tensor2D; // invisible -> -1e9
+  const logits = mask(raw);
+  const probs = tf.softmax(logits) as tf.Tensor2D; // [n, N]; invisible experts are exactly 0
   let eligible = (visible ?? tf.onesLike(raw)) as tf.Tensor2D;
-  const excluded = decision.exclude?.(logits);
+  const excluded = decision.exclude?.(decision.scores ? mask(decision.scores) : logits); // e.g. each token's top-ranked expert
   if (excluded) eligible = tf.mul(eligible, tf.sub(1, excluded)) as tf.Tensor2D;
   const selected = (decision.select
     ? tf.mul(decision.select(probs, eligible), eligible)
