@@ -88,6 +88,9 @@ function shardCount(costs: readonly number[], target: number): number {
   return Math.min(count, Math.max(1, costs.length));
 }
 
+/** Writes and waits until the text is flushed: the CLI exits right after, which would cut a piped plan. */
+const write = (text: string) => new Promise<void>((done) => process.stdout.write(text, () => done()));
+
 const fmt = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)}G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n));
 
 export function registerPlan(program: Command): void {
@@ -123,15 +126,12 @@ export function registerPlan(program: Command): void {
           groups: s.map((g) => g.key), command: [...base, '--shard', `${i + 1}/${count}`].join(' '),
         })),
       };
-      if (flags.json) {
-        process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-        return;
-      }
+      if (flags.json) return write(`${JSON.stringify(plan, null, 2)}\n`);
       const lines = [`profile ${profile.name}: ${cells.length} cells, ${seeds} seed(s); throughput ${throughput.trainGflops.toFixed(1)} GFLOP/s from ${throughput.source}`, ''];
       lines.push(['study', 'arm', 'seed', 'params', 'FLOP/token', 'tokens', 'hours'].join('\t'));
       for (const r of plan.cells) lines.push([r.study, r.arm, r.seed, `${fmt(r.paramsTotal)}${r.paramsActive !== r.paramsTotal ? ` (${fmt(r.paramsActive)} active)` : ''}`, fmt(r.flopsPerTokenTrain), fmt(r.tokens), r.hours.toFixed(3)].join('\t'));
       lines.push('', `total ${plan.totalHours.toFixed(2)} h; ${count} shard(s) of about ${target} h:`);
       for (const s of plan.shards) lines.push(`  ${s.command}    # ${s.hours.toFixed(2)} h, ${s.groups.length} study+seed group(s)`);
-      process.stdout.write(`${lines.join('\n')}\n`);
+      await write(`${lines.join('\n')}\n`);
     });
 }
