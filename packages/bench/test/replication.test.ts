@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { check, definePlugin, defineStudy, Registry, type ResultRecord, type StudyClaim } from '@labbench/core';
-import { replicationFile, replicationMarkdown } from '../src/publish/replication.js';
+import { replicationFile, replicationMarkdown, readSequential } from '../src/publish/replication.js';
 
 const origin = (name: string, title: string) => ({ packageName: name, version: '1.0.0', dir: `plugins/${name}`, entry: `/plugins/${name}/src/index.ts`, manifest: { id: name, kinds: ['study' as const], paper: { title } } });
 
@@ -74,4 +74,24 @@ test('replicationFile: on the committed leaderboards, every entry passes the sch
     if (e.interval) assert.ok(e.interval[1] > e.interval[0], `${e.study}/${e.claim} interval ${e.interval.join(', ')}`);
     if (e.verdict === 'invalid regime') assert.match(e.reason, /^invalid regime: \S+, (measured \S+|not measured), needs [<>]= \S+$/);
   }
+});
+
+test('readSequential: the design of an --until-decided run reaches each verdict (looks, stage-wise p); records that changed since are refused', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { planSequentialSeeds } = await import('@labbench/core');
+  const dir = mkdtempSync(join(tmpdir(), 'labbench-seq-'));
+  const plans = planSequentialSeeds([ran], records);
+  writeFileSync(join(dir, 'sequential.json'), JSON.stringify({ design: plans[0].design, plans }));
+  const sequential = readSequential([join(dir, 'results.jsonl')], records);
+  const file = replicationFile(registry, records, { sequential });
+  assert.deepEqual(check('replication', file), []);
+  const ppl = file.entries[0];
+  assert.equal(ppl.sequential?.looks, 2); // looks at 2 and 3 seeds
+  assert.equal(ppl.p, plans[0].claims[0].sequentialP);
+  assert.ok(ppl.p! > replicationFile(registry, records).entries[0].p!, 'the stage-wise p is larger than the fixed-sample p');
+  const fewer = records.filter((r) => r.seed < 2);
+  assert.throws(() => readSequential([join(dir, 'results.jsonl')], fewer), /made at 3 seeds but the records hold 2/);
+  assert.deepEqual([...readSequential([join(tmpdir(), 'no-such-run', 'results.jsonl')], records)], []);
 });

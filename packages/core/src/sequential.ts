@@ -153,6 +153,9 @@ export interface StudySeedPlan {
   readonly nextSeeds: number | null;
   readonly looks: number;
   readonly design: string;
+  /** The design's two-sided level and last look, so the plan alone says how much alpha is spent. */
+  readonly alpha: number;
+  readonly maxSeeds: number;
   readonly claims: readonly ClaimSeedDecision[];
 }
 
@@ -190,18 +193,21 @@ export function planSequentialSeeds(studies: readonly StudyDefinition[], records
       return { ...base, sequentialP: pSeq, conditionalPower: power, decision: 'add seed', reason: 'undecided, and more seeds could decide it' };
     });
     const add = seeds < d.maxSeeds && claims.some((c) => c.decision === 'add seed');
-    return { study: study.id, seeds, decision: add ? 'add seed' : 'stop', nextSeeds: add ? seeds + 1 : null, looks: Math.max(0, Math.min(seeds, d.maxSeeds) - d.minSeeds + 1), design: designName(d), claims };
+    return { study: study.id, seeds, decision: add ? 'add seed' : 'stop', nextSeeds: add ? seeds + 1 : null, looks: Math.max(0, Math.min(seeds, d.maxSeeds) - d.minSeeds + 1), design: designName(d), alpha: d.alpha, maxSeeds: d.maxSeeds, claims };
   });
 }
 
-/** The per-study records `judgeReport` takes (options.sequential), so published verdicts use the stage-wise p. */
-export function sequentialRecords(plans: readonly StudySeedPlan[], design: SequentialDesign = {}): Map<string, SequentialRecord & { sequentialP: Map<string, number> }> {
-  const d = resolve(design);
+/**
+ * The per-study records `judgeReport` takes (options.sequential), so published verdicts use the
+ * stage-wise p and carry the design and the number of looks. Only plans of the seeds the records
+ * hold are meaningful: `labbench run --until-decided` writes the last round's (sequential.json).
+ */
+export function sequentialRecords(plans: readonly StudySeedPlan[]): Map<string, SequentialRecord & { sequentialP: Map<string, number> }> {
   return new Map(plans.map((plan) => {
     const stopped = plan.decision === 'stop';
     const decided = plan.claims.some((c) => c.decision === 'decided');
-    const decision: SequentialRecord['decision'] = !stopped ? 'add seed' : plan.seeds >= d.maxSeeds ? 'max seeds' : decided ? 'decided' : 'futility';
+    const decision: SequentialRecord['decision'] = !stopped ? 'add seed' : plan.seeds >= plan.maxSeeds ? 'max seeds' : decided ? 'decided' : 'futility';
     const pSeq = new Map(plan.claims.flatMap((c) => (c.sequentialP === null ? [] : [[c.claim, c.sequentialP] as const])));
-    return [plan.study, { design: plan.design, looks: Math.max(1, plan.looks), maxSeeds: d.maxSeeds, alphaSpent: alphaSpent(plan.seeds, d.maxSeeds, d.alpha), decision, sequentialP: pSeq }];
+    return [plan.study, { design: plan.design, looks: Math.max(1, plan.looks), maxSeeds: plan.maxSeeds, alphaSpent: alphaSpent(plan.seeds, plan.maxSeeds, plan.alpha), decision, sequentialP: pSeq }];
   }));
 }

@@ -101,7 +101,7 @@ test('planSequentialSeeds: adds seeds only to undecided studies, stops decided, 
   assert.deepEqual(plans.map((p) => p.claims[0].decision), ['decided', 'add seed', 'futility', 'futility', 'add seed']);
   assert.equal(plans[0].looks, 4);
   // the published verdict records the design and uses the stage-wise p
-  const seq = sequentialRecords(plans, design);
+  const seq = sequentialRecords(plans);
   const entries = judgeReport([{ study: clear, paper: 'P', plugin: null }], records, { sequential: seq });
   assert.equal(entries[0].sequential?.looks, 4);
   assert.equal(entries[0].sequential?.decision, 'decided');

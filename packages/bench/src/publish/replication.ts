@@ -1,4 +1,6 @@
-import { check, ConfigError, DataError, formatNumber, judgeReport, type JudgeOptions, type Registry, type ReplicationEntry, type ReplicationFile, type ReportStudy, type ResultRecord, type StudyClaim, type Verdict } from '@labbench/core';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { check, ConfigError, DataError, formatNumber, judgeReport, sequentialRecords, type JudgeOptions, type StudySeedPlan, type Registry, type ReplicationEntry, type ReplicationFile, type ReportStudy, type ResultRecord, type StudyClaim, type Verdict } from '@labbench/core';
 
 /**
  * The replication report: replication.json (one entry per claim, checked against core's schema)
@@ -50,6 +52,39 @@ export function replicationFile(registry: Registry, records: readonly ResultReco
   const problems = check('replication', file);
   if (problems.length > 0) throw new DataError('replication.json', `does not match its schema: ${problems.slice(0, 3).join('; ')}`, 'This is a bug in the statistics code: report it with the results file.');
   return file;
+}
+
+/**
+ * The sequential designs of `labbench run --until-decided` runs: the `sequential.json` beside
+ * each results file (its last round's plans). A plan counts only if the records hold exactly the
+ * seeds it was made at; otherwise the records changed after the run, its stage-wise p no longer
+ * applies, and publishing stops with a DataError rather than report a fixed-sample p for seeds
+ * that were added by looking.
+ */
+export function readSequential(resultFiles: readonly string[], records: readonly ResultRecord[]): NonNullable<JudgeOptions['sequential']> {
+  const plans = new Map<string, { plan: StudySeedPlan; file: string }>();
+  for (const results of resultFiles) {
+    const file = join(dirname(results), 'sequential.json');
+    if (!existsSync(file)) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new DataError(file, `not JSON: ${(error as Error).message}`, 'Rerun `labbench run --until-decided`, or delete the file to publish without its design.');
+    }
+    const list = (parsed as { plans?: unknown }).plans;
+    const valid = (p: Partial<StudySeedPlan>) => typeof p.study === 'string' && Number.isInteger(p.seeds) && typeof p.design === 'string' && Number.isInteger(p.looks) && typeof p.alpha === 'number' && Number.isInteger(p.maxSeeds) && (p.decision === 'add seed' || p.decision === 'stop') && Array.isArray(p.claims)
+      && p.claims.every((c) => typeof c.claim === 'string' && (c.sequentialP === null || typeof c.sequentialP === 'number'));
+    if (!Array.isArray(list) || !list.every(valid)) throw new DataError(`${file} plans`, 'is not a list of sequential plans (study, seeds, looks, design, alpha, maxSeeds, decision, claims).', 'Rerun `labbench run --until-decided`, or delete the file.');
+    for (const plan of list as StudySeedPlan[]) {
+      const other = plans.get(plan.study);
+      if (other) throw new DataError(file, `study ${plan.study} also has a sequential plan in ${other.file}.`, 'Publish the runs of one --until-decided campaign per study.');
+      const seeds = new Set(records.filter((r) => r.study === plan.study).map((r) => r.seed)).size;
+      if (seeds !== plan.seeds) throw new DataError(`${file} (study ${plan.study})`, `the plan was made at ${plan.seeds} seeds but the records hold ${seeds}.`, 'Rerun `labbench run --until-decided` on these records (cached cells are reused), or delete the file.');
+      plans.set(plan.study, { plan, file });
+    }
+  }
+  return sequentialRecords([...plans.values()].map((p) => p.plan));
 }
 
 /** replication.json's text. */
