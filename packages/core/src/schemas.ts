@@ -37,15 +37,11 @@ const armProperties = {
   },
 } as const;
 
-export const studySchema = {
-  $schema: DIALECT,
 // Claim and gate ids land in replication.json, so they follow the same id rule as studies.
 const claimSchema = {
   type: 'object',
   additionalProperties: false,
-  // The contract requires id, role and paper too; the schema demands them once every shipped study
-  // has them (studies are being migrated; a missing field would stop every CLI command meanwhile).
-  required: ['text', 'board', 'metric', 'method', 'baseline'],
+  required: ['id', 'text', 'role', 'board', 'metric', 'method', 'baseline', 'paper'],
   properties: {
     id: { type: 'string', pattern: id },
     text: { type: 'string', minLength: 1 },
@@ -93,6 +89,8 @@ const gateSchema = {
   ],
 } as const;
 
+export const studySchema = {
+  $schema: DIALECT,
   $id: 'https://labbench.dev/schemas/study.json',
   title: 'labbench study',
   type: 'object',

@@ -40,3 +40,11 @@ test('study schema: bad claims, gates, references and knock-outs are named by pa
     assert.match(problems, pattern, JSON.stringify(study).slice(0, 200));
   }
 });
+
+test('study schema: a claim without its id, role or paper figure is refused', () => {
+  for (const key of ['id', 'role', 'paper'] as const) {
+    const { [key]: dropped, ...rest } = claim;
+    void dropped;
+    assert.match(check('study', { ...base, claims: [rest] }).join('; '), new RegExp(`claims\\.0: must have required property '${key}'`));
+  }
+});
