@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, applyStudySummaries, readResults, writeResults, type ResultRecord } from '@labbench/core';
 import { assertNotMixed, findResultFiles, mergeRecordLists, mergeTraining, publishLeaderboards } from '../publish/index.js';
+import { readSequential } from '../publish/replication.js';
 import { defaultPaths, loadContext } from './context.js';
 
 /** Profiles whose pages are previews: their numbers only show that everything runs. */
@@ -45,7 +46,8 @@ export function registerPublish(program: Command): void {
       const records = applyStudySummaries(merged, summaries);
       const outDir = resolve(options.out ?? defaultOut(root, state, records));
       const preview = isPreview(records);
-      const written = await publishLeaderboards(registry, records, training, outDir, { preview });
+      const sequential = readSequential(files, records); // --until-decided designs (sequential.json beside each results file)
+      const written = await publishLeaderboards(registry, records, training, outDir, { preview, sequential });
       process.stdout.write(`merged ${records.length} records from ${files.length} run(s) into ${outDir}${preview ? ' (preview: no verdicts)' : ''}\n`);
       process.stdout.write(`  ${written.filter((p) => !p.startsWith('plots')).join(', ')} and ${written.filter((p) => p.startsWith('plots')).length} plots\n`);
     });

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { resultsCsv, writeFileAtomic, writeLeaderboards, writeResults, type Board, type Registry, type ResultRecord } from '@labbench/core';
+import { resultsCsv, writeFileAtomic, writeLeaderboards, writeResults, type Board, type JudgeOptions, type Registry, type ResultRecord } from '@labbench/core';
 import { replaceDirectory } from './atomic-dir.js';
 import { rowsFromEntries } from './claims-view.js';
 import { mergeTrainingLists, readTraining, type TrainingLine } from './merge.js';
@@ -60,13 +60,13 @@ function keptPlots(outDir: string, records: readonly ResultRecord[], rebuilt: re
  * results (training.jsonl.gz), so republishing from a published folder rebuilds every plot.
  * Returns the paths written, relative to `outDir`.
  */
-export async function publishLeaderboards(registry: Registry, records: readonly ResultRecord[], training: readonly TrainingLine[], outDir: string, options: { preview?: boolean } = {}): Promise<string[]> {
+export async function publishLeaderboards(registry: Registry, records: readonly ResultRecord[], training: readonly TrainingLine[], outDir: string, options: { preview?: boolean; sequential?: JudgeOptions['sequential'] } = {}): Promise<string[]> {
   // everything is read and checked before the first write
   const previous = existsSync(join(outDir, 'training.jsonl.gz')) ? readTraining(join(outDir, 'training.jsonl.gz')) : [];
   const studies = new Set(records.map((r) => r.study));
   const allTraining = mergeTrainingLists([previous, training]).filter((t) => studies.has(t.study));
   const headline = headlineMetrics(registry);
-  const replication = replicationFile(registry, records);
+  const replication = replicationFile(registry, records, { sequential: options.sequential });
   const plots = await buildPlots(records, allTraining);
   const allPlots = [...plots, ...keptPlots(outDir, records, plots, allTraining)];
   const titles = new Map(registry.ids('study').map((id) => [id, registry.get('study', id).title] as const));
