@@ -1,16 +1,17 @@
 import type { DetectionPrompt, EvalContext, EvalSubject, Evaluator, LanguageModel, MetricRecord, Scorer } from '@labbench/core';
-import { auroc, deriveSeed } from '@labbench/core';
+import { deriveSeed } from '@labbench/core';
 import { CausalScorer } from '@labbench/tensor';
 import { buildTrainingText } from '@labbench/corpora';
 import { allInNormalForm, buildCorpus, type Sample } from './corpus.js';
 import { transformerLM, type TokenLM } from './lm.js';
 import { KneserNeyTrigram } from './ngram.js';
-import { TASKS, type TaskId } from './tasks.js';
+import { B_TASKS, TASKS, type TaskId } from './tasks.js';
 import { ZERO_SHOT, zeroShotFeatures, type ZeroShotFeatures } from './detectors/zero-shot.js';
 import { fitDense } from './detectors/logistic.js';
 import { fitCharTfidf } from './detectors/char-ngrams.js';
 import { fitInstructionDetector, fitTransformerClassifier, trainTransformer, type TrainSettings } from './detectors/transformer.js';
-import { detectorRecords, gapRecord, type DetectorScores, type ReportSettings } from './report.js';
+import { aurocRecord, aurocValue, detectorRecords, meanRecord, type DetectorScores, type Facets, type ReportSettings } from './report.js';
+import { semanticLink } from './semantic-link.js';
 import { spamRecords } from './spam.js';
 
 /** Evaluator options (from the study); every budget is derived from the cell and the profile's limits. */
@@ -19,17 +20,20 @@ export interface Hc3PlusOptions {
   readonly otherMixture: string;
   readonly heldOutGenerator: string;
   readonly heldOutDecoding: string;
-  readonly infillCandidates: number;
   readonly learningRate: number;
   /** Fine-tuning steps of the detectors as a share of the cell's training steps. */
   readonly fineTuneFraction: number;
 }
 export const hc3PlusDefaults: Hc3PlusOptions = {
   otherMixture: 'default-half-b', heldOutGenerator: 'lm-b', heldOutDecoding: 'topp0.9',
-  infillCandidates: 4, learningRate: 3e-3, fineTuneFraction: 0.25,
+  learningRate: 3e-3, fineTuneFraction: 0.25,
 };
 
 const SCORING_BATCH = 16;
+const SCORERS = ['lm-a', 'lm-b'] as const;
+/** Trained detectors; each is fitted on all tasks' training split (HC3 Plus's protocol) and on task A only (its preliminary study). */
+export const TRAINED = ['gltr-lr@lm-a', 'stacked-lr', 'char-tfidf-lr', 'transformer-clf', 'instruct-vote'] as const;
+const FITS = ['all', 'A'] as const;
 
 /** Where the evaluator gets the other half's training text (tests inject a small one). */
 export type TrainingTextSource = (options: { mixture: string; maxChars: number; seed: number }) => Promise<readonly string[]>;
@@ -38,12 +42,14 @@ const corporaText: TrainingTextSource = async (o) => buildTrainingText(o);
 export function createHc3PlusEvaluator(trainingText: TrainingTextSource = corporaText): Evaluator {
   return {
     id: 'hc3-plus',
-    description: 'HC3-Plus-style benchmark from our own generators: free continuation (A) vs span infilling (B1) and lexical paraphrase (B2); zero-shot and trained detectors; AUROC, accuracy, TPR@1%FPR with bootstrap CIs.',
+    description: 'HC3-Plus-style benchmark from our own generators: free continuation (A) vs paraphrase and summary analogues (B-para, B-summ: machine-written, conditioned on the human text); zero-shot and trained detectors; AUROC and TPR@1%FPR per task, detector, generator and decoding (details.facets).',
     boards: ['detection'],
     requires: 'causal',
     evaluate: (subject, context) => evaluateHc3Plus(subject, context, trainingText),
   };
 }
+
+interface Scored { readonly d: DetectorScores; readonly tasks: readonly TaskId[]; readonly thresholdTask?: TaskId }
 
 async function evaluateHc3Plus(subject: EvalSubject, context: EvalContext, trainingText: TrainingTextSource): Promise<MetricRecord[]> {
   const { tokenizer, model, scorer } = subject;
@@ -72,13 +78,14 @@ async function evaluateHc3Plus(subject: EvalSubject, context: EvalContext, train
     phase(`trained lm-b (${steps} steps) and the n-gram model on ${options.otherMixture}`);
 
     const prompts = await context.data.set<DetectionPrompt>('detection-prompts');
-    const samples = buildCorpus(prompts, tokenizer, { seed: context.seed, generators, heldOutGenerator: options.heldOutGenerator, heldOutDecoding: options.heldOutDecoding, maxTokens: T, infillCandidates: options.infillCandidates }, context.log);
+    const samples = buildCorpus(prompts, tokenizer, { seed: context.seed, generators, heldOutGenerator: options.heldOutGenerator, heldOutDecoding: options.heldOutDecoding, maxTokens: T }, context.log);
     phase(`built the corpus: ${samples.length / 2} pairs`);
     if (!allInNormalForm(samples)) throw new Error('hc3-plus: a stored text is not in normal form (a bug in the corpus builder).');
-    const records: MetricRecord[] = [...corpusRecords(samples, tokenizer.encode.bind(tokenizer))];
+    const encode = tokenizer.encode.bind(tokenizer);
+    const records: MetricRecord[] = [corpusRecord(samples, encode)];
     if (samples.length < 8) return records;
 
-    // zero-shot features under both scorers (white-box for their own samples, black-box otherwise)
+    // zero-shot features under both scorers (white-box on their own samples, black-box otherwise)
     const texts = samples.map((s) => s.text);
     const features = new Map<string, ZeroShotFeatures[]>();
     for (const [name, s, observer, performer] of [['lm-a', scorerA, model, lmB], ['lm-b', scorerB, lmB, model]] as [string, Scorer, LanguageModel, LanguageModel][]) {
@@ -86,11 +93,14 @@ async function evaluateHc3Plus(subject: EvalSubject, context: EvalContext, train
     }
     phase(`zero-shot features under lm-a and lm-b (${perturbations} DetectGPT perturbations)`);
     const byId = (values: readonly number[]) => new Map(samples.map((s, i) => [s.id, values[i]]));
-    const detectors: { d: DetectorScores; tasks: readonly TaskId[]; thresholdTask?: TaskId }[] = [];
+    const detectors: Scored[] = [];
     for (const [name, f] of features) {
       for (const z of ZERO_SHOT) detectors.push({ d: { id: `${z}@${name}`, family: 'zero-shot', scorer: name, scores: byId(f.map((x) => x.scores[z])) }, tasks: TASKS });
     }
-    // trained detectors on host features: fitted per task (in-task) and on task A only (cross-task)
+    // leakage controls: a detector that sees only the length (pairs are length-matched in characters)
+    detectors.push({ d: { id: 'control:length-chars', family: 'control', scores: byId(samples.map((s) => s.text.length)) }, tasks: TASKS });
+    detectors.push({ d: { id: 'control:length-tokens', family: 'control', scores: byId(samples.map((s) => encode(s.text).length)) }, tasks: TASKS });
+    // trained detectors on host features, fitted on all tasks and on task A only (cross-task)
     const stackedRow = (i: number) => [...features.values()].flatMap((f) => [...ZERO_SHOT.map((z) => f[i].scores[z]), ...f[i].gltr]);
     const hostDetectors: [string, (train: number[]) => (i: number) => number][] = [
       ['gltr-lr@lm-a', (train) => { const f = features.get('lm-a')!; const fit = fitDense(train.map((i) => f[i].gltr), train.map((i) => samples[i].label)); return (i) => fit(f[i].gltr); }],
@@ -98,23 +108,22 @@ async function evaluateHc3Plus(subject: EvalSubject, context: EvalContext, train
       ['char-tfidf-lr', (train) => { const fit = fitCharTfidf(train.map((i) => texts[i]), train.map((i) => samples[i].label)); return (i) => fit(texts[i]); }],
     ];
     const indicesOf = (pred: (s: Sample) => boolean) => samples.flatMap((s, i) => (pred(s) ? [i] : []));
-    for (const [id, fit] of hostDetectors) {
-      for (const task of TASKS) {
-        const score = fit(indicesOf((s) => s.task === task && s.split === 'train'));
-        const scored = indicesOf((s) => s.task === task && s.split !== 'train');
-        detectors.push({ d: { id, family: 'trained', trainedOn: task, scores: new Map(scored.map((i) => [samples[i].id, score(i)])) }, tasks: [task] });
-        if (task === 'A') {
-          const cross = indicesOf((s) => s.split !== 'train');
-          detectors.push({ d: { id, family: 'trained', trainedOn: 'A', scores: new Map(cross.map((i) => [samples[i].id, score(i)])) }, tasks: ['B1', 'B2'], thresholdTask: 'A' });
-        }
+    const heldIndices = indicesOf((s) => s.split !== 'train');
+    const trained = (id: string, trainedOn: string, scores: ReadonlyMap<string, number>, decisions?: ReadonlyMap<string, 0 | 1>): Scored =>
+      ({ d: { id: `${id}/from-${trainedOn}`, family: 'trained', trainedOn, scores, decisions }, tasks: TASKS, thresholdTask: trainedOn === 'A' ? 'A' : undefined });
+    for (const trainedOn of FITS) {
+      const train = indicesOf((s) => s.split === 'train' && (trainedOn === 'all' || s.task === 'A'));
+      for (const [id, fit] of hostDetectors) {
+        const score = fit(train);
+        detectors.push(trained(id, trainedOn, new Map(heldIndices.map((i) => [samples[i].id, score(i)]))));
       }
     }
     phase('host-side trained detectors');
-    // transformer detectors: fine-tuned from the cell model on A only (cross-task) and on all tasks
+    // transformer detectors: fine-tuned from the cell model on all tasks and on A only
     const fineTuneSteps = Math.max(4, Math.round(options.fineTuneFraction * steps));
-    const heldIndices = indicesOf((s) => s.split !== 'train');
     const heldTexts = heldIndices.map((i) => texts[i]);
-    for (const trainedOn of ['A', 'all'] as const) {
+    const ids = heldIndices.map((i) => samples[i].id);
+    for (const trainedOn of FITS) {
       const train = indicesOf((s) => s.split === 'train' && (trainedOn === 'all' || s.task === 'A'));
       const seed = deriveSeed(context.seed, `detectors@${trainedOn}`);
       const classifier = await fitTransformerClassifier(settings, train.map((i) => texts[i]), train.map((i) => samples[i].label), fineTuneSteps, seed);
@@ -123,18 +132,20 @@ async function evaluateHc3Plus(subject: EvalSubject, context: EvalContext, train
       const instruct = await fitInstructionDetector(settings, train.map((i) => texts[i]), train.map((i) => samples[i].label), fineTuneSteps, seed + 7);
       const predicted = await instruct.predict(heldTexts);
       instruct.dispose();
-      const ids = heldIndices.map((i) => samples[i].id);
-      const tasks = TASKS; // A in-task (or from-all), B1/B2 cross-task when trained on A
-      const thresholdTask = trainedOn === 'A' ? 'A' as const : undefined;
-      detectors.push({ d: { id: 'transformer-clf', family: 'trained', trainedOn, scores: new Map(ids.map((id, k) => [id, clfScores[k]])) }, tasks, thresholdTask });
-      detectors.push({ d: { id: 'instruct-vote', family: 'trained', trainedOn, scores: new Map(ids.map((id, k) => [id, predicted.scores[k]])), decisions: new Map(ids.map((id, k) => [id, predicted.decisions[k] === 'machine' ? 1 : 0])) }, tasks, thresholdTask });
+      detectors.push(trained('transformer-clf', trainedOn, new Map(ids.map((id, k) => [id, clfScores[k]]))));
+      detectors.push(trained('instruct-vote', trainedOn, new Map(ids.map((id, k) => [id, predicted.scores[k]])), new Map(ids.map((id, k) => [id, predicted.decisions[k] === 'machine' ? 1 : 0]))));
     }
     phase(`transformer detectors (${fineTuneSteps} fine-tuning steps each)`);
     const heldOut = { generator: options.heldOutGenerator, decoding: options.heldOutDecoding };
     for (const { d, tasks, thresholdTask } of detectors) {
-      for (const task of tasks) records.push(...detectorRecords(task, d, samples, report, heldOut, thresholdTask ?? task));
-      if (d.family === 'zero-shot' || d.trainedOn === 'all') for (const b of ['B1', 'B2'] as const) { const r = gapRecord(d, samples, b, report); if (r) records.push(r); }
+      const bad = [...d.scores.values()].filter((v) => Number.isNaN(v)).length;
+      if (bad > 0) { context.log(`detector ${d.id}: ${bad} of ${d.scores.size} scores are NaN; its records are left out.`); continue; }
+      for (const task of tasks) {
+        if (d.family === 'control') { const r = aurocRecord({ task, detector: d.id, generator: 'all', decoding: 'all' }, samples.filter((s) => s.task === task), d, report, { split: 'all', control: 'length leakage: about 0.5 on length-matched pairs' }); if (r) records.push(r); }
+        else records.push(...detectorRecords(task, d, samples, report, heldOut, thresholdTask ?? task));
+      }
     }
+    records.push(...claimRecords(records));
     records.push(...await spamRecords(scorerA, tokenizer, context, report.resamples));
     phase(`metrics: ${records.length} records (with the probe-spam side task)`);
     return records;
@@ -143,21 +154,48 @@ async function evaluateHc3Plus(subject: EvalSubject, context: EvalContext, train
   }
 }
 
-/** Corpus bookkeeping and the leakage controls: pairs per split, label balance, length-only AUROC. */
-export function corpusRecords(samples: readonly Sample[], encode: (text: string) => Int32Array): MetricRecord[] {
-  const records: MetricRecord[] = [];
+/**
+ * The few aggregate metrics the study's claims name (no facets):
+ * - `taskA.auroc.mean` / `taskB.auroc.mean`: mean AUROC of the trained detectors fitted on all
+ *   tasks (HC3 Plus's protocol), on A and on both B tasks;
+ * - `taskA.auroc.whitebox` / `taskB.auroc.whitebox`: mean AUROC of the zero-shot detectors in the
+ *   white-box setting only: each scorer on the samples it generated itself (never pooled over generators).
+ */
+export function claimRecords(records: readonly MetricRecord[]): MetricRecord[] {
+  const all = (task: TaskId, detector: string, generator = 'all'): { facets: Facets; value: number | undefined } => {
+    const facets = { task, detector, generator, decoding: 'all' };
+    return { facets, value: aurocValue(records, facets) };
+  };
+  const trainedParts = (tasks: readonly TaskId[]) => tasks.flatMap((t) => TRAINED.map((d) => all(t, `${d}/from-all`)));
+  const whiteParts = (tasks: readonly TaskId[]) => tasks.flatMap((t) => SCORERS.flatMap((s) => ZERO_SHOT.map((z) => all(t, `${z}@${s}`, s))));
+  return [
+    meanRecord('taskA.auroc.mean', trainedParts(['A']), 'mean test AUROC on free continuation of the trained detectors fitted on all tasks'),
+    meanRecord('taskB.auroc.mean', trainedParts(B_TASKS), 'mean test AUROC on the paraphrase and summary analogues of the trained detectors fitted on all tasks'),
+    meanRecord('taskA.auroc.whitebox', whiteParts(['A']), 'mean test AUROC on free continuation of the zero-shot detectors, each scorer on its own samples (white-box)'),
+    meanRecord('taskB.auroc.whitebox', whiteParts(B_TASKS), 'mean test AUROC on the paraphrase and summary analogues of the zero-shot detectors, each scorer on its own samples (white-box)'),
+  ].filter((r): r is MetricRecord => r !== undefined);
+}
+
+/**
+ * `test_texts_per_task`: the smallest number of test texts of any task (the claims' gate), with the
+ * corpus bookkeeping in its details: pairs per split and generator, label balance, documents in two
+ * splits (must be 0) and the B-task semantic-link checks (copy share, content overlap).
+ */
+export function corpusRecord(samples: readonly Sample[], encode: (text: string) => Int32Array): MetricRecord {
   const splitsOfDoc = new Map<string, Set<string>>();
   for (const s of samples) splitsOfDoc.set(`${s.source}:${s.docId}`, (splitsOfDoc.get(`${s.source}:${s.docId}`) ?? new Set()).add(s.split));
-  records.push({ board: 'detection', metric: 'corpus.docs_in_two_splits', value: [...splitsOfDoc.values()].filter((x) => x.size > 1).length, direction: 'lower', n: splitsOfDoc.size });
-  for (const task of TASKS) {
+  const docsInTwoSplits = [...splitsOfDoc.values()].filter((x) => x.size > 1).length;
+  if (docsInTwoSplits > 0) throw new Error(`hc3-plus: ${docsInTwoSplits} source documents are in two splits (a bug in splitOfDocument).`);
+  const perTask = Object.fromEntries(TASKS.map((task) => {
     const of = samples.filter((s) => s.task === task);
-    if (of.length === 0) continue;
-    const labels = of.map((s) => s.label);
-    const perSplit = Object.fromEntries(['train', 'valid', 'test'].map((split) => [split, of.filter((s) => s.split === split && s.label === 1).length]));
-    const generators = Object.fromEntries([...new Set(of.map((s) => s.generator))].map((g) => [g, of.filter((s) => s.generator === g && s.label === 1).length]));
-    records.push({ board: 'detection', metric: `${task}.corpus.machine_share`, value: labels.filter((l) => l === 1).length / labels.length, direction: 'none', n: of.length, details: { pairsPerSplit: perSplit, pairsPerGenerator: generators } });
-    records.push({ board: 'detection', metric: `${task}.length-chars.auroc`, value: auroc(of.map((s) => s.text.length), labels), direction: 'none', n: of.length, details: { control: 'length leakage: should be 0.5 +/- 0.05 on length-matched pairs', split: 'all' } });
-    records.push({ board: 'detection', metric: `${task}.length-tokens.auroc`, value: auroc(of.map((s) => encode(s.text).length), labels), direction: 'none', n: of.length, details: { control: 'length leakage in tokens', split: 'all' } });
-  }
-  return records;
+    return [task, {
+      testTexts: of.filter((s) => s.split === 'test').length,
+      machineShare: of.length > 0 ? of.filter((s) => s.label === 1).length / of.length : Number.NaN,
+      pairsPerSplit: Object.fromEntries(['train', 'valid', 'test'].map((split) => [split, of.filter((s) => s.split === split && s.label === 1).length])),
+      pairsPerGenerator: Object.fromEntries([...new Set(of.map((s) => s.generator))].map((g) => [g, of.filter((s) => s.generator === g && s.label === 1).length])),
+      ...(task === 'A' ? {} : { semanticLink: semanticLink(samples, task, encode, deriveSeed(0, `link#${task}`)) }),
+    }];
+  }));
+  const smallest = Math.min(...TASKS.map((t) => perTask[t].testTexts));
+  return { board: 'detection', metric: 'test_texts_per_task', value: smallest, direction: 'none', n: samples.length, details: { perTask, docsInTwoSplits } };
 }

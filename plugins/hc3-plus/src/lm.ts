@@ -138,6 +138,18 @@ export function wordStartTokens(tokenizer: TrainedTokenizer): Set<number> {
   return found;
 }
 
+/** Token ids that may follow a complete word: their text starts with whitespace or punctuation. */
+const boundaryCache = new WeakMap<TrainedTokenizer, Set<number>>();
+export function boundaryTokens(tokenizer: TrainedTokenizer): Set<number> {
+  let found = boundaryCache.get(tokenizer);
+  if (!found) {
+    found = new Set();
+    for (let id = 0; id < tokenizer.vocabSize; id++) if (id !== tokenizer.eosId && /^[\s.,;:!?'")\]-]/u.test(tokenizer.decode([id]))) found.add(id);
+    boundaryCache.set(tokenizer, found);
+  }
+  return found;
+}
+
 export function concat(a: ArrayLike<number>, b: ArrayLike<number>): Int32Array {
   const out = new Int32Array(a.length + b.length);
   out.set(a);

@@ -4,14 +4,26 @@ import { accuracyAt, aurocOf, bestThreshold, bootstrapCi, tprAtFpr } from './det
 import type { Sample } from './corpus.js';
 import type { TaskId } from './tasks.js';
 
+/**
+ * Detection records. Every per-detector number is one of a few metrics (`auroc`, `tpr_at_1fpr`)
+ * with `details.facets = { task, detector, generator, decoding }` (strings; `all` when not
+ * restricted), so the board has one row per facet combination instead of one column per name.
+ */
+export interface Facets {
+  readonly task: string;
+  readonly detector: string;
+  readonly generator: string;
+  readonly decoding: string;
+}
+
 /** One detector's scores (higher = machine) for every sample it scored, by sample id. */
 export interface DetectorScores {
-  /** Metric name part, e.g. `loglik@lm-a` or `char-tfidf-lr`. */
+  /** Facet name, e.g. `loglik@lm-a` (zero-shot with its scorer) or `char-tfidf-lr/from-all`. */
   readonly id: string;
   readonly family: 'zero-shot' | 'trained' | 'control';
-  /** Scoring model of zero-shot detectors (white-box when it is the sample's generator). */
+  /** Scoring model of zero-shot detectors (white-box on the samples it generated itself). */
   readonly scorer?: string;
-  /** Task(s) a trained detector was fitted on. */
+  /** Tasks a trained detector was fitted on (`all` or `A`). */
   readonly trainedOn?: string;
   readonly scores: ReadonlyMap<string, number>;
   /** Hard decisions when the detector has its own rule (the vote); else the validation threshold. */
@@ -24,57 +36,64 @@ export interface ReportSettings {
 }
 
 const labelsOf = (xs: readonly Sample[]) => xs.map((s) => s.label);
+const ALL = 'all';
 
-/** AUROC with a bootstrap CI over source documents (the unit of the split). */
-function aurocRecord(metric: string, samples: readonly Sample[], d: DetectorScores, settings: ReportSettings, details: Record<string, unknown>): MetricRecord | undefined {
+/** AUROC with a bootstrap CI over source documents (the unit of the split); undefined without both classes. */
+export function aurocRecord(facets: Facets, samples: readonly Sample[], d: DetectorScores, settings: ReportSettings, details: Record<string, unknown> = {}): MetricRecord | undefined {
   const scored = samples.filter((s) => d.scores.has(s.id));
   if (scored.length < 2 || !scored.some((s) => s.label === 1) || !scored.some((s) => s.label === 0)) return undefined;
   const scores = scored.map((s) => d.scores.get(s.id)!);
-  const ci = bootstrapCi(scored.map((s) => `${s.source}:${s.docId}`), (idx) => aurocOf(scores, labelsOf(scored), idx), { resamples: settings.resamples, seed: deriveSeed(settings.seed, metric) });
-  return { board: 'detection', metric, value: ci.value, stderr: ci.sd, direction: 'higher', n: scored.length,
-    details: { ...details, ciLow: ci.ciLow, ciHigh: ci.ciHigh, ci: 'bootstrap 95% over source documents', resamples: ci.resamples, family: d.family, scorer: d.scorer, trainedOn: d.trainedOn } };
+  const key = `${facets.task}|${facets.detector}|${facets.generator}|${facets.decoding}`;
+  const ci = bootstrapCi(scored.map((s) => `${s.source}:${s.docId}`), (idx) => aurocOf(scores, labelsOf(scored), idx), { resamples: settings.resamples, seed: deriveSeed(settings.seed, key) });
+  return {
+    board: 'detection', metric: 'auroc', value: ci.value, stderr: ci.sd, direction: d.family === 'control' ? 'none' : 'higher', n: scored.length,
+    details: { facets, ...details, pairs: scored.length / 2, ciLow: ci.ciLow, ciHigh: ci.ciHigh, ci: 'bootstrap 95% over source documents', resamples: ci.resamples, family: d.family, scorer: d.scorer, trainedOn: d.trainedOn },
+  };
 }
 
 /**
- * Records of one detector on one task's test split: AUROC (primary) with bootstrap CI, accuracy
- * at the threshold fitted on the validation split (`thresholdTask`'s), and TPR at 1% FPR; then
- * AUROC per generator (white-box when the scorer is the generator) and on the held-out decoding.
+ * Records of one detector on one task's test split: AUROC over all generators (with accuracy at
+ * the threshold fitted on the validation split of `thresholdTask`, in its details) and TPR at 1%
+ * FPR; then AUROC per generator (white-box when the scorer is the generator) and on the held-out
+ * decoding.
  */
 export function detectorRecords(task: TaskId, d: DetectorScores, samples: readonly Sample[], settings: ReportSettings, heldOut: { generator: string; decoding: string }, thresholdTask: TaskId = task): MetricRecord[] {
   const test = samples.filter((s) => s.task === task && s.split === 'test' && d.scores.has(s.id));
+  if (test.length === 0) return [];
   const valid = samples.filter((s) => s.task === thresholdTask && s.split === 'valid' && d.scores.has(s.id));
-  const prefix = `${task}.${d.id}${d.trainedOn && d.trainedOn !== task ? `.from-${d.trainedOn}` : ''}`;
-  const base = { task, pairs: test.length / 2, split: 'test' };
-  const out: (MetricRecord | undefined)[] = [aurocRecord(`${prefix}.auroc`, test, d, settings, base)];
-  if (test.length > 0) {
-    const scores = test.map((s) => d.scores.get(s.id)!);
-    const threshold = bestThreshold(valid.map((s) => d.scores.get(s.id)!), labelsOf(valid));
-    const accuracy = d.decisions ? test.filter((s) => d.decisions!.get(s.id) === s.label).length / test.length : accuracyAt(scores, labelsOf(test), threshold);
-    out.push({ board: 'detection', metric: `${prefix}.acc`, value: accuracy, direction: 'higher', n: test.length,
-      details: { ...base, rule: d.decisions ? 'majority vote, ties to machine' : 'threshold fitted on validation', threshold: d.decisions ? undefined : threshold, thresholdTask } });
-    out.push({ board: 'detection', metric: `${prefix}.tpr_at_1fpr`, value: tprAtFpr(scores, labelsOf(test), 0.01), direction: 'higher', n: test.length, details: base });
-  }
+  const facets = (generator: string, decoding: string): Facets => ({ task, detector: d.id, generator, decoding });
+  const scores = test.map((s) => d.scores.get(s.id)!);
+  const threshold = valid.length > 0 ? bestThreshold(valid.map((s) => d.scores.get(s.id)!), labelsOf(valid)) : Number.NaN;
+  const accuracy = d.decisions ? test.filter((s) => d.decisions!.get(s.id) === s.label).length / test.length : Number.isNaN(threshold) ? undefined : accuracyAt(scores, labelsOf(test), threshold);
+  const out: (MetricRecord | undefined)[] = [
+    aurocRecord(facets(ALL, ALL), test, d, settings, { split: 'test', acc: accuracy, accRule: d.decisions ? 'majority vote, ties to machine' : `threshold fitted on ${thresholdTask} validation`, threshold: d.decisions || Number.isNaN(threshold) ? undefined : threshold }),
+    { board: 'detection', metric: 'tpr_at_1fpr', value: tprAtFpr(scores, labelsOf(test), 0.01), direction: 'higher', n: test.length, details: { facets: facets(ALL, ALL), split: 'test', negatives: test.length / 2 } },
+  ];
   for (const generator of [...new Set(test.map((s) => s.generator))].sort()) {
     const setting = d.scorer ? (d.scorer === generator ? 'white-box' : 'black-box') : undefined;
-    out.push(aurocRecord(`${prefix}.gen-${generator}.auroc`, test.filter((s) => s.generator === generator), d, settings, { ...base, generator, setting, heldOut: generator === heldOut.generator }));
+    out.push(aurocRecord(facets(generator, ALL), test.filter((s) => s.generator === generator), d, settings, { split: 'test', setting, heldOut: generator === heldOut.generator }));
   }
-  out.push(aurocRecord(`${prefix}.decoding-${heldOut.decoding}.auroc`, test.filter((s) => s.decoding === heldOut.decoding), d, settings, { ...base, decoding: heldOut.decoding, heldOut: true }));
-  return out.filter((r): r is MetricRecord => r !== undefined);
+  out.push(aurocRecord(facets(ALL, heldOut.decoding), test.filter((s) => s.decoding === heldOut.decoding), d, settings, { split: 'test', heldOut: true }));
+  return out.filter((r): r is MetricRecord => r !== undefined && Number.isFinite(r.value));
+}
+
+/** The AUROC value of an `auroc` record with the given facets, if present. */
+export function aurocValue(records: readonly MetricRecord[], facets: Facets): number | undefined {
+  const found = records.find((r) => {
+    const f = (r.details as { facets?: Facets } | undefined)?.facets;
+    return r.metric === 'auroc' && f?.task === facets.task && f.detector === facets.detector && f.generator === facets.generator && f.decoding === facets.decoding;
+  });
+  return found?.value;
 }
 
 /**
- * The paper's finding as a number: AUROC(A) - AUROC(B) of one detector on the test split, with a
- * paired bootstrap over source documents (both tasks' pairs come from the same human passages).
- * Positive means B is harder.
+ * An aggregate claim metric: the mean of the given AUROC values, with the components in its
+ * details (no facets: claims name it). Undefined when no component exists.
  */
-export function gapRecord(d: DetectorScores, samples: readonly Sample[], b: TaskId, settings: ReportSettings): MetricRecord | undefined {
-  const both = samples.filter((s) => (s.task === 'A' || s.task === b) && s.split === 'test' && d.scores.has(s.id));
-  const scores = both.map((s) => d.scores.get(s.id)!);
-  const labels = labelsOf(both);
-  const statistic = (idx: readonly number[]) => aurocOf(scores, labels, idx.filter((i) => both[i].task === 'A')) - aurocOf(scores, labels, idx.filter((i) => both[i].task === b));
-  if (!both.some((s) => s.task === 'A') || !both.some((s) => s.task === b)) return undefined;
-  const metric = `gap.A-${b}.${d.id}.auroc`;
-  const ci = bootstrapCi(both.map((s) => `${s.source}:${s.docId}`), statistic, { resamples: settings.resamples, seed: deriveSeed(settings.seed, metric) });
-  return { board: 'detection', metric, value: ci.value, stderr: ci.sd, direction: 'none', n: both.length,
-    details: { meaning: `AUROC on A minus AUROC on ${b}; > 0: ${b} is harder`, ciLow: ci.ciLow, ciHigh: ci.ciHigh, ci: 'paired bootstrap 95% over source documents', family: d.family, scorer: d.scorer, trainedOn: d.trainedOn } };
+export function meanRecord(metric: string, parts: readonly { facets: Facets; value: number | undefined }[], meaning: string): MetricRecord | undefined {
+  const present = parts.filter((p): p is { facets: Facets; value: number } => p.value !== undefined && Number.isFinite(p.value));
+  if (present.length === 0) return undefined;
+  const value = present.reduce((a, p) => a + p.value, 0) / present.length;
+  const sd = Math.sqrt(present.reduce((a, p) => a + (p.value - value) ** 2, 0) / Math.max(1, present.length - 1));
+  return { board: 'detection', metric, value, direction: 'higher', n: present.length, details: { meaning, spread: sd, components: present.map((p) => ({ ...p.facets, auroc: p.value })) } };
 }

@@ -30,12 +30,15 @@ export async function spamRecords(scorer: Scorer, tokenizer: TrainedTokenizer, c
     ['gltr-loglik-lr@lm-a', (i) => gltr(features[i])],
     ['char-tfidf-lr', (i) => tfidf(texts[i])],
   ];
-  return detectors.map(([id, score]) => {
+  return detectors.flatMap(([id, score]) => {
     const values = test.map(score);
     const testLabels = test.map((i) => labels[i]);
-    const metric = `spam.${id}.auroc`;
-    const ci = bootstrapCi(test.map((i) => `${items[i].source}:${items[i].docId}`), (idx) => aurocOf(values, testLabels, idx), { resamples, seed: deriveSeed(context.seed, metric) });
-    return { board: 'detection', metric, value: ci.value, stderr: ci.sd, direction: 'higher', n: test.length,
-      details: { task: 'probe-spam (real labels: spam = 1)', fitOn: 'valid', ciLow: ci.ciLow, ciHigh: ci.ciHigh, tprAt1Fpr: tprAtFpr(values, testLabels, 0.01) } } satisfies MetricRecord;
+    const facets = { task: 'probe-spam', detector: id, generator: 'real-labels', decoding: 'none' };
+    const ci = bootstrapCi(test.map((i) => `${items[i].source}:${items[i].docId}`), (idx) => aurocOf(values, testLabels, idx), { resamples, seed: deriveSeed(context.seed, `spam:${id}`) });
+    const details = { facets, task: 'probe-spam (real labels: spam = 1)', fitOn: 'valid', split: 'test' };
+    return [
+      { board: 'detection', metric: 'auroc', value: ci.value, stderr: ci.sd, direction: 'higher', n: test.length, details: { ...details, ciLow: ci.ciLow, ciHigh: ci.ciHigh } },
+      { board: 'detection', metric: 'tpr_at_1fpr', value: tprAtFpr(values, testLabels, 0.01), direction: 'higher', n: test.length, details },
+    ] satisfies MetricRecord[];
   });
 }

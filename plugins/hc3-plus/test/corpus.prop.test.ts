@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { Rng } from '@labbench/core';
 import { matchLengths, splitOfDocument } from '../src/corpus.js';
 import { normalForm } from '../src/normal-form.js';
-import { chooseSpans, matchCase } from '../src/tasks.js';
+import { leadOf, matchCase, paraphrasePlan, summaryPlan } from '../src/tasks.js';
 import { KneserNeyTrigram } from '../src/ngram.js';
 
 const words = fc.array(fc.stringMatching(/^[A-Za-z,.']{1,9}$/), { minLength: 1, maxLength: 40 }).map((w) => w.join(' '));
@@ -28,11 +28,29 @@ test('matchLengths: for any pair of texts, both stay word prefixes and differ by
   }), { numRuns: 200 });
 });
 
-test('chooseSpans: for any length and fraction, spans are ordered, disjoint, skip word 0 and stay in range', () => {
-  fc.assert(fc.property(fc.integer({ min: 0, max: 80 }), fc.double({ min: 0.15, max: 0.3, noNaN: true }), fc.integer(), (n, f, seed) => {
-    const spans = chooseSpans(n, f, new Rng(seed));
-    if (n < 4) return spans.length === 0;
-    return spans.length >= 1 && spans.length <= 3 && spans.every((s, i) => s.start >= 1 && s.end <= n && s.start < s.end && (i === 0 || spans[i - 1].end < s.start));
+test('leadOf: for any passage, the lead is a word prefix of 35-65% of its words (a sentence end when there is one in range)', () => {
+  fc.assert(fc.property(words, (text) => {
+    const passage = normalForm(text);
+    const all = passage.split(' ');
+    const lead = leadOf(passage).split(' ');
+    assert.deepEqual(lead, all.slice(0, lead.length));
+    if (all.length >= 4) assert.ok(lead.length >= Math.floor(0.35 * all.length) && lead.length <= Math.ceil(0.65 * all.length), `${lead.length} of ${all.length}`);
+  }), { numRuns: 200 });
+});
+
+test('summaryPlan: for any passage and size, distinct content words of the passage in passage order, the most repeated kept', () => {
+  fc.assert(fc.property(words, fc.integer({ min: 0, max: 12 }), (text, size) => {
+    const passage = normalForm(text);
+    const all = paraphrasePlan(passage);
+    const plan = summaryPlan(passage, size);
+    assert.ok(plan.length === Math.min(size, new Set(all.map((w) => w.toLowerCase())).size));
+    assert.equal(new Set(plan.map((w) => w.toLowerCase())).size, plan.length);
+    const firstAt = (w: string) => all.findIndex((x) => x.toLowerCase() === w.toLowerCase());
+    assert.ok(plan.every((w, i) => firstAt(w) >= 0 && (i === 0 || firstAt(plan[i - 1]) < firstAt(w))));
+    const count = (w: string) => all.filter((x) => x.toLowerCase() === w.toLowerCase()).length;
+    const left = all.filter((w) => !plan.some((p) => p.toLowerCase() === w.toLowerCase()));
+    // the ranking rule: a kept word is more frequent than every dropped one, or as frequent and earlier
+    assert.ok(left.every((w) => plan.every((p) => count(p) > count(w) || (count(p) === count(w) && firstAt(p) < firstAt(w)))));
   }), { numRuns: 200 });
 });
 

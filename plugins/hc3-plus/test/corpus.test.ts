@@ -16,7 +16,7 @@ const generators = new Map<string, TokenLM>([
   ['lm-a', new KneserNeyTrigram('lm-a', tokenizer.vocabSize, CORPUS.slice(20).map((t) => tokenizer.encode(t)), tokenizer.eosId)],
   ['lm-b', new KneserNeyTrigram('lm-b', tokenizer.vocabSize, CORPUS.slice(0, 10).map((t) => tokenizer.encode(t)), tokenizer.eosId)],
 ]);
-const options = { seed: 7, generators, heldOutGenerator: 'lm-b', heldOutDecoding: 'topp0.9', maxTokens: T, infillCandidates: 2 };
+const options = { seed: 7, generators, heldOutGenerator: 'lm-b', heldOutDecoding: 'topp0.9', maxTokens: T };
 const samples: Sample[] = buildCorpus(tinyPrompts(30), tokenizer, options);
 
 test('buildCorpus: builds all three tasks with balanced labels', () => {

@@ -2,7 +2,7 @@ import type { LanguageModel, Scorer, TokenScores, TrainedTokenizer } from '@labb
 import { deriveSeed } from '@labbench/core';
 import { tf } from '@labbench/tensor';
 import { DECODINGS, type TokenLM } from '../lm.js';
-import { lexicalParaphrase } from '../tasks.js';
+import { substituteWords } from './perturb.js';
 
 /**
  * Zero-shot statistics of a scoring LM over a candidate text (spec 6.4 "Leaderboard, zero-shot").
@@ -91,7 +91,7 @@ export function crossPerplexities(observer: LanguageModel, performer: LanguageMo
 export async function detectGptDiscrepancies(scorer: Scorer, perturber: TokenLM, tokenizer: TrainedTokenizer, texts: readonly string[], perturbations: number, seed: number): Promise<number[]> {
   const sampling = DECODINGS.find((d) => d.id === 't1.0')!;
   const variants = texts.map((text, i) => Array.from({ length: perturbations }, (_, k) =>
-    lexicalParaphrase(perturber, tokenizer, { prompt: '', human: text, seed: deriveSeed(seed, `perturb#${i}`) }, sampling, 0.15, `perturb#${k}`).text));
+    substituteWords(perturber, tokenizer, { prompt: '', text, seed: deriveSeed(seed, `perturb#${i}`) }, sampling, 0.15, `perturb#${k}`)));
   const all = [...texts, ...variants.flat()];
   const scored = await scorer.rollingLogLikelihood(all);
   const meanLl = scored.map((s) => s.logLikelihood / Math.max(1, s.tokens));
