@@ -7,6 +7,7 @@ function detectKind(path: string, text: string): 'results' | SchemaName {
   if (path.endsWith('.jsonl')) return 'results';
   try {
     const value = JSON.parse(text);
+    if (value && typeof value === 'object' && value.schema === 'labbench.replication/v1') return 'replication';
     return value && typeof value === 'object' && 'arms' in value ? 'study' : 'suite';
   } catch {
     return 'results';
@@ -18,7 +19,7 @@ export function registerValidate(program: Command): void {
     .command('validate')
     .description('Check a results file (.jsonl), a study or a suite file against the schemas; names each bad record and field.')
     .argument('<file>', 'the file to check')
-    .option('--kind <kind>', 'results | study | suite (default: guessed from the file)')
+    .option('--kind <kind>', 'results | study | suite | replication (default: guessed from the file)')
     .action((file: string, options: { kind?: string }) => {
       if (!existsSync(file)) throw new ConfigError(file, 'file not found.', 'Give the path of a results, study or suite file.');
       const text = readFileSync(file, 'utf8');
@@ -39,7 +40,7 @@ export function registerValidate(program: Command): void {
         process.stdout.write(`${file}: ${records.length} valid records.\n`);
         return;
       }
-      if (!['study', 'suite'].includes(kind)) throw new ConfigError('--kind', `unknown kind '${kind}'.`, 'Use results, study or suite.');
+      if (!['study', 'suite', 'replication'].includes(kind)) throw new ConfigError('--kind', `unknown kind '${kind}'.`, 'Use results, study, suite or replication.');
       let value: unknown;
       try {
         value = JSON.parse(text);
