@@ -9,7 +9,7 @@ import { pairSequence, splitWindow, withSpecials, type TextPair } from './pairs.
 import { encoderVocab, tokenTable, type EncoderVocab, type TokenTable } from './vocab.js';
 import { pairMarkers, pairsFromStream, rowHash } from './stream-pairs.js';
 
-/** Pairs of the arm's training stream: most for training, every tenth (up to 64) for the validation curve. */
+/** Pairs of the arm's training stream: most for training, every tenth (up to 64) for the validation curve (pools under 100 pairs: all of them for both). */
 interface PairPool {
   readonly train: readonly TextPair[];
   readonly valid: readonly TextPair[];
@@ -111,20 +111,25 @@ export class DialMaeModel implements LanguageModel {
       throw new ConfigError(`dial-mae › objective '${this.config.objective}'`, 'the training stream holds no dialogue pairs (no pair documents, or training did not start through beginTraining).',
         "Give the arm `mixture: 'email-pairs'` (reply pairs of training-split e-mail threads), or set modelConfig.pairSource: 'windows' for the old window split.");
     }
-    const held = all.length >= 10 ? all.filter((_, i) => i % 10 === 9).slice(0, MAX_VALID_PAIRS) : all.slice(-1);
+    // tiny pools (smoke profile): validation reuses the training pairs rather than a single pair
+    const held = all.length >= 100 ? all.filter((_, i) => i % 10 === 9).slice(0, MAX_VALID_PAIRS) : all;
     const heldSet = new Set(held);
-    this.pool = { train: all.length >= 10 ? all.filter((p) => !heldSet.has(p)) : all, valid: held };
+    this.pool = { train: held === all ? all : all.filter((p) => !heldSet.has(p)), valid: held };
     return this.pool;
   }
 
   /**
    * One batch of thread pairs: in training, B pairs drawn with replacement in the cell-seeded order;
-   * at validation, each fixed validation window maps (by a hash of its ids) to a fixed held-out pair,
-   * so the curve is the objective on the same pairs at every checkpoint.
+   * at validation, a batch of fixed validation windows maps (by a hash of its first row) to
+   * consecutive held-out pairs, so the curve is the objective on the same distinct pairs at every
+   * checkpoint (distinct, so in-batch negatives never duplicate the positive).
    */
   private threadPairs(rows: readonly Int32Array[], tokenizer: TrainedTokenizer, training: boolean): TextPair[] {
     const pool = this.pairPool(tokenizer);
-    if (!training) return rows.map((r) => pool.valid[rowHash(r) % pool.valid.length]);
+    if (!training) {
+      const start = rowHash(rows[0]) % pool.valid.length;
+      return rows.map((_, r) => pool.valid[(start + r) % pool.valid.length]);
+    }
     const rng = this.pairRng ?? new Rng(deriveSeed(this.context.seed, 'dial-mae.pairs'));
     return rows.map(() => pool.train[rng.int(0, pool.train.length - 1)]);
   }

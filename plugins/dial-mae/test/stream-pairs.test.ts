@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ConfigError, PAIR_SEPARATORS, encodeDocuments } from '@labbench/core';
 import { byteTokenizer } from '@labbench/core/testing';
-import { initBackend, trainModel } from '@labbench/tensor';
+import { initBackend, tf, trainModel } from '@labbench/tensor';
 import { tinyRequest } from '@labbench/tensor/testing';
 import plugin, { dialMaeStudy, dialMaeSweep } from '../src/index.js';
 import type { DialMaeModel } from '../src/model.js';
@@ -35,7 +35,7 @@ test('pairsFromStream: plain text (no pair documents) gives no pairs', () => {
   assert.deepEqual(pairsFromStream(tokenizer.encode('the quick brown fox.\nJumps over the lazy dog.\n'), markers, tokenizer.eosId, vocab.sep, 1), []);
 });
 
-const pairDocs = Array.from({ length: 30 }, (_, i) => document([`message ${i} asks about the build on host ${i % 7}`], `reply ${i}: the build on host ${i % 7} works now`));
+const pairDocs = Array.from({ length: 120 }, (_, i) => document([`message ${i} asks about the build on host ${i % 7}`], `reply ${i}: the build on host ${i % 7} works now`));
 const pairRequest = (objective: string, steps = 2) => {
   const base = tinyRequest(factory, { ...tinyConfig, objective }, steps);
   return { ...base, trainTokens: encodeDocuments(tokenizer, pairDocs) };
@@ -52,6 +52,21 @@ test('dial-mae-encoder: post-training draws its pairs from the thread pairs of t
   assert.equal(pool.train.length + pool.valid.length, pairDocs.length);
   assert.deepEqual(new Set([...responses(pool.train), ...responses(pool.valid)]), new Set(pairDocs.map((d) => d.split(PAIR_SEPARATORS.response)[1])));
   assert.ok(!responses(pool.valid).some((r) => responses(pool.train).includes(r)));
+  assert.equal(pool.valid.length, 12);
+  model.dispose();
+});
+
+test('dial-mae-encoder: the validation objective uses distinct pairs in a batch, the same ones at every call', async () => {
+  await initBackend('cpu');
+  const request = pairRequest('infonce');
+  const model = factory.create(request.modelConfig, { vocabSize: 257, seqLen: 16, seed: 1 }) as DialMaeModel;
+  model.beginTraining!({ trainTokens: request.trainTokens, seqLen: 16, batchSize: 4, steps: 1, seed: 0 });
+  const ids = tf.tensor2d(Array.from({ length: 4 }, (_, r) => Array.from({ length: 16 }, (_, t) => (r * 16 + t) % 200)), [4, 16], 'int32');
+  const loss = () => tf.tidy(() => model.objective!(ids, ids, { training: false, tokenizer }).loss.dataSync()[0]);
+  const first = loss();
+  assert.equal(loss(), first);
+  assert.ok(Math.abs(first - Math.log(4)) > 1e-4, `loss ${first} is ln 4: the batch repeats one pair`);
+  ids.dispose();
   model.dispose();
 });
 
