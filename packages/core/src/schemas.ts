@@ -205,15 +205,21 @@ export const resultRecordSchema = {
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 addFormats(ajv);
 
-const validators = {
-  study: ajv.compile(studySchema),
-  suite: ajv.compile(suiteSchema),
-  result: ajv.compile(resultRecordSchema),
-  training: ajv.compile(trainingLineSchema),
-  replication: ajv.compile(replicationSchema),
-} satisfies Record<string, ValidateFunction>;
+const schemas = { study: studySchema, suite: suiteSchema, result: resultRecordSchema, training: trainingLineSchema, replication: replicationSchema };
 
-export type SchemaName = keyof typeof validators;
+export type SchemaName = keyof typeof schemas;
+
+// Compiled on first use: compiling all of them is half of importing core, and a CLI command
+// (`labbench list` checks only studies) needs one or two.
+const validators = new Map<SchemaName, ValidateFunction>();
+function validatorOf(name: SchemaName): ValidateFunction {
+  let validate = validators.get(name);
+  if (!validate) {
+    validate = ajv.compile(schemas[name]);
+    validators.set(name, validate);
+  }
+  return validate;
+}
 
 /** One plain sentence per schema error, naming the JSON path and the actual value. */
 export function describeErrors(errors: readonly ErrorObject[] | null | undefined, data: unknown): string[] {
@@ -230,7 +236,7 @@ export function describeErrors(errors: readonly ErrorObject[] | null | undefined
 
 /** Returns the problems of `data` under a schema; empty when valid. */
 export function check(name: SchemaName, data: unknown): string[] {
-  const validate = validators[name];
+  const validate = validatorOf(name);
   return validate(data) ? [] : describeErrors(validate.errors, data);
 }
 
