@@ -49,7 +49,8 @@ test('a NaN loss in one cell fails only that cell: the others finish and the exi
   assert.equal(run.code, 1);
   assert.match(run.stderr, /dense-baseline\/swiglu\/seed0 at step 5: training fault at step 5: loss is NaN/);
   const cells = JSON.parse(readFileSync(join(nanHome, 'runs', 'dense-baseline', 'cells.json'), 'utf8')) as { arm: string; status: string; failedAtStep?: number }[];
-  assert.deepEqual(cells.map((c) => [c.arm, c.status, c.failedAtStep ?? null]), [['swiglu', 'failed', 5], ['relu', 'ok', null]]);
+  assert.deepEqual(cells.filter((c) => c.status === 'failed').map((c) => [c.arm, c.failedAtStep ?? null]), [['swiglu', 5]]);
+  assert.ok(cells.length >= 3 && cells.some((c) => c.arm === 'relu' && c.status === 'ok'), JSON.stringify(cells));
 });
 
 test('a run killed with SIGKILL after its first cell resumes on rerun and ends with the uninterrupted run\'s results', async () => {
@@ -61,10 +62,11 @@ test('a run killed with SIGKILL after its first cell resumes on rerun and ends w
   const child = spawn(process.execPath, [cliPath, 'run', '--study', 'dense-baseline', '--profile', 'smoke'], {
     cwd: workspaceRoot, env: { ...process.env, LABBENCH_HOME: killedHome, CI: '1' }, stdio: 'ignore',
   });
+  type Cell = { arm: string; status: string };
+  const finished = () => (existsSync(cellsPath) ? (JSON.parse(readFileSync(cellsPath, 'utf8')) as Cell[]) : []);
   const killed = await new Promise<boolean>((resolve) => {
     const timer = setInterval(() => {
-      const done = existsSync(cellsPath) ? (JSON.parse(readFileSync(cellsPath, 'utf8')) as unknown[]).length : 0;
-      if (done >= 1) {
+      if (finished().length >= 1) {
         clearInterval(timer);
         resolve(child.kill('SIGKILL'));
       }
@@ -73,13 +75,13 @@ test('a run killed with SIGKILL after its first cell resumes on rerun and ends w
   });
   await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.on('exit', resolve)));
   assert.ok(killed, 'the run finished before it could be killed');
-  // on a loaded machine the second cell may finish between the poll and the kill; what matters is
-  // that every cell finished before the kill is reused and the rest are trained
-  const finishedBeforeKill = (JSON.parse(readFileSync(cellsPath, 'utf8')) as unknown[]).length;
+  // cells run two at a time, and on a loaded machine more may finish between the poll and the
+  // kill: what matters is that every cell finished before the kill is reused and the rest computed
+  const before = new Set(finished().map((c) => c.arm));
   const rerun = runCli(['run', '--study', 'dense-baseline', '--profile', 'smoke'], { home: killedHome });
   assert.equal(rerun.code, 0, rerun.stderr);
-  const cells = JSON.parse(readFileSync(cellsPath, 'utf8')) as { status: string }[];
-  assert.deepEqual(cells.map((c) => c.status), ['cached', 'ok'].map((s, i) => (i < finishedBeforeKill ? 'cached' : s)));
+  const cells = finished();
+  assert.deepEqual(cells.map((c) => c.status), cells.map((c) => (before.has(c.arm) ? 'cached' : 'ok')));
   // a fresh, uninterrupted run in another folder gives bit-identical records (same seed, same backend)
   assert.deepEqual(stable(join(killedHome, 'runs', 'dense-baseline', 'results.jsonl')), stable(join(out, 'results.jsonl')));
 });
