@@ -81,7 +81,9 @@ test('a run killed with SIGKILL after its first cell resumes on rerun and ends w
   const rerun = runCli(['run', '--study', 'dense-baseline', '--profile', 'smoke'], { home: killedHome });
   assert.equal(rerun.code, 0, rerun.stderr);
   const cells = finished();
-  assert.deepEqual(cells.map((c) => c.status), cells.map((c) => (before.has(c.arm) ? 'cached' : 'ok')));
+  // (a cell whose worker cached it just before the kill, unrecorded in cells.json, may come back cached too)
+  assert.ok(cells.every((c) => (before.has(c.arm) ? c.status === 'cached' : c.status === 'ok' || c.status === 'cached')), JSON.stringify(cells));
+  assert.ok(cells.some((c) => c.status === 'ok'), 'the unfinished cells were computed');
   // a fresh, uninterrupted run in another folder gives bit-identical records (same seed, same backend)
   assert.deepEqual(stable(join(killedHome, 'runs', 'dense-baseline', 'results.jsonl')), stable(join(out, 'results.jsonl')));
 });
