@@ -95,3 +95,9 @@ test('readSequential: the design of an --until-decided run reaches each verdict 
   assert.throws(() => readSequential([join(dir, 'results.jsonl')], fewer), /made at 3 seeds but the records hold 2/);
   assert.deepEqual([...readSequential([join(tmpdir(), 'no-such-run', 'results.jsonl')], records)], []);
 });
+
+test('replicationFile: a paper with two headline claims is a ConfigError (Holm counts one per paper)', () => {
+  const twice = defineStudy({ ...ran, id: 'twice', claims: [claims[0], { ...claims[1], role: 'headline' }] });
+  const reg = new Registry([{ plugin: definePlugin({ id: 't', studies: [twice] }), origin: origin('t', 'Paper T') }]);
+  assert.throws(() => replicationFile(reg, records), /paper 'Paper T': has 2 headline claims \(twice\/ppl, twice\/forecast\)/);
+});

@@ -38,6 +38,12 @@ export function replicationFile(registry: Registry, records: readonly ResultReco
       if (missing.length > 0) throw new ConfigError(`study ${study.id} › claims[${i}]`, `claim '${c.text}' has no ${missing.join(', ')}.`, "Give every claim an id, a role ('headline' or 'secondary') and the paper's figure ({ figure, source }).");
     });
   }
+  // Holm's headline family is one claim per paper: a second headline would tilt the correction
+  const headlines = new Map<string, string[]>();
+  for (const { study, paper } of studies) for (const c of study.claims ?? []) if (c.role === 'headline') headlines.set(paper, [...(headlines.get(paper) ?? []), `${study.id}/${c.id}`]);
+  for (const [paper, ids] of headlines) {
+    if (ids.length > 1) throw new ConfigError(`paper '${paper}'`, `has ${ids.length} headline claims (${ids.join(', ')}).`, "Keep one headline claim per paper and make the others 'secondary'.");
+  }
   const entries = judgeReport(studies, records, { alpha: ALPHA, ...options });
   const measured = new Set(records.map((r) => r.study));
   const dates = records.map((r) => r.provenance.date).sort();
