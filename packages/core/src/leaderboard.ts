@@ -159,7 +159,8 @@ export function boardCsv(rows: readonly LeaderboardRow[], options: BoardCsvOptio
     const p = row.provenance;
     const metricCells = metricNames.flatMap((m) => {
       const c = row.metrics.get(m);
-      return c ? [c.mean, c.ciLow, c.ciHigh, c.direction === 'none' ? '' : c.rank] : ['', '', '', ''];
+      // one seed has no interval over seeds: empty, not a copy of the mean (and dropped when every row has one seed)
+      return c ? [c.mean, c.n < 2 ? '' : c.ciLow, c.n < 2 ? '' : c.ciHigh, c.direction === 'none' ? '' : c.rank] : ['', '', '', ''];
     });
     return [
       row.study, row.arm, ...facetNames.map((f) => row.facets[f] ?? ''), row.winRate ?? '', ...metricCells,
