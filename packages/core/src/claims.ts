@@ -79,7 +79,7 @@ export function judgeClaim(study: StudyDefinition, claim: StudyClaim, records: r
   const gates: GateResult[] = specs.flatMap((g) => evaluateGate(study.id, g, records));
   const seeds = new Set(baselineRows.map((r) => r.seed));
   const paired = methodRows.some((r) => seeds.has(r.seed))
-    ? pairedEffect(methodRows.map(seedMeasurement), baselineRows.map(seedMeasurement), { scale, alpha, resamples: options.resamples, where: `study ${study.id} › claim ${claim.id}` })
+    ? pairedEffect(methodRows.map(seedMeasurement), baselineRows.map(seedMeasurement), { scale, alpha, resamples: options.resamples, where: `study ${study.id} › claim ${claim.id}`, pairDocuments: baselineMetric === claim.metric })
     : null;
   const direction = methodRows[0]?.direction ?? null;
   const paired_seeds = paired ? new Set(methodRows.filter((r) => seeds.has(r.seed)).map((r) => r.seed)) : new Set<number>();

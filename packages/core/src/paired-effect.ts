@@ -44,6 +44,12 @@ export interface PairedEffectOptions {
   readonly seed?: number;
   /** Where the data comes from, for error messages. */
   readonly where?: string;
+  /**
+   * The two arms score the same documents in the same order (default): one resample of indices
+   * serves both. False for claims comparing two metrics on different item sets: each arm's
+   * documents are resampled on their own.
+   */
+  readonly pairDocuments?: boolean;
 }
 
 export interface PairedEffect {
@@ -81,13 +87,13 @@ function documentMean(values: readonly number[], weights: readonly number[] | un
   return sum / total;
 }
 
-function checkDocuments(all: readonly SeedMeasurement[], where: string): number | null {
-  const withDocs = all.filter((m) => m.perDocument !== undefined);
-  if (withDocs.length < all.length) return null; // some record lacks them: fall back to seeds only
-  const d = withDocs[0].perDocument!.length;
-  for (const m of withDocs) {
-    if (m.perDocument!.length !== d || m.perDocument!.length === 0) {
-      throw new DataError(`${where} seed ${m.seed} details.perDocument`, `${m.perDocument!.length} documents where another record of the claim has ${d}.`, 'Every arm and seed of a study must score the same evaluation documents in the same order.');
+/** Document count of one arm's records (all seeds alike), or null when some record has none. */
+function checkDocuments(side: readonly SeedMeasurement[], where: string): number | null {
+  if (side.some((m) => m.perDocument === undefined)) return null; // fall back to seeds only
+  const d = side[0].perDocument!.length;
+  for (const m of side) {
+    if (m.perDocument!.length !== d || d === 0) {
+      throw new DataError(`${where} seed ${m.seed} details.perDocument`, `${m.perDocument!.length} documents where another seed of the arm has ${d}.`, 'Every seed of a study must score the same evaluation documents in the same order.');
     }
     if (m.perDocument!.some((v) => !Number.isFinite(v))) throw new DataError(`${where} seed ${m.seed} details.perDocument`, 'holds a value that is not a finite number.', 'Fix the evaluator that wrote it.');
     const w = m.perDocumentWeights;
@@ -129,8 +135,14 @@ export function pairedEffect(method: readonly SeedMeasurement[], baseline: reado
   const effect = seedEffects.reduce((a, b) => a + b, 0) / S;
   const deterministic = S >= 2 && sameValues(ms) && sameValues(bs);
   const seedVariance = deterministic ? 0 : sampleVariance(seedEffects);
-  const D = checkDocuments([...ms, ...bs], where);
-  const documentVariance = D === null ? 0 : documentBootstrapVariance(pairs, D, scale, options.resamples ?? 1000, options.seed ?? 0);
+  const dm = checkDocuments(ms, `${where} (method)`);
+  const db = checkDocuments(bs, `${where} (baseline)`);
+  const paired = options.pairDocuments ?? true;
+  if (paired && dm !== null && db !== null && dm !== db) {
+    throw new DataError(`${where} details.perDocument`, `the method scores ${dm} documents and the baseline ${db}.`, 'Both arms of a claim on one metric must score the same evaluation documents in the same order.');
+  }
+  const D = dm === null || db === null ? null : Math.min(dm, db);
+  const documentVariance = D === null ? 0 : documentBootstrapVariance(pairs, paired, scale, options.resamples ?? 1000, options.seed ?? 0);
   const base = { scale, effect, seedEffects, seeds: S, documents: D, deterministic, seedVariance, documentVariance };
 
   // Seed noise unknown (one seed of a seed-dependent metric), or no noise estimate at all.
@@ -177,31 +189,36 @@ function bisectP(p: Parts, effect: number): number {
 
 /**
  * Variance of the mean-over-seeds effect when the evaluation documents are resampled with
- * replacement: one set of indices per resample, shared by both arms and every seed (paired).
+ * replacement: one set of indices per resample, shared by every seed and, when paired, by both
+ * arms (otherwise each arm's documents get their own indices).
  * A resampled arm value moves with its document mean: value + (mean* - mean) on the linear
  * scale, value * mean* / mean on the log scale, so a metric that is a transform of the
  * document mean (perplexity = exp of mean loss) keeps its own level.
  */
-function documentBootstrapVariance(pairs: readonly { m: SeedMeasurement; b: SeedMeasurement }[], D: number, scale: 'linear' | 'log', resamples: number, seed: number): number {
-  const all = Int32Array.from({ length: D }, (_, i) => i);
-  const full = pairs.map(({ m, b }) => [documentMean(m.perDocument!, m.perDocumentWeights, all), documentMean(b.perDocument!, b.perDocumentWeights, all)]);
+function documentBootstrapVariance(pairs: readonly { m: SeedMeasurement; b: SeedMeasurement }[], paired: boolean, scale: 'linear' | 'log', resamples: number, seed: number): number {
+  const dm = pairs[0].m.perDocument!.length;
+  const db = pairs[0].b.perDocument!.length;
+  const everyIndex = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+  const full = pairs.map(({ m, b }) => [documentMean(m.perDocument!, m.perDocumentWeights, everyIndex(dm)), documentMean(b.perDocument!, b.perDocumentWeights, everyIndex(db))]);
   const rng = new Rng(seed);
-  const indices = new Int32Array(D);
+  const im = new Int32Array(dm);
+  const ib = paired ? im : new Int32Array(db);
   const replicates: number[] = [];
   for (let r = 0; r < resamples; r++) {
-    for (let k = 0; k < D; k++) indices[k] = rng.int(0, D - 1);
+    for (let k = 0; k < dm; k++) im[k] = rng.int(0, dm - 1);
+    if (!paired) for (let k = 0; k < db; k++) ib[k] = rng.int(0, db - 1);
     let sum = 0;
     let ok = true;
     pairs.forEach(({ m, b }, s) => {
-      const dm = documentMean(m.perDocument!, m.perDocumentWeights, indices);
-      const db = documentMean(b.perDocument!, b.perDocumentWeights, indices);
+      const mStar = documentMean(m.perDocument!, m.perDocumentWeights, im);
+      const bStar = documentMean(b.perDocument!, b.perDocumentWeights, ib);
       if (scale === 'log') {
-        const mv = m.value * (dm / full[s][0]);
-        const bv = b.value * (db / full[s][1]);
+        const mv = m.value * (mStar / full[s][0]);
+        const bv = b.value * (bStar / full[s][1]);
         if (!(mv > 0 && bv > 0)) ok = false;
         else sum += Math.log(mv / bv);
       } else {
-        sum += m.value + (dm - full[s][0]) - (b.value + (db - full[s][1]));
+        sum += m.value + (mStar - full[s][0]) - (b.value + (bStar - full[s][1]));
       }
     });
     if (ok && Number.isFinite(sum)) replicates.push(sum / pairs.length);

@@ -133,7 +133,22 @@ test('pairedEffect: without documents it is the paired t over seeds (scipy.stats
 test('pairedEffect: misaligned documents, non-positive log values and no common seed are DataErrors', () => {
   const a = [{ seed: 0, value: 1, perDocument: [1, 1] }, { seed: 1, value: 1, perDocument: [1, 1] }];
   const b = [{ seed: 0, value: 1, perDocument: [1, 1, 1] }, { seed: 1, value: 1, perDocument: [1, 1, 1] }];
-  assert.throws(() => pairedEffect(a, b, { where: 'toy' }), (e: unknown) => e instanceof DataError && /3 documents where another record of the claim has 2/.test(e.message));
+  assert.throws(() => pairedEffect(a, b, { where: 'toy' }), (e: unknown) => e instanceof DataError && /the method scores 2 documents and the baseline 3/.test(e.message));
+  const ragged = [{ seed: 0, value: 1, perDocument: [1, 1] }, { seed: 1, value: 1, perDocument: [1, 1, 1] }];
+  assert.throws(() => pairedEffect(ragged, b), /3 documents where another seed of the arm has 2/);
   assert.throws(() => pairedEffect([{ seed: 0, value: -1 }], [{ seed: 0, value: 1 }], { scale: 'log' }), DataError);
   assert.throws(() => pairedEffect([{ seed: 0, value: 1 }], [{ seed: 1, value: 1 }]), DataError);
+});
+
+test('pairedEffect: two metrics on different item sets resample each set on its own (variance = var_a / D_a + var_b / D_b)', () => {
+  const z = gaussian(77);
+  const a = Array.from({ length: 50 }, () => 0.8 + 0.1 * z());
+  const b = Array.from({ length: 120 }, () => 0.7 + 0.2 * z());
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const popVar = (xs: number[]) => mean(xs.map((x) => (x - mean(xs)) ** 2));
+  const arm = (xs: number[]) => [0, 1].map((seed) => ({ seed, value: mean(xs), perDocument: xs }));
+  const e = pairedEffect(arm(a), arm(b), { pairDocuments: false, resamples: 4000 });
+  const ideal = popVar(a) / a.length + popVar(b) / b.length; // the ideal bootstrap variance of a difference of two independent means
+  assert.equal(e.test, 'documents');
+  assert.ok(Math.abs(e.documentVariance - ideal) < 0.1 * ideal, `${e.documentVariance} vs ${ideal}`);
 });
