@@ -33,7 +33,7 @@ test('dsmoe-activation: for any seed and gate scale, the gated variants end at 3
       const metrics = await activation({ variant, gateInitStd }, seed, 0);
       return Math.abs(metrics.get('dsmoe.active_experts.mean')! - 3) <= 0.1 && metrics.has('dsmoe.eval_threshold');
     },
-  ), { numRuns: 8 });
+  ), { numRuns: 5 });
 });
 
 test('dsmoe-activation: after training, DSMoE is calibrated to 3 of 8 (within 0.1); the lambda-only first version is not', async () => {
