@@ -104,7 +104,7 @@ const better = (d: ReplicationEntry['direction']) => (d === 'higher' ? 'higher i
 
 function comparison(e: ReplicationEntry): string {
   const side = (arm: string, metric: string, mean: number | null) => `${arm} \`${metric}\` ${fmt(mean)}`;
-  return `${side(e.methodArm, e.metric, e.methodMean)} vs ${side(e.baselineArm, e.baselineMetric, e.baselineMean)} (${better(e.direction)})`;
+  return `${side(e.methodArm, e.metric, e.methodMean)} vs ${side(e.baselineArm, e.baselineMetric, e.baselineMean)}${e.direction === null ? '' : ` (${better(e.direction)})`}`;
 }
 
 function effectText(e: ReplicationEntry): string {
