@@ -63,9 +63,23 @@ export function paraphrasePlan(passage: string): string[] {
 
 /**
  * Summary plan: `size` distinct content words of the passage, the most repeated first, ties by the
- * earliest position (a lead bias, as news summaries have), written in passage order.
+ * earliest position (a lead bias, as news summaries have), written in passage order. With `lead`
+ * (the summary's human side), at least half of the words come from the lead, so the summary and
+ * the lead are about the same content, as a summary and its reference are.
  */
-export function summaryPlan(passage: string, size: number): string[] {
+export function summaryPlan(passage: string, size: number, lead?: string): string[] {
+  const ranked = rankedContentWords(passage);
+  const want = Math.max(0, size);
+  const fromLead = lead === undefined ? [] : (() => {
+    const inLead = new Set(rankedContentWords(lead).map((c) => c.word.toLowerCase()));
+    return ranked.filter((c) => inLead.has(c.word.toLowerCase())).slice(0, Math.ceil(want / 2));
+  })();
+  const rest = ranked.filter((c) => !fromLead.includes(c)).slice(0, want - fromLead.length);
+  return [...fromLead, ...rest].sort((a, b) => a.at - b.at).map((c) => c.word);
+}
+
+/** Distinct content words with their count and first position, most repeated first, ties by position. */
+function rankedContentWords(passage: string): { word: string; at: number; count: number }[] {
   const first = new Map<string, { word: string; at: number; count: number }>();
   wordsOf(passage).forEach((w, at) => {
     if (!isContentWord(w)) return;
@@ -75,8 +89,7 @@ export function summaryPlan(passage: string, size: number): string[] {
     if (seen) seen.count++;
     else first.set(k, { word: core, at, count: 1 });
   });
-  const chosen = [...first.values()].sort((a, b) => b.count - a.count || a.at - b.at).slice(0, Math.max(0, size));
-  return chosen.sort((a, b) => a.at - b.at).map((c) => c.word);
+  return [...first.values()].sort((a, b) => b.count - a.count || a.at - b.at);
 }
 
 /** Task A: the generator continues the prompt for `maxTokens` tokens. */
@@ -95,7 +108,7 @@ export function humanSide(task: TaskId, passage: string): string {
 export function semanticRewrites(lm: TokenLM, tokenizer: TrainedTokenizer, task: TaskId, inputs: readonly TaskInput[], decoding: Decoding): string[] {
   const jobs: PlanJob[] = inputs.map((x) => {
     const human = humanSide(task, x.human);
-    const plan = task === 'B-summ' ? summaryPlan(x.human, Math.max(2, paraphrasePlan(human).length)) : paraphrasePlan(x.human);
+    const plan = task === 'B-summ' ? summaryPlan(x.human, Math.max(2, new Set(paraphrasePlan(human).map((w) => w.toLowerCase())).size), human) : paraphrasePlan(x.human);
     return {
       context: tokenizer.encode(x.prompt),
       plan: plan.map((w) => tokenizer.encode(` ${w}`)),

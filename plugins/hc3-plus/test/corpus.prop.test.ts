@@ -54,6 +54,18 @@ test('summaryPlan: for any passage and size, distinct content words of the passa
   }), { numRuns: 200 });
 });
 
+test('summaryPlan: for any passage, with its lead given at least half of the plan (as far as the lead has words) comes from the lead', () => {
+  fc.assert(fc.property(words, fc.integer({ min: 1, max: 12 }), (text, size) => {
+    const passage = normalForm(text);
+    const lead = leadOf(passage);
+    const plan = summaryPlan(passage, size, lead);
+    const leadWords = new Set(paraphrasePlan(lead).map((w) => w.toLowerCase()));
+    const inLead = plan.filter((w) => leadWords.has(w.toLowerCase())).length;
+    assert.ok(inLead >= Math.min(Math.ceil(size / 2), leadWords.size), `${inLead} of ${plan.length} from the lead`);
+    assert.equal(plan.length, Math.min(size, new Set(paraphrasePlan(passage).map((w) => w.toLowerCase())).size));
+  }), { numRuns: 200 });
+});
+
 test('matchCase: keeps initial capitals and all caps', () => {
   assert.equal(matchCase('house', 'Home'), 'House');
   assert.equal(matchCase('house', 'HOME'), 'HOUSE');
