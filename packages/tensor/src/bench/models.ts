@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { ParameterFactory } from '../nn/init.js';
 import { CausalSelfAttention, DenseFeedForward } from '../nn/blocks.js';
 import { DecoderLM, decoderDefaults } from '../nn/decoder.js';
-import { adamUpdate, tokenCrossEntropy } from '../ops/index.js';
+import { tokenCrossEntropy } from '../ops/index.js';
+import { AdamW, type AdamWOptions } from '../train/adamw.js';
 
 /**
  * The models `labbench bench throughput` trains. `ref` is exactly the PyTorch reference of
@@ -118,40 +119,16 @@ export function buildBenchModel(id: string, seed = 1, size: Partial<RefSize> = {
   throw new Error(`unknown throughput model '${id}' (ref or tiny).`);
 }
 
+/** Adam as in the PyTorch reference: betas 0.9/0.999, eps 1e-8, no weight decay, no clipping. */
+export const referenceAdamOptions: AdamWOptions = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, clipNorm: 0 };
+
 /**
- * Adam as in the PyTorch reference (betas 0.9/0.999, eps 1e-8, no weight decay, no clipping),
- * one fused `adamUpdate` kernel per variable (PyTorch's Adam is a fused loop too).
+ * The training AdamW with the reference's settings (one fused `adamUpdate` kernel per variable, as
+ * PyTorch's fused Adam). It still measures the gradient norm each step (AdamW reports it), a small
+ * cost the throughput figures include.
  */
-export class ReferenceAdam {
-  private readonly m: tf.Variable[];
-  private readonly v: tf.Variable[];
-  private t = 0;
-
-  constructor(private readonly variables: readonly tf.Variable[], private readonly betas = [0.9, 0.999] as const, private readonly epsilon = 1e-8) {
-    this.m = tf.tidy(() => variables.map((x) => tf.variable(tf.zerosLike(x), false)));
-    this.v = tf.tidy(() => variables.map((x) => tf.variable(tf.zerosLike(x), false)));
-  }
-
-  step(grads: readonly tf.Tensor[], learningRate: number): void {
-    this.t++;
-    const [beta1, beta2] = this.betas;
-    const config = { learningRate, beta1, beta2, epsilon: this.epsilon, weightDecay: 0, c1: 1 - beta1 ** this.t, c2: 1 - beta2 ** this.t, gradScale: 1 };
-    this.variables.forEach((variable, i) => {
-      const [x, m, v] = adamUpdate(variable, grads[i], this.m[i], this.v[i], config);
-      variable.assign(x);
-      this.m[i].assign(m);
-      this.v[i].assign(v);
-      tf.dispose([x, m, v]);
-    });
-  }
-
-  dispose(): void {
-    for (const x of [...this.m, ...this.v]) x.dispose();
-  }
-}
-
-export function referenceAdam(variables: tf.Variable[]): ReferenceAdam {
-  return new ReferenceAdam(variables);
+export function referenceAdam(variables: tf.Variable[]): AdamW {
+  return new AdamW(variables, referenceAdamOptions);
 }
 
 /** Seeded batches: ids [B, T] and next-token targets [B*T] drawn uniformly (as the PyTorch reference). */
@@ -163,7 +140,7 @@ export function randomBatch(model: BenchModel, seed: number): { ids: tf.Tensor2D
 }
 
 /** One full training step (forward, backward, Adam update); returns the loss. */
-export function trainStep(model: BenchModel, optimizer: ReferenceAdam, ids: tf.Tensor2D, targets: tf.Tensor1D, learningRate = 1e-3): number {
+export function trainStep(model: BenchModel, optimizer: AdamW, ids: tf.Tensor2D, targets: tf.Tensor1D, learningRate = 1e-3): number {
   const { value, grads } = tf.variableGrads(() => model.loss(ids, targets), model.variables);
   const loss = value.dataSync()[0];
   optimizer.step(model.variables.map((v) => grads[v.name]), learningRate);
