@@ -130,6 +130,13 @@ export function registerPlan(program: Command): void {
       const lines = [`profile ${profile.name}: ${cells.length} cells, ${seeds} seed(s); throughput ${throughput.trainGflops.toFixed(1)} GFLOP/s from ${throughput.source}`, ''];
       lines.push(['study', 'arm', 'seed', 'params', 'FLOP/token', 'tokens', 'hours'].join('\t'));
       for (const r of plan.cells) lines.push([r.study, r.arm, r.seed, `${fmt(r.paramsTotal)}${r.paramsActive !== r.paramsTotal ? ` (${fmt(r.paramsActive)} active)` : ''}`, fmt(r.flopsPerTokenTrain), fmt(r.tokens), r.hours.toFixed(3)].join('\t'));
+      const byStudy = new Map<string, { cells: number; hours: number }>();
+      for (const r of plan.cells) {
+        const s = byStudy.get(r.study) ?? { cells: 0, hours: 0 };
+        byStudy.set(r.study, { cells: s.cells + 1, hours: s.hours + r.hours });
+      }
+      lines.push('', 'per study:');
+      for (const [study, s] of byStudy) lines.push(`  ${study.padEnd(28)} ${String(s.cells).padStart(4)} cells  ${s.hours.toFixed(2).padStart(8)} h`);
       lines.push('', `total ${plan.totalHours.toFixed(2)} h; ${count} shard(s) of about ${target} h:`);
       for (const s of plan.shards) lines.push(`  ${s.command}    # ${s.hours.toFixed(2)} h, ${s.groups.length} study+seed group(s)`);
       await write(`${lines.join('\n')}\n`);
