@@ -16,7 +16,14 @@ export interface CartesianMoeConfig extends MoeLayerConfig, SharedExpertConfig {
 
 export const cartesianDefaults: CartesianMoeConfig = {
   ...moeLayerDefaults,
-  experts: 8, topK: 2, expertHiddenScale: 0.5, sharedExperts: 1, sharedHiddenScale: 0.5, sharedMix: 'softmax2', routing: 'softmax-topk', midNorm: 'rmsnorm',
+  experts: 8,
+  topK: 2,
+  expertHiddenScale: 0.5,
+  sharedExperts: 1,
+  sharedHiddenScale: 0.5,
+  sharedMix: 'softmax2',
+  routing: 'softmax-topk',
+  midNorm: 'rmsnorm',
 };
 
 export const cartesianConfigSchema = moeConfigSchema(['softmax-topk'], { ...sharedExpertSchemaProperties, midNorm: { enum: ['rmsnorm', 'none'] } });

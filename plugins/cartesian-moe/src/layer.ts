@@ -1,4 +1,13 @@
-import { RoutedExperts, rmsNorm, tf, type BlockOutput, type FeedForward, type ParameterFactory, type RoutedBlockContext, type RoutedLayerOptions } from '@labbench/tensor';
+import {
+  RoutedExperts,
+  rmsNorm,
+  tf,
+  type BlockOutput,
+  type FeedForward,
+  type ParameterFactory,
+  type RoutedBlockContext,
+  type RoutedLayerOptions,
+} from '@labbench/tensor';
 
 /**
  * One CartesianMoE FFN slot (architectures.md §5.2): two stacked routed sub-layers A and B, each
@@ -30,7 +39,7 @@ export class CartesianFeedForward implements FeedForward {
     const auxes = [outA.aux, outB.aux].filter((t): t is tf.Scalar => t !== undefined);
     return {
       y: tf.add(outA.y, outB.y) as tf.Tensor2D,
-      aux: auxes.length > 0 ? tf.addN(auxes) as tf.Scalar : undefined,
+      aux: auxes.length > 0 ? (tf.addN(auxes) as tf.Scalar) : undefined,
       stats: { ...outA.stats, ...outB.stats },
     };
   }

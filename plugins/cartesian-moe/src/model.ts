@@ -8,13 +8,18 @@ import { CartesianFeedForward } from './layer.js';
 export function createCartesianMoe(config: Partial<CartesianMoeConfig>, context: ModelBuildContext): LanguageModel {
   const c: CartesianMoeConfig = { ...cartesianDefaults, ...config };
   checkMoeConfig('cartesian-moe', c);
-  return new RoutedDecoderLM({ ...c, seqLen: context.seqLen }, context, routedFeedForwards(c, (build) => new CartesianFeedForward(build.params, routedLayerOptions(c, build, context), c.midNorm)));
+  return new RoutedDecoderLM(
+    { ...c, seqLen: context.seqLen },
+    context,
+    routedFeedForwards(c, (build) => new CartesianFeedForward(build.params, routedLayerOptions(c, build, context), c.midNorm)),
+  );
 }
 
 export const cartesianMoeModel: ModelFactory<CartesianMoeConfig> = {
   id: 'cartesian-moe',
   kind: 'causal',
-  description: 'CartesianMoE: two stacked routed sub-layers (half-width experts, own router, top-k, shared half expert with 2-way softmax mix, residual, extra RMSNorm between); MoE every other layer.',
+  description:
+    'CartesianMoE: two stacked routed sub-layers (half-width experts, own router, top-k, shared half expert with 2-way softmax mix, residual, extra RMSNorm between); MoE every other layer.',
   defaults: cartesianDefaults,
   configSchema: cartesianConfigSchema,
   create: createCartesianMoe,

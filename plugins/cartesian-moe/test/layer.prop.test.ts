@@ -9,21 +9,51 @@ const D = 8;
 
 function cartesian(experts: number, topK: number, sharedExperts = 1) {
   const params = new ParameterFactory(5);
-  const layer = new CartesianFeedForward(params, {
-    dModel: D, experts, topK, expertHidden: 4, policy: withEvaluationSwitches(softmaxTopK()), sharedExperts, sharedHidden: 4,
-    sharedMix: sharedExperts > 0 ? 'softmax2' : 'none', balanceCoefficient: 0.01, initStd: 0.5, outStd: 0.1,
-  }, 'rmsnorm');
+  const layer = new CartesianFeedForward(
+    params,
+    {
+      dModel: D,
+      experts,
+      topK,
+      expertHidden: 4,
+      policy: withEvaluationSwitches(softmaxTopK()),
+      sharedExperts,
+      sharedHidden: 4,
+      sharedMix: sharedExperts > 0 ? 'softmax2' : 'none',
+      balanceCoefficient: 0.01,
+      initStd: 0.5,
+      outStd: 0.1,
+    },
+    'rmsnorm',
+  );
   return { layer, dispose: () => params.variables.forEach((v) => v.dispose()) };
 }
 
-const tokens = fc.integer({ min: 1, max: 6 }).chain((n) => fc.array(fc.array(fc.integer({ min: -300, max: 300 }).map((v) => v / 100), { minLength: D, maxLength: D }), { minLength: n, maxLength: n }));
+const tokens = fc.integer({ min: 1, max: 6 }).chain((n) =>
+  fc.array(
+    fc.array(
+      fc.integer({ min: -300, max: 300 }).map((v) => v / 100),
+      { minLength: D, maxLength: D },
+    ),
+    { minLength: n, maxLength: n },
+  ),
+);
 
 /** Selections, gates and mix coefficients of both sub-layers on residual stream h (x̂ = h here). */
 function routeBoth(layer: CartesianFeedForward, h: number[][], disableTop1 = false) {
   return tf.tidy(() => {
     const x = tf.tensor2d(h, [h.length, D]);
     const ids = tf.zeros([h.length], 'int32') as tf.Tensor1D;
-    const context: RoutedBlockContext = { layer: 0, training: false, tokenIds: ids, batch: 1, time: h.length, shared: new Map(), residual: x, routing: { disableTop1 } };
+    const context: RoutedBlockContext = {
+      layer: 0,
+      training: false,
+      tokenIds: ids,
+      batch: 1,
+      time: h.length,
+      shared: new Map(),
+      residual: x,
+      routing: { disableTop1 },
+    };
     const ra = layer.a.route(x, ids, context.routing);
     const u = tf.add(x, layer.a.apply(x, context, 'moe.a').y); // h + y^A
     const uNorm = rmsNorm(u, layer.midNorm!) as tf.Tensor2D;
@@ -37,48 +67,74 @@ function routeBoth(layer: CartesianFeedForward, h: number[][], disableTop1 = fal
 test('CartesianFeedForward: for any tokens, each sub-layer selects exactly k distinct experts, gates and mix coefficients sum to 1', async () => {
   await initBackend('cpu');
   const { layer, dispose } = cartesian(4, 2);
-  fc.assert(fc.property(tokens, (h) => {
-    const r = routeBoth(layer, h);
-    const ok = (s: typeof r.a) => s.selected.every((row, t) => row.filter((v) => v === 1).length === 2 && Math.abs(s.gates[t].reduce((p, q) => p + q, 0) - 1) < 1e-5);
-    const sumsToOne = (m: number[][]) => m.every((c) => Math.abs(c[0] + c[1] - 1) < 1e-6);
-    return ok(r.a) && ok(r.b) && sumsToOne(r.mixA) && sumsToOne(r.mixB) && r.mixA.length === h.length;
-  }), { numRuns: 25 });
+  fc.assert(
+    fc.property(tokens, (h) => {
+      const r = routeBoth(layer, h);
+      const ok = (s: typeof r.a) =>
+        s.selected.every((row, t) => row.filter((v) => v === 1).length === 2 && Math.abs(s.gates[t].reduce((p, q) => p + q, 0) - 1) < 1e-5);
+      const sumsToOne = (m: number[][]) => m.every((c) => Math.abs(c[0] + c[1] - 1) < 1e-6);
+      return ok(r.a) && ok(r.b) && sumsToOne(r.mixA) && sumsToOne(r.mixB) && r.mixA.length === h.length;
+    }),
+    { numRuns: 25 },
+  );
   dispose();
 });
 
 test('CartesianFeedForward (disable top-1): for any tokens, no sub-layer selects a maximal expert it disabled, and each still selects k', async () => {
   await initBackend('cpu');
   const { layer, dispose } = cartesian(5, 2);
-  fc.assert(fc.property(tokens, (h) => {
-    const r = routeBoth(layer, h, true);
-    const ok = (s: typeof r.a) => s.selected.every((row, t) => {
-      const max = Math.max(...s.probs[t]);
-      return row.filter((v) => v === 1).length === 2 && row.some((v, i) => v === 0 && s.probs[t][i] === max);
-    });
-    return ok(r.a) && ok(r.b);
-  }), { numRuns: 25 });
+  fc.assert(
+    fc.property(tokens, (h) => {
+      const r = routeBoth(layer, h, true);
+      const ok = (s: typeof r.a) =>
+        s.selected.every((row, t) => {
+          const max = Math.max(...s.probs[t]);
+          return row.filter((v) => v === 1).length === 2 && row.some((v, i) => v === 0 && s.probs[t][i] === max);
+        });
+      return ok(r.a) && ok(r.b);
+    }),
+    { numRuns: 25 },
+  );
   dispose();
 });
 
 test('CartesianFeedForward: routing in evaluation is deterministic, and a token uses at most k^2 composite experts', async () => {
   await initBackend('cpu');
   const { layer, dispose } = cartesian(4, 2);
-  fc.assert(fc.property(tokens, (h) => {
-    const [r1, r2] = [routeBoth(layer, h), routeBoth(layer, h)];
-    const pairs = r1.a.selected.map((rowA, t) => rowA.filter((v) => v === 1).length * r1.b.selected[t].filter((v) => v === 1).length);
-    return JSON.stringify(r1) === JSON.stringify(r2) && pairs.every((p) => p <= 4);
-  }), { numRuns: 15 });
+  fc.assert(
+    fc.property(tokens, (h) => {
+      const [r1, r2] = [routeBoth(layer, h), routeBoth(layer, h)];
+      const pairs = r1.a.selected.map((rowA, t) => rowA.filter((v) => v === 1).length * r1.b.selected[t].filter((v) => v === 1).length);
+      return JSON.stringify(r1) === JSON.stringify(r2) && pairs.every((p) => p <= 4);
+    }),
+    { numRuns: 15 },
+  );
   dispose();
 });
 
 test('CartesianFeedForward: analytic parameters equal its variables (two routers, two mixes, experts, shared halves, mid norm)', async () => {
   await initBackend('cpu');
   const params = new ParameterFactory(1);
-  const layer = new CartesianFeedForward(params, {
-    dModel: D, experts: 4, topK: 2, expertHidden: 4, sharedExperts: 1, sharedHidden: 4,
-    sharedMix: 'softmax2', balanceCoefficient: 0.01, initStd: 0.5, outStd: 0.1,
-  }, 'rmsnorm');
-  assert.equal(layer.params().total, params.variables.reduce((n, v) => n + v.size, 0));
+  const layer = new CartesianFeedForward(
+    params,
+    {
+      dModel: D,
+      experts: 4,
+      topK: 2,
+      expertHidden: 4,
+      sharedExperts: 1,
+      sharedHidden: 4,
+      sharedMix: 'softmax2',
+      balanceCoefficient: 0.01,
+      initStd: 0.5,
+      outStd: 0.1,
+    },
+    'rmsnorm',
+  );
+  assert.equal(
+    layer.params().total,
+    params.variables.reduce((n, v) => n + v.size, 0),
+  );
   // active: 2 sub-layers x (router + k experts + shared + mix) + mid norm
   assert.equal(layer.params().active, 2 * (D * 4 + 2 * 3 * D * 4 + 3 * D * 4 + 2 * D + 2) + D);
   params.variables.forEach((v) => v.dispose());
@@ -87,22 +143,45 @@ test('CartesianFeedForward: analytic parameters equal its variables (two routers
 test('CartesianFeedForward: for any tokens, N = 1, k = 1 and no shared expert reduce it to two stacked half-width FFN residual sub-blocks', async () => {
   await initBackend('cpu');
   const params = new ParameterFactory(9);
-  const layer = new CartesianFeedForward(params, {
-    dModel: D, experts: 1, topK: 1, expertHidden: 4, sharedExperts: 0, sharedHidden: 4,
-    sharedMix: 'none', balanceCoefficient: 0.01, initStd: 0.5, outStd: 0.3,
-  }, 'rmsnorm');
+  const layer = new CartesianFeedForward(
+    params,
+    {
+      dModel: D,
+      experts: 1,
+      topK: 1,
+      expertHidden: 4,
+      sharedExperts: 0,
+      sharedHidden: 4,
+      sharedMix: 'none',
+      balanceCoefficient: 0.01,
+      initStd: 0.5,
+      outStd: 0.3,
+    },
+    'rmsnorm',
+  );
   const ffn = (bank: typeof layer.a.experts, x: tf.Tensor2D) => bank.apply(x, tf.onesLike(tf.slice(x, [0, 0], [-1, 1])) as tf.Tensor2D);
-  fc.assert(fc.property(tokens, tokens, (hRows, xRows) => {
-    const n = Math.min(hRows.length, xRows.length);
-    const [got, want] = tf.tidy(() => {
-      const h = tf.tensor2d(hRows.slice(0, n), [n, D]);
-      const x = tf.tensor2d(xRows.slice(0, n), [n, D]);
-      const context: RoutedBlockContext = { layer: 0, training: false, tokenIds: tf.zeros([n], 'int32') as tf.Tensor1D, batch: 1, time: n, shared: new Map(), residual: h };
-      const yA = ffn(layer.a.experts, x);
-      const yB = ffn(layer.b.experts, rmsNorm(tf.add(h, yA), layer.midNorm!) as tf.Tensor2D);
-      return [layer.apply(x, context).y.arraySync() as number[][], tf.add(yA, yB).arraySync() as number[][]];
-    });
-    return got.every((row, t) => row.every((v, j) => Math.abs(v - want[t][j]) < 1e-5));
-  }), { numRuns: 15 });
+  fc.assert(
+    fc.property(tokens, tokens, (hRows, xRows) => {
+      const n = Math.min(hRows.length, xRows.length);
+      const [got, want] = tf.tidy(() => {
+        const h = tf.tensor2d(hRows.slice(0, n), [n, D]);
+        const x = tf.tensor2d(xRows.slice(0, n), [n, D]);
+        const context: RoutedBlockContext = {
+          layer: 0,
+          training: false,
+          tokenIds: tf.zeros([n], 'int32') as tf.Tensor1D,
+          batch: 1,
+          time: n,
+          shared: new Map(),
+          residual: h,
+        };
+        const yA = ffn(layer.a.experts, x);
+        const yB = ffn(layer.b.experts, rmsNorm(tf.add(h, yA), layer.midNorm!) as tf.Tensor2D);
+        return [layer.apply(x, context).y.arraySync() as number[][], tf.add(yA, yB).arraySync() as number[][]];
+      });
+      return got.every((row, t) => row.every((v, j) => Math.abs(v - want[t][j]) < 1e-5));
+    }),
+    { numRuns: 15 },
+  );
   params.variables.forEach((v) => v.dispose());
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { claimGates } from '@labbench/core';
 import { cartesianStudy } from '../src/index.js';
 
-test('cartesian-moe study: claims and gates name the study\'s arms (knock-out arms included), one headline, log scale for perplexity and ratios, the paper\'s figure on each', () => {
+test("cartesian-moe study: claims and gates name the study's arms (knock-out arms included), one headline, log scale for perplexity and ratios, the paper's figure on each", () => {
   const arms = new Set([...Object.keys(cartesianStudy.arms), ...(cartesianStudy.knockouts ?? []).map((k) => `knockout-${k.component}`)]);
   const claims = cartesianStudy.claims ?? [];
   assert.equal(claims.filter((c) => c.role === 'headline').length, 1);

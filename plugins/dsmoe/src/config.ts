@@ -46,10 +46,21 @@ export interface DsmoeConfig extends DecoderConfig {
 
 export const dsmoeDefaults: DsmoeConfig = {
   ...decoderDefaults,
-  variant: 'dsmoe', experts: 8, threshold: 0.5, gateInitStd: 0.02,
-  sparsityLambda: 1, sparsityTarget: 0.375, sparsityRate: 1, sparsityOn: 'G',
-  activationMatch: 'threshold', evalThreshold: null, softEvalRescale: false,
-  topK: 3, balanceCoefficient: 0.01, topKOutputScale: 'n', pruneKeep: 3,
+  variant: 'dsmoe',
+  experts: 8,
+  threshold: 0.5,
+  gateInitStd: 0.02,
+  sparsityLambda: 1,
+  sparsityTarget: 0.375,
+  sparsityRate: 1,
+  sparsityOn: 'G',
+  activationMatch: 'threshold',
+  evalThreshold: null,
+  softEvalRescale: false,
+  topK: 3,
+  balanceCoefficient: 0.01,
+  topKOutputScale: 'n',
+  pruneKeep: 3,
 };
 
 export const dsmoeConfigSchema = {

@@ -32,7 +32,14 @@ function meanActive(model: DsmoeLM, ids: Int32Array, count: number, time: number
  * keeps the closest threshold seen. One threshold for all layers keeps the per-layer profile an
  * outcome (a per-layer threshold would flatten the paper's W-shaped profile).
  */
-export function calibrateThreshold(model: DsmoeLM, ids: Int32Array, count: number, time: number, target: number, tolerance = 0.02): { tau: number; active: number; steps: number } {
+export function calibrateThreshold(
+  model: DsmoeLM,
+  ids: Int32Array,
+  count: number,
+  time: number,
+  target: number,
+  tolerance = 0.02,
+): { tau: number; active: number; steps: number } {
   const goal = target * model.c.experts;
   let [lo, hi] = [0, 1];
   let best = { tau: 0.5, active: Number.NaN, gap: Number.POSITIVE_INFINITY };
@@ -61,7 +68,8 @@ export function calibrateThreshold(model: DsmoeLM, ids: Int32Array, count: numbe
  */
 export const dsmoeActivationEvaluator: Evaluator = {
   id: 'dsmoe-activation',
-  description: 'DSMoE: calibrates the evaluation threshold of the gated variants to the target activation (3 of 8), then reports mean active experts per layer and overall on held-out text.',
+  description:
+    'DSMoE: calibrates the evaluation threshold of the gated variants to the target activation (3 of 8), then reports mean active experts per layer and overall on held-out text.',
   boards: ['routing'],
   requires: 'causal',
   async evaluate(subject, context) {
@@ -69,7 +77,12 @@ export const dsmoeActivationEvaluator: Evaluator = {
     if (!(model instanceof DsmoeLM) || model.c.variant === 'prune') return [];
     const time = modelSeqLen(model);
     const docs = await context.data.inDomain();
-    const { ids, count } = heldOutWindows(subject.tokenizer, docs.map((d) => d.text), time, Number(context.options.maxWindows ?? MAX_WINDOWS));
+    const { ids, count } = heldOutWindows(
+      subject.tokenizer,
+      docs.map((d) => d.text),
+      time,
+      Number(context.options.maxWindows ?? MAX_WINDOWS),
+    );
     if (count === 0) return [];
     const records: MetricRecord[] = [];
     const n = model.c.experts;
@@ -77,16 +90,44 @@ export const dsmoeActivationEvaluator: Evaluator = {
     if (model.c.variant === 'soft' || (model.c.variant !== 'topk' && model.c.activationMatch === 'threshold')) {
       const before = model.c.variant === 'soft' ? Number.NaN : meanActive(model, ids, count, time);
       const { tau, active, steps } = calibrateThreshold(model, ids, count, time, target);
-      records.push({ board: 'routing', metric: 'dsmoe.eval_threshold', value: tau, direction: 'none', n: count * time, details: { target, targetExperts: target * n, calibratedActive: active, activeAtTrainingThreshold: Number.isNaN(before) ? null : before, bisectionSteps: steps, windows: count } });
+      records.push({
+        board: 'routing',
+        metric: 'dsmoe.eval_threshold',
+        value: tau,
+        direction: 'none',
+        n: count * time,
+        details: {
+          target,
+          targetExperts: target * n,
+          calibratedActive: active,
+          activeAtTrainingThreshold: Number.isNaN(before) ? null : before,
+          bisectionSteps: steps,
+          windows: count,
+        },
+      });
     }
     const { stats, tokens } = heldOutForwardStats(model, ids, count, time, BATCH);
     const byLayer = activeByLayer(stats);
     for (const [layer, active] of byLayer) {
-      records.push({ board: 'routing', metric: `dsmoe.active_experts.layer${layer}`, value: active, direction: 'none', n: tokens, details: { experts: n, layer } });
+      records.push({
+        board: 'routing',
+        metric: `dsmoe.active_experts.layer${layer}`,
+        value: active,
+        direction: 'none',
+        n: tokens,
+        details: { experts: n, layer },
+      });
     }
     const overall = mean(byLayer.values());
     records.push(
-      { board: 'routing', metric: 'dsmoe.active_experts.mean', value: overall, direction: 'none', n: tokens, details: { experts: n, layers: byLayer.size, target: target * n } },
+      {
+        board: 'routing',
+        metric: 'dsmoe.active_experts.mean',
+        value: overall,
+        direction: 'none',
+        n: tokens,
+        details: { experts: n, layers: byLayer.size, target: target * n },
+      },
       { board: 'routing', metric: 'dsmoe.active_share.mean', value: overall / n, direction: 'none', n: tokens, details: { target } },
     );
     if ((model.c.variant === 'dsmoe' || model.c.variant === 'no-ste') && subject.training?.modelStats['dsmoe.lambda'] !== undefined) {

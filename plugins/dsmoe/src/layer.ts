@@ -16,7 +16,12 @@ export class PartitionedFfn {
   readonly wIn: tf.Variable; // [d, 2D] gate | up (SwiGLU) or [d, D] (ReLU)
   readonly wOut: tf.Variable; // [D, d]
 
-  constructor(params: ParameterFactory, readonly c: DsmoeConfig, std: number, outStd: number) {
+  constructor(
+    params: ParameterFactory,
+    readonly c: DsmoeConfig,
+    std: number,
+    outStd: number,
+  ) {
     this.wIn = params.normal('ffn.wIn', [c.dModel, c.activation === 'swiglu' ? 2 * c.ffnHidden : c.ffnHidden], std);
     this.wOut = params.normal('ffn.wOut', [c.ffnHidden, c.dModel], outStd);
   }
@@ -52,7 +57,13 @@ export class DsmoeFeedForward implements FeedForward {
   readonly ffn: PartitionedFfn;
   readonly gate: tf.Variable; // [d, n]: Y (gated variants) or the router W_r ('topk')
 
-  constructor(params: ParameterFactory, readonly c: DsmoeConfig, std: number, outStd: number, readonly control: SparsityControl) {
+  constructor(
+    params: ParameterFactory,
+    readonly c: DsmoeConfig,
+    std: number,
+    outStd: number,
+    readonly control: SparsityControl,
+  ) {
     this.ffn = new PartitionedFfn(params, c, std, outStd);
     this.gate = params.normal(c.variant === 'topk' ? 'ffn.router' : 'ffn.gate', [c.dModel, c.experts], c.variant === 'topk' ? std : c.gateInitStd);
   }

@@ -15,11 +15,18 @@ const LAMBDA_RANGE = [1e-4, 1e4] as const;
 export class DsmoeLM extends DecoderLM {
   readonly control: SparsityControl;
 
-  constructor(readonly c: DsmoeConfig, context: ModelBuildContext, control: SparsityControl) {
+  constructor(
+    readonly c: DsmoeConfig,
+    context: ModelBuildContext,
+    control: SparsityControl,
+  ) {
     const outStd = c.initStd / Math.sqrt(2 * c.layers);
     const keep = c.pruneKeep * sliceWidth(c);
     super({ ...c, seqLen: context.seqLen }, context, {
-      feedForward: (_layer, params) => (c.variant === 'prune' ? new DenseFeedForward(params, c.dModel, keep, c.activation, c.initStd, outStd) : new DsmoeFeedForward(params, c, c.initStd, outStd, control)),
+      feedForward: (_layer, params) =>
+        c.variant === 'prune'
+          ? new DenseFeedForward(params, c.dModel, keep, c.activation, c.initStd, outStd)
+          : new DsmoeFeedForward(params, c, c.initStd, outStd, control),
     });
     this.control = control;
   }
@@ -34,7 +41,9 @@ export class DsmoeLM extends DecoderLM {
     const stats = { ...out.stats, 'dsmoe.lambda': tf.scalar(this.control.lambda) };
     const { sparsityTarget: target, variant, experts } = this.c;
     if (options.training && target !== null && (variant === 'dsmoe' || variant === 'no-ste')) {
-      const active = Object.entries(out.stats ?? {}).filter(([name]) => ACTIVE.test(name)).map(([, t]) => t.dataSync()[0]);
+      const active = Object.entries(out.stats ?? {})
+        .filter(([name]) => ACTIVE.test(name))
+        .map(([, t]) => t.dataSync()[0]);
       const share = active.reduce((a, b) => a + b, 0) / Math.max(1, active.length) / experts;
       const next = this.control.lambda * Math.exp(this.c.sparsityRate * (share - target));
       this.control.lambda = Math.min(LAMBDA_RANGE[1], Math.max(LAMBDA_RANGE[0], next));
@@ -71,13 +80,22 @@ function pruneFrom(from: LanguageModel, to: DsmoeLM): void {
     if (!wIn || !wOut) throw new Error(`dsmoe prune: the model to convert has no layer${layer}.ffn.wIn / wOut; initFrom must be a dense decoder.`);
     tf.tidy(() => {
       const norms = tf.sqrt(tf.sum(tf.square(tf.reshape(wOut, [c.experts, width * c.dModel])), 1)).arraySync() as number[]; // [n]
-      const kept = norms.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, c.pruneKeep).map(([, i]) => i).sort((a, b) => a - b);
+      const kept = norms
+        .map((v, i) => [v, i] as const)
+        .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+        .slice(0, c.pruneKeep)
+        .map(([, i]) => i)
+        .sort((a, b) => a - b);
       const columns = kept.flatMap((i) => Array.from({ length: width }, (_, j) => i * width + j)); // [keep D/n]
       const index = tf.tensor1d(columns, 'int32');
-      const upIndex = tf.tensor1d(columns.map((j) => j + c.ffnHidden), 'int32'); // the up projection's columns
-      const gathered = c.activation === 'swiglu'
-        ? tf.concat([tf.gather(wIn, index, 1), tf.gather(wIn, upIndex, 1)], 1) // [d, 2 keep D/n]
-        : tf.gather(wIn, index, 1);
+      const upIndex = tf.tensor1d(
+        columns.map((j) => j + c.ffnHidden),
+        'int32',
+      ); // the up projection's columns
+      const gathered =
+        c.activation === 'swiglu'
+          ? tf.concat([tf.gather(wIn, index, 1), tf.gather(wIn, upIndex, 1)], 1) // [d, 2 keep D/n]
+          : tf.gather(wIn, index, 1);
       ffn.wIn.assign(gathered);
       ffn.wOut.assign(tf.gather(wOut, index, 0)); // [keep D/n, d]
     });
@@ -87,7 +105,8 @@ function pruneFrom(from: LanguageModel, to: DsmoeLM): void {
 export const dsmoeModel: ModelFactory<DsmoeConfig> = {
   id: 'dsmoe',
   kind: 'causal',
-  description: 'DSMoE: a trained dense FFN cut into n contiguous experts with thresholded sigmoid gates (STE, L1 sparsity, rescale n/#active); also the top-k conversion, static pruning and the no-STE / threshold-at-eval ablations.',
+  description:
+    'DSMoE: a trained dense FFN cut into n contiguous experts with thresholded sigmoid gates (STE, L1 sparsity, rescale n/#active); also the top-k conversion, static pruning and the no-STE / threshold-at-eval ablations.',
   defaults: dsmoeDefaults,
   configSchema: dsmoeConfigSchema,
   create(config, context): LanguageModel {

@@ -8,21 +8,31 @@ const blockContext = (training: boolean): BlockContext => ({ layer: 0, training,
 
 test('PartitionedFfn: for any d, n dividing D and x, the n expert outputs sum to the dense FFN (eq. 6)', async () => {
   await initBackend('cpu');
-  const input = fc.record({ d: fc.integer({ min: 2, max: 6 }), n: fc.integer({ min: 1, max: 8 }), width: fc.integer({ min: 1, max: 3 }), rows: fc.integer({ min: 1, max: 4 }), seed: fc.integer({ min: 1, max: 1000 }), relu: fc.boolean() });
-  fc.assert(fc.property(input, ({ d, n, width, rows, seed, relu }) => {
-    const c: DsmoeConfig = { ...dsmoeDefaults, dModel: d, ffnHidden: n * width, experts: n, activation: relu ? 'relu' : 'swiglu', layers: 1 };
-    const params = new ParameterFactory(seed);
-    const ffn = new DsmoeFeedForward(params, c, 0.5, 0.5, { lambda: 1 });
-    const dense = new DenseFeedForward(params.scope('dense'), d, n * width, c.activation, 0.5, 0.5);
-    dense.wIn.assign(ffn.ffn.wIn);
-    dense.wOut.assign(ffn.ffn.wOut);
-    const [sum, reference] = tf.tidy(() => {
-      const x = tf.randomNormal([rows, d], 0, 1, 'float32', seed) as tf.Tensor2D;
-      return [tf.sum(ffn.ffn.expertOutputs(x), 0).arraySync() as number[][], dense.apply(x).y.arraySync() as number[][]];
-    });
-    params.variables.forEach((v) => v.dispose());
-    return sum.every((row, i) => row.every((v, j) => Math.abs(v - reference[i][j]) <= 1e-5 * (1 + Math.abs(reference[i][j]))));
-  }), { numRuns: 25 });
+  const input = fc.record({
+    d: fc.integer({ min: 2, max: 6 }),
+    n: fc.integer({ min: 1, max: 8 }),
+    width: fc.integer({ min: 1, max: 3 }),
+    rows: fc.integer({ min: 1, max: 4 }),
+    seed: fc.integer({ min: 1, max: 1000 }),
+    relu: fc.boolean(),
+  });
+  fc.assert(
+    fc.property(input, ({ d, n, width, rows, seed, relu }) => {
+      const c: DsmoeConfig = { ...dsmoeDefaults, dModel: d, ffnHidden: n * width, experts: n, activation: relu ? 'relu' : 'swiglu', layers: 1 };
+      const params = new ParameterFactory(seed);
+      const ffn = new DsmoeFeedForward(params, c, 0.5, 0.5, { lambda: 1 });
+      const dense = new DenseFeedForward(params.scope('dense'), d, n * width, c.activation, 0.5, 0.5);
+      dense.wIn.assign(ffn.ffn.wIn);
+      dense.wOut.assign(ffn.ffn.wOut);
+      const [sum, reference] = tf.tidy(() => {
+        const x = tf.randomNormal([rows, d], 0, 1, 'float32', seed) as tf.Tensor2D;
+        return [tf.sum(ffn.ffn.expertOutputs(x), 0).arraySync() as number[][], dense.apply(x).y.arraySync() as number[][]];
+      });
+      params.variables.forEach((v) => v.dispose());
+      return sum.every((row, i) => row.every((v, j) => Math.abs(v - reference[i][j]) <= 1e-5 * (1 + Math.abs(reference[i][j]))));
+    }),
+    { numRuns: 25 },
+  );
 });
 
 test('DsmoeFeedForward: experts inactive for every token get exactly zero weight gradient while their gates get a non-zero one (STE)', async () => {
@@ -34,7 +44,14 @@ test('DsmoeFeedForward: experts inactive for every token get exactly zero weight
   const params = new ParameterFactory(7);
   const ffn = new DsmoeFeedForward(params, c, 0.5, 0.5, { lambda: 1 });
   // x > 0 everywhere; Y[:, 0] < 0 makes expert 0 inactive (q < 0.5) for every token, the others active
-  ffn.gate.assign(tf.tensor2d([[-1, 1, 1, 1], [-1, 1, 1, 1], [-1, 1, 1, 1], [-1, 1, 1, 1]]));
+  ffn.gate.assign(
+    tf.tensor2d([
+      [-1, 1, 1, 1],
+      [-1, 1, 1, 1],
+      [-1, 1, 1, 1],
+      [-1, 1, 1, 1],
+    ]),
+  );
   const x = tf.randomUniform([6, d], 0.1, 1, 'float32', 3) as tf.Tensor2D;
   const upstream = tf.randomNormal([6, d], 0, 1, 'float32', 4);
   const ctx = blockContext(true);
@@ -50,8 +67,14 @@ test('DsmoeFeedForward: experts inactive for every token get exactly zero weight
       assert.equal(gOut[j][i], 0, 'down projection of the inactive expert');
     }
   }
-  assert.ok(gIn.some((row) => row.slice(width, D).some((v) => v !== 0)), 'active experts do learn');
-  assert.ok(gGate.some((row) => row[0] !== 0), 'the inactive expert\'s gate gets a gradient through the STE');
+  assert.ok(
+    gIn.some((row) => row.slice(width, D).some((v) => v !== 0)),
+    'active experts do learn',
+  );
+  assert.ok(
+    gGate.some((row) => row[0] !== 0),
+    "the inactive expert's gate gets a gradient through the STE",
+  );
   tf.dispose([x, upstream, ctx.tokenIds]);
   tf.dispose(grads);
   params.variables.forEach((v) => v.dispose());
@@ -60,21 +83,24 @@ test('DsmoeFeedForward: experts inactive for every token get exactly zero weight
 test('DsmoeFeedForward: for any gates, the literal sparsity loss is >= 0 and is 0 exactly when no gate exceeds tau', async () => {
   await initBackend('cpu');
   const input = fc.record({ seed: fc.integer({ min: 1, max: 500 }), shift: fc.double({ min: -6, max: 6, noNaN: true }) });
-  fc.assert(fc.property(input, ({ seed, shift }) => {
-    const d = 3;
-    const c: DsmoeConfig = { ...dsmoeDefaults, dModel: d, ffnHidden: 8, experts: 4, layers: 1 };
-    const params = new ParameterFactory(seed);
-    const ffn = new DsmoeFeedForward(params, c, 0.5, 0.5, { lambda: 1 });
-    const ctx = blockContext(true);
-    const [aux, anyActive] = tf.tidy(() => {
-      const x = tf.add(tf.randomNormal([5, d], 0, 1, 'float32', seed), shift) as tf.Tensor2D;
-      const q = tf.sigmoid(tf.matMul(x, ffn.gate as tf.Tensor2D));
-      return [ffn.apply(x, ctx).aux!.dataSync()[0], tf.any(tf.greater(q, 0.5)).dataSync()[0] === 1];
-    });
-    ctx.tokenIds.dispose();
-    params.variables.forEach((v) => v.dispose());
-    return aux >= 0 && (aux === 0) === !anyActive;
-  }), { numRuns: 30 });
+  fc.assert(
+    fc.property(input, ({ seed, shift }) => {
+      const d = 3;
+      const c: DsmoeConfig = { ...dsmoeDefaults, dModel: d, ffnHidden: 8, experts: 4, layers: 1 };
+      const params = new ParameterFactory(seed);
+      const ffn = new DsmoeFeedForward(params, c, 0.5, 0.5, { lambda: 1 });
+      const ctx = blockContext(true);
+      const [aux, anyActive] = tf.tidy(() => {
+        const x = tf.add(tf.randomNormal([5, d], 0, 1, 'float32', seed), shift) as tf.Tensor2D;
+        const q = tf.sigmoid(tf.matMul(x, ffn.gate as tf.Tensor2D));
+        return [ffn.apply(x, ctx).aux!.dataSync()[0], tf.any(tf.greater(q, 0.5)).dataSync()[0] === 1];
+      });
+      ctx.tokenIds.dispose();
+      params.variables.forEach((v) => v.dispose());
+      return aux >= 0 && (aux === 0) === !anyActive;
+    }),
+    { numRuns: 30 },
+  );
 });
 
 test('dsmoe: parameters = dense + L d n; topk activates k/n of the FFN; prune keeps the slices with the largest ||W_d||', async () => {
@@ -85,7 +111,7 @@ test('dsmoe: parameters = dense + L d n; topk activates k/n of the FFN; prune ke
   const model = dsmoeModel.create({ ...size, experts: 4 }, context);
   assert.equal(model.params().total, dense.params().total + size.layers * size.dModel * 4);
   const topk = dsmoeModel.create({ ...size, experts: 4, topK: 1, variant: 'topk' }, context);
-  assert.equal(topk.params().total - topk.params().active, size.layers * (3 * 8 * 16 * 3) / 4);
+  assert.equal(topk.params().total - topk.params().active, (size.layers * (3 * 8 * 16 * 3)) / 4);
   // make slice 2 of layer 0 the largest: it must be kept, in place
   const wOut = dense.variables.find((v) => v.name.endsWith('layer0.ffn.wOut'))!;
   tf.tidy(() => wOut.assign(tf.concat([tf.slice(wOut, [0, 0], [8, 8]), tf.mul(tf.slice(wOut, [8, 0], [4, 8]), 100), tf.slice(wOut, [12, 0], [4, 8])], 0)));
@@ -102,10 +128,14 @@ test('dsmoe: training passes steer lambda up when more than the target share of 
   // gate init std 0 puts every q at exactly 0.5 = tau: nothing active, so lambda must fall
   const idle = dsmoeModel.create({ dModel: 8, layers: 1, heads: 2, ffnHidden: 16, experts: 4, gateInitStd: 0 }, context) as DsmoeLM;
   const ids = tf.tensor2d([[1, 2, 3, 4]], [1, 4], 'int32');
-  tf.tidy(() => { idle.forward(ids, { training: true }); });
+  tf.tidy(() => {
+    idle.forward(ids, { training: true });
+  });
   assert.ok(idle.control.lambda < 1, `lambda ${idle.control.lambda}`);
   const busy = dsmoeModel.create({ dModel: 8, layers: 1, heads: 2, ffnHidden: 16, experts: 4, sparsityTarget: 0.01 }, context) as DsmoeLM;
-  tf.tidy(() => { busy.forward(ids, { training: true }); });
+  tf.tidy(() => {
+    busy.forward(ids, { training: true });
+  });
   assert.ok(busy.control.lambda > 1, `lambda ${busy.control.lambda}`);
   ids.dispose();
   idle.dispose();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { claimGates } from '@labbench/core';
 import { dsmoeStudy } from '../src/index.js';
 
-test('dsmoe study: one headline, the STE ablation registered with the paper\'s 7.41 vs 12.75, every gate known, every compared gated arm held at 3 of 8', () => {
+test("dsmoe study: one headline, the STE ablation registered with the paper's 7.41 vs 12.75, every gate known, every compared gated arm held at 3 of 8", () => {
   const claims = dsmoeStudy.claims ?? [];
   assert.equal(claims.filter((c) => c.role === 'headline').length, 1);
   const ste = claims.find((c) => c.method === 'dsmoe' && c.baseline === 'dsmoe-no-ste');

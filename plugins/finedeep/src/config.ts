@@ -31,9 +31,15 @@ export interface FinedeepConfig extends DecoderConfig {
 
 export const finedeepDefaults: FinedeepConfig = {
   ...decoderDefaults,
-  layout: 'finedeep', subLayers: 2, expertsPerSubLayer: 8,
-  router: 'per-expert', gateNorm: 'sum', outInit: 'dense', nsarTensor: 'activation',
-  nsarThreshold: 'rms', nsarTaus: [0.1, 0.25, 0.5, 1],
+  layout: 'finedeep',
+  subLayers: 2,
+  expertsPerSubLayer: 8,
+  router: 'per-expert',
+  gateNorm: 'sum',
+  outInit: 'dense',
+  nsarTensor: 'activation',
+  nsarThreshold: 'rms',
+  nsarTaus: [0.1, 0.25, 0.5, 1],
 };
 
 export const finedeepConfigSchema = {
@@ -58,7 +64,9 @@ export const finedeepConfigSchema = {
 export function expertWidth(c: FinedeepConfig): number {
   const parts = c.subLayers * c.expertsPerSubLayer;
   if (c.ffnHidden % parts !== 0) {
-    throw new Error(`finedeep: ffnHidden (${c.ffnHidden}) must be divisible by subLayers x expertsPerSubLayer (${c.subLayers} x ${c.expertsPerSubLayer} = ${parts}); pick M, K with M*K dividing D.`);
+    throw new Error(
+      `finedeep: ffnHidden (${c.ffnHidden}) must be divisible by subLayers x expertsPerSubLayer (${c.subLayers} x ${c.expertsPerSubLayer} = ${parts}); pick M, K with M*K dividing D.`,
+    );
   }
   return c.ffnHidden / parts;
 }
@@ -66,6 +74,7 @@ export function expertWidth(c: FinedeepConfig): number {
 /** Expert weights of one layer: 3 d D (SwiGLU) or 2 d D (ReLU), exactly the dense FFN's. */
 export const expertParams = (c: FinedeepConfig) => (c.activation === 'swiglu' ? 3 : 2) * c.dModel * c.ffnHidden;
 /** Router vectors (M K d, or M d shared) plus the (M - 1) extra sub-layer RMSNorm gains of one layer. */
-export const overheadParams = (c: FinedeepConfig) => c.subLayers * (c.router === 'per-expert' ? c.expertsPerSubLayer : 1) * c.dModel + (c.subLayers - 1) * c.dModel;
+export const overheadParams = (c: FinedeepConfig) =>
+  c.subLayers * (c.router === 'per-expert' ? c.expertsPerSubLayer : 1) * c.dModel + (c.subLayers - 1) * c.dModel;
 /** Forward FLOPs per token of one layer's FFN: experts 2 x weights, router 2 M K d (norms neglected). */
 export const ffnFlops = (c: FinedeepConfig) => 2 * expertParams(c) + 2 * c.subLayers * c.expertsPerSubLayer * c.dModel;

@@ -21,13 +21,18 @@ export const nsarEvaluator: Evaluator = {
     if (!model) return [];
     const time = modelSeqLen(model);
     const docs = await context.data.inDomain();
-    const { ids, count } = heldOutWindows(subject.tokenizer, docs.map((d) => d.text), time, Number(context.options.maxWindows ?? MAX_WINDOWS));
+    const { ids, count } = heldOutWindows(
+      subject.tokenizer,
+      docs.map((d) => d.text),
+      time,
+      Number(context.options.maxWindows ?? MAX_WINDOWS),
+    );
     if (count === 0) return [];
     const { stats, tokens } = heldOutForwardStats(model, ids, count, time, BATCH);
     const config = model.config as { nsarTaus?: number[]; nsarThreshold?: NsarThreshold };
     const taus = (config.nsarTaus ?? finedeepDefaults.nsarTaus) as readonly number[];
     const threshold = config.nsarThreshold ?? finedeepDefaults.nsarThreshold;
-    const unit = threshold === 'rms' ? 'tau x RMS of the layer\'s activations in the batch' : 'absolute tau';
+    const unit = threshold === 'rms' ? "tau x RMS of the layer's activations in the batch" : 'absolute tau';
     const records: MetricRecord[] = [];
     const perTau = taus.map(() => [] as number[]);
     for (const [name, values] of Object.entries(stats).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))) {
@@ -35,12 +40,27 @@ export const nsarEvaluator: Evaluator = {
       if (!match) continue;
       taus.forEach((tau, i) => {
         perTau[i].push(values[i]);
-        records.push({ board: 'routing', metric: `${nsarName(threshold, tau)}.layer${match[1]}`, value: values[i], direction: 'none', n: tokens, details: { tau, threshold: unit, layer: Number(match[1]), tensor: 'activation-function output (SiLU(x W_g) or relu)' } });
+        records.push({
+          board: 'routing',
+          metric: `${nsarName(threshold, tau)}.layer${match[1]}`,
+          value: values[i],
+          direction: 'none',
+          n: tokens,
+          details: { tau, threshold: unit, layer: Number(match[1]), tensor: 'activation-function output (SiLU(x W_g) or relu)' },
+        });
       });
     }
     taus.forEach((tau, i) => {
       // the paper's claim: more activations above tau (less sparse activation) is better
-      if (perTau[i].length > 0) records.push({ board: 'routing', metric: `${nsarName(threshold, tau)}.mean`, value: perTau[i].reduce((a, b) => a + b, 0) / perTau[i].length, direction: 'higher', n: tokens, details: { tau, threshold: unit, layers: perTau[i].length } });
+      if (perTau[i].length > 0)
+        records.push({
+          board: 'routing',
+          metric: `${nsarName(threshold, tau)}.mean`,
+          value: perTau[i].reduce((a, b) => a + b, 0) / perTau[i].length,
+          direction: 'higher',
+          n: tokens,
+          details: { tau, threshold: unit, layers: perTau[i].length },
+        });
     });
     return records;
   },

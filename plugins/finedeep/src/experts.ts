@@ -14,7 +14,13 @@ export class ExpertSubLayer {
   readonly router: tf.Variable; // [K, d] per-expert r_{m,k}, or [1, d] shared r_m
   readonly norm?: tf.Variable; // [d] RMSNorm_m for m >= 2 (sub-layer 1 uses the decoder's pre-FFN norm)
 
-  constructor(params: ParameterFactory, readonly c: FinedeepConfig, readonly m: number, std: number, outStd: number) {
+  constructor(
+    params: ParameterFactory,
+    readonly c: FinedeepConfig,
+    readonly m: number,
+    std: number,
+    outStd: number,
+  ) {
     const { dModel: d, expertsPerSubLayer: K } = c;
     const width = K * expertWidth(c);
     this.wIn = params.normal(`ffn.sub${m}.wIn`, [d, c.activation === 'swiglu' ? 2 * width : width], std);
@@ -67,7 +73,12 @@ export class ExpertSubLayer {
 export class FinedeepFeedForward implements ResidualFeedForward {
   readonly subLayers: ExpertSubLayer[] = [];
 
-  constructor(params: ParameterFactory, readonly c: FinedeepConfig, std: number, outStd: number) {
+  constructor(
+    params: ParameterFactory,
+    readonly c: FinedeepConfig,
+    std: number,
+    outStd: number,
+  ) {
     for (let m = 0; m < c.subLayers; m++) this.subLayers.push(new ExpertSubLayer(params, c, m, std, outStd));
   }
 
@@ -105,7 +116,12 @@ export class FinedeepFeedForward implements ResidualFeedForward {
  * (it keeps the SwiGLU product), so evaluation recomputes x W_g once more; training is unchanged.
  */
 export class DenseNsarFeedForward extends DenseFeedForward {
-  constructor(params: ParameterFactory, readonly c: FinedeepConfig, std: number, outStd: number) {
+  constructor(
+    params: ParameterFactory,
+    readonly c: FinedeepConfig,
+    std: number,
+    outStd: number,
+  ) {
     super(params, c.dModel, c.ffnHidden, c.activation, std, outStd);
   }
 

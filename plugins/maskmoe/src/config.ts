@@ -27,8 +27,15 @@ export interface MaskMoeConfig extends MoeLayerConfig {
  */
 export const maskMoeDefaults: MaskMoeConfig = {
   ...moeLayerDefaults,
-  routing: 'masked', experts: 8, topK: 1, renormalize: 'always',
-  frequentRule: 'top-types', frequentShare: 0.3, visibleFrequent: 4, visibleRare: 1, maskPerLayer: true,
+  routing: 'masked',
+  experts: 8,
+  topK: 1,
+  renormalize: 'always',
+  frequentRule: 'top-types',
+  frequentShare: 0.3,
+  visibleFrequent: 4,
+  visibleRare: 1,
+  maskPerLayer: true,
 };
 
 export const maskMoeConfigSchema = moeConfigSchema(['masked'], {

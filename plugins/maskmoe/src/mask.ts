@@ -18,7 +18,9 @@ export interface RoutingMask {
  * Types never seen in training are rare.
  */
 export function frequentSet(counts: ArrayLike<number>, vocab: number, rule: MaskMoeConfig['frequentRule'], share: number): Uint8Array {
-  const seen = Array.from({ length: vocab }, (_, i) => i).filter((i) => (counts[i] ?? 0) > 0).sort((a, b) => counts[b] - counts[a] || a - b);
+  const seen = Array.from({ length: vocab }, (_, i) => i)
+    .filter((i) => (counts[i] ?? 0) > 0)
+    .sort((a, b) => counts[b] - counts[a] || a - b);
   const frequent = new Uint8Array(vocab);
   if (rule === 'top-types') {
     for (const id of seen.slice(0, Math.ceil(share * seen.length))) frequent[id] = 1;

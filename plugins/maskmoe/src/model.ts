@@ -11,7 +11,12 @@ import { maskedRouting } from './routing.js';
  * V = N everywhere it is the SMoE model bit for bit. Stats are `moe.*`.
  */
 export class MaskMoeFeedForward extends MoeFeedForward {
-  constructor(params: ParameterFactory, options: RoutedLayerOptions, readonly mask: RoutingMask, readonly maskTensor: tf.Tensor2D) {
+  constructor(
+    params: ParameterFactory,
+    options: RoutedLayerOptions,
+    readonly mask: RoutingMask,
+    readonly maskTensor: tf.Tensor2D,
+  ) {
     super(params, options);
   }
 }
@@ -37,12 +42,16 @@ export function createMaskMoe(config: Partial<MaskMoeConfig>, context: ModelBuil
   const c: MaskMoeConfig = { ...maskMoeDefaults, ...config };
   checkMoeConfig('maskmoe', c);
   const built: { layer: number; mask: RoutingMask; tensor: tf.Tensor2D }[] = [];
-  const model = new MaskMoeLM({ ...c, seqLen: context.seqLen }, context, routedFeedForwards(c, (build) => {
-    const mask = buildRoutingMask(context.tokenCounts, context.vocabSize, c, context.seed, build.layer);
-    const tensor = tf.tensor2d(mask.visible, [context.vocabSize, c.experts]);
-    built.push({ layer: build.layer, mask, tensor });
-    return new MaskMoeFeedForward(build.params, routedLayerOptions(c, build, context, maskedRouting(tensor, c.renormalize)), mask, tensor);
-  }));
+  const model = new MaskMoeLM(
+    { ...c, seqLen: context.seqLen },
+    context,
+    routedFeedForwards(c, (build) => {
+      const mask = buildRoutingMask(context.tokenCounts, context.vocabSize, c, context.seed, build.layer);
+      const tensor = tf.tensor2d(mask.visible, [context.vocabSize, c.experts]);
+      built.push({ layer: build.layer, mask, tensor });
+      return new MaskMoeFeedForward(build.params, routedLayerOptions(c, build, context, maskedRouting(tensor, c.renormalize)), mask, tensor);
+    }),
+  );
   model.maskTensors = built.map((b) => b.tensor);
   for (const b of built) model.masks.set(b.layer, b.mask);
   return model;
@@ -51,7 +60,8 @@ export function createMaskMoe(config: Partial<MaskMoeConfig>, context: ModelBuil
 export const maskMoeModel: ModelFactory<MaskMoeConfig> = {
   id: 'maskmoe',
   kind: 'causal',
-  description: 'MaskMoE: SMoE whose router sees a frozen per-token mask from training-split frequencies (rare tokens: 1 expert, frequent tokens: V_freq experts); MoE every other layer.',
+  description:
+    'MaskMoE: SMoE whose router sees a frozen per-token mask from training-split frequencies (rare tokens: 1 expert, frequent tokens: V_freq experts); MoE every other layer.',
   defaults: maskMoeDefaults,
   configSchema: maskMoeConfigSchema,
   create: createMaskMoe,

@@ -13,19 +13,22 @@ const input = fc.record({
 });
 
 test('buildRoutingMask: for any counts, every token id sees exactly V_v experts, V_v = 1 iff it is not frequent, and rebuilding gives the same mask', () => {
-  fc.assert(fc.property(input, ({ counts, experts, visibleFrequent, frequentShare, frequentRule, seed }) => {
-    const config: MaskMoeConfig = { ...maskMoeDefaults, experts, visibleFrequent, frequentShare, frequentRule, topK: 1 };
-    const mask = buildRoutingMask(counts, counts.length, config, seed, 2);
-    const again = buildRoutingMask(counts, counts.length, config, seed, 2);
-    for (let v = 0; v < counts.length; v++) {
-      const row = mask.visible.subarray(v * experts, (v + 1) * experts);
-      const seen = row.reduce((a, b) => a + b, 0);
-      const expected = mask.frequent[v] ? Math.min(experts, visibleFrequent) : 1;
-      if (seen !== expected || mask.counts[v] !== expected) return false;
-      if (counts[v] === 0 && mask.frequent[v]) return false; // unseen types are rare
-    }
-    return Buffer.compare(Buffer.from(mask.visible.buffer), Buffer.from(again.visible.buffer)) === 0;
-  }), { numRuns: 60 });
+  fc.assert(
+    fc.property(input, ({ counts, experts, visibleFrequent, frequentShare, frequentRule, seed }) => {
+      const config: MaskMoeConfig = { ...maskMoeDefaults, experts, visibleFrequent, frequentShare, frequentRule, topK: 1 };
+      const mask = buildRoutingMask(counts, counts.length, config, seed, 2);
+      const again = buildRoutingMask(counts, counts.length, config, seed, 2);
+      for (let v = 0; v < counts.length; v++) {
+        const row = mask.visible.subarray(v * experts, (v + 1) * experts);
+        const seen = row.reduce((a, b) => a + b, 0);
+        const expected = mask.frequent[v] ? Math.min(experts, visibleFrequent) : 1;
+        if (seen !== expected || mask.counts[v] !== expected) return false;
+        if (counts[v] === 0 && mask.frequent[v]) return false; // unseen types are rare
+      }
+      return Buffer.compare(Buffer.from(mask.visible.buffer), Buffer.from(again.visible.buffer)) === 0;
+    }),
+    { numRuns: 60 },
+  );
 });
 
 test('buildRoutingMask: the top-types rule marks ceil(share x seen types) types, all at least as frequent as any rare seen type', () => {

@@ -18,7 +18,11 @@ function build(config: Partial<MaskMoeConfig>): MaskMoeLM {
 }
 const ffnOf = (model: MaskMoeLM) => model.layers[0].feedForward as MaskMoeFeedForward;
 const idsArb = fc.array(fc.array(fc.integer({ min: 0, max: VOCAB - 1 }), { minLength: 6, maxLength: 6 }), { minLength: 1, maxLength: 3 });
-const hiddenArb = (n: number) => fc.array(fc.integer({ min: -300, max: 300 }).map((v) => v / 100), { minLength: n * tiny.dModel, maxLength: n * tiny.dModel });
+const hiddenArb = (n: number) =>
+  fc.array(
+    fc.integer({ min: -300, max: 300 }).map((v) => v / 100),
+    { minLength: n * tiny.dModel, maxLength: n * tiny.dModel },
+  );
 
 /** Routing of the MoE layer for token ids and arbitrary hidden states. */
 function routeLayer(model: MaskMoeLM, ids: number[], hidden: number[]) {
@@ -32,15 +36,25 @@ test('MaskMoE: for any batch, masked experts get probability exactly 0, are neve
   await initBackend('cpu');
   const model = build({ topK: 2, visibleFrequent: 3 });
   const mask = model.masks.get(0)!;
-  fc.assert(fc.property(idsArb.chain((rows) => fc.tuple(fc.constant(rows.flat()), hiddenArb(rows.flat().length))), ([ids, hidden]) => {
-    const r = routeLayer(model, ids, hidden);
-    return ids.every((v, t) => {
-      const visible = mask.visible.subarray(v * 4, v * 4 + 4);
-      const chosen = r.selected[t].filter((s) => s === 1).length;
-      return r.probs[t].every((p, i) => visible[i] === 1 || p === 0) && r.selected[t].every((s, i) => s === 0 || visible[i] === 1)
-        && chosen === Math.min(2, mask.counts[v]) && Math.abs(r.gates[t].reduce((a, b) => a + b, 0) - 1) < 1e-5;
-    });
-  }), { numRuns: 25 });
+  fc.assert(
+    fc.property(
+      idsArb.chain((rows) => fc.tuple(fc.constant(rows.flat()), hiddenArb(rows.flat().length))),
+      ([ids, hidden]) => {
+        const r = routeLayer(model, ids, hidden);
+        return ids.every((v, t) => {
+          const visible = mask.visible.subarray(v * 4, v * 4 + 4);
+          const chosen = r.selected[t].filter((s) => s === 1).length;
+          return (
+            r.probs[t].every((p, i) => visible[i] === 1 || p === 0) &&
+            r.selected[t].every((s, i) => s === 0 || visible[i] === 1) &&
+            chosen === Math.min(2, mask.counts[v]) &&
+            Math.abs(r.gates[t].reduce((a, b) => a + b, 0) - 1) < 1e-5
+          );
+        });
+      },
+    ),
+    { numRuns: 25 },
+  );
   model.dispose();
 });
 
@@ -66,7 +80,14 @@ test('MaskMoE with V = N for every token reproduces the SMoE model bit for bit (
   const config = { ...tiny, topK: 2, sharedExperts: 0, sharedMix: 'none' };
   const smoe = smoeModel.create(config, context);
   const full = build({ topK: 2, visibleFrequent: 4, visibleRare: 4 });
-  const ids = tf.tensor2d([[1, 5, 9, 230, 2, 0], [7, 7, 3, 120, 18, 4]], [2, 6], 'int32');
+  const ids = tf.tensor2d(
+    [
+      [1, 5, 9, 230, 2, 0],
+      [7, 7, 3, 120, 18, 4],
+    ],
+    [2, 6],
+    'int32',
+  );
   const a = smoe.forward(ids, { training: false }).logits.dataSync();
   const b = full.forward(ids, { training: false }).logits.dataSync();
   assert.deepEqual(Array.from(b), Array.from(a));
@@ -74,7 +95,10 @@ test('MaskMoE with V = N for every token reproduces the SMoE model bit for bit (
   const budget = { ...request.budget, seqLen: 8 };
   const ra = await trainModel({ ...request, budget }, smoe);
   const rb = await trainModel({ ...request, model: maskMoeModel, budget }, full);
-  assert.deepEqual(rb.record.trainLoss.map((p) => p.value), ra.record.trainLoss.map((p) => p.value));
+  assert.deepEqual(
+    rb.record.trainLoss.map((p) => p.value),
+    ra.record.trainLoss.map((p) => p.value),
+  );
   ids.dispose();
   smoe.dispose();
   full.dispose();
@@ -84,20 +108,26 @@ test('MaskMoE with V = 1 for every token behaves as a hash layer: one fixed expe
   await initBackend('cpu');
   const model = build({ topK: 2, visibleFrequent: 1, visibleRare: 1 });
   const mask = model.masks.get(0)!;
-  fc.assert(fc.property(idsArb.chain((rows) => fc.tuple(fc.constant(rows.flat()), hiddenArb(rows.flat().length))), ([ids, hidden]) => {
-    const r = routeLayer(model, ids, hidden);
-    const routedOk = ids.every((v, t) => {
-      const expert = mask.visible.subarray(v * 4, v * 4 + 4).indexOf(1);
-      return r.selected[t].every((s, i) => s === (i === expert ? 1 : 0)) && r.gates[t][expert] === 1;
-    });
-    const [y, single] = tf.tidy(() => {
-      const x = tf.tensor2d(hidden, [ids.length, tiny.dModel]);
-      const ffn = ffnOf(model);
-      const onehot = tf.tensor2d(ids.map((v) => Array.from(mask.visible.subarray(v * 4, v * 4 + 4))));
-      const context = { layer: 0, training: false, tokenIds: tf.tensor1d(ids, 'int32'), batch: 1, time: ids.length, shared: new Map() };
-      return [ffn.apply(x, context).y.arraySync() as number[][], ffn.routed.experts.apply(x, onehot as tf.Tensor2D).arraySync() as number[][]];
-    });
-    return routedOk && y.every((row, t) => row.every((value, j) => Math.abs(value - single[t][j]) < 1e-6));
-  }), { numRuns: 20 });
+  fc.assert(
+    fc.property(
+      idsArb.chain((rows) => fc.tuple(fc.constant(rows.flat()), hiddenArb(rows.flat().length))),
+      ([ids, hidden]) => {
+        const r = routeLayer(model, ids, hidden);
+        const routedOk = ids.every((v, t) => {
+          const expert = mask.visible.subarray(v * 4, v * 4 + 4).indexOf(1);
+          return r.selected[t].every((s, i) => s === (i === expert ? 1 : 0)) && r.gates[t][expert] === 1;
+        });
+        const [y, single] = tf.tidy(() => {
+          const x = tf.tensor2d(hidden, [ids.length, tiny.dModel]);
+          const ffn = ffnOf(model);
+          const onehot = tf.tensor2d(ids.map((v) => Array.from(mask.visible.subarray(v * 4, v * 4 + 4))));
+          const context = { layer: 0, training: false, tokenIds: tf.tensor1d(ids, 'int32'), batch: 1, time: ids.length, shared: new Map() };
+          return [ffn.apply(x, context).y.arraySync() as number[][], ffn.routed.experts.apply(x, onehot as tf.Tensor2D).arraySync() as number[][]];
+        });
+        return routedOk && y.every((row, t) => row.every((value, j) => Math.abs(value - single[t][j]) < 1e-6));
+      },
+    ),
+    { numRuns: 20 },
+  );
   model.dispose();
 });

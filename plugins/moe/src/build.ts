@@ -1,5 +1,13 @@
 import { ConfigError, ContractError, deriveSeed, type ModelBuildContext } from '@labbench/core';
-import { DenseFeedForward, softmaxTopK, type DecoderHooks, type FeedForward, type ParameterFactory, type RoutedLayerOptions, type RoutingPolicy } from '@labbench/tensor';
+import {
+  DenseFeedForward,
+  softmaxTopK,
+  type DecoderHooks,
+  type FeedForward,
+  type ParameterFactory,
+  type RoutedLayerOptions,
+  type RoutingPolicy,
+} from '@labbench/tensor';
 import { isMoeLayer, scaledWidth, type MoeLayerConfig, type SharedExpertConfig } from './config.js';
 import { randomRouting, withEvaluationSwitches } from './routing.js';
 
@@ -20,9 +28,8 @@ export function checkMoeConfig(factory: string, c: MoeLayerConfig): void {
 export function routedFeedForwards(c: MoeLayerConfig, moe: (build: MoeLayerBuild) => FeedForward): DecoderHooks {
   const outStd = c.initStd / Math.sqrt(2 * c.layers);
   return {
-    feedForward: (layer, params) => (isMoeLayer(layer, c.moeLayers)
-      ? moe({ layer, params, outStd })
-      : new DenseFeedForward(params, c.dModel, c.ffnHidden, c.activation, c.initStd, outStd)),
+    feedForward: (layer, params) =>
+      isMoeLayer(layer, c.moeLayers) ? moe({ layer, params, outStd }) : new DenseFeedForward(params, c.dModel, c.ffnHidden, c.activation, c.initStd, outStd),
   };
 }
 
@@ -30,14 +37,26 @@ export function routedFeedForwards(c: MoeLayerConfig, moe: (build: MoeLayerBuild
  * Options of a routed sub-layer from the shared config: the plugin's policy (or uniform random
  * routing when the config says `routing: 'random'`), wrapped with the evaluation switches.
  */
-export function routedLayerOptions(c: MoeLayerConfig & Partial<SharedExpertConfig>, build: MoeLayerBuild, context: ModelBuildContext, policy: RoutingPolicy = softmaxTopK(c.renormalize)): RoutedLayerOptions {
+export function routedLayerOptions(
+  c: MoeLayerConfig & Partial<SharedExpertConfig>,
+  build: MoeLayerBuild,
+  context: ModelBuildContext,
+  policy: RoutingPolicy = softmaxTopK(c.renormalize),
+): RoutedLayerOptions {
   const chosen = c.routing === 'random' ? randomRouting(deriveSeed(context.seed, `layer${build.layer}.random-routing`)) : policy;
   const sharedExperts = c.sharedExperts ?? 0;
   return {
-    dModel: c.dModel, experts: c.experts, topK: c.topK, expertHidden: scaledWidth(c.ffnHidden, c.expertHiddenScale),
+    dModel: c.dModel,
+    experts: c.experts,
+    topK: c.topK,
+    expertHidden: scaledWidth(c.ffnHidden, c.expertHiddenScale),
     policy: withEvaluationSwitches(chosen),
-    sharedExperts, sharedHidden: scaledWidth(c.ffnHidden, c.sharedHiddenScale ?? 1), sharedMix: sharedExperts > 0 ? (c.sharedMix ?? 'softmax2') : 'none',
-    balanceCoefficient: c.balanceCoefficient, initStd: c.initStd, outStd: build.outStd,
+    sharedExperts,
+    sharedHidden: scaledWidth(c.ffnHidden, c.sharedHiddenScale ?? 1),
+    sharedMix: sharedExperts > 0 ? (c.sharedMix ?? 'softmax2') : 'none',
+    balanceCoefficient: c.balanceCoefficient,
+    initStd: c.initStd,
+    outStd: build.outStd,
   };
 }
 
@@ -47,7 +66,12 @@ export function routedLayerOptions(c: MoeLayerConfig & Partial<SharedExpertConfi
  */
 export function routingKnockout(factory: string) {
   return (component: string, config: Readonly<Record<string, unknown>>, layers?: readonly number[]): Record<string, unknown> => {
-    if (component !== 'routing') throw new ContractError(`${factory}.knockout`, `component '${component}' is not defined for this model`, "use 'routing' (uniform random routing), or knock out 'ffn' / 'attention' on the dense baseline");
+    if (component !== 'routing')
+      throw new ContractError(
+        `${factory}.knockout`,
+        `component '${component}' is not defined for this model`,
+        "use 'routing' (uniform random routing), or knock out 'ffn' / 'attention' on the dense baseline",
+      );
     if (layers && layers.length > 0) throw new ContractError(`${factory}.knockout`, 'routing knock-outs apply to every MoE layer', 'omit layers');
     return { ...config, routing: 'random' };
   };

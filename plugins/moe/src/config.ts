@@ -37,7 +37,13 @@ export interface SharedExpertConfig {
 
 export const moeLayerDefaults = {
   ...decoderDefaults,
-  moeLayers: 'every-other', experts: 8, topK: 2, expertHiddenScale: 1, balanceCoefficient: 0.01, renormalize: 'k>1', routing: 'softmax-topk',
+  moeLayers: 'every-other',
+  experts: 8,
+  topK: 2,
+  expertHiddenScale: 1,
+  balanceCoefficient: 0.01,
+  renormalize: 'k>1',
+  routing: 'softmax-topk',
 } as const satisfies MoeLayerConfig;
 
 export const sharedExpertDefaults = { sharedExperts: 1, sharedHiddenScale: 1, sharedMix: 'softmax2' } as const satisfies SharedExpertConfig;

@@ -5,8 +5,15 @@ import { disableTop1Evaluator } from './evaluators/disable-top1.js';
 
 export { moeModel, createMoe, MoeFeedForward } from './model.js';
 export {
-  moeDefaults, moeSchema, moeLayerDefaults, sharedExpertDefaults, moeLayerSchemaProperties, sharedExpertSchemaProperties, moeConfigSchema,
-  isMoeLayer, scaledWidth,
+  moeDefaults,
+  moeSchema,
+  moeLayerDefaults,
+  sharedExpertDefaults,
+  moeLayerSchemaProperties,
+  sharedExpertSchemaProperties,
+  moeConfigSchema,
+  isMoeLayer,
+  scaledWidth,
 } from './config.js';
 export type { MoeConfig, MoeLayerConfig, SharedExpertConfig } from './config.js';
 export { checkMoeConfig, routedFeedForwards, routedLayerOptions, routingKnockout } from './build.js';

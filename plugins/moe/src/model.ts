@@ -1,6 +1,17 @@
 import type { LanguageModel, ModelBuildContext, ModelFactory } from '@labbench/core';
 import { deriveSeed } from '@labbench/core';
-import { RoutedDecoderLM, RoutedExperts, softmaxTopK, tf, type BlockContext, type BlockOutput, type FeedForward, type ParameterFactory, type RoutedLayerOptions, type RoutingPolicy } from '@labbench/tensor';
+import {
+  RoutedDecoderLM,
+  RoutedExperts,
+  softmaxTopK,
+  tf,
+  type BlockContext,
+  type BlockOutput,
+  type FeedForward,
+  type ParameterFactory,
+  type RoutedLayerOptions,
+  type RoutingPolicy,
+} from '@labbench/tensor';
 import { moeDefaults, moeSchema, type MoeConfig } from './config.js';
 import { checkMoeConfig, routedFeedForwards, routedLayerOptions, routingKnockout } from './build.js';
 import { hashRouting, hashTable, topPRouting } from './routing.js';
@@ -52,7 +63,11 @@ export function createMoe(config: Partial<MoeConfig>, context: ModelBuildContext
     frozen.push(table);
     return hashRouting(table, c.renormalize);
   };
-  const model = new MoeLM({ ...c, seqLen: context.seqLen }, context, routedFeedForwards(c, (build) => new MoeFeedForward(build.params, routedLayerOptions(c, build, context, policy(build.layer)))));
+  const model = new MoeLM(
+    { ...c, seqLen: context.seqLen },
+    context,
+    routedFeedForwards(c, (build) => new MoeFeedForward(build.params, routedLayerOptions(c, build, context, policy(build.layer)))),
+  );
   model.frozen = frozen;
   return model;
 }
@@ -60,7 +75,8 @@ export function createMoe(config: Partial<MoeConfig>, context: ModelBuildContext
 export const moeModel: ModelFactory<MoeConfig> = {
   id: 'moe',
   kind: 'causal',
-  description: 'Sparse MoE decoder (baselines of CartesianMoE/MaskMoE): softmax top-k (fp32, renormalised), hash or top-p routing, shared expert with a 2-way softmax mix, load-balancing loss; MoE every other layer.',
+  description:
+    'Sparse MoE decoder (baselines of CartesianMoE/MaskMoE): softmax top-k (fp32, renormalised), hash or top-p routing, shared expert with a 2-way softmax mix, load-balancing loss; MoE every other layer.',
   defaults: moeDefaults,
   configSchema: moeSchema,
   create: createMoe,

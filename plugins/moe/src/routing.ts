@@ -32,7 +32,10 @@ export function hashRouting(table: tf.Tensor2D, renormalize: Renormalize): Routi
 
 /** Top-p (the authors' code): the shortest prefix by probability whose sum exceeds p; raw probabilities as gates. */
 export function topPRouting(p: number): RoutingPolicy {
-  return { learnedRouter: true, decide: ({ logits }) => ({ logits: logits!, select: (probs, eligible) => topPMask(tf.mul(probs, eligible) as tf.Tensor2D, p), gates: 'raw' }) };
+  return {
+    learnedRouter: true,
+    decide: ({ logits }) => ({ logits: logits!, select: (probs, eligible) => topPMask(tf.mul(probs, eligible) as tf.Tensor2D, p), gates: 'raw' }),
+  };
 }
 
 /**
@@ -85,7 +88,9 @@ export function hashTable(vocab: number, experts: number, k: number, mode: 'bala
   const load = new Float64Array(experts);
   const order = Array.from({ length: vocab }, (_, i) => i).sort((a, b) => (counts?.[b] ?? 0) - (counts?.[a] ?? 0) || a - b);
   for (const id of order) {
-    const picks = Array.from({ length: experts }, (_, e) => e).sort((a, b) => load[a] - load[b] || a - b).slice(0, k);
+    const picks = Array.from({ length: experts }, (_, e) => e)
+      .sort((a, b) => load[a] - load[b] || a - b)
+      .slice(0, k);
     for (const e of picks) {
       table[id * experts + e] = 0;
       load[e] += Math.max(1, counts?.[id] ?? 0) / k;

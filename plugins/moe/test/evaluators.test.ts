@@ -9,7 +9,10 @@ import { disableTop1Evaluator, moeModel, routingEvaluator } from '../src/index.j
 const tiny = { dModel: 16, layers: 2, heads: 2, ffnHidden: 16, experts: 4, topK: 2 };
 const docs = [{ source: 'toy', id: '1', text: 'the quick brown fox jumps over the lazy dog. '.repeat(3) }];
 const evalContext: EvalContext = {
-  seed: 0, limits: { documents: 4, items: 4, maxChars: 1000 }, options: {}, log: () => {},
+  seed: 0,
+  limits: { documents: 4, items: 4, maxChars: 1000 },
+  options: {},
+  log: () => {},
   data: { inDomain: async () => docs, outOfDomain: async () => docs, set: async () => [] },
 };
 
@@ -29,7 +32,15 @@ test('moe-routing: reports per-router stats and summaries on the routing board, 
   const records = await routingEvaluator.evaluate(subject, evalContext);
   const byName = new Map(records.map((r) => [r.metric, r]));
   assert.ok(records.every((r) => r.board === 'routing' && Number.isFinite(r.value)));
-  for (const name of ['moe.loadImbalance.layer0', 'routing.loadImbalance', 'routing.auxLoss', 'routing.auxLossScaled', 'routing.routerEntropy', 'routing.unusedExperts']) assert.ok(byName.has(name), name);
+  for (const name of [
+    'moe.loadImbalance.layer0',
+    'routing.loadImbalance',
+    'routing.auxLoss',
+    'routing.auxLossScaled',
+    'routing.routerEntropy',
+    'routing.unusedExperts',
+  ])
+    assert.ok(byName.has(name), name);
   assert.ok(Math.abs(byName.get('routing.auxLossScaled')!.value - 0.01 * byName.get('routing.auxLoss')!.value) < 1e-6);
   assert.ok(byName.get('routing.loadImbalance')!.value >= 1);
   const tokensPerExpert = byName.get('moe.loadImbalance.layer0')!.details!.tokensPerExpert as number[];
@@ -57,7 +68,9 @@ test('moe-disable-top1: perplexity with top-1 disabled, its ratio to the normal 
   const records = await disableTop1Evaluator.evaluate(subject, evalContext);
   const byName = new Map(records.map((r) => [r.metric, r.value]));
   assert.ok(byName.get('disable_top1.id.token_ppl')! >= 1 && byName.get('disable_top1.id.base_token_ppl')! >= 1);
-  assert.ok(Math.abs(byName.get('disable_top1.id.ppl_ratio')! - byName.get('disable_top1.id.token_ppl')! / byName.get('disable_top1.id.base_token_ppl')!) < 1e-9);
+  assert.ok(
+    Math.abs(byName.get('disable_top1.id.ppl_ratio')! - byName.get('disable_top1.id.token_ppl')! / byName.get('disable_top1.id.base_token_ppl')!) < 1e-9,
+  );
   assert.notEqual(byName.get('disable_top1.id.token_ppl'), byName.get('disable_top1.id.base_token_ppl'));
   assert.equal((model as RoutedDecoderLM).control.disableTop1, false);
   model.dispose();

@@ -10,21 +10,41 @@ const D = 8;
 function layer(options: Partial<RoutedLayerOptions>, seed = 3) {
   const params = new ParameterFactory(seed);
   const full: RoutedLayerOptions = {
-    dModel: D, experts: 4, topK: 1, expertHidden: 4, sharedExperts: 0, sharedHidden: 4, sharedMix: 'none',
-    balanceCoefficient: 0.01, initStd: 0.5, outStd: 0.1, ...options,
+    dModel: D,
+    experts: 4,
+    topK: 1,
+    expertHidden: 4,
+    sharedExperts: 0,
+    sharedHidden: 4,
+    sharedMix: 'none',
+    balanceCoefficient: 0.01,
+    initStd: 0.5,
+    outStd: 0.1,
+    ...options,
   };
   return { layer: new RoutedExperts(params, 'ffn', full), params };
 }
 
-const tokens = fc.integer({ min: 1, max: 8 }).chain((n) => fc.array(fc.array(fc.integer({ min: -300, max: 300 }).map((v) => v / 100), { minLength: D, maxLength: D }), { minLength: n, maxLength: n }));
+const tokens = fc.integer({ min: 1, max: 8 }).chain((n) =>
+  fc.array(
+    fc.array(
+      fc.integer({ min: -300, max: 300 }).map((v) => v / 100),
+      { minLength: D, maxLength: D },
+    ),
+    { minLength: n, maxLength: n },
+  ),
+);
 
 test('renormalised top-1 (k = 1): for any tokens the gate is exactly 1, and the router still gets a non-zero gradient', async () => {
   await initBackend('cpu');
   const { layer: l, params } = layer({ policy: softmaxTopK('always') });
-  fc.assert(fc.property(tokens, (x) => {
-    const gates = tf.tidy(() => l.route(tf.tensor2d(x, [x.length, D]), tf.zeros([x.length], 'int32') as tf.Tensor1D).gates.arraySync());
-    return gates.every((row) => row.filter((g) => g !== 0).length === 1 && row.reduce((a, b) => a + b, 0) === 1);
-  }), { numRuns: 25 });
+  fc.assert(
+    fc.property(tokens, (x) => {
+      const gates = tf.tidy(() => l.route(tf.tensor2d(x, [x.length, D]), tf.zeros([x.length], 'int32') as tf.Tensor1D).gates.arraySync());
+      return gates.every((row) => row.filter((g) => g !== 0).length === 1 && row.reduce((a, b) => a + b, 0) === 1);
+    }),
+    { numRuns: 25 },
+  );
   const grad = tf.tidy(() => {
     const x = tf.randomNormal([6, D], 0, 1, 'float32', 5) as tf.Tensor2D;
     const context = { layer: 0, training: true, tokenIds: tf.zeros([6], 'int32') as tf.Tensor1D, batch: 1, time: 6, shared: new Map() };
@@ -37,23 +57,34 @@ test('renormalised top-1 (k = 1): for any tokens the gate is exactly 1, and the 
 
 test('random routing (the routing knock-out): no router, for any tokens and k exactly k distinct experts with equal gates 1/k, deterministic in evaluation', async () => {
   await initBackend('cpu');
-  fc.assert(fc.property(tokens, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 1000 }), (x, k, seed) => {
-    const { layer: l, params } = layer({ topK: k, policy: randomRouting(seed) });
-    const route = () => tf.tidy(() => {
-      const r = l.route(tf.tensor2d(x, [x.length, D]), tf.zeros([x.length], 'int32') as tf.Tensor1D);
-      return { selected: r.selected.arraySync(), gates: r.gates.arraySync() };
-    });
-    const [a, b] = [route(), route()];
-    params.variables.forEach((v) => v.dispose());
-    return l.router === undefined && JSON.stringify(a) === JSON.stringify(b)
-      && a.selected.every((row, t) => row.filter((s) => s === 1).length === k && a.gates[t].every((g, i) => (row[i] === 1 ? Math.abs(g - 1 / k) < 1e-6 : g === 0)));
-  }), { numRuns: 25 });
+  fc.assert(
+    fc.property(tokens, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 1000 }), (x, k, seed) => {
+      const { layer: l, params } = layer({ topK: k, policy: randomRouting(seed) });
+      const route = () =>
+        tf.tidy(() => {
+          const r = l.route(tf.tensor2d(x, [x.length, D]), tf.zeros([x.length], 'int32') as tf.Tensor1D);
+          return { selected: r.selected.arraySync(), gates: r.gates.arraySync() };
+        });
+      const [a, b] = [route(), route()];
+      params.variables.forEach((v) => v.dispose());
+      return (
+        l.router === undefined &&
+        JSON.stringify(a) === JSON.stringify(b) &&
+        a.selected.every(
+          (row, t) => row.filter((s) => s === 1).length === k && a.gates[t].every((g, i) => (row[i] === 1 ? Math.abs(g - 1 / k) < 1e-6 : g === 0)),
+        )
+      );
+    }),
+    { numRuns: 25 },
+  );
 });
 
 test('random routing: over many tokens every expert is picked about equally often (chi-square below the 0.999 quantile)', async () => {
   await initBackend('cpu');
   const { layer: l, params } = layer({ topK: 1, policy: randomRouting(11) });
-  const counts = tf.tidy(() => Array.from(tf.sum(l.route(tf.zeros([4000, D]) as tf.Tensor2D, tf.zeros([4000], 'int32') as tf.Tensor1D).selected, 0).dataSync()));
+  const counts = tf.tidy(() =>
+    Array.from(tf.sum(l.route(tf.zeros([4000, D]) as tf.Tensor2D, tf.zeros([4000], 'int32') as tf.Tensor1D).selected, 0).dataSync()),
+  );
   const expected = 4000 / 4;
   const chi2 = counts.reduce((a, c) => a + (c - expected) ** 2 / expected, 0);
   assert.ok(chi2 < 16.27, `chi2 ${chi2} (counts ${counts}); 16.27 = scipy.stats.chi2.ppf(0.999, 3)`);

@@ -17,7 +17,15 @@ export interface UnifyMode {
 export class UniAttention extends CausalSelfAttention {
   readonly wC?: tf.Variable; // [d, d] compensation ('uniattn' reuse layers), zero until calibrated
 
-  constructor(params: ParameterFactory, readonly c: UniAttnConfig, readonly layer: number, readonly info: LayerRole, readonly mode: UnifyMode, std: number, outStd: number) {
+  constructor(
+    params: ParameterFactory,
+    readonly c: UniAttnConfig,
+    readonly layer: number,
+    readonly info: LayerRole,
+    readonly mode: UnifyMode,
+    std: number,
+    outStd: number,
+  ) {
     super(params, c.dModel, c.heads, std, outStd, true);
     if (info.role === 'reuse' && c.variant === 'uniattn') this.wC = params.zeros('attn.wC', [c.dModel, c.dModel]);
   }

@@ -34,9 +34,16 @@ export interface UniAttnConfig extends DecoderConfig {
 
 export const uniattnDefaults: UniAttnConfig = {
   ...decoderDefaults,
-  variant: 'uniattn', groupSize: 4, rangeStart: null, rangeEnd: null,
-  compensationInit: 'least-squares', solver: 'pinv', ridge: 1e-4,
-  calibrationWindows: 32, lossWindows: 16, stage1Fraction: 0.5,
+  variant: 'uniattn',
+  groupSize: 4,
+  rangeStart: null,
+  rangeEnd: null,
+  compensationInit: 'least-squares',
+  solver: 'pinv',
+  ridge: 1e-4,
+  calibrationWindows: 32,
+  lossWindows: 16,
+  stage1Fraction: 0.5,
 };
 
 export const uniattnConfigSchema = {

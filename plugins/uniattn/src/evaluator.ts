@@ -25,8 +25,18 @@ export const uniattnDomainEvaluator: Evaluator = {
     const stats = subject.training?.modelStats ?? {};
     for (const [name, value] of Object.entries(stats)) {
       if (!name.startsWith('surgery.') || typeof value !== 'number') continue;
-      const metric = name.replace('surgery.domainLoss', 'surgery.domain_loss').replace('surgery.baseDomainLoss', 'surgery.base_domain_loss').replace('surgery.calibrationResidual', 'surgery.calibration_residual');
-      records.push({ board: 'ppl', metric, value, direction: name === 'surgery.domainLoss' ? 'lower' : 'none', n: 1, details: { measured: 'before the first update, on post-training windows not used for calibration' } });
+      const metric = name
+        .replace('surgery.domainLoss', 'surgery.domain_loss')
+        .replace('surgery.baseDomainLoss', 'surgery.base_domain_loss')
+        .replace('surgery.calibrationResidual', 'surgery.calibration_residual');
+      records.push({
+        board: 'ppl',
+        metric,
+        value,
+        direction: name === 'surgery.domainLoss' ? 'lower' : 'none',
+        n: 1,
+        details: { measured: 'before the first update, on post-training windows not used for calibration' },
+      });
     }
     if (!subject.scorer) return records;
     const items = (await context.data.set<ProbeItem>('probe-spam')).filter((i) => i.label === 'ham');

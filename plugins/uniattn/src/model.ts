@@ -46,13 +46,18 @@ export class UniAttnLM extends DecoderLM {
   /** Built from a trained model (`initFrom`): only then is there a surgery to measure. */
   private readonly converted: boolean;
 
-  constructor(readonly c: UniAttnConfig, context: ModelBuildContext, mode: UnifyMode) {
+  constructor(
+    readonly c: UniAttnConfig,
+    context: ModelBuildContext,
+    mode: UnifyMode,
+  ) {
     const roles = layerRoles(c);
     const outStd = c.initStd / Math.sqrt(2 * c.layers);
     super({ ...c, seqLen: context.seqLen }, context, {
-      attention: (layer, params) => (roles[layer].role === 'reuse' && c.variant === 'drop'
-        ? new DroppedAttention()
-        : new UniAttention(params, c, layer, roles[layer], mode, c.initStd, outStd)),
+      attention: (layer, params) =>
+        roles[layer].role === 'reuse' && c.variant === 'drop'
+          ? new DroppedAttention()
+          : new UniAttention(params, c, layer, roles[layer], mode, c.initStd, outStd),
     });
     this.mode = mode;
     this.base = context.initFrom;
@@ -61,7 +66,9 @@ export class UniAttnLM extends DecoderLM {
 
   /** Reuse layers with a compensation, in layer order. */
   compensated(): { layer: number; attention: UniAttention & { wC: tf.Variable } }[] {
-    return this.layers.flatMap((b, layer) => (b.attention instanceof UniAttention && b.attention.wC ? [{ layer, attention: b.attention as UniAttention & { wC: tf.Variable } }] : []));
+    return this.layers.flatMap((b, layer) =>
+      b.attention instanceof UniAttention && b.attention.wC ? [{ layer, attention: b.attention as UniAttention & { wC: tf.Variable } }] : [],
+    );
   }
 
   override params(): ParamCount {
@@ -140,7 +147,8 @@ export class UniAttnLM extends DecoderLM {
 export const uniattnModel: ModelFactory<UniAttnConfig> = {
   id: 'uniattn',
   kind: 'causal',
-  description: 'UniAttn: SuperBlocks whose reuse layers take the anchor\'s softmax with their own V and O, plus a least-squares linear compensation and two-stage post-training; also plain, softmax-only, CLA (shared K/V) and attention-drop variants.',
+  description:
+    "UniAttn: SuperBlocks whose reuse layers take the anchor's softmax with their own V and O, plus a least-squares linear compensation and two-stage post-training; also plain, softmax-only, CLA (shared K/V) and attention-drop variants.",
   defaults: uniattnDefaults,
   configSchema: uniattnConfigSchema,
   create(config, context): LanguageModel {

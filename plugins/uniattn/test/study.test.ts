@@ -8,7 +8,15 @@ import { uniattnStudy } from '../src/studies.js';
 // stepsFraction and the train overrides; the source cell comes from initFrom.
 function streamKey(armId: string) {
   const arm = resolveArm(uniattnStudy, armId);
-  return JSON.stringify({ tokenizer: arm.tokenizer, tokenizerConfig: arm.tokenizerConfig, mixture: arm.mixture, stepsFraction: arm.stepsFraction ?? 1, train: arm.train, initFrom: arm.initFrom, loss: arm.loss });
+  return JSON.stringify({
+    tokenizer: arm.tokenizer,
+    tokenizerConfig: arm.tokenizerConfig,
+    mixture: arm.mixture,
+    stepsFraction: arm.stepsFraction ?? 1,
+    train: arm.train,
+    initFrom: arm.initFrom,
+    loss: arm.loss,
+  });
 }
 
 test('uniattn study: every post-training arm sees the same stream, windows and step count (v1 gave UniAttn twice the steps on a longer stream)', () => {

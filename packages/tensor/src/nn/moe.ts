@@ -92,9 +92,11 @@ export function routeTokens(decision: RoutingDecision, k: number): Routing {
   let eligible = (visible ?? tf.onesLike(raw)) as tf.Tensor2D;
   const excluded = decision.exclude?.(decision.scores ? mask(decision.scores) : logits); // e.g. each token's top-ranked expert
   if (excluded) eligible = tf.mul(eligible, tf.sub(1, excluded)) as tf.Tensor2D;
-  const selected = (decision.select
-    ? tf.mul(decision.select(probs, eligible), eligible)
-    : tf.mul(topKMask(tf.add(stopGradient(decision.scores ?? logits), tf.mul(tf.sub(eligible, 1), 4e9)), k), eligible)) as tf.Tensor2D; // ineligible far below masked
+  const selected = (
+    decision.select
+      ? tf.mul(decision.select(probs, eligible), eligible)
+      : tf.mul(topKMask(tf.add(stopGradient(decision.scores ?? logits), tf.mul(tf.sub(eligible, 1), 4e9)), k), eligible)
+  ) as tf.Tensor2D; // ineligible far below masked
   let gates = tf.mul(probs, selected) as tf.Tensor2D;
   if (decision.gates === 'renormalize') {
     const sum = tf.maximum(tf.sum(gates, 1, true), 1e-30); // [n, 1]
@@ -144,7 +146,15 @@ export class ExpertBank {
   readonly wIn: tf.Variable;
   readonly wOut: tf.Variable;
 
-  constructor(params: ParameterFactory, name: string, readonly dModel: number, readonly count: number, readonly hidden: number, std: number, outStd: number) {
+  constructor(
+    params: ParameterFactory,
+    name: string,
+    readonly dModel: number,
+    readonly count: number,
+    readonly hidden: number,
+    std: number,
+    outStd: number,
+  ) {
     this.wIn = params.normal(`${name}.wIn`, [dModel, count * 2 * hidden], std);
     this.wOut = params.normal(`${name}.wOut`, [count * hidden, dModel], outStd);
   }
@@ -173,7 +183,11 @@ export class RoutedExperts {
   readonly mixB?: tf.Variable; // [2]
   readonly policy: RoutingPolicy;
 
-  constructor(params: ParameterFactory, readonly name: string, readonly options: RoutedLayerOptions) {
+  constructor(
+    params: ParameterFactory,
+    readonly name: string,
+    readonly options: RoutedLayerOptions,
+  ) {
     const { dModel, experts, topK, expertHidden, initStd, outStd } = options;
     if (!Number.isInteger(topK) || topK < 1 || topK > experts) throw new Error(`${name}: topK must be in [1, ${experts}] (experts), got ${topK}.`);
     this.policy = options.policy ?? softmaxTopK();
@@ -191,7 +205,7 @@ export class RoutedExperts {
   /** Router logits in float32 (when learned), the policy's decision, and the routing primitive. */
   route(x: tf.Tensor2D, tokenIds: tf.Tensor1D, control?: RoutingControl, training = false): Routing {
     const { experts, topK } = this.options;
-    const logits = this.router ? tf.matMul(tf.cast(x, 'float32'), this.router as tf.Tensor2D) as tf.Tensor2D : undefined; // [n, N]
+    const logits = this.router ? (tf.matMul(tf.cast(x, 'float32'), this.router as tf.Tensor2D) as tf.Tensor2D) : undefined; // [n, N]
     return routeTokens(this.policy.decide({ logits, tokenIds, experts, k: topK, training, control }), topK);
   }
 
@@ -211,7 +225,7 @@ export class RoutedExperts {
       } else y = tf.add(routed, shared) as tf.Tensor2D;
     }
     const auxUnscaled = this.router ? loadBalancingLoss(r.probs, this.balanceAssignment(r)) : undefined;
-    const aux = auxUnscaled && this.options.balanceCoefficient > 0 ? tf.mul(auxUnscaled, this.options.balanceCoefficient) as tf.Scalar : undefined;
+    const aux = auxUnscaled && this.options.balanceCoefficient > 0 ? (tf.mul(auxUnscaled, this.options.balanceCoefficient) as tf.Scalar) : undefined;
     if (context.training) return { y, aux, auxUnscaled };
     const stats: Record<string, tf.Tensor> = {};
     const rs = routerStats(r.probs, r.selected);

@@ -24,7 +24,8 @@ async function tokenPerplexity(scorer: Scorer, docs: readonly EvalDocument[]): P
  */
 export const disableTop1Evaluator: Evaluator = {
   id: 'moe-disable-top1',
-  description: 'In-domain token perplexity with every token\'s top-1 expert disabled in every routed sub-layer (CartesianMoE Table 4), and its ratio to the normal perplexity.',
+  description:
+    "In-domain token perplexity with every token's top-1 expert disabled in every routed sub-layer (CartesianMoE Table 4), and its ratio to the normal perplexity.",
   boards: ['ppl'],
   requires: 'causal',
   async evaluate(subject, context) {
@@ -39,7 +40,13 @@ export const disableTop1Evaluator: Evaluator = {
     } finally {
       model.setRoutingMode(previous);
     }
-    const details = { protocol: 'rolling-disjoint', window: scorer.maxLength, domain: 'id', documents: docs.length, mode: 'top-1 expert removed in every routed sub-layer, next k selected' };
+    const details = {
+      protocol: 'rolling-disjoint',
+      window: scorer.maxLength,
+      domain: 'id',
+      documents: docs.length,
+      mode: 'top-1 expert removed in every routed sub-layer, next k selected',
+    };
     const records: MetricRecord[] = [
       { board: 'ppl', metric: 'disable_top1.id.token_ppl', value: disabled.ppl, direction: 'lower', n: disabled.tokens, details },
       { board: 'ppl', metric: 'disable_top1.id.base_token_ppl', value: base.ppl, direction: 'lower', n: base.tokens, details },

@@ -28,25 +28,46 @@ function routerRecords(stats: Stats): MetricRecord[] {
     const tokensPerExpert = stats[`${router}.tokensPerExpert.layer${layer}`];
     const tokens = (stats[`${router}.top1.layer${layer}`] as readonly number[] | undefined)?.length ?? 0;
     records.push({
-      board: 'routing', metric: name, value, direction: SCALARS[metric].direction, n: tokens,
-      details: { router, layer: Number(layer), source: 'first validation batch at the last checkpoint', ...(metric === 'loadImbalance' && Array.isArray(tokensPerExpert) ? { tokensPerExpert } : {}) },
+      board: 'routing',
+      metric: name,
+      value,
+      direction: SCALARS[metric].direction,
+      n: tokens,
+      details: {
+        router,
+        layer: Number(layer),
+        source: 'first validation batch at the last checkpoint',
+        ...(metric === 'loadImbalance' && Array.isArray(tokensPerExpert) ? { tokensPerExpert } : {}),
+      },
     });
     pooled.set(metric, [...(pooled.get(metric) ?? []), value]);
   }
   for (const [metric, values] of pooled) {
     const { direction, reduce } = SCALARS[metric];
     const sum = values.reduce((a, b) => a + b, 0);
-    records.push({ board: 'routing', metric: `routing.${metric}`, value: reduce === 'sum' ? sum : sum / values.length, direction, n: values.length, details: { reduce, routers: values.length } });
+    records.push({
+      board: 'routing',
+      metric: `routing.${metric}`,
+      value: reduce === 'sum' ? sum : sum / values.length,
+      direction,
+      n: values.length,
+      details: { reduce, routers: values.length },
+    });
   }
   return records;
 }
 
 /** Top-1 expert per token of the final model on the probe's windows, per router stat name. */
-function finalTop1(model: { forward: (ids: tf.Tensor2D, o: { training: boolean }) => { stats?: Readonly<Record<string, tf.Tensor>> } }, ids: Int32Array, shape: readonly number[]): Record<string, Float32Array> {
+function finalTop1(
+  model: { forward: (ids: tf.Tensor2D, o: { training: boolean }) => { stats?: Readonly<Record<string, tf.Tensor>> } },
+  ids: Int32Array,
+  shape: readonly number[],
+): Record<string, Float32Array> {
   return tf.tidy(() => {
     const out = model.forward(tf.tensor2d(ids, [shape[0], shape[1]], 'int32'), { training: false });
     const top1: Record<string, Float32Array> = {};
-    for (const [name, value] of Object.entries(out.stats ?? {})) if (/\.top1\.layer\d+$/.test(name)) top1[name] = Float32Array.from(value.dataSync() as Float32Array);
+    for (const [name, value] of Object.entries(out.stats ?? {}))
+      if (/\.top1\.layer\d+$/.test(name)) top1[name] = Float32Array.from(value.dataSync() as Float32Array);
     return top1;
   });
 }
@@ -72,16 +93,31 @@ function fluctuationRecords(stats: Stats, model: Parameters<typeof finalTop1>[0]
       if (before[i] < 0 || now[i] < 0) continue;
       const t = perType.get(ids[i]) ?? { changed: 0, total: 0 };
       const moved = before[i] !== now[i] ? 1 : 0;
-      t.changed += moved; t.total += 1; changed += moved; total += 1;
+      t.changed += moved;
+      t.total += 1;
+      changed += moved;
+      total += 1;
       perType.set(ids[i], t);
     }
   }
   if (total === 0) return [];
-  const details = { fromStep: stats['probe.step'], toStep: stats['probe.finalStep'], windows: shape, protocol: 'top-1 expert of each occurrence in the first validation batch: checkpoint nearest 50% of training vs final model' };
+  const details = {
+    fromStep: stats['probe.step'],
+    toStep: stats['probe.finalStep'],
+    windows: shape,
+    protocol: 'top-1 expert of each occurrence in the first validation batch: checkpoint nearest 50% of training vs final model',
+  };
   const shares = [...perType.values()].map((t) => t.changed / t.total);
   const records: MetricRecord[] = [
     { board: 'routing', metric: 'fluctuation.occurrences', value: changed / total, direction: 'lower', n: total, details },
-    { board: 'routing', metric: 'fluctuation.type_mean', value: shares.reduce((a, b) => a + b, 0) / shares.length, direction: 'lower', n: shares.length, details },
+    {
+      board: 'routing',
+      metric: 'fluctuation.type_mean',
+      value: shares.reduce((a, b) => a + b, 0) / shares.length,
+      direction: 'lower',
+      n: shares.length,
+      details,
+    },
   ];
   if (counts) {
     const mass = new Float64Array(counts.length);
@@ -89,9 +125,20 @@ function fluctuationRecords(stats: Stats, model: Parameters<typeof finalTop1>[0]
     const buckets = frequencyBuckets(counts, [0.8, 0.15, 0.05], mass);
     const sums = [0, 0, 0];
     const ns = [0, 0, 0];
-    for (const [id, t] of perType) { sums[buckets[id]] += t.changed; ns[buckets[id]] += t.total; }
+    for (const [id, t] of perType) {
+      sums[buckets[id]] += t.changed;
+      ns[buckets[id]] += t.total;
+    }
     BUCKETS.forEach((name, b) => {
-      if (ns[b] > 0) records.push({ board: 'routing', metric: `fluctuation.freq_${name}`, value: sums[b] / ns[b], direction: 'lower', n: ns[b], details: { ...details, bucketing: 'types ranked by training count; buckets cover 80/15/5% of probe tokens' } });
+      if (ns[b] > 0)
+        records.push({
+          board: 'routing',
+          metric: `fluctuation.freq_${name}`,
+          value: sums[b] / ns[b],
+          direction: 'lower',
+          n: ns[b],
+          details: { ...details, bucketing: 'types ranked by training count; buckets cover 80/15/5% of probe tokens' },
+        });
     });
   }
   return records;
@@ -104,7 +151,8 @@ function fluctuationRecords(stats: Stats, model: Parameters<typeof finalTop1>[0]
  */
 export const routingEvaluator: Evaluator = {
   id: 'moe-routing',
-  description: 'Routing statistics of MoE models (tokens per expert, load imbalance, router entropy, unused experts, auxiliary loss) and routing fluctuation between the mid-training checkpoint and the final model.',
+  description:
+    'Routing statistics of MoE models (tokens per expert, load imbalance, router entropy, unused experts, auxiliary loss) and routing fluctuation between the mid-training checkpoint and the final model.',
   boards: ['routing'],
   requires: 'causal',
   async evaluate(subject, context) {
