@@ -70,7 +70,7 @@ export async function publishLeaderboards(registry: Registry, records: readonly 
   const plots = await buildPlots(records, allTraining);
   const allPlots = [...plots, ...keptPlots(outDir, records, plots, allTraining)];
   const titles = new Map(registry.ids('study').map((id) => [id, registry.get('study', id).title] as const));
-  const page = sitePage({ records, claims: rowsFromEntries(replication.entries), plots: allPlots, headline: headline.byStudy, boardHeadline: headline.byBoard, titles, preview: options.preview ?? false });
+  const page = sitePage({ records, claims: rowsFromEntries(replication.entries.filter((e) => !replication.notRun.includes(e.study))), notRun: replication.notRun, plots: allPlots, headline: headline.byStudy, boardHeadline: headline.byBoard, titles, preview: options.preview ?? false });
   const written: string[] = [];
   await replaceDirectory(outDir, async (tmp) => {
     const put = (name: string, data: string | Uint8Array) => {

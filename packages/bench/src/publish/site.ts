@@ -33,6 +33,8 @@ const CSP = `default-src 'none'; script-src ${hash(PAGE_SCRIPT)}; style-src ${ha
 export interface PageInput {
   readonly records: readonly ResultRecord[];
   readonly claims: readonly ClaimRow[];
+  /** Registered studies without records: named once under the table, not as rows of 'not run'. */
+  readonly notRun?: readonly string[];
   readonly plots: readonly Plot[];
   /** Per study, its claims' metrics as `board/metric`, headline claims first. */
   readonly headline: ReadonlyMap<string, readonly string[]>;
@@ -67,7 +69,7 @@ ${banner}<dl class="run">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd i
 const badge = (verdict: string) => `<span class="badge v-${escapeHtml(verdict.replace(/\s+/g, '-'))}">${escapeHtml(verdict)}</span>`;
 
 /** The replication table: paper, claim, the paper's figure, the measured effect and interval, verdict, gates. */
-function replicationTable(claims: readonly ClaimRow[], preview: boolean): string {
+function replicationTable(claims: readonly ClaimRow[], preview: boolean, notRun: readonly string[]): string {
   const rows = claims.map((c, i) => {
     const effect = c.effect === null ? '-' : `${c.scale === 'ratio' ? '\u00d7' : ''}${fmt(c.effect)}${c.interval ? ` [${fmt(c.interval[0])}, ${fmt(c.interval[1])}]` : ''}`;
     const gates = c.gates.length === 0 ? '-' : c.gates.map((g) => `<span class="gate-${g.passed === true ? 'pass' : g.passed === false ? 'fail' : 'unknown'}" title="${escapeHtml(g.text)}">${g.passed === true ? '\u2713' : g.passed === false ? '\u2717' : '?'} ${escapeHtml(g.gate)}</span>`).join('<br>');
@@ -80,7 +82,7 @@ function replicationTable(claims: readonly ClaimRow[], preview: boolean): string
 <p>Effect = method \u2212 baseline (\u00d7: method / baseline) on the claim's metric, mean over paired seeds with its 95% interval. Details: <a href="REPLICATION.md">REPLICATION.md</a>.</p>
 <table><thead><tr><th>paper</th><th>claim</th><th>paper's figure</th><th>measured effect [95% CI]</th><th>verdict</th><th>gates</th><th>seeds</th></tr></thead><tbody>
 ${rows}
-</tbody></table></section>`;
+</tbody></table>${notRun.length > 0 ? `\n<p id="not-run">Not run here: ${notRun.map(escapeHtml).join(', ')}.</p>` : ''}</section>`;
 }
 
 function plotsSection(plots: readonly Plot[]): string {
@@ -107,7 +109,7 @@ export function sitePage(input: PageInput): string {
 <style>${STYLE}</style></head>
 <body>
 ${runHeader(input.records, input.preview)}
-${replicationTable(input.claims, input.preview)}
+${replicationTable(input.claims, input.preview, input.notRun ?? [])}
 <section id="studies"><h2>Boards by study</h2>
 <p>Means over seeds with 95% confidence intervals; ranks (#) are per study and direction-aware (\u2191 higher is better, \u2193 lower). Tidy data: <a href="results.csv">results.csv</a> (one row per study, arm, seed, metric); every record: <a href="results.jsonl">results.jsonl</a>.</p>
 ${studyBoards(input.records, input.headline, input.titles ?? new Map())}

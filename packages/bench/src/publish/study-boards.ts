@@ -31,6 +31,8 @@ export function boardData(records: readonly ResultRecord[], headline: Partial<Re
 }
 
 interface StudyRow { readonly key: string; readonly row: LeaderboardRow; readonly board: Board }
+/** A study's rows (arm + facets) -> that row on each board. */
+type Rows = Map<string, Map<Board, LeaderboardRow>>;
 
 const arrow = (d: string) => (d === 'higher' ? ' \u2191' : d === 'lower' ? ' \u2193' : '');
 
@@ -42,7 +44,7 @@ function cell(row: LeaderboardRow | undefined, metric: string): string {
 }
 
 /** A table whose rows are the study's arms (and facets) and whose columns are the given metrics (`board/metric`). */
-function table(rows: Map<string, Map<Board, LeaderboardRow>>, facets: string[], metrics: string[], directions: Map<string, string>, withSeeds: boolean): string {
+function table(rows: Rows, facets: string[], metrics: string[], directions: Map<string, string>, withSeeds: boolean): string {
   const split = (m: string) => [m.slice(0, m.indexOf('/')) as Board, m.slice(m.indexOf('/') + 1)] as const;
   const head = ['arm', ...facets].map((h) => `<th>${escapeHtml(h)}</th>`).join('')
     + metrics.map((m) => `<th title="${escapeHtml(split(m)[0])} board">${escapeHtml(split(m)[1] + arrow(directions.get(m) ?? 'none'))}</th>`).join('')
@@ -56,6 +58,39 @@ function table(rows: Map<string, Map<Board, LeaderboardRow>>, facets: string[], 
     return `<tr>${keyCells}${metricCells}${extra}</tr>`;
   }).join('');
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+const has = (byBoard: Map<Board, LeaderboardRow>, key: string) => byBoard.get(key.slice(0, key.indexOf('/')) as Board)?.metrics.has(key.slice(key.indexOf('/') + 1)) ?? false;
+
+/**
+ * The compact board's columns: the claims' metrics; rows that have none of them (the facet rows of
+ * a detection benchmark beside its summary) add their two most common metrics, so no row is blank.
+ */
+function compactMetrics(rows: Rows, all: readonly string[], headline: readonly string[]): string[] {
+  const shown = all.filter((m) => headline.includes(m));
+  if (shown.length === 0) shown.push(...all.slice(0, 3));
+  const blank = [...rows.values()].filter((byBoard) => !shown.some((m) => has(byBoard, m)));
+  const counts = new Map<string, number>();
+  for (const byBoard of blank) for (const m of all) if (has(byBoard, m)) counts.set(m, (counts.get(m) ?? 0) + 1);
+  const extra = all.filter((m) => counts.has(m)).sort((a, b) => counts.get(b)! - counts.get(a)!).slice(0, 2);
+  return [...shown, ...extra.sort((a, b) => all.indexOf(a) - all.indexOf(b))];
+}
+
+const COMPACT_ROWS = 15;
+
+/** At most 15 rows, best first by the most widely measured shown metric; the rest stay in the full table. */
+function compactRows(rows: Rows, shown: readonly string[], directions: ReadonlyMap<string, string>): { kept: Rows; note: string } {
+  if (rows.size <= COMPACT_ROWS) return { kept: rows, note: '' };
+  const key = [...shown].sort((a, b) => [...rows.values()].filter((r) => has(r, b)).length - [...rows.values()].filter((r) => has(r, a)).length)[0];
+  const board = key.slice(0, key.indexOf('/')) as Board;
+  const metric = key.slice(key.indexOf('/') + 1);
+  const sign = directions.get(key) === 'lower' ? 1 : -1;
+  const value = (byBoard: Map<Board, LeaderboardRow>) => byBoard.get(board)?.metrics.get(metric)?.mean;
+  // rows without that metric but with another shown one (a study summary's row) always stay
+  const others = [...rows].filter(([, r]) => value(r) === undefined && shown.some((m) => has(r, m)));
+  const sorted = [...rows].filter(([, r]) => value(r) !== undefined).sort(([, a], [, b]) => sign * (value(a)! - value(b)!));
+  const kept = [...others, ...sorted].slice(0, Math.max(COMPACT_ROWS, others.length));
+  return { kept: new Map(kept), note: `${kept.length} of ${rows.size} rows: the best by ${metric}${others.length ? ' and the study summary' : ''}; every row is in the full table below.` };
 }
 
 /**
@@ -76,16 +111,16 @@ export function studyBoards(records: readonly ResultRecord[], headline: Readonly
     }
     const facets = [...new Set(entries.flatMap((e) => Object.keys(e.row.facets)))].sort();
     const all = orderMetrics(directions.keys(), headline.get(study) ?? []);
-    const head = all.filter((m) => (headline.get(study) ?? []).includes(m));
-    const shown = head.length > 0 ? head : all.slice(0, 3);
+    const shown = compactMetrics(rows, all, headline.get(study) ?? []);
     const rest = all.filter((m) => !shown.includes(m));
+    const { kept, note } = compactRows(rows, shown, directions);
     const own = records.filter((r) => r.study === study);
     const scale = `${range(own.map((r) => r.provenance.paramsTotal).filter((x) => x > 0))} parameters, ${range(own.map((r) => r.provenance.tokens).filter((x) => x > 0))} training tokens per arm, ${new Set(own.map((r) => r.seed)).size} seed(s)`;
     const title = titles.get(study);
     return `<section class="study" id="study-${escapeHtml(study)}"><h3>${escapeHtml(study)}${title ? `: ${escapeHtml(title)}` : ''}</h3>
 <p class="scale">${escapeHtml(scale)}</p>
-${table(rows, facets, shown, directions, true)}
-${rest.length > 0 ? `<details><summary>all ${all.length} metrics</summary><div class="scroll">${table(rows, facets, all, directions, false)}</div></details>` : ''}
+${table(kept, facets, shown, directions, true)}${note ? `\n<p class="scale">${escapeHtml(note)}</p>` : ''}
+${rest.length > 0 || note ? `<details><summary>all ${all.length} metrics${note ? `, all ${rows.size} rows` : ''}</summary><div class="scroll">${table(rows, facets, all, directions, false)}</div></details>` : ''}
 </section>`;
   }).join('\n');
 }
