@@ -16,7 +16,7 @@ test('nx g @labbench/workspace-plugin:plugin in a copy of the workspace: labbenc
     cwd: copy, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: 'true' }, stdio: 'pipe',
   });
   assert.ok(existsSync(join(copy, 'plugins/my-method/src/index.ts')));
-  assert.ok(existsSync(join(copy, 'plugins/my-method/test/model.prop.test.ts')));
+  assert.ok(existsSync(join(copy, 'plugins/my-method/test/contract.test.ts')));
   const { code, stdout, stderr } = runCli(['list', '--json'], { cwd: copy });
   assert.equal(code, 0, stderr);
   const { plugins, studies } = JSON.parse(stdout) as { plugins: { id: string }[]; studies: string[] };
