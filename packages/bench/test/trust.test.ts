@@ -105,10 +105,9 @@ test('a failed source fails the cell that converts it, which is never trained fr
   const home = tempDir('labbench-source-');
   const failed = run(root, home, ['--study', 'fixture-convert'], { LABBENCH_INJECT_NAN: 'fixture-convert/base/0@2' });
   assert.equal(failed.code, 1, failed.stderr);
-  assert.deepEqual(failed.cells.map((c) => [c.arm, c.status, c.reason]), [
-    ['base', 'failed', 'training fault at step 2: loss is NaN'],
-    ['convert', 'failed', 'source fixture-convert/base/seed0 failed'],
-  ]);
+  assert.deepEqual(failed.cells.map((c) => [c.arm, c.status]), [['base', 'failed'], ['convert', 'failed']]);
+  assert.match(failed.cells[0].reason ?? '', /^training fault at step 2: loss is NaN/);
+  assert.equal(failed.cells[1].reason, 'source fixture-convert/base/seed0 failed');
   const healed = run(root, home, ['--study', 'fixture-convert']);
   assert.equal(healed.code, 0, healed.stderr);
   assert.deepEqual(healed.cells.map((c) => [c.arm, c.status, c.training]), [['base', 'ok', 'trained'], ['convert', 'ok', 'trained']]);
