@@ -2,7 +2,7 @@ import type { Evaluator, MetricRecord } from '@labbench/core';
 import { heldOutForwardStats, heldOutWindows, modelSeqLen } from '@labbench/tensor';
 import { DsmoeLM } from './model.js';
 
-const MAX_WINDOWS = 32;
+const MAX_WINDOWS = 64;
 const BATCH = 8;
 const ACTIVE = /^dsmoe\.activeExperts\.layer(\d+)$/;
 
@@ -61,9 +61,10 @@ export function calibrateThreshold(
 /**
  * Mean active experts per layer (the per-layer profile) and overall, on held-out in-domain text.
  * Before measuring, it calibrates the evaluation threshold of the gated variants (`soft` always;
- * `dsmoe` and `no-ste` unless `activationMatch: 'lambda'`) on the same windows so the mean is the
- * target (3 of 8): list this evaluator before `perplexity` and `efficiency` so they score the
- * calibrated model. Matching activation is not selecting on loss, so held-out text is fair here.
+ * `dsmoe` and `no-ste` unless `activationMatch: 'lambda'`) on the first half of the windows so the
+ * mean is the target (3 of 8), and measures on the second half: list this evaluator before
+ * `perplexity` and `efficiency` so they score the calibrated model. Matching activation is not
+ * selecting on loss, so held-out text is fair here.
  * Board `routing`.
  */
 export const dsmoeActivationEvaluator: Evaluator = {
@@ -84,29 +85,36 @@ export const dsmoeActivationEvaluator: Evaluator = {
       Number(context.options.maxWindows ?? MAX_WINDOWS),
     );
     if (count === 0) return [];
+    // calibrate on the first half of the windows and report activation on the second half, so the
+    // 3-of-8 gate checks that the threshold transfers to text it was not fitted on (both halves
+    // when there are too few windows to split)
+    const split = count >= 8 ? Math.floor(count / 2) : count;
+    const calibration = { ids: ids.subarray(0, split * time), count: split };
+    const measured = split < count ? { ids: ids.subarray(split * time), count: count - split } : calibration;
     const records: MetricRecord[] = [];
     const n = model.c.experts;
     const target = model.c.sparsityTarget ?? 0.375;
     if (model.c.variant === 'soft' || (model.c.variant !== 'topk' && model.c.activationMatch === 'threshold')) {
-      const before = model.c.variant === 'soft' ? Number.NaN : meanActive(model, ids, count, time);
-      const { tau, active, steps } = calibrateThreshold(model, ids, count, time, target);
+      const before = model.c.variant === 'soft' ? Number.NaN : meanActive(model, calibration.ids, calibration.count, time);
+      const { tau, active, steps } = calibrateThreshold(model, calibration.ids, calibration.count, time, target);
       records.push({
         board: 'routing',
         metric: 'dsmoe.eval_threshold',
         value: tau,
         direction: 'none',
-        n: count * time,
+        n: calibration.count * time,
         details: {
           target,
           targetExperts: target * n,
           calibratedActive: active,
           activeAtTrainingThreshold: Number.isNaN(before) ? null : before,
           bisectionSteps: steps,
-          windows: count,
+          calibrationWindows: calibration.count,
+          measuredWindows: measured.count,
         },
       });
     }
-    const { stats, tokens } = heldOutForwardStats(model, ids, count, time, BATCH);
+    const { stats, tokens } = heldOutForwardStats(model, measured.ids, measured.count, time, BATCH);
     const byLayer = activeByLayer(stats);
     for (const [layer, active] of byLayer) {
       records.push({
@@ -126,7 +134,12 @@ export const dsmoeActivationEvaluator: Evaluator = {
         value: overall,
         direction: 'none',
         n: tokens,
-        details: { experts: n, layers: byLayer.size, target: target * n },
+        details: {
+          experts: n,
+          layers: byLayer.size,
+          target: target * n,
+          windows: split < count ? 'second half (not used for calibration)' : 'all (too few to split)',
+        },
       },
       { board: 'routing', metric: 'dsmoe.active_share.mean', value: overall / n, direction: 'none', n: tokens, details: { target } },
     );
