@@ -57,7 +57,7 @@ export function validateResultsText(text: string): { records: ResultRecord[]; pr
     }
     const value = parsed.value;
     const found = check('result', value);
-    const r = value as Partial<ResultRecord>;
+    const r = (value !== null && typeof value === 'object' ? value : {}) as Partial<ResultRecord>; // a line may be any JSON, null included
     const where = `line ${index + 1} (study ${r.study ?? '?'}, arm ${r.arm ?? '?'}, seed ${r.seed ?? '?'}, metric ${r.metric ?? '?'})`;
     if (found.length > 0) problems.push({ line: index + 1, where, problems: found });
     else records.push(value as ResultRecord);
