@@ -64,3 +64,14 @@ test('plotFile: for any study and plot name, the path stays inside plots/ or the
     assert.ok(!path.includes('..') && !path.startsWith('/') && path.split('/').length === 2, path);
   }), { numRuns: 500 });
 });
+
+test('plots: validation curves are drawn against the unigram and bigram reference levels of the study', async () => {
+  const { record } = await import('./publish-fixtures.js');
+  const refs = [record({ study: 'dense-baseline', arm: 'ref-bigram', metric: 'id.all.token_ppl', value: Math.exp(4) }), record({ study: 'dense-baseline', arm: 'ref-unigram', metric: 'id.all.token_ppl', value: Math.exp(5) })];
+  const plots = await buildPlots(refs, [0, 1].map((seed) => trainingLine('dense-baseline', 'swiglu', seed)));
+  const valid = plots.find((p) => p.file === 'dense-baseline/valid-loss.svg')!;
+  assert.ok(texts(valid.svg).includes('ref-bigram (test loss)') && texts(valid.svg).includes('ref-unigram (test loss)'), texts(valid.svg).join(' | '));
+  assert.equal((valid.svg.match(/aria-roledescription="rule mark"/g) ?? []).length, 2, 'one dashed rule per reference');
+  const train = plots.find((p) => p.file === 'dense-baseline/train-loss.svg')!;
+  assert.ok(!texts(train.svg).some((t) => t.startsWith('ref-')), 'training curves have no reference levels');
+});

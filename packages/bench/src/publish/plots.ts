@@ -1,6 +1,6 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { ContractError, facetsOf, type ResultRecord } from '@labbench/core';
+import { ContractError, REFERENCE_ARMS, facetsOf, type ResultRecord } from '@labbench/core';
 import type { TrainingLine } from './merge.js';
 
 export interface Plot {
@@ -41,12 +41,25 @@ async function render(spec: Record<string, unknown>): Promise<string> {
 const q = (field: string, title: string, zero = false) => ({ field, type: 'quantitative', title, scale: { zero } });
 const arm = { field: 'arm', type: 'nominal', title: 'arm' };
 
-/** Mean line over seeds with a min-max band where there are several seeds. */
-function bandSpec(title: string, rows: Row[], x: { field: string; title: string }, yTitle: string): Record<string, unknown> {
+/** Mean line over seeds with a min-max band where there are several seeds, and optional dashed reference levels. */
+function bandSpec(title: string, rows: Row[], x: { field: string; title: string }, yTitle: string, references: Row[] = []): Record<string, unknown> {
   const withBand = rows.some((r) => (r.seeds as number) > 1);
   const line = { mark: { type: 'line', point: rows.length < 60 }, encoding: { x: q(x.field, x.title), y: q('mean', yTitle), color: arm } };
   const band = { mark: { type: 'area', opacity: 0.2 }, encoding: { x: q(x.field, x.title), y: q('low', yTitle), y2: { field: 'high' }, color: arm } };
-  return { title, data: { values: rows }, layer: withBand ? [band, line] : [line] };
+  const rules = { data: { values: references }, mark: { type: 'rule', strokeDash: [6, 4] }, encoding: { y: q('mean', yTitle), color: arm } };
+  return { title, data: { values: rows }, layer: [...(withBand ? [band] : []), line, ...(references.length > 0 ? [rules] : [])] };
+}
+
+/**
+ * The unigram and bigram reference rows of a study as loss levels (ln of their in-domain test
+ * perplexity, nats per token), drawn across the validation curves: a model whose curve stays above
+ * the bigram line has not learned more than bigram statistics.
+ */
+function referenceLevels(study: string, records: readonly ResultRecord[]): Row[] {
+  return Object.values(REFERENCE_ARMS).flatMap((ref) => {
+    const values = records.filter((r) => r.study === study && r.arm === ref && r.board === 'ppl' && r.metric === 'id.all.token_ppl' && r.value > 0).map((r) => Math.log(r.value));
+    return values.length > 0 ? [{ arm: `${ref} (test loss)`, mean: values.reduce((a, b) => a + b, 0) / values.length }] : [];
+  });
 }
 
 /** Mean, min and max over seeds per (arm, x). */
@@ -85,7 +98,7 @@ export function scaleGroups(rows: readonly Row[]): string[][] {
   return groups.map((g) => g.arms.sort());
 }
 
-async function curvePlots(study: string, kind: 'train' | 'valid', lines: readonly TrainingLine[]): Promise<Plot[]> {
+async function curvePlots(study: string, kind: 'train' | 'valid', lines: readonly TrainingLine[], references: Row[] = []): Promise<Plot[]> {
   const points = lines.flatMap((t) => (kind === 'train' ? t.training.trainLoss : t.training.validLoss).map((p) => ({ arm: t.arm, x: p.tokens, value: p.value })));
   const rows = aggregate(points, 'tokens');
   if (rows.length === 0) return [];
@@ -95,7 +108,7 @@ async function curvePlots(study: string, kind: 'train' | 'valid', lines: readonl
   for (const [i, arms] of groups.entries()) {
     const title = groups.length > 1 ? `${study}: ${label}, ${arms.join(', ')}` : `${study}: ${label}`;
     const name = groups.length > 1 ? `${kind}-loss-${i + 1}` : `${kind}-loss`;
-    const svg = await render(bandSpec(title, rows.filter((r) => arms.includes(r.arm as string)), { field: 'tokens', title: 'training tokens' }, 'loss (nats per token)'));
+    const svg = await render(bandSpec(title, rows.filter((r) => arms.includes(r.arm as string)), { field: 'tokens', title: 'training tokens' }, 'loss (nats per token)', kind === 'valid' ? references : []));
     plots.push({ study, file: plotFile(study, name), title, svg });
   }
   return plots;
@@ -169,8 +182,9 @@ async function rocPlots(study: string, records: readonly ResultRecord[]): Promis
 }
 
 /**
- * Loss curves, per-position losses, vector-valued model stats (expert load, NSAR ...) and ROC
- * curves, each with the mean over seeds and a min-max band. Per-token records (routing probes,
+ * Loss curves (validation against the unigram and bigram reference levels), per-position losses,
+ * vector-valued model stats (expert load, NSAR ...) and ROC curves, each with the mean over seeds
+ * and a min-max band. Per-token records (routing probes,
  * top-1 assignments) are data for evaluators, not plots.
  */
 export async function buildPlots(records: readonly ResultRecord[], training: readonly TrainingLine[]): Promise<Plot[]> {
@@ -178,7 +192,7 @@ export async function buildPlots(records: readonly ResultRecord[], training: rea
   const studies = [...new Set([...training.map((t) => t.study), ...records.map((r) => r.study)])].sort();
   for (const study of studies) {
     const lines = training.filter((t) => t.study === study);
-    plots.push(...await curvePlots(study, 'train', lines), ...await curvePlots(study, 'valid', lines));
+    plots.push(...await curvePlots(study, 'train', lines), ...await curvePlots(study, 'valid', lines, referenceLevels(study, records)));
     plots.push(...await positionPlot(study, lines), ...await statPlots(study, lines), ...await rocPlots(study, records));
   }
   return plots;
