@@ -1,4 +1,4 @@
-import { loadBalancingLoss, swiglu, tf, topKMask, type BlockContext, type BlockOutput, type FeedForward, type ParameterFactory } from '@labbench/tensor';
+import { DenseFeedForward, loadBalancingLoss, tf, topKMask, type BlockContext, type BlockOutput, type FeedForward, type ParameterFactory } from '@labbench/tensor';
 import { ffnWeights, sliceWidth, type DsmoeConfig } from './config.js';
 import { activeMask, rescale, straightThroughGate, thresholded } from './gate.js';
 
@@ -8,35 +8,26 @@ export interface SparsityControl {
 }
 
 /**
- * A dense FFN read as n contiguous experts (spec §3.2): expert i is column block i of W_gate and
- * W_up and row block i of W_down, so sum_i o_i equals the dense FFN (eq. 6). Variables keep the
- * dense names (`ffn.wIn` [d, 2D], `ffn.wOut` [D, d]) so a trained dense model converts by name.
+ * The reference decoder's dense FFN read as n contiguous experts (spec §3.2): expert i is column
+ * block i of W_gate and W_up and row block i of W_down, so sum_i o_i equals the dense FFN (eq. 6).
+ * It is the dense FFN itself (same variables `ffn.wIn` [d, 2D], `ffn.wOut` [D, d], names and init),
+ * so a trained dense model converts by name.
  */
-export class PartitionedFfn {
-  readonly wIn: tf.Variable; // [d, 2D] gate | up (SwiGLU) or [d, D] (ReLU)
-  readonly wOut: tf.Variable; // [D, d]
-
+export class PartitionedFfn extends DenseFeedForward {
   constructor(
     params: ParameterFactory,
     readonly c: DsmoeConfig,
     std: number,
     outStd: number,
   ) {
-    this.wIn = params.normal('ffn.wIn', [c.dModel, c.activation === 'swiglu' ? 2 * c.ffnHidden : c.ffnHidden], std);
-    this.wOut = params.normal('ffn.wOut', [c.ffnHidden, c.dModel], outStd);
+    super(params, c.dModel, c.ffnHidden, c.activation, std, outStd);
   }
 
   /** Expert outputs o_i [n, N, d]. */
   expertOutputs(x: tf.Tensor2D): tf.Tensor3D {
     const { experts: n, dModel: d } = this.c;
     const width = sliceWidth(this.c);
-    const up = tf.matMul(x, this.wIn as tf.Tensor2D); // [N, 2D] or [N, D]
-    let hidden: tf.Tensor;
-    if (this.c.activation === 'relu') hidden = tf.relu(up);
-    else {
-      const [gate, value] = tf.split(up, 2, 1); // 2 x [N, D]
-      hidden = swiglu(gate, value); // [N, D]
-    }
+    const hidden = this.hiddenActivations(x); // [N, D]
     const rows = x.shape[0];
     const h = tf.transpose(tf.reshape(hidden, [rows, n, width]), [1, 0, 2]); // [n, N, D/n]
     return tf.matMul(h, tf.reshape(this.wOut, [n, width, d])) as tf.Tensor3D; // [n, N, d]
