@@ -11,6 +11,8 @@ export { summarize, summarizePositive, standardError, tCritical95, tQuantile, tC
 export { judgeClaim, judgeReport, verdictOf, seedMeasurement } from './claims.js';
 export type { ClaimJudgement, JudgeOptions, ReportStudy } from './claims.js';
 export { defaultGates, studyGates, claimGates, evaluateGate, gateFailure, REFERENCE_ARMS, REFERENCE_METRIC, BIGRAM_MARGIN_BPB, KNOCKOUT_MARGIN_BPB } from './gates.js';
+export { analysisPlan, planHash, preregistration, matchesRegistration, planChanges, nextRegistration, parsePreregistration, preregistrationState, PREREGISTRATION_SCHEMA, ANALYSIS_DEFAULTS } from './preregistration.js';
+export type { AnalysisPlan, AnalysisSettings, PlannedClaim, PlannedGate, PlannedArm, Preregistration, PreregistrationState, PlanOptions } from './preregistration.js';
 export { planSequentialSeeds, sequentialRecords, sequentialThreshold, sequentialP, alphaSpent, designName } from './sequential.js';
 export type { SequentialDesign, StudySeedPlan, ClaimSeedDecision } from './sequential.js';
 export { pairedEffect, minimumDetectableEffect, signalToNoise } from './paired-effect.js';
