@@ -1,22 +1,10 @@
 import type { LanguageModel, ModelBuildContext, ModelFactory, ParamCount, TrainingPlan, TrainingStart } from '@labbench/core';
-import { DecoderLM, copyMatchingWeights, tf, tokenCrossEntropy } from '@labbench/tensor';
+import { DecoderLM, copyMatchingWeights, fixedWindows, tf, tokenCrossEntropy } from '@labbench/tensor';
 import { layerRoles, uniattnConfigSchema, uniattnDefaults, type UniAttnConfig } from './config.js';
 import { DroppedAttention, UniAttention, type UnifyMode } from './attention.js';
 import { residualNorms, solveCompensation } from './least-squares.js';
 
 const BATCH = 8;
-
-/** Non-overlapping windows [count, T] (ids and next-token targets) from the start of a stream. */
-function windows(stream: Int32Array, time: number, max: number): { ids: Int32Array; targets: Int32Array; count: number } {
-  const count = Math.max(0, Math.min(max, Math.floor((stream.length - 1) / time)));
-  const ids = new Int32Array(count * time);
-  const targets = new Int32Array(count * time);
-  for (let w = 0; w < count; w++) {
-    ids.set(stream.subarray(w * time, (w + 1) * time), w * time);
-    targets.set(stream.subarray(w * time + 1, (w + 1) * time + 1), w * time);
-  }
-  return { ids, targets, count };
-}
 
 /** Mean next-token loss (nats) of any causal model over windows. */
 export function windowLoss(model: LanguageModel, ids: Int32Array, targets: Int32Array, count: number, time: number): number {
@@ -117,7 +105,7 @@ export class UniAttnLM extends DecoderLM {
 
   beginTraining(start: TrainingStart): TrainingPlan {
     const time = start.seqLen;
-    const all = windows(start.trainTokens, time, this.c.calibrationWindows + this.c.lossWindows);
+    const all = fixedWindows(start.trainTokens, time, this.c.calibrationWindows + this.c.lossWindows);
     const lossCount = Math.min(this.c.lossWindows, Math.floor(all.count / 2));
     const calCount = all.count - lossCount;
     const stats: Record<string, number> = {};
