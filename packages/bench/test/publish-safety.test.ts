@@ -132,3 +132,14 @@ test('publish without --out: a smoke run goes to the scratch folder, never to le
   assert.ok(existsSync(join(root, 'leaderboards', 'index.html')));
   void record;
 });
+
+test('publish: a --out folder holding files a publish did not write is refused, not replaced', () => {
+  const root = bareWorkspace(tempDir('labbench-pub-foreign-'));
+  const out = join(root, 'notes');
+  mkdirSync(out);
+  writeFileSync(join(out, 'thesis.tex'), 'precious');
+  const results = writeRun(join(root, 'run'), studyRecords('alpha'));
+  assertPlainRefusal(publish(root, ['--results', results, '--out', out]), /holds files a publish did not write \(thesis\.tex\)/);
+  assert.deepEqual(readdirSync(out), ['thesis.tex']);
+  assert.equal(readFileSync(join(out, 'thesis.tex'), 'utf8'), 'precious');
+});

@@ -53,11 +53,17 @@ export function killPoint(stage: 'built' | 'swap'): void {
 
 /**
  * Builds the folder's new content with `build(tmp)` in a temporary sibling (same file system, so
- * the rename is atomic) and swaps it in place of `outDir`.
+ * the rename is atomic) and swaps it in place of `outDir`. `owns` says which entry names a publish
+ * writes; a folder holding anything else is refused rather than replaced.
  */
-export async function replaceDirectory(outDir: string, build: (tmp: string) => Promise<void>): Promise<void> {
+export async function replaceDirectory(outDir: string, build: (tmp: string) => Promise<void>, owns: (name: string) => boolean = () => true): Promise<void> {
   if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
     throw new ConfigError(outDir, 'is a file, not a folder.', 'Give --out a folder path (it is created if missing).');
+  }
+  // the swap replaces the whole folder: never one holding anything but what a publish writes
+  const foreign = existsSync(outDir) ? readdirSync(outDir).filter((name) => !owns(name)).sort() : [];
+  if (foreign.length > 0) {
+    throw new ConfigError(outDir, `holds files a publish did not write (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ` and ${foreign.length - 5} more` : ''}); publishing replaces the folder as a whole.`, 'Give --out a new or empty folder, or one an earlier publish wrote.');
   }
   const parent = dirname(outDir);
   const stamp = `${process.pid}-${Date.now()}`;

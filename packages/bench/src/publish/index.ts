@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { resultsCsv, writeFileAtomic, writeLeaderboards, writeResults, type Board, type JudgeOptions, type Registry, type ResultRecord } from '@labbench/core';
+import { BOARDS, resultsCsv, writeFileAtomic, writeLeaderboards, writeResults, type Board, type JudgeOptions, type Registry, type ResultRecord } from '@labbench/core';
 import { replaceDirectory } from './atomic-dir.js';
 import { rowsFromEntries } from './claims-view.js';
 import { mergeTrainingLists, readTraining, type TrainingLine } from './merge.js';
@@ -11,6 +11,9 @@ import { sitePage } from './site.js';
 
 export { findResultFiles, mergeRecords, mergeRecordLists, mergeTraining } from './merge.js';
 export { assertNotMixed, mixedDifferences } from './mixing.js';
+
+/** Every entry a published folder holds (anything else in --out makes publish refuse to replace it). */
+const PUBLISHED = new Set(['results.jsonl', 'results.csv', 'training.jsonl.gz', 'REPLICATION.md', 'replication.json', 'index.html', 'plots', ...BOARDS.map((b) => `${b}.csv`)]);
 
 /** The claims' metrics per board and per study, headline claims first: what boards show first. */
 export function headlineMetrics(registry: Registry): { byBoard: Partial<Record<Board, string[]>>; byStudy: Map<string, string[]> } {
@@ -86,6 +89,6 @@ export async function publishLeaderboards(registry: Registry, records: readonly 
     put('replication.json', replicationJson(replication));
     for (const plot of allPlots) put(join('plots', plot.file), plot.svg);
     put('index.html', page);
-  });
+  }, (name) => PUBLISHED.has(name));
   return written;
 }
