@@ -1,7 +1,7 @@
 import type { Evaluator, LanguageModel, MetricRecord } from '@labbench/core';
 import { heldOutForwardStats, heldOutWindows, modelSeqLen } from '@labbench/tensor';
 import { finedeepDefaults } from './config.js';
-import { nsarName, type NsarThreshold } from './nsar.js';
+import { ABSOLUTE_TAUS, nsarName, type NsarThreshold } from './nsar.js';
 
 const MAX_WINDOWS = 64;
 const BATCH = 8;
@@ -62,6 +62,23 @@ export const nsarEvaluator: Evaluator = {
           details: { tau, threshold: unit, layers: perTau[i].length },
         });
     });
+    records.push(...absoluteMeans(stats, tokens));
     return records;
   },
 };
+
+/** v1's absolute NSAR means (`nsar.tau<tau>.mean`), beside the scale-free ones: a comparison, not ranked. */
+function absoluteMeans(stats: Record<string, number[]>, tokens: number): MetricRecord[] {
+  const layers = Object.entries(stats)
+    .filter(([name]) => /^ffn\.nsarAbsolute\.layer\d+$/.test(name))
+    .map(([, values]) => values);
+  if (layers.length === 0) return [];
+  return ABSOLUTE_TAUS.map((tau, i) => ({
+    board: 'routing',
+    metric: `${nsarName('absolute', tau)}.mean`,
+    value: layers.reduce((a, v) => a + v[i], 0) / layers.length,
+    direction: 'none' as const,
+    n: tokens,
+    details: { tau, threshold: 'absolute tau (v1; moves with the activation scale, so with K under sum-normalised gates)', layers: layers.length },
+  }));
+}

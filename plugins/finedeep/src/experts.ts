@@ -1,6 +1,6 @@
 import { DenseFeedForward, rmsNorm, swiglu, tf, type BlockContext, type BlockOutput, type ParameterFactory, type ResidualFeedForward } from '@labbench/tensor';
 import { expertParams, expertWidth, ffnFlops, overheadParams, type FinedeepConfig } from './config.js';
-import { nsar } from './nsar.js';
+import { nsarStats } from './nsar.js';
 
 /**
  * One Finedeep expert sub-layer m: K SwiGLU experts of width D_e, all computed, weighted by the
@@ -91,7 +91,7 @@ export class FinedeepFeedForward implements ResidualFeedForward {
       u = tf.add(u, out.y) as tf.Tensor2D; // [N, d]
       activations.push(out.activation);
     }
-    const stats = context.training ? undefined : { 'ffn.nsar': nsar(tf.concat(activations, 1), this.c.nsarTaus, this.c.nsarThreshold) };
+    const stats = context.training ? undefined : nsarStats(tf.concat(activations, 1), this.c.nsarTaus, this.c.nsarThreshold);
     return { y: u, stats };
   }
 
@@ -128,7 +128,7 @@ export class DenseNsarFeedForward extends DenseFeedForward {
   override apply(x: tf.Tensor2D, context?: BlockContext): BlockOutput {
     const out = super.apply(x);
     if (!context || context.training) return out;
-    return { ...out, stats: { 'ffn.nsar': nsar(this.activationOutputs(x), this.c.nsarTaus, this.c.nsarThreshold) } };
+    return { ...out, stats: nsarStats(this.activationOutputs(x), this.c.nsarTaus, this.c.nsarThreshold) };
   }
 
   /** SiLU(x W_g) [N, F] (ReLU models: relu(x W_in)), the tensor NSAR reads. */

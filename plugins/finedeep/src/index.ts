@@ -7,7 +7,7 @@ export { finedeepModel, knockoutFinedeep } from './model.js';
 export { finedeepDefaults, finedeepConfigSchema, expertWidth, expertParams, overheadParams, ffnFlops } from './config.js';
 export type { FinedeepConfig } from './config.js';
 export { FinedeepFeedForward, ExpertSubLayer, DenseNsarFeedForward } from './experts.js';
-export { nsar, nsarName } from './nsar.js';
+export { nsar, nsarName, nsarStats, ABSOLUTE_TAUS } from './nsar.js';
 export type { NsarThreshold } from './nsar.js';
 export { nsarEvaluator } from './evaluator.js';
 export { finedeepStudy } from './studies.js';

@@ -26,3 +26,16 @@ export function nsar(activations: tf.Tensor, taus: readonly number[], threshold:
 export function nsarName(threshold: NsarThreshold, tau: number): string {
   return `nsar.${threshold === 'rms' ? 'rms' : 'tau'}${tau}`;
 }
+
+/** v1's absolute thresholds, still reported beside the scale-free NSAR so a run shows both readings. */
+export const ABSOLUTE_TAUS: readonly number[] = [0.01, 0.05, 0.1, 0.2];
+
+/**
+ * The FFN's NSAR forward stats: `ffn.nsar` in the configured mode and, in `rms` mode, v1's
+ * absolute reading `ffn.nsarAbsolute` at ABSOLUTE_TAUS (a comparison, never a claim).
+ */
+export function nsarStats(activations: tf.Tensor, taus: readonly number[], threshold: NsarThreshold): Record<string, tf.Tensor> {
+  const stats: Record<string, tf.Tensor> = { 'ffn.nsar': nsar(activations, taus, threshold) };
+  if (threshold === 'rms') stats['ffn.nsarAbsolute'] = nsar(activations, ABSOLUTE_TAUS, 'absolute');
+  return stats;
+}
