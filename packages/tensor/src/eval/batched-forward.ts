@@ -1,0 +1,70 @@
+import * as tf from '@tensorflow/tfjs';
+import type { LanguageModel } from '@labbench/core';
+import { allocateScores, scorePositions, type PositionScores, type ScoreNeeds } from './logit-stats.js';
+
+/**
+ * Forward-only scoring of many rows at once. Shapes: R rows per forward pass, L positions (the
+ * longest row of the batch, at most the model's context T), V vocabulary.
+ *
+ * Rows are sorted by length and packed so each forward pass carries about `tokensPerForward`
+ * positions: few, large matrix products instead of many small ones (on the native path the cost
+ * of a tiny model's forward is mostly per-op overhead, not arithmetic). A row only needs its own
+ * length: a causal model's output at a position ignores later positions (the model contract), so
+ * trailing padding and a shorter L do not change any scored value. Forward passes run outside any
+ * gradient tape, and the logits are read back once and scored on the host (logit-stats.ts).
+ */
+
+/** One row to score: input ids and, per position, the id it should predict (-1: not scored). */
+export interface ScoreRow {
+  readonly ids: Int32Array;
+  readonly targets: Int32Array;
+}
+
+export interface BatchOptions {
+  /** Id written into padding positions (never scored). */
+  readonly padId: number;
+  /** Vocabulary size V of the logits (the tokenizer's). */
+  readonly vocab: number;
+  /** Lower bound on rows per forward pass (the profile's batch size). */
+  readonly minRows: number;
+  /** Positions per forward pass to aim for. */
+  readonly tokensPerForward?: number;
+  readonly needs: ScoreNeeds;
+}
+
+/** Positions per forward pass: measured on the quick model (d 64, V 1024); larger gains little. */
+export const DEFAULT_TOKENS_PER_FORWARD = 4096;
+/** Cap on logits read back per pass (floats): 32 MB, so wide vocabularies take fewer rows. */
+const MAX_LOGITS = 1 << 23;
+
+/** Scores of every row, concatenated in row order; row i starts at `offsets[i]`. */
+export interface ScoredRows {
+  readonly scores: PositionScores;
+  readonly offsets: Int32Array;
+}
+
+export function scoreRows(model: LanguageModel, rows: readonly ScoreRow[], options: BatchOptions): ScoredRows {
+  const offsets = new Int32Array(rows.length + 1);
+  rows.forEach((r, i) => { offsets[i + 1] = offsets[i] + r.ids.length; });
+  const scores = allocateScores(offsets[rows.length]);
+  // longest first, ties in input order: each batch's L is its first row's length
+  const order = rows.map((_, i) => i).sort((a, b) => rows[b].ids.length - rows[a].ids.length || a - b);
+  let ids = new Int32Array(0); // reused across batches (tensor2d copies it)
+  const { vocab } = options;
+  const budget = Math.min(options.tokensPerForward ?? DEFAULT_TOKENS_PER_FORWARD, Math.floor(MAX_LOGITS / vocab));
+  for (let start = 0; start < order.length;) {
+    const time = Math.max(1, rows[order[start]].ids.length);
+    const count = Math.min(order.length - start, Math.max(options.minRows, Math.floor(budget / time)));
+    if (ids.length < count * time) ids = new Int32Array(count * time);
+    const batch = ids.subarray(0, count * time).fill(options.padId);
+    for (let r = 0; r < count; r++) batch.set(rows[order[start + r]].ids, r * time);
+    const logits = tf.tidy(() => model.forward(tf.tensor2d(batch, [count, time], 'int32'), { training: false }).logits.dataSync() as Float32Array); // [R * L * V]
+    for (let r = 0; r < count; r++) {
+      const index = order[start + r];
+      const row = rows[index];
+      scorePositions(logits.subarray(r * time * vocab, (r * time + row.ids.length) * vocab), vocab, row.targets, options.needs, scores, offsets[index]);
+    }
+    start += count;
+  }
+  return { scores, offsets };
+}
