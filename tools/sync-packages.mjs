@@ -35,7 +35,7 @@ export function syncedManifest(pkg, dir, withTests = hasTests(join(root, dir))) 
   const up = '../'.repeat(depth);
   next.scripts = {
     ...next.scripts,
-    build: 'tsc -b tsconfig.lib.json',
+    build: `node ${up}tools/build.mjs .`,
     typecheck: 'tsc -p tsconfig.json --noEmit',
     lint: 'biome lint --error-on-warnings .',
   };
@@ -44,8 +44,15 @@ export function syncedManifest(pkg, dir, withTests = hasTests(join(root, dir))) 
   return next;
 }
 
-export function tsconfigs(dir) {
-  const base = `${'../'.repeat(dir.split('/').length)}tsconfig.base.json`;
+/**
+ * The package's tsconfigs. `references` name the workspace packages it depends on (optional
+ * dependencies excepted: they are loaded at run time, never imported for types), so
+ * `tsc -b <package>/tsconfig.lib.json` builds them first and compiles against current .d.ts.
+ */
+export function tsconfigs(dir, deps = referencedDirs(dir)) {
+  const up = '../'.repeat(dir.split('/').length);
+  const base = `${up}tsconfig.base.json`;
+  const references = deps.map((d) => ({ path: `${up}${d}/tsconfig.lib.json` }));
   return {
     'tsconfig.json': { extends: base, include: ['src/**/*.ts', 'test/**/*.ts'] },
     'tsconfig.lib.json': {
@@ -64,8 +71,21 @@ export function tsconfigs(dir) {
       },
       include: ['src/**/*.ts'],
       exclude: ['src/**/*.test.ts'],
+      ...(references.length > 0 ? { references } : {}),
     },
   };
+}
+
+/** Folders of the TypeScript workspace packages `dir` depends on (not optionally). */
+export function referencedDirs(dir, packages = typescriptPackages()) {
+  const me = packages.find((p) => p.dir === dir);
+  if (!me) return [];
+  const byName = new Map(packages.map((p) => [p.name, p.dir]));
+  const { dependencies, devDependencies, peerDependencies } = me.pkg;
+  return Object.keys({ ...dependencies, ...devDependencies, ...peerDependencies })
+    .filter((name) => byName.has(name) && name !== me.name)
+    .map((name) => byName.get(name))
+    .sort();
 }
 
 function sync(check) {
