@@ -8,6 +8,16 @@ export interface AdamWOptions {
   readonly weightDecay: number;
   /** Global gradient-norm clip; 0 disables. */
   readonly clipNorm: number;
+  /** Which variables weight decay applies to (default: matrices that are not embedding tables). */
+  readonly decays?: (variable: tf.Variable) => boolean;
+}
+
+/**
+ * OLMo's rule: decay weight matrices, never norm gains, vectors or embedding tables (token,
+ * position, unembedding). Decaying the tied embedding shrinks the logits as well as the input.
+ */
+export function decaysByDefault(variable: tf.Variable): boolean {
+  return variable.rank >= 2 && !/(?:token|position)Embedding$|unembedding$/.test(variable.name);
 }
 
 export const adamWDefaults: AdamWOptions = { beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: 0.1, clipNorm: 1 };
@@ -21,8 +31,9 @@ export function learningRateAt(step: number, peak: number, warmup: number, total
 }
 
 /**
- * AdamW with decoupled weight decay on matrices only (norm gains and vectors are not decayed) and
- * global-norm gradient clipping. State lives in variables that `dispose` frees.
+ * AdamW with decoupled weight decay on the variables `decays` selects (default: matrices other than
+ * embedding tables; norm gains and vectors are never decayed) and global-norm gradient clipping.
+ * State lives in variables that `dispose` frees.
  */
 export class AdamW {
   private readonly m: tf.Variable[];
@@ -39,6 +50,7 @@ export class AdamW {
   step(grads: readonly tf.Tensor[], learningRate: number): number {
     this.t++;
     const { beta1, beta2, epsilon, weightDecay, clipNorm } = this.options;
+    const decays = this.options.decays ?? decaysByDefault;
     return tf.tidy(() => {
       const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
       const normValue = norm.dataSync()[0];
@@ -49,7 +61,7 @@ export class AdamW {
         // one fused kernel per variable (native or patched where registered), not a dozen elementwise ones
         const [x, m, v] = adamUpdate(variable, grads[i], this.m[i], this.v[i], {
           learningRate, beta1, beta2, epsilon, c1, c2, gradScale: scale,
-          weightDecay: variable.rank >= 2 ? weightDecay : 0, // decay matrices only, not norm gains
+          weightDecay: decays(variable) ? weightDecay : 0,
         });
         this.m[i].assign(m);
         this.v[i].assign(v);
