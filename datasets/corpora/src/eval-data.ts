@@ -17,8 +17,11 @@ import { createRng, sample, shuffled } from './text/random.js';
  * validationText gives the valid-split counterparts for loss curves during training: valid
  * documents of the same in-domain sources, and valid-split spam threads plus the even-numbered
  * WordNet pages (outOfDomain uses the odd-numbered ones), so curves never touch test text.
- * Each source gets an equal share of `documents` and `maxChars`, taking documents in a fixed
- * seeded order; a document longer than the rest of its share is cut at a word boundary.
+ * Each source gets an equal share of `documents` and `maxChars`, taking whole documents in a fixed
+ * seeded order (a document longer than the rest of its share is skipped, so a per-document score
+ * is a score of the whole document); only a source none of whose documents fits its share gives
+ * its first document cut at a word boundary (tiny smoke budgets). The order of the returned
+ * documents is a pure function of the limits, so every arm and seed scores them in the same order.
  */
 export const IN_DOMAIN_SOURCES = ['brown', 'sotu', 'moby'] as const;
 export const OUT_OF_DOMAIN_SOURCES = ['email-spam', 'wordnet'] as const;
@@ -91,21 +94,22 @@ function glossaryPages(): Array<EvalDocument & { page: number }> {
   );
 }
 
-/** Equal shares of the document and character caps per source, round-robin in a fixed order. */
+/** Equal shares of the document and character caps per source: whole documents in a fixed seeded order. */
 export function fairShare(groups: readonly EvalDocument[][], limits: EvalLimits): EvalDocument[] {
   const docShare = Math.floor(limits.documents / groups.length);
   const charShare = Math.floor(limits.maxChars / groups.length);
   return groups.flatMap((docs) => {
-    if (docs.length === 0) return [];
+    if (docs.length === 0 || docShare < 1) return [];
+    const order = shuffled(docs, createRng(0, `eval-order:${docs[0].source}`));
     const out: EvalDocument[] = [];
     let chars = 0;
-    for (const doc of shuffled(docs, createRng(0, `eval-order:${docs[0].source}`))) {
-      const room = charShare - chars;
-      if (out.length >= docShare || room < Math.min(MIN_DOCUMENT_CHARS, doc.text.length)) break;
-      const text = doc.text.length <= room ? doc.text : truncateAtWord(doc.text, room);
-      out.push({ ...doc, text });
-      chars += text.length;
+    for (const doc of order) {
+      if (out.length >= docShare || charShare - chars < MIN_DOCUMENT_CHARS) break;
+      if (doc.text.length > charShare - chars) continue; // keep documents whole: try a shorter one
+      out.push(doc);
+      chars += doc.text.length;
     }
+    if (out.length === 0 && charShare >= Math.min(MIN_DOCUMENT_CHARS, order[0].text.length)) out.push({ ...order[0], text: truncateAtWord(order[0].text, charShare) });
     return out;
   });
 }

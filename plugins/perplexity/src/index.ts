@@ -1,40 +1,55 @@
 import { perplexityByFrequency } from './by-frequency.js';
-import { bitsPerByte, definePlugin, standardError, type EvalDocument, type Evaluator, type MetricRecord, type Scorer } from '@labbench/core';
+import { bitsPerByte, definePlugin, standardError, type EvalDocument, type Evaluator, type MetricRecord, type RollingScore, type Scorer } from '@labbench/core';
+import { bitsPerByteSeries, byteNllSeries, tokenNllSeries } from './per-document.js';
 
 /**
  * Perplexity protocol (recorded in every record's details): each document is scored alone, in
  * disjoint windows of the model's context length starting from the end-of-text token (lm-eval's
  * rolling log-likelihood). Token perplexity is per source and tokenizer; bits per byte compares
  * across tokenizers. Sources are reported apart, never pooled, plus an `all` row per domain.
+ * Every record's `n` is its evaluation tokens; its details give documents, tokens, bytes, the
+ * document ids and the per-document values (per-document.ts).
  */
 async function scoreDocuments(scorer: Scorer, documents: readonly EvalDocument[], domain: string): Promise<MetricRecord[]> {
   const bySource = new Map<string, EvalDocument[]>();
   for (const d of documents) bySource.set(d.source, [...(bySource.get(d.source) ?? []), d]);
   const records: MetricRecord[] = [];
-  const all = { ll: 0, tokens: 0, bytes: 0, docBpb: [] as number[] };
+  const all = { scores: [] as RollingScore[], ids: [] as string[] };
   const protocol = { protocol: 'rolling-disjoint', window: scorer.maxLength, scope: 'document', domain };
-  for (const [source, docs] of [...bySource].sort(([a], [b]) => a.localeCompare(b))) {
-    const scores = await scorer.rollingLogLikelihood(docs.map((d) => d.text));
-    const ll = scores.reduce((a, s) => a + s.logLikelihood, 0);
-    const tokens = scores.reduce((a, s) => a + s.tokens, 0);
-    const bytes = scores.reduce((a, s) => a + s.bytes, 0);
-    const docBpb = scores.filter((s) => s.bytes > 0).map((s) => bitsPerByte(s.logLikelihood, s.bytes));
-    all.ll += ll; all.tokens += tokens; all.bytes += bytes; all.docBpb.push(...docBpb);
-    const details = { ...protocol, source, documents: docs.length };
-    records.push(
-      { board: 'ppl', metric: `${domain}.${source}.bits_per_byte`, value: bitsPerByte(ll, bytes), stderr: standardError(docBpb), direction: 'lower', n: bytes, details },
-      { board: 'ppl', metric: `${domain}.${source}.token_ppl`, value: Math.exp(-ll / tokens), direction: 'lower', n: tokens, details },
-    );
+  const sources = [...bySource].sort(([a], [b]) => a.localeCompare(b));
+  // one scorer call over every document: the model runs in full batches across sources
+  const ordered = sources.flatMap(([, docs]) => docs);
+  const scored = await scorer.rollingLogLikelihood(ordered.map((d) => d.text));
+  let offset = 0;
+  for (const [source, docs] of sources) {
+    const scores = scored.slice(offset, offset + docs.length);
+    offset += docs.length;
+    all.scores.push(...scores);
+    all.ids.push(...docs.map((d) => d.id));
+    records.push(...recordsFor(`${domain}.${source}`, scores, docs.map((d) => d.id), { ...protocol, source }, false));
   }
-  if (all.bytes > 0) {
-    const details = { ...protocol, source: 'all', documents: documents.length };
-    records.push(
-      { board: 'ppl', metric: `${domain}.all.bits_per_byte`, value: bitsPerByte(all.ll, all.bytes), stderr: standardError(all.docBpb), direction: 'lower', n: all.bytes, details },
-      { board: 'ppl', metric: `${domain}.all.token_ppl`, value: Math.exp(-all.ll / all.tokens), direction: 'lower', n: all.tokens, details },
-      { board: 'ppl', metric: `${domain}.all.byte_ppl`, value: Math.exp(-all.ll / all.bytes), direction: 'lower', n: all.bytes, details },
-    );
-  }
+  if (all.scores.length > 0) records.push(...recordsFor(`${domain}.all`, all.scores, all.ids, { ...protocol, source: 'all' }, true));
   return records;
+}
+
+/**
+ * Bits per byte and token perplexity (plus byte perplexity for `all`) of a set of documents. `n` is
+ * the number of evaluation tokens; details give documents, tokens and bytes, and the per-document
+ * series (per-document.ts) a bootstrap over documents resamples.
+ */
+function recordsFor(prefix: string, scores: readonly RollingScore[], ids: readonly string[], protocol: Record<string, unknown>, withBytePpl: boolean): MetricRecord[] {
+  const ll = scores.reduce((a, s) => a + s.logLikelihood, 0);
+  const tokens = scores.reduce((a, s) => a + s.tokens, 0);
+  const bytes = scores.reduce((a, s) => a + s.bytes, 0);
+  if (bytes === 0 || tokens === 0) return [];
+  const counts = { ...protocol, documents: scores.length, tokens, bytes, documentIds: ids };
+  const bpb = bitsPerByteSeries(scores);
+  const out: MetricRecord[] = [
+    { board: 'ppl', metric: `${prefix}.bits_per_byte`, value: bitsPerByte(ll, bytes), stderr: standardError(bpb.perDocument), direction: 'lower', n: tokens, details: { ...counts, ...bpb } },
+    { board: 'ppl', metric: `${prefix}.token_ppl`, value: Math.exp(-ll / tokens), direction: 'lower', n: tokens, details: { ...counts, ...tokenNllSeries(scores) } },
+  ];
+  if (withBytePpl) out.push({ board: 'ppl', metric: `${prefix}.byte_ppl`, value: Math.exp(-ll / bytes), direction: 'lower', n: tokens, details: { ...counts, ...byteNllSeries(scores) } });
+  return out;
 }
 
 export const perplexity: Evaluator = {
