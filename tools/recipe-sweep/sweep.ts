@@ -1,0 +1,77 @@
+/**
+ * The recipe sweep: trains the dense baseline under each configuration of a plan on one fixed
+ * token stream and scores it on one fixed evaluation text (whole in-domain test documents), next
+ * to the unigram and Witten-Bell bigram count models of @labbench/plugin-reference-lm trained on
+ * the same tokens. Appends one JSON line per run to `<out>.jsonl` (a rerun skips what is there),
+ * then writes `<out>.csv`.
+ *
+ * Usage: node --conditions=@labbench/source --import tsx tools/recipe-sweep/sweep.ts --plan quick [--out docs/recipe/quick]
+ * Run it alone on the machine and under `nice`: it is a measurement.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { logLikelihood, scoreBitsPerByte, trainUnigram, trainWittenBellBigram } from '@labbench/plugin-reference-lm';
+import { backend, prepareCorpus, runRecipe } from './lib.js';
+import { argValue, PLANS } from './configs.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const planName = argValue('--plan') ?? 'quick';
+const plan = PLANS[planName];
+if (!plan) throw new Error(`unknown plan '${planName}'; known: ${Object.keys(PLANS).join(', ')}`);
+const out = argValue('--out') ?? join(root, 'docs/recipe', planName);
+mkdirSync(dirname(out), { recursive: true });
+
+const info = await backend();
+const corpus = await prepareCorpus(plan.corpus);
+const { tokenizer } = corpus;
+/**
+ * Count-model references trained on the first `tokens` tokens of the stream: the tokens an LM arm
+ * with that budget could have read (what @labbench/plugin-reference-lm does in a run), scored on the
+ * same evaluation documents. `tokens` = the whole stream gives the references' ceiling on this data.
+ */
+const referenceCache = new Map<number, { kind: string; bitsPerByte: number; tokenPpl: number; validNats: number }[]>();
+function referencesFor(tokens: number, validTargets?: Int32Array) {
+  const known = referenceCache.get(tokens);
+  if (known) return known;
+  const prefix = corpus.train.subarray(0, Math.min(tokens, corpus.train.length));
+  const refs = [trainUnigram(prefix, tokenizer.vocabSize), trainWittenBellBigram(prefix, tokenizer.vocabSize)].map((model) => {
+    const text = scoreBitsPerByte(model, tokenizer, corpus.evalDocs);
+    // the same model on the trainer's validation targets (nats per token), for the learning curve
+    const validNats = validTargets ? -logLikelihood(model, validTargets, corpus.valid[0]) / validTargets.length : Number.NaN;
+    return { kind: model.kind, bitsPerByte: text.bitsPerByte, tokenPpl: text.tokenPerplexity, validNats };
+  });
+  referenceCache.set(tokens, refs);
+  return refs;
+}
+const streamRefs = referencesFor(corpus.train.length);
+console.error(`${planName}: ${corpus.train.length} training tokens, ${corpus.evalTokens} evaluation tokens in ${corpus.evalDocs.length} documents; on the whole stream ` +
+  streamRefs.map((r) => `${r.kind} ${r.bitsPerByte.toFixed(3)} bpb`).join(', '));
+
+const done = new Set(existsSync(`${out}.jsonl`) ? readFileSync(`${out}.jsonl`, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).name as string) : []);
+for (const run of plan.runs) {
+  if (done.has(run.name)) continue;
+  const result = await runRecipe(corpus, { ...plan.base, ...run.config }, plan.checkpoints ?? 6);
+  const references = referencesFor(result.tokens, result.validTargets);
+  const line = {
+    name: run.name, factor: run.factor, plan: planName, backend: info, config: { ...plan.base, ...run.config },
+    bitsPerByte: result.bitsPerByte, tokenPpl: result.tokenPpl, trainSeconds: result.trainSeconds, evalSeconds: result.evalSeconds,
+    trainTokens: result.tokens, params: result.params, evalTokens: corpus.evalTokens, evalDocuments: corpus.evalDocs.length, evalBytes: corpus.evalBytes,
+    streamTokens: corpus.train.length, references, streamReferences: streamRefs, valid: result.valid, trainLoss: result.curve,
+  };
+  appendFileSync(`${out}.jsonl`, JSON.stringify(line) + '\n');
+  const bigram = references.find((r) => r.kind === 'bigram')!.bitsPerByte;
+  console.error(`${run.name}: ${result.bitsPerByte.toFixed(3)} bpb (bigram ${bigram.toFixed(3)}, margin ${(bigram - result.bitsPerByte).toFixed(3)}), train ${result.trainSeconds.toFixed(0)} s, eval ${result.evalSeconds.toFixed(0)} s`);
+}
+
+const lines = readFileSync(`${out}.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const header = ['name', 'factor', 'dModel', 'layers', 'vocab', 'steps', 'batchSize', 'seqLen', 'trainTokens', 'learningRate', 'warmupSteps', 'initStd', 'embeddingScale', 'activation', 'ffnHidden', 'seed',
+  'bitsPerByte', 'unigramBpb', 'bigramBpb', 'marginOverBigram', 'evalTokens', 'evalDocuments', 'trainSeconds', 'evalSeconds'];
+const rows = lines.map((l) => {
+  const c = l.config;
+  const refs = referencesFor(l.trainTokens); // on the budget's tokens (recomputed: older lines may hold other references)
+  const uni = refs.find((r) => r.kind === 'unigram')!.bitsPerByte;
+  const bi = refs.find((r) => r.kind === 'bigram')!.bitsPerByte;
+  return [l.name, l.factor, c.dModel, c.layers, plan.corpus.vocab, c.steps, c.batchSize, c.seqLen, l.trainTokens, c.learningRate, c.warmupSteps, c.initStd, c.embeddingScale ?? 'sqrt-d', c.activation, c.ffnHidden, c.seed,
+    l.bitsPerByte.toFixed(4), uni.toFixed(4), bi.toFixed(4), (bi - l.bitsPerByte).toFixed(4), l.evalTokens, l.evalDocuments, l.trainSeconds.toFixed(1), l.evalSeconds.toFixed(1)].join(',');
+});
+writeFileSync(`${out}.csv`, [header.join(','), ...rows].join('\n') + '\n');
