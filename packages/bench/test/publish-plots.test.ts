@@ -29,6 +29,7 @@ test('plots: objectives on different scales (2, 6 and 12 nats) get one plot each
   const plots = (await buildPlots([], lines)).filter((p) => p.file.includes('train-loss'));
   assert.deepEqual(plots.map((p) => p.file), ['dial-mae/train-loss-1.svg', 'dial-mae/train-loss-2.svg', 'dial-mae/train-loss-3.svg']);
   assert.ok(plots[0].title.endsWith('mlm') && plots[2].title.endsWith('contrastive'), plots.map((p) => p.title).join(' | '));
+  assert.ok(texts(plots[0].svg).includes('mlm') && !texts(plots[0].svg).includes('contrastive'), 'each legend lists only the arms its plot draws');
 });
 
 test('plots: bar charts of model statistics have axis titles, never "index" or "value"', async () => {

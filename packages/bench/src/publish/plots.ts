@@ -29,7 +29,7 @@ const safePart = (text: string) => text.replace(/[^A-Za-z0-9.@-]+/g, '_').replac
 async function render(spec: Record<string, unknown>): Promise<string> {
   const full = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 420, height: 220,
-    config: { legend: { labelLimit: 0, titleLimit: 0 }, axis: { labelLimit: 0, titleLimit: 0 }, title: { limit: 0 } },
+    config: { legend: { labelLimit: 0, titleLimit: 0, symbolOpacity: 1 }, axis: { labelLimit: 0, titleLimit: 0 }, title: { limit: 0 } },
     ...spec,
   } as unknown as TopLevelSpec;
   const view = new vega.View(vega.parse(compile(full).spec), { renderer: 'none' });
@@ -39,10 +39,17 @@ async function render(spec: Record<string, unknown>): Promise<string> {
 }
 
 const q = (field: string, title: string, zero = false) => ({ field, type: 'quantitative', title, scale: { zero } });
-const arm = { field: 'arm', type: 'nominal', title: 'arm' };
+/**
+ * Colour by arm over the study's whole arm list (`domain`), so an arm keeps its colour in every
+ * plot of its study; the legend lists only the arms a plot draws.
+ */
+const armColour = (domain: readonly string[], present: readonly string[]) =>
+  ({ field: 'arm', type: 'nominal', title: 'arm', scale: { domain }, legend: { values: domain.filter((a) => present.includes(a)) } });
+const present = (rows: readonly Row[]) => [...new Set(rows.map((r) => r.arm as string))];
 
 /** Mean line over seeds with a min-max band where there are several seeds, and optional dashed reference levels. */
-function bandSpec(title: string, rows: Row[], x: { field: string; title: string }, yTitle: string, references: Row[] = []): Record<string, unknown> {
+function bandSpec(title: string, rows: Row[], x: { field: string; title: string }, yTitle: string, domain: readonly string[], references: Row[] = []): Record<string, unknown> {
+  const arm = armColour([...domain, ...present(references)], [...present(rows), ...present(references)]);
   const withBand = rows.some((r) => (r.seeds as number) > 1);
   const line = { mark: { type: 'line', point: rows.length < 60 }, encoding: { x: q(x.field, x.title), y: q('mean', yTitle), color: arm } };
   const band = { mark: { type: 'area', opacity: 0.2 }, encoding: { x: q(x.field, x.title), y: q('low', yTitle), y2: { field: 'high' }, color: arm } };
@@ -98,7 +105,7 @@ export function scaleGroups(rows: readonly Row[]): string[][] {
   return groups.map((g) => g.arms.sort());
 }
 
-async function curvePlots(study: string, kind: 'train' | 'valid', lines: readonly TrainingLine[], references: Row[] = []): Promise<Plot[]> {
+async function curvePlots(study: string, kind: 'train' | 'valid', lines: readonly TrainingLine[], domain: readonly string[], references: Row[] = []): Promise<Plot[]> {
   const points = lines.flatMap((t) => (kind === 'train' ? t.training.trainLoss : t.training.validLoss).map((p) => ({ arm: t.arm, x: p.tokens, value: p.value })));
   const rows = aggregate(points, 'tokens');
   if (rows.length === 0) return [];
@@ -108,13 +115,13 @@ async function curvePlots(study: string, kind: 'train' | 'valid', lines: readonl
   for (const [i, arms] of groups.entries()) {
     const title = groups.length > 1 ? `${study}: ${label}, ${arms.join(', ')}` : `${study}: ${label}`;
     const name = groups.length > 1 ? `${kind}-loss-${i + 1}` : `${kind}-loss`;
-    const svg = await render(bandSpec(title, rows.filter((r) => arms.includes(r.arm as string)), { field: 'tokens', title: 'training tokens' }, 'loss (nats per token)', kind === 'valid' ? references : []));
+    const svg = await render(bandSpec(title, rows.filter((r) => arms.includes(r.arm as string)), { field: 'tokens', title: 'training tokens' }, 'loss (nats per token)', domain, kind === 'valid' ? references : []));
     plots.push({ study, file: plotFile(study, name), title, svg });
   }
   return plots;
 }
 
-async function positionPlot(study: string, lines: readonly TrainingLine[]): Promise<Plot[]> {
+async function positionPlot(study: string, lines: readonly TrainingLine[], domain: readonly string[]): Promise<Plot[]> {
   const points = lines.flatMap((t) => {
     const curves = t.training.positionLosses.filter((c) => c.split === 'in-domain');
     const last = curves[curves.length - 1];
@@ -123,7 +130,7 @@ async function positionPlot(study: string, lines: readonly TrainingLine[]): Prom
   const rows = aggregate(points, 'position');
   if (rows.length === 0) return [];
   const title = `${study}: final validation loss by position`;
-  return [{ study, file: plotFile(study, 'position-loss'), title, svg: await render(bandSpec(title, rows, { field: 'position', title: 'position in the context window' }, 'loss (nats per token)')) }];
+  return [{ study, file: plotFile(study, 'position-loss'), title, svg: await render(bandSpec(title, rows, { field: 'position', title: 'position in the context window' }, 'loss (nats per token)', domain)) }];
 }
 
 /** `moe.tokensPerExpert.layer0` -> axis titles `expert` and `tokens per expert`. */
@@ -135,7 +142,7 @@ function statAxes(name: string): { x: string; y: string } {
   return { x, y: y === 'nsar' ? 'NSAR' : y };
 }
 
-async function statPlots(study: string, lines: readonly TrainingLine[]): Promise<Plot[]> {
+async function statPlots(study: string, lines: readonly TrainingLine[], domain: readonly string[]): Promise<Plot[]> {
   const names = [...new Set(lines.flatMap((t) => Object.entries(t.training.modelStats).filter(([k, v]) => Array.isArray(v) && v.length > 1 && !k.startsWith('probe.') && !k.includes('.top1.')).map(([k]) => k)))].sort().slice(0, 8);
   const plots: Plot[] = [];
   for (const name of names) {
@@ -150,8 +157,8 @@ async function statPlots(study: string, lines: readonly TrainingLine[]): Promise
     const spec = {
       title, data: { values: rows },
       layer: [
-        { mark: 'bar', encoding: { x, y: q('mean', axes.y, true), color: arm, xOffset: arm } },
-        { mark: { type: 'rule' }, encoding: { x, y: q('low', axes.y, true), y2: { field: 'high' }, xOffset: arm } },
+        { mark: 'bar', encoding: { x, y: q('mean', axes.y, true), color: armColour(domain, present(rows)), xOffset: { field: 'arm' } } },
+        { mark: { type: 'rule' }, encoding: { x, y: q('low', axes.y, true), y2: { field: 'high' }, xOffset: { field: 'arm' } } },
       ],
     };
     plots.push({ study, file: plotFile(study, `stat-${safePart(name)}`), title, svg: await render(spec) });
@@ -192,8 +199,9 @@ export async function buildPlots(records: readonly ResultRecord[], training: rea
   const studies = [...new Set([...training.map((t) => t.study), ...records.map((r) => r.study)])].sort();
   for (const study of studies) {
     const lines = training.filter((t) => t.study === study);
-    plots.push(...await curvePlots(study, 'train', lines), ...await curvePlots(study, 'valid', lines, referenceLevels(study, records)));
-    plots.push(...await positionPlot(study, lines), ...await statPlots(study, lines), ...await rocPlots(study, records));
+    const domain = [...new Set(lines.map((t) => t.arm))].sort();
+    plots.push(...await curvePlots(study, 'train', lines, domain), ...await curvePlots(study, 'valid', lines, domain, referenceLevels(study, records)));
+    plots.push(...await positionPlot(study, lines, domain), ...await statPlots(study, lines, domain), ...await rocPlots(study, records));
   }
   return plots;
 }
