@@ -2,7 +2,7 @@ import type { DetectionPrompt, TrainedTokenizer } from '@labbench/core';
 import { Rng, deriveSeed } from '@labbench/core';
 import { DECODINGS, type Decoding, type TokenLM } from './lm.js';
 import { canonicalText, cutToTokens, normalForm, wordsOf } from './normal-form.js';
-import { TASKS, freeContinuations, humanSide, semanticRewrites, type TaskId, type TaskInput } from './tasks.js';
+import { TASKS, freeContinuations, humanSide, paraphrasePlan, semanticRewrites, type TaskId, type TaskInput } from './tasks.js';
 
 export type SplitName = 'train' | 'valid' | 'test';
 
@@ -110,10 +110,13 @@ export function buildCorpus(prompts: readonly DetectionPrompt[], tokenizer: Trai
   const samples: Sample[] = [];
   for (const task of TASKS) {
     const seen = new Set<string>(); // de-duplication within a task (tasks share their human passages)
+    // a B task needs content to carry over: a human side without a content word is no pair for it
+    const usable = (human: string) => task === 'A' || paraphrasePlan(humanSide(task, human)).length > 0;
     const jobs: Job[] = assign(items, options, task).map((a, k) => ({
       item: items[k].item, split: items[k].split, task, ...a,
       input: { prompt: items[k].prompt, human: items[k].human, seed: deriveSeed(options.seed, `${task}#${items[k].item.id}`) },
-    }));
+    })).filter((j) => usable(j.input.human));
+    const unusable = items.length - jobs.length;
     const machine = new Map<Job, string>();
     const groups = new Map<string, Job[]>(); // one batched generation per (generator, decoding)
     for (const j of jobs) { const key = `${j.generator}/${j.decoding.id}`; groups.set(key, [...(groups.get(key) ?? []), j]); }
@@ -126,7 +129,7 @@ export function buildCorpus(prompts: readonly DetectionPrompt[], tokenizer: Trai
     }
     let dropped = 0;
     for (const j of jobs) {
-      const pair = matchLengths(task === 'A' ? j.input.human : humanSide(task, j.input.human), canonicalText(tokenizer, machine.get(j) ?? ''));
+      const pair = matchLengths(humanSide(task, j.input.human), canonicalText(tokenizer, machine.get(j) ?? ''));
       // de-duplication: an unchanged edit, an empty text or a text already stored drops the whole pair
       if (pair.human === pair.machine || pair.machine.length === 0 || seen.has(pair.human) || seen.has(pair.machine)) { dropped++; continue; }
       seen.add(pair.human);
@@ -135,7 +138,7 @@ export function buildCorpus(prompts: readonly DetectionPrompt[], tokenizer: Trai
       samples.push({ ...base, id: `${task}/${j.item.id}/human`, label: 0, text: pair.human });
       samples.push({ ...base, id: `${task}/${j.item.id}/machine`, label: 1, text: pair.machine });
     }
-    log(`task ${task}: ${jobs.length - dropped} pairs (${dropped} dropped as empty or duplicate)`);
+    log(`task ${task}: ${jobs.length - dropped} pairs (${dropped} dropped as empty or duplicate${unusable > 0 ? `, ${unusable} without a content word on the human side` : ''})`);
   }
   return samples;
 }

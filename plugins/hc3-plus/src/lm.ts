@@ -138,13 +138,20 @@ export function wordStartTokens(tokenizer: TrainedTokenizer): Set<number> {
   return found;
 }
 
-/** Token ids that may follow a complete word: their text starts with whitespace or punctuation. */
-const boundaryCache = new WeakMap<TrainedTokenizer, Set<number>>();
-export function boundaryTokens(tokenizer: TrainedTokenizer): Set<number> {
+/**
+ * Token ids that may follow a complete word, each with whether its text starts with whitespace
+ * (which ends the word for good) rather than punctuation (after which the word could still be glued on).
+ */
+const boundaryCache = new WeakMap<TrainedTokenizer, Map<number, boolean>>();
+export function boundaryTokens(tokenizer: TrainedTokenizer): Map<number, boolean> {
   let found = boundaryCache.get(tokenizer);
   if (!found) {
-    found = new Set();
-    for (let id = 0; id < tokenizer.vocabSize; id++) if (id !== tokenizer.eosId && /^[\s.,;:!?'")\]-]/u.test(tokenizer.decode([id]))) found.add(id);
+    found = new Map();
+    for (let id = 0; id < tokenizer.vocabSize; id++) {
+      if (id === tokenizer.eosId) continue;
+      const text = tokenizer.decode([id]);
+      if (/^[\s.,;:!?'")\]-]/u.test(text)) found.set(id, /^\s/u.test(text));
+    }
     boundaryCache.set(tokenizer, found);
   }
   return found;

@@ -66,10 +66,14 @@ function followers(source: Int32Array): Map<string, Set<number>> {
   return map;
 }
 
-/** Whether appending `tokens` to `out` would complete a verbatim source span longer than MAX_COPY. */
+/**
+ * Whether appending a plan word's `tokens` to `out` would complete a verbatim source span longer
+ * than MAX_COPY that reaches back into the generator's own tokens (a long plan word alone, five
+ * tokens of one rare word, is the plan, not copied phrasing).
+ */
 function copies(state: State, tokens: readonly number[]): boolean {
   const seq = [...state.out, ...tokens];
-  for (let end = Math.max(MAX_COPY, state.out.length); end < seq.length; end++) {
+  for (let end = Math.max(MAX_COPY, state.out.length); end < Math.min(seq.length, state.out.length + MAX_COPY); end++) {
     if (state.follows.get(key(seq, end))?.has(seq[end])) return true;
   }
   return false;
@@ -85,10 +89,10 @@ function drawGap(state: State): number {
 
 /**
  * Generates every job in lock-step (one batched LM call per step); deterministic for the seeds.
- * `wordStarts`: ids that open a new word; `boundaries`: ids that may follow a complete word
- * (whitespace or punctuation first).
+ * `wordStarts`: ids that open a new word; `boundaries`: ids that may follow a complete word, true
+ * when they start with whitespace (until one of those, a plan word may only be followed by punctuation).
  */
-export function planGenerate(lm: TokenLM, jobs: readonly PlanJob[], decoding: Decoding, eos: number, wordStarts: ReadonlySet<number>, boundaries: ReadonlySet<number>): Int32Array[] {
+export function planGenerate(lm: TokenLM, jobs: readonly PlanJob[], decoding: Decoding, eos: number, wordStarts: ReadonlySet<number>, boundaries: ReadonlyMap<number, boolean>): Int32Array[] {
   const states: State[] = jobs.map((job) => {
     const s: State = { job, rng: new Rng(job.seed), out: [], forced: [], next: 0, gap: 0, gapTarget: 0, waited: 0, sinceLast: 0, delays: 0, afterPlan: false, follows: followers(job.source) };
     s.gapTarget = drawGap(s);
@@ -111,10 +115,9 @@ export function planGenerate(lm: TokenLM, jobs: readonly PlanJob[], decoding: De
 }
 
 /** One free step: maybe start the next plan word, else sample a token the source-copy rule allows. */
-function step(s: State, lp: Float32Array, decoding: Decoding, eos: number, wordStarts: ReadonlySet<number>, boundaries: ReadonlySet<number>): void {
+function step(s: State, lp: Float32Array, decoding: Decoding, eos: number, wordStarts: ReadonlySet<number>, boundaries: ReadonlyMap<number, boolean>): void {
   lp[eos] = -Infinity;
   if (s.afterPlan) for (let t = 0; t < lp.length; t++) if (!boundaries.has(t)) lp[t] = -Infinity;
-  s.afterPlan = false;
   if (s.out.length >= MAX_COPY) for (const t of s.follows.get(key(s.out, s.out.length)) ?? []) lp[t] = -Infinity;
   if (s.out.length === 0) for (let t = 0; t < lp.length; t++) if (!wordStarts.has(t)) lp[t] = -Infinity; // open with a whole word
   const word = s.job.plan[s.next];
@@ -145,5 +148,6 @@ function step(s: State, lp: Float32Array, decoding: Decoding, eos: number, wordS
   const token = sampleToken(lp, { maxTokens: 1, temperature: decoding.temperature, topK: decoding.topK, topP: decoding.topP, seed: 0 }, s.rng);
   s.out.push(token);
   s.sinceLast++;
+  if (s.afterPlan) s.afterPlan = !boundaries.get(token); // punctuation keeps guarding the word; whitespace ends it
   if (wordStarts.has(token)) s.gap++;
 }
