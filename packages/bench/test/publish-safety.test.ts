@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliPath, runCli, tempDir } from './helpers.js';
@@ -142,4 +142,28 @@ test('publish: a --out folder holding files a publish did not write is refused, 
   assertPlainRefusal(publish(root, ['--results', results, '--out', out]), /holds files a publish did not write \(thesis\.tex\)/);
   assert.deepEqual(readdirSync(out), ['thesis.tex']);
   assert.equal(readFileSync(join(out, 'thesis.tex'), 'utf8'), 'precious');
+});
+
+test('publish: three publishes into one folder at once leave one whole set, and each ends with exit 0 or a sentence', async () => {
+  const root = bareWorkspace(tempDir('labbench-pub-race-'));
+  const out = join(root, 'leaderboards');
+  const studies = ['alpha', 'beta', 'gamma'];
+  const runs = studies.map((study) => writeRun(join(root, study), studyRecords(study), [trainingLine(study, 'base', 0)]));
+  const results = await Promise.all(runs.map((file) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [cliPath, 'publish', '--results', file, '--out', out], { cwd: root, env: { ...process.env, LABBENCH_HOME: join(root, '.labbench') } });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('exit', (code) => resolve({ code, stderr }));
+  })));
+  for (const r of results) {
+    assert.ok(r.code === 0 || r.code === 2, `exit ${r.code}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /\n\s+at .+:\d+:\d+/);
+  }
+  const files = snapshot(out);
+  const inResults = new Set(readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).study));
+  assert.equal(inResults.size, 1, 'one publish\'s records');
+  const [study] = inResults;
+  assert.match(readFileSync(join(out, 'ppl.csv'), 'utf8'), new RegExp(`\n${study},`));
+  assert.deepEqual(Object.keys(files).filter((f) => f.startsWith('plots/')).map((f) => f.split('/')[1]).filter((s, i, a) => a.indexOf(s) === i), [study], 'plots of the same publish');
+  assert.deepEqual(readdirSync(root).filter((f) => f.startsWith('.leaderboards.')), [], 'no temporary folders left');
 });

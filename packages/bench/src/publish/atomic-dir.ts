@@ -40,6 +40,9 @@ export function recoverInterrupted(outDir: string): void {
 /** Turns "cannot write here" errors into a sentence and exit 2. */
 function explain(outDir: string, error: unknown): never {
   const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOTEMPTY' || code === 'EEXIST') {
+    throw new ConfigError(outDir, 'another publish replaced the folder while this one was swapping it in; the other one\'s folder is kept whole.', 'Rerun this publish if its records should win.', 2);
+  }
   if (code && ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR'].includes(code)) {
     throw new ConfigError(outDir, `cannot write the published folder (${code}: ${(error as Error).message}).`, 'Choose a writable --out on a disk with free space; the previous folder is unchanged.');
   }
@@ -89,6 +92,7 @@ export async function replaceDirectory(outDir: string, build: (tmp: string) => P
     }
   } catch (error) {
     if (existsSync(old) && !existsSync(outDir)) renameSync(old, outDir); // the swap failed half-way: put the old folder back
+    else rmSync(old, { recursive: true, force: true }); // another publish's folder took its place
     rmSync(tmp, { recursive: true, force: true });
     explain(outDir, error);
   }
