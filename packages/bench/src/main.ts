@@ -9,6 +9,7 @@ import { registerTokenizer } from './commands/tokenizer.js';
 import { registerBench } from './commands/bench.js';
 import { registerPlan } from './commands/plan.js';
 import { registerDeps } from './commands/deps.js';
+import { registerPreregister } from './commands/preregister.js';
 
 /**
  * The `labbench` CLI. Exit codes: 0 success, 1 a run failed, 2 bad usage or invalid input (and
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerBench(program);
   registerPlan(program);
   registerDeps(program);
+  registerPreregister(program);
   const exitOverrideAll = (command: Command): void => {
     command.exitOverride();
     command.commands.forEach(exitOverrideAll);

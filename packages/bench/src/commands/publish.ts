@@ -5,6 +5,7 @@ import { ConfigError, applyStudySummaries, readResults, writeResults, type Resul
 import { assertNotMixed, findResultFiles, mergeRecordLists, mergeTraining, publishLeaderboards } from '../publish/index.js';
 import { readSequential } from '../publish/replication.js';
 import { defaultPaths, loadContext } from './context.js';
+import { PREREGISTRATION_DIR, readPreregistrations } from './preregister.js';
 
 /** Profiles whose pages are previews: their numbers only show that everything runs. */
 const PREVIEW_PROFILES = new Set(['smoke']);
@@ -47,7 +48,8 @@ export function registerPublish(program: Command): void {
       const outDir = resolve(options.out ?? defaultOut(root, state, records));
       const preview = isPreview(records);
       const sequential = readSequential(files, records); // --until-decided designs (sequential.json beside each results file)
-      const written = await publishLeaderboards(registry, records, training, outDir, { preview, sequential });
+      const preregistrations = readPreregistrations(join(root, PREREGISTRATION_DIR)); // docs/preregistration.md
+      const written = await publishLeaderboards(registry, records, training, outDir, { preview, sequential, preregistrations });
       process.stdout.write(`merged ${records.length} records from ${files.length} run(s) into ${outDir}${preview ? ' (preview: no verdicts)' : ''}\n`);
       process.stdout.write(`  ${written.filter((p) => !p.startsWith('plots')).join(', ')} and ${written.filter((p) => p.startsWith('plots')).length} plots\n`);
     });

@@ -6,7 +6,7 @@ import { replaceDirectory } from './atomic-dir.js';
 import { rowsFromEntries } from './claims-view.js';
 import { mergeTrainingLists, readTraining, type TrainingLine } from './merge.js';
 import { buildPlots, type Plot } from './plots.js';
-import { replicationFile, replicationJson, replicationMarkdown } from './replication.js';
+import { replicationFile, replicationJson, replicationMarkdown, type ReplicationOptions } from './replication.js';
 import { sitePage } from './site.js';
 
 export { findResultFiles, mergeRecords, mergeRecordLists, mergeTraining } from './merge.js';
@@ -63,13 +63,13 @@ function keptPlots(outDir: string, records: readonly ResultRecord[], rebuilt: re
  * results (training.jsonl.gz), so republishing from a published folder rebuilds every plot.
  * Returns the paths written, relative to `outDir`.
  */
-export async function publishLeaderboards(registry: Registry, records: readonly ResultRecord[], training: readonly TrainingLine[], outDir: string, options: { preview?: boolean; sequential?: JudgeOptions['sequential'] } = {}): Promise<string[]> {
+export async function publishLeaderboards(registry: Registry, records: readonly ResultRecord[], training: readonly TrainingLine[], outDir: string, options: { preview?: boolean; sequential?: JudgeOptions['sequential']; preregistrations?: ReplicationOptions['preregistrations'] } = {}): Promise<string[]> {
   // everything is read and checked before the first write
   const previous = existsSync(join(outDir, 'training.jsonl.gz')) ? readTraining(join(outDir, 'training.jsonl.gz')) : [];
   const studies = new Set(records.map((r) => r.study));
   const allTraining = mergeTrainingLists([previous, training]).filter((t) => studies.has(t.study));
   const headline = headlineMetrics(registry);
-  const replication = replicationFile(registry, records, { sequential: options.sequential });
+  const replication = replicationFile(registry, records, { sequential: options.sequential, preregistrations: options.preregistrations });
   const plots = await buildPlots(records, allTraining);
   const allPlots = [...plots, ...keptPlots(outDir, records, plots, allTraining)];
   const titles = new Map(registry.ids('study').map((id) => [id, registry.get('study', id).title] as const));

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { check, ConfigError, DataError, formatNumber, judgeReport, sequentialRecords, type JudgeOptions, type StudySeedPlan, type Registry, type ReplicationEntry, type ReplicationFile, type ReportStudy, type ResultRecord, type StudyClaim, type Verdict } from '@labbench/core';
+import { check, ConfigError, DataError, formatNumber, judgeReport, preregistrationState, sequentialRecords, type JudgeOptions, type Preregistration, type PreregistrationState, type StudySeedPlan, type Registry, type ReplicationEntry, type ReplicationFile, type ReportStudy, type ResultRecord, type StudyClaim, type Verdict } from '@labbench/core';
 
 /**
  * The replication report: replication.json (one entry per claim, checked against core's schema)
@@ -29,8 +29,11 @@ export function reportStudies(registry: Registry): ReportStudy[] {
   return out;
 }
 
+/** Options of replicationFile: the judge's, and the registrations of `preregistration/` (docs/preregistration.md). */
+export type ReplicationOptions = JudgeOptions & { readonly preregistrations?: ReadonlyMap<string, Preregistration> };
+
 /** The whole replication.json; throws a DataError if it would not pass its own schema. */
-export function replicationFile(registry: Registry, records: readonly ResultRecord[], options: JudgeOptions = {}): ReplicationFile {
+export function replicationFile(registry: Registry, records: readonly ResultRecord[], options: ReplicationOptions = {}): ReplicationFile {
   const studies = reportStudies(registry);
   for (const { study } of studies) {
     (study.claims ?? []).forEach((c, i) => {
@@ -44,7 +47,13 @@ export function replicationFile(registry: Registry, records: readonly ResultReco
   for (const [paper, ids] of headlines) {
     if (ids.length > 1) throw new ConfigError(`paper '${paper}'`, `has ${ids.length} headline claims (${ids.join(', ')}).`, "Keep one headline claim per paper and make the others 'secondary'.");
   }
-  const entries = judgeReport(studies, records, { alpha: ALPHA, ...options });
+  const judged = judgeReport(studies, records, { alpha: ALPHA, ...options });
+  // each study's pre-registration state, once per study, on every one of its entries
+  const states = new Map<string, PreregistrationState>();
+  if (options.preregistrations) {
+    for (const { study } of studies) states.set(study.id, preregistrationState(registry, study, options.preregistrations.get(study.id), { sequential: options.sequential?.get(study.id)?.design }));
+  }
+  const entries = judged.map((e) => (states.has(e.study) ? { ...e, preregistration: states.get(e.study)! } : e));
   const measured = new Set(records.map((r) => r.study));
   const dates = records.map((r) => r.provenance.date).sort();
   const file: ReplicationFile = {
@@ -132,6 +141,20 @@ function verdictText(e: ReplicationEntry): string {
 
 const esc = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
+/** One line per study: its pre-registration (short hash, commit, date) and whether the judged definition still matches it. */
+export function preregistrationLine(study: string, p: PreregistrationState, profiles: readonly string[]): string {
+  if (p.status === 'not pre-registered' || p.hash === null) return `- \`${study}\` v${p.studyVersion}: not pre-registered.`;
+  const where = `\`${p.hash.slice(0, 12)}\` (commit \`${(p.commit ?? '').slice(0, 12)}\`, ${(p.registeredAt ?? '').slice(0, 10)}, profile ${p.profile})`;
+  const otherProfile = p.profile !== null && profiles.length > 0 && !profiles.includes(p.profile) ? `; registered for profile ${p.profile}, these results are from ${profiles.join(', ')}` : '';
+  if (p.status === 'matches') return `- \`${study}\` v${p.studyVersion}: matches pre-registration ${where}${otherProfile}.`;
+  const shown = p.changes.slice(0, 5).join('; ') + (p.changes.length > 5 ? `; and ${p.changes.length - 5} more` : '');
+  const bumped = p.registeredVersion !== null && p.studyVersion > p.registeredVersion;
+  const status = bumped
+    ? `changed after pre-registration (study version ${p.studyVersion}, registered v${p.registeredVersion}): reported as a new study version`
+    : `changed after pre-registration (study version ${p.studyVersion}, registered v${p.registeredVersion}) without a version bump: these verdicts test a plan that was not registered`;
+  return `- \`${study}\` v${p.studyVersion}: ${status}. Registered ${where}; changed: ${esc(shown)}${otherProfile}.`;
+}
+
 /** REPLICATION.md: the verdict rule, then per paper its claims, then the studies not run. */
 export function replicationMarkdown(file: ReplicationFile, records: number): string {
   const lines = [
@@ -156,6 +179,11 @@ export function replicationMarkdown(file: ReplicationFile, records: number): str
     '  claims of this report (one per paper) and, as a separate family, across the secondary claims.',
     "- **SNR**: |effect| over the standard deviation of one seed's effect: below about 1, a metric cannot decide",
     '  anything at this scale with a few seeds.',
+    ...(file.entries.some((e) => e.preregistration) ? [
+      "- **Pre-registration**: each study's claims, gates, arms and analysis settings were frozen and hashed with the",
+      '  code commit before the campaign (`labbench preregister`, docs/preregistration.md); each paper says whether the',
+      '  definition judged here still matches that plan. A change after registration is a new study version.',
+    ] : []),
     '',
   ];
   const byPaper = new Map<string, ReplicationEntry[]>();
@@ -167,6 +195,8 @@ export function replicationMarkdown(file: ReplicationFile, records: number): str
   for (const [paper, entries] of byPaper) {
     const studies = [...new Set(entries.map((e) => e.study))];
     lines.push(`## ${paper}`, '', `Studies: ${studies.map((s) => `\`${s}\``).join(', ')}.`, '');
+    const registered = studies.flatMap((s) => { const state = entries.find((e) => e.study === s)?.preregistration; return state ? [preregistrationLine(s, state, file.profiles)] : []; });
+    if (registered.length > 0) lines.push(...registered, '');
     lines.push('| claim | comparison | paper | effect [95% CI] | p | p (Holm) | seeds | MDE | SNR | gates | verdict |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const e of [...entries].sort((a, b) => Number(b.role === 'headline') - Number(a.role === 'headline'))) {
       const docs = e.documents !== null ? ` (${e.documents} docs)` : '';
@@ -180,6 +210,11 @@ export function replicationMarkdown(file: ReplicationFile, records: number): str
   const counts = new Map<Verdict, number>();
   for (const e of file.entries) counts.set(e.correctedVerdict, (counts.get(e.correctedVerdict) ?? 0) + 1);
   lines.push('## Summary', '', `Corrected verdicts over ${file.entries.length} claims: ${[...counts].map(([v, n]) => `${v} ${n}`).join(', ') || 'none'}.`, '');
+  const states = new Map(file.entries.flatMap((e) => (e.preregistration && !notRun.has(e.study) ? [[e.study, e.preregistration.status] as const] : [])));
+  if (states.size > 0) {
+    const tally = (['matches', 'changed', 'not pre-registered'] as const).map((s) => [s, [...states.values()].filter((v) => v === s).length] as const).filter(([, n]) => n > 0);
+    lines.push(`Pre-registration of the ${states.size} studies judged: ${tally.map(([s, n]) => `${s} ${n}`).join(', ')}.`, '');
+  }
   return lines.join('\n');
 }
 

@@ -1,5 +1,6 @@
 import { BOARDS, type Board } from '../contracts/evaluator.js';
 import type { PaperFigure } from '../contracts/study.js';
+import type { PreregistrationState } from '../preregistration.js';
 
 /**
  * leaderboards/replication.json: one entry per claim of every registered study, the machine-
@@ -88,6 +89,8 @@ export interface ReplicationEntry {
   readonly snr: number | null;
   readonly gates: readonly GateResult[];
   readonly sequential: SequentialRecord | null;
+  /** The study's pre-registration (hash, commit, date) and whether the judged definition still matches it; absent when publish was given no registrations. */
+  readonly preregistration?: PreregistrationState;
 }
 
 /** The whole file. */
@@ -118,6 +121,23 @@ const gateSchema = {
     threshold: num,
     comparison: { enum: ['>=', '<='] },
     passed: { type: ['boolean', 'null'] },
+  },
+} as const;
+
+const strOrNull = { type: ['string', 'null'] } as const;
+const preregistrationSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status', 'hash', 'commit', 'registeredAt', 'profile', 'registeredVersion', 'studyVersion', 'changes'],
+  properties: {
+    status: { enum: ['matches', 'changed', 'not pre-registered'] },
+    hash: { type: ['string', 'null'], pattern: '^[0-9a-f]{64}$' },
+    commit: strOrNull,
+    registeredAt: strOrNull,
+    profile: strOrNull,
+    registeredVersion: { type: ['integer', 'null'], minimum: 0 },
+    studyVersion: { type: 'integer', minimum: 0 },
+    changes: { type: 'array', items: { type: 'string' } },
   },
 } as const;
 
@@ -183,6 +203,7 @@ const entrySchema = {
         },
       ],
     },
+    preregistration: preregistrationSchema,
   },
 } as const;
 
