@@ -17,6 +17,7 @@ export { AdamW, adamWDefaults, learningRateAt } from './train/adamw.js';
 export { WindowSampler, fixedWindows } from './train/batches.js';
 export { trainModel, positionLosses } from './train/trainer.js';
 export { CausalScorer, sampleToken } from './train/scorer.js';
+export { cachedTokenizer, encodeCached, tokenizerHash } from './eval/encode-cache.js';
 export { saveVariables, loadVariables } from './train/checkpoint.js';
 export { createEngine, modelSeqLen } from './train/engine.js';
 export { loadBalancingLoss, routerStats, type RouterStats } from './ops/moe.js';

@@ -1,4 +1,20 @@
-import { auroc, definePlugin, deriveSeed, type DetectionPrompt, type Evaluator, type MetricRecord } from '@labbench/core';
+import { auroc, definePlugin, deriveSeed, type DetectionPrompt, type Evaluator, type MetricRecord, type Scorer } from '@labbench/core';
+
+/**
+ * The model's continuations of every prompt, each as long as its human continuation
+ * (`lengths[i]` tokens): one batched `generate` call per distinct length (most prompts share the
+ * longest), each with its own seed, so the whole set costs a few batched decoding runs.
+ */
+async function generateByLength(scorer: Scorer, prompts: readonly string[], lengths: readonly number[], temperature: number, seed: number): Promise<string[]> {
+  const byLength = new Map<number, number[]>();
+  lengths.forEach((n, i) => byLength.set(n, [...(byLength.get(n) ?? []), i]));
+  const out: string[] = new Array(prompts.length);
+  for (const [maxTokens, indices] of [...byLength].sort(([a], [b]) => a - b)) {
+    const texts = await scorer.generate(indices.map((i) => prompts[i]), { maxTokens, temperature, seed: deriveSeed(seed, `detect#tokens${maxTokens}`) });
+    texts.forEach((text, k) => { out[indices[k]] = text; });
+  }
+  return out;
+}
 
 /**
  * A first zero-shot detector (white-box: the scorer is the generator). For each held-out human
@@ -17,14 +33,14 @@ export const detectionBasic: Evaluator = {
     const prompts = await context.data.set<DetectionPrompt>('detection-prompts');
     if (prompts.length < 2) return [];
     const temperature = Number(context.options.temperature ?? 1);
+    const humanIds = prompts.map((item) => tokenizer.encode(item.human).subarray(0, Math.max(8, Math.floor(scorer.maxLength / 2))));
+    const machines = await generateByLength(scorer, prompts.map((p) => p.prompt), humanIds.map((ids) => ids.length), temperature, context.seed);
     const pairs: { prompt: string; human: string; machine: string }[] = [];
     for (const [i, item] of prompts.entries()) {
-      const humanIds = tokenizer.encode(item.human).subarray(0, Math.max(8, Math.floor(scorer.maxLength / 2)));
-      const [machine] = await scorer.generate([item.prompt], { maxTokens: humanIds.length, temperature, seed: deriveSeed(context.seed, `detect#${i}`) });
-      const machineIds = tokenizer.encode(machine);
-      const length = Math.min(humanIds.length, machineIds.length);
+      const machineIds = tokenizer.encode(machines[i]);
+      const length = Math.min(humanIds[i].length, machineIds.length);
       if (length < 4) continue; // the model ended the text at once: nothing to score
-      pairs.push({ prompt: item.prompt, human: tokenizer.decode(humanIds.subarray(0, length)), machine: tokenizer.decode(machineIds.subarray(0, length)) });
+      pairs.push({ prompt: item.prompt, human: tokenizer.decode(humanIds[i].subarray(0, length)), machine: tokenizer.decode(machineIds.subarray(0, length)) });
     }
     if (pairs.length < 2) return [];
     const texts = pairs.flatMap((p) => [p.human, p.machine]);

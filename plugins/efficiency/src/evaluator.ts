@@ -1,5 +1,5 @@
 import type { Evaluator, LanguageModel, MetricRecord } from '@labbench/core';
-import { heldOutForwardStats, heldOutWindows, modelSeqLen, tf } from '@labbench/tensor';
+import { cachedTokenizer, heldOutForwardStats, heldOutWindows, modelSeqLen, tf } from '@labbench/tensor';
 import { decoderAttentionCost, isCostAware, type CostReport } from './cost.js';
 
 const STATS_WINDOWS = 32;
@@ -43,7 +43,8 @@ export const efficiencyEvaluator: Evaluator = {
     if (!model) return [];
     const time = modelSeqLen(model);
     const docs = await context.data.inDomain();
-    const { ids, count } = heldOutWindows(subject.tokenizer, docs.map((d) => d.text), time, Number(context.options.windows ?? STATS_WINDOWS));
+    // the encodings the perplexity evaluator made of the same documents are reused (one encode per tokenizer and process)
+    const { ids, count } = heldOutWindows(cachedTokenizer(subject.tokenizer), docs.map((d) => d.text), time, Number(context.options.windows ?? STATS_WINDOWS));
     const params = model.params();
     const flops = model.flopsPerToken();
     let cost: CostReport = decoderAttentionCost(model, time) ?? {};

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { GenerationOptions, LanguageModel } from '@labbench/core';
 import { Rng, deriveSeed } from '@labbench/core';
 import type { DecoderLM } from '../nn/decoder.js';
-import { KvDecoder, supportsKvCache } from './kv-decoder.js';
+import { KvDecoder, verifiedKvScale } from './kv-decoder.js';
 import { sampleToken } from './sampling.js';
 
 /**
@@ -32,14 +32,16 @@ export function generateIds(model: LanguageModel, prompts: readonly Int32Array[]
   const T = config.maxLength;
   const rngs = prompts.map((_, i) => new Rng(deriveSeed(options.seed, `generate#${i}`)));
   const out: number[][] = prompts.map(() => []);
-  const cached = config.kvCache !== false && supportsKvCache(model);
-  const fits = prompts.map((p, i) => ({ i, kv: cached && p.length >= 1 && p.length + options.maxTokens - 1 <= T }));
+  const scale = config.kvCache === false ? undefined : verifiedKvScale(model);
+  const fits = prompts.map((p, i) => ({ i, kv: scale !== undefined && p.length >= 1 && p.length + options.maxTokens - 1 <= T }));
   for (const kv of [true, false]) {
     const rows = fits.filter((f) => f.kv === kv).map((f) => f.i);
     for (let start = 0; start < rows.length; start += ROWS_PER_BATCH) {
       const chunk = rows.slice(start, start + ROWS_PER_BATCH);
-      const run = kv ? decodeCached : decodeWindows;
-      run(model, chunk.map((i) => prompts[i]), chunk.map((i) => rngs[i]), options, config).forEach((ids, r) => { out[chunk[r]] = ids; });
+      const rowPrompts = chunk.map((i) => prompts[i]);
+      const rowRngs = chunk.map((i) => rngs[i]);
+      const ids = kv ? decodeCached(new KvDecoder(model as DecoderLM, scale), rowPrompts, rowRngs, options, config) : decodeWindows(model, rowPrompts, rowRngs, options, config);
+      ids.forEach((ids, r) => { out[chunk[r]] = ids; });
     }
   }
   return out;
@@ -61,11 +63,10 @@ function sampleRows(logits: Float32Array, rows: readonly number[], generated: nu
   return done.some((d) => !d);
 }
 
-function decodeCached(model: LanguageModel, prompts: readonly Int32Array[], rngs: readonly Rng[], options: GenerationOptions, config: GenerateConfig): number[][] {
+function decodeCached(decoder: KvDecoder, prompts: readonly Int32Array[], rngs: readonly Rng[], options: GenerationOptions, config: GenerateConfig): number[][] {
   const generated: number[][] = prompts.map(() => []);
   const done = prompts.map(() => options.maxTokens <= 0);
   if (done.every(Boolean)) return generated;
-  const decoder = new KvDecoder(model as DecoderLM);
   const all = prompts.map((_, i) => i);
   try {
     const longest = Math.max(...prompts.map((p) => p.length));

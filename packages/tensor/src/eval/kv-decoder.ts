@@ -24,7 +24,8 @@ export class KvDecoder {
   private pads = new Int32Array(0);
   private slots = 0;
 
-  constructor(private readonly model: DecoderLM) {}
+  /** @param embeddingScale multiplier of the token embedding at the input (see `verifiedKvScale`). */
+  constructor(private readonly model: DecoderLM, private readonly embeddingScale = 1) {}
 
   /**
    * Runs left-padded prompts and returns the logits of each row's last position [B * V].
@@ -59,7 +60,9 @@ export class KvDecoder {
     const total = this.slots + time;
     const { logits, keys, values } = tf.tidy(() => {
       const tokenIds = tf.tensor1d(ids, 'int32'); // [B * S]
-      let x = tf.reshape(tf.add(tf.gather(m.tokenEmbedding, tokenIds), tf.gather(m.positionEmbedding, tf.tensor1d(positions, 'int32'))), [batch, time, dModel]) as tf.Tensor3D; // [B, S, D]
+      const embedded = tf.gather(m.tokenEmbedding, tokenIds); // [B * S, D]
+      const scaled = this.embeddingScale === 1 ? embedded : tf.mul(embedded, this.embeddingScale);
+      let x = tf.reshape(tf.add(scaled, tf.gather(m.positionEmbedding, tf.tensor1d(positions, 'int32'))), [batch, time, dModel]) as tf.Tensor3D; // [B, S, D]
       // additive mask [B, 1, S, L]: padding slots, and future slots among the new positions
       const pad = tf.slice(this.padMask!, [0, 0, 0, 0], [batch, 1, 1, total]);
       const mask = time === 1 ? pad : tf.add(pad, tf.reshape(tf.pad(causalMask(time), [[0, 0], [this.slots, 0]]), [1, 1, time, total]));
@@ -111,11 +114,52 @@ export class KvDecoder {
 }
 
 /**
- * Whether `KvDecoder` reproduces this model's forward pass: exactly the reference DecoderLM (a
+ * Whether `KvDecoder` can reproduce this model's forward pass: exactly the reference DecoderLM (a
  * subclass may change `run`), causal, and every layer made of the decoder's own attention (or
  * none) and dense FFN. Other models generate through batched full-window passes.
  */
 export function supportsKvCache(model: LanguageModel): model is DecoderLM {
   if (!(model instanceof DecoderLM) || model.constructor !== DecoderLM || model.kind !== 'causal') return false;
   return model.layers.every((l) => (l.attention.constructor === CausalSelfAttention || l.attention.constructor === NoAttention) && l.feedForward.constructor === DenseFeedForward);
+}
+
+const verified = new WeakMap<LanguageModel, number | null>();
+
+/**
+ * The input embedding scale under which `KvDecoder` reproduces `model.forward`, or undefined when
+ * none does (then the caller must not use the cache). The cache re-implements the decoder's
+ * forward pass, so rather than trust that the two never drift apart, each model is checked once:
+ * a short probe prompt and one decoding step, against full forward passes over the same tokens.
+ * The decoder's input scale is a config choice (`embeddingScale`: `sqrt-d` or `none`, the default
+ * set by the decoder): the declared one is tried first, then the other, so the check follows
+ * whatever the decoder does.
+ */
+export function verifiedKvScale(model: LanguageModel): number | undefined {
+  if (!supportsKvCache(model)) return undefined;
+  if (verified.has(model)) return verified.get(model) ?? undefined;
+  const { dModel, seqLen } = model.config as { dModel: number; seqLen?: number };
+  const declared = (model.config as { embeddingScale?: string }).embeddingScale;
+  const candidates = declared === 'none' ? [1, Math.sqrt(dModel)] : [Math.sqrt(dModel), 1]; // the declared one first
+  const length = Math.max(1, Math.min(6, (seqLen ?? 8) - 1));
+  const vocab = model.tokenEmbedding.shape[0];
+  const probe = Int32Array.from({ length: length + 1 }, (_, i) => (i * 7919 + 3) % vocab); // [S + 1]
+  const expected = [length, length + 1].map((n) => tf.tidy(() => {
+    const logits = model.forward(tf.tensor2d(probe.subarray(0, n), [1, n], 'int32'), { training: false }).logits; // [1, n, V]
+    return tf.slice(logits, [0, n - 1, 0], [1, 1, -1]).dataSync() as Float32Array;
+  }));
+  let found: number | null = null;
+  for (const scale of candidates) {
+    const decoder = new KvDecoder(model, scale);
+    try {
+      const got = [decoder.start([probe.subarray(0, length)], 0, length + 1), decoder.step(probe.subarray(length))];
+      if (got.every((g, k) => g.every((v, i) => Math.abs(v - expected[k][i]) <= 1e-3 * Math.max(1, Math.abs(expected[k][i]))))) {
+        found = scale;
+        break;
+      }
+    } finally {
+      decoder.dispose();
+    }
+  }
+  verified.set(model, found);
+  return found ?? undefined;
 }
