@@ -1,20 +1,36 @@
-import normalDist from '@stdlib/stats-base-dists-normal-cdf';
-import normalInv from '@stdlib/stats-base-dists-normal-quantile';
-import tDist from '@stdlib/stats-base-dists-t-cdf';
-import tInv from '@stdlib/stats-base-dists-t-quantile';
+import { createRequire } from 'node:module';
 import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
 import { DataError } from './errors.js';
+
+type Dist = (x: number, a: number, b?: number) => number;
+let distributions: { normalDist: Dist; normalInv: Dist; tDist: Dist; tInv: Dist } | undefined;
+/**
+ * The @stdlib distributions, loaded on first use: they are about a hundred small CommonJS modules,
+ * and commands that compute no statistics (`labbench list`) should not pay for loading them.
+ */
+function stdlib() {
+  if (!distributions) {
+    const require = createRequire(import.meta.url);
+    distributions = {
+      normalDist: require('@stdlib/stats-base-dists-normal-cdf'),
+      normalInv: require('@stdlib/stats-base-dists-normal-quantile'),
+      tDist: require('@stdlib/stats-base-dists-t-cdf'),
+      tInv: require('@stdlib/stats-base-dists-t-quantile'),
+    };
+  }
+  return distributions;
+}
 
 /** Quantile of Student's t with `df` degrees of freedom (df may be fractional, e.g. Satterthwaite's). */
 export function tQuantile(p: number, df: number): number {
   if (!(df > 0)) return Number.NaN;
-  return Number.isFinite(df) ? tInv(p, df) : normalInv(p, 0, 1);
+  return Number.isFinite(df) ? stdlib().tInv(p, df) : stdlib().normalInv(p, 0, 1);
 }
 
 /** Cumulative distribution of Student's t; the normal one for df = Infinity. */
 export function tCdf(x: number, df: number): number {
   if (!(df > 0)) return Number.NaN;
-  return Number.isFinite(df) ? tDist(x, df) : normalDist(x, 0, 1);
+  return Number.isFinite(df) ? stdlib().tDist(x, df) : stdlib().normalDist(x, 0, 1);
 }
 
 /** Two-sided p-value of a t statistic. */
@@ -24,12 +40,12 @@ export function tTwoSidedP(t: number, df: number): number {
 
 /** Standard normal quantile. */
 export function normalQuantile(p: number): number {
-  return normalInv(p, 0, 1);
+  return stdlib().normalInv(p, 0, 1);
 }
 
 /** Standard normal cumulative distribution. */
 export function normalCdf(x: number): number {
-  return normalDist(x, 0, 1);
+  return stdlib().normalDist(x, 0, 1);
 }
 
 /** t quantile for a two-sided 95% interval with `df` degrees of freedom (NaN below 1). */
