@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, Registry, analysisPlan, check, definePlugin, defineStudy, planHash, preregistration, type AnalysisPlan, type LanguageModel, type ModelFactory, type Preregistration, type ResultRecord, type StudyDefinition } from '@labbench/core';
-import { preregisterStudies, readPreregistrations } from '../src/commands/preregister.js';
-import { replicationFile, replicationMarkdown } from '../src/publish/replication.js';
+import { ConfigError, Registry, analysisPlan, check, definePlugin, defineStudy, planHash, planSequentialSeeds, preregistration, preregistrationState, type AnalysisPlan, type LanguageModel, type ModelFactory, type Preregistration, type ResultRecord, type StudyDefinition } from '@labbench/core';
+import { preregisterStudies, readPreregistrations, untilDecidedDesign } from '../src/commands/preregister.js';
+import { preregistrationLine, replicationFile, replicationMarkdown } from '../src/publish/replication.js';
 import { runCli, tempDir } from './helpers.js';
 
 const origin = (name: string, title: string) => ({ packageName: name, version: '1.0.0', dir: `plugins/${name}`, entry: `/plugins/${name}/src/index.ts`, manifest: { id: name, kinds: ['study' as const], paper: { title } } });
@@ -115,4 +115,30 @@ test('replication report: each study shows its pre-registration hash, commit and
   assert.match(md, /Pre-registration of the 4 studies judged: matches 1, changed 2, not pre-registered 1\./);
   // without registrations (a caller that passes none) the report is as before
   assert.doesNotMatch(replicationMarkdown(replicationFile(now, records), records.length), /pre-regist/i);
+});
+
+test('preregisterStudies: --dry-run decides like a real run and writes nothing', () => {
+  const dir = tempDir('labbench-prereg-');
+  const [outcome] = preregisterStudies({ ...options(registryOf([studyOf('alpha')]), dir), dryRun: true });
+  assert.equal(outcome.action, 'registered');
+  assert.equal(existsSync(join(dir, 'alpha.json')), false);
+});
+
+test('pre-registration: the design registered with --until-decided --max-seeds N is the one `labbench run --until-decided` records, so such a run matches', () => {
+  const study = studyOf('alpha');
+  const registry = registryOf([study]);
+  const records = [0, 1, 2].flatMap((s) => [rec('alpha', 'a', s, 30 + s, 1), rec('alpha', 'b', s, 33 + s, 1)]);
+  for (const maxSeeds of [3, 8]) {
+    const registration = preregistration(analysisPlan(registry, study, { profile: 'smoke', commit: 'c', sequential: untilDecidedDesign(maxSeeds) }), 'now');
+    const ranUnder = planSequentialSeeds([study], records, { maxSeeds, minSeeds: Math.min(2, maxSeeds) })[0].design;
+    assert.equal(preregistrationState(registry, study, registration, { sequential: ranUnder }).status, 'matches');
+    const other = planSequentialSeeds([study], records, { maxSeeds: maxSeeds + 1, minSeeds: 2 })[0].design;
+    assert.equal(preregistrationState(registry, study, registration, { sequential: other }).status, 'changed');
+  }
+});
+
+test('preregistrationLine: results from another profile than the registered one are named', () => {
+  const state = { status: 'matches' as const, hash: 'f'.repeat(64), commit: 'c'.repeat(40), registeredAt: '2026-12-01T10:00:00.000Z', profile: 'quick', registeredVersion: 2, studyVersion: 2, changes: [] };
+  assert.equal(preregistrationLine('dsmoe', state, ['smoke']), '- `dsmoe` v2: matches pre-registration `ffffffffffff` (commit `cccccccccccc`, 2026-12-01, profile quick); registered for profile quick, these results are from smoke.');
+  assert.doesNotMatch(preregistrationLine('dsmoe', state, ['quick']), /these results/);
 });

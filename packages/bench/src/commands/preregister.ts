@@ -83,6 +83,9 @@ export function preregisterStudies(o: PreregisterOptions): PreregisterOutcome[] 
   return outcomes;
 }
 
+/** The design string `labbench run --until-decided --max-seeds N` records in sequential.json, for the same N. */
+export const untilDecidedDesign = (maxSeeds: number): string => designName({ maxSeeds, minSeeds: Math.min(2, maxSeeds) });
+
 function gitHead(root: string): { commit: string; dirty: boolean } {
   try {
     const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
@@ -119,8 +122,7 @@ export function registerPreregister(program: Command): void {
       const { root, registry } = await loadContext();
       const { commit, dirty } = gitHead(root);
       const dir = resolve(flags.dir ?? join(root, PREREGISTRATION_DIR));
-      // the same design string `labbench run --until-decided` records in sequential.json
-      const sequential = flags.untilDecided ? designName({ maxSeeds, minSeeds: Math.min(2, maxSeeds) }) : null;
+      const sequential = flags.untilDecided ? untilDecidedDesign(maxSeeds) : null;
       const outcomes = preregisterStudies({ registry, dir, profile, studies: flags.study ?? [], commit, now: new Date().toISOString(), sequential, dryRun: flags.dryRun ?? false });
       if (dirty) process.stderr.write('labbench: the working tree has uncommitted changes; the registration records HEAD and the plan as the sources define it now. Commit before a campaign.\n');
       const shown = (p: string) => relative(process.cwd(), p) || p;
