@@ -52,6 +52,8 @@ test('B tasks: at most 20% of the machine words lie in spans of 5+ words copied 
     const link = semanticLink(samples, task, encode, 1);
     assert.ok(link.texts >= 30, `${task}: ${link.texts} machine texts`);
     assert.ok(link.copiedShare <= 0.2, `${task}: ${(100 * link.copiedShare).toFixed(1)}% of machine words copied in 5+ word spans`);
+    // in tokens too, where (as here) the tokenizer knows the words: a plan word is one token
+    assert.ok(link.copiedShareTokens <= 0.2, `${task}: ${(100 * link.copiedShareTokens).toFixed(1)}% of machine tokens copied in 5+ token spans`);
     // the machine writes every word: no text is mostly the human one
     for (const s of samples.filter((x) => x.task === task && x.label === 1)) assert.ok(copiedShare(wordTokens(s.text), wordTokens(s.passage)) <= 0.5, s.text);
   }
