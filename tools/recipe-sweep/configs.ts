@@ -30,7 +30,7 @@ export interface SweepPlan {
   readonly checkpoints?: number;
 }
 
-const seeds = (name: string, factor: string, config: Partial<RecipeConfig>): SweepRun[] =>
+export const seeds = (name: string, factor: string, config: Partial<RecipeConfig>): SweepRun[] =>
   [1, 2].map((seed) => ({ name: `${name}/s${seed}`, factor, config: { ...config, seed } }));
 
 /** The quick profile's budget (153,600 tokens): which recipe factors matter. */
@@ -40,26 +40,26 @@ const quick: SweepPlan = {
   runs: [
     ...seeds('before', 'GPT-2 input (no embedding scale), the old recipe', { embeddingScale: 'none' }),
     ...seeds('sqrt-d', 'embedding x sqrt(D) (the new default)', {}),
-    ...seeds('sqrt-d+init0.05', 'init std 0.05', { initStd: 0.05 }),
-    ...seeds('sqrt-d+lr1e-3', 'peak LR 1e-3', { learningRate: 1e-3 }),
-    ...seeds('sqrt-d+lr1e-2', 'peak LR 1e-2', { learningRate: 1e-2 }),
-    ...seeds('sqrt-d+warmup5', 'warmup 5 steps', { warmupSteps: 5 }),
-    ...seeds('sqrt-d+relu', 'ReLU FFN at equal parameters', { activation: 'relu', ffnHidden: 384 }),
-    ...seeds('sqrt-d+ffn1', 'SwiGLU FFN of width 1 (knock-out)', { ffnHidden: 1 }),
-    ...seeds('before+ffn1', 'old recipe, SwiGLU FFN of width 1', { embeddingScale: 'none', ffnHidden: 1 }),
+    { name: 'sqrt-d+init0.05/s1', factor: 'init std 0.05', config: { initStd: 0.05, seed: 1 } },
+    { name: 'sqrt-d+warmup5/s1', factor: 'warmup 5 steps', config: { warmupSteps: 5, seed: 1 } },
+    { name: 'sqrt-d+lr1e-2/s1', factor: 'peak LR 1e-2', config: { learningRate: 1e-2, seed: 1 } },
+    { name: 'sqrt-d+relu/s1', factor: 'ReLU FFN at equal parameters', config: { activation: 'relu', ffnHidden: 384, seed: 1 } },
+    { name: 'sqrt-d+ffn1/s1', factor: 'SwiGLU FFN of width 1 (knock-out)', config: { ffnHidden: 1, seed: 1 } },
+    { name: 'before+ffn1/s1', factor: 'old recipe, SwiGLU FFN of width 1', config: { embeddingScale: 'none', ffnHidden: 1, seed: 1 } },
   ],
 };
 
-/** Budgets toward the campaign: the dense baseline against the bigram as tokens grow. */
+/**
+ * Toward the campaign: the full profile's tokenizer (vocab 4096) and context (128) at half its
+ * tokens (batch 16 x 1200 steps = 2.46M), the full profile's model (d 128, 4 layers) and a smaller one.
+ */
 const budget: SweepPlan = {
-  corpus: { vocab: 1024, tokenizerChars: 1_000_000, trainChars: 24_000_000, evalChars: 420_000 },
-  base: { ...QUICK_BEFORE, embeddingScale: 'sqrt-d', batchSize: 16 },
+  corpus: { vocab: 4096, tokenizerChars: 4_000_000, trainChars: 2_457_600 * 6, evalChars: 480_000 },
+  base: { ...QUICK_BEFORE, embeddingScale: 'sqrt-d', dModel: 128, layers: 4, heads: 4, ffnHidden: 512, batchSize: 16, seqLen: 128, steps: 1200, learningRate: 2e-3, warmupSteps: 60 },
   checkpoints: 12,
   runs: [
-    { name: 'd64-L2-0.6M', factor: 'tokens', config: { steps: 600 } },
-    { name: 'd64-L2-1.2M', factor: 'tokens', config: { steps: 1200 } },
-    { name: 'd64-L2-2.5M', factor: 'tokens', config: { steps: 2400 } },
-    { name: 'd128-L2-1.2M', factor: 'model size', config: { steps: 1200, dModel: 128, heads: 4, ffnHidden: 512, learningRate: 2e-3 } },
+    { name: 'd64-L2-V4096-2.5M', factor: 'model size', config: { dModel: 64, layers: 2, heads: 2, ffnHidden: 256, learningRate: 3e-3 } },
+    { name: 'd128-L4-V4096-2.5M', factor: 'model size (the full profile model)', config: {} },
   ],
 };
 

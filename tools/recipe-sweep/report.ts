@@ -1,0 +1,89 @@
+/**
+ * Tables and plots of the recipe sweep for docs/recipe.md: reads `<dir>/<plan>.jsonl` and
+ * `<dir>/parity.json`, writes `<dir>/<plan>-curves.svg` (validation loss against the unigram and
+ * bigram lines), `<dir>/parity.svg` (labbench and PyTorch training loss on the same batches) and
+ * prints the markdown tables.
+ *
+ * Usage: node --conditions=@labbench/source --import tsx tools/recipe-sweep/report.ts [--dir docs/recipe]
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { argValue } from './configs.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const dir = argValue('--dir') ?? join(root, 'docs/recipe');
+
+async function svg(spec: Record<string, unknown>): Promise<string> {
+  const full = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 520, height: 260, config: { legend: { labelLimit: 0 } }, ...spec } as unknown as TopLevelSpec;
+  const view = new vega.View(vega.parse(compile(full).spec), { renderer: 'none' });
+  const out = await view.toSVG();
+  view.finalize();
+  return out;
+}
+
+interface Line {
+  name: string; factor: string; config: Record<string, number | string>; bitsPerByte: number; trainTokens: number; evalTokens: number; evalDocuments: number;
+  trainSeconds: number; evalSeconds: number; references: { kind: string; bitsPerByte: number; validNats: number }[];
+  valid: { step: number; tokens: number; value: number }[];
+}
+
+const read = (plan: string): Line[] => existsSync(join(dir, `${plan}.jsonl`)) ? readFileSync(join(dir, `${plan}.jsonl`), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+const ref = (l: Line, kind: string) => l.references.find((r) => r.kind === kind)!;
+
+for (const plan of ['quick', 'budget']) {
+  const lines = read(plan);
+  if (lines.length === 0) continue;
+  console.log(`\n### ${plan}\n\n| run | factor | d | layers | train tokens | bits/byte | unigram | bigram | margin over bigram | eval tokens (docs) | train s | eval s |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`);
+  for (const l of lines) {
+    const bi = ref(l, 'bigram').bitsPerByte;
+    console.log(`| ${l.name} | ${l.factor} | ${l.config.dModel} | ${l.config.layers} | ${l.trainTokens.toLocaleString('en')} | ${l.bitsPerByte.toFixed(3)} | ${ref(l, 'unigram').bitsPerByte.toFixed(3)} | ${bi.toFixed(3)} | ${(bi - l.bitsPerByte).toFixed(3)} | ${l.evalTokens.toLocaleString('en')} (${l.evalDocuments}) | ${l.trainSeconds.toFixed(0)} | ${l.evalSeconds.toFixed(0)} |`);
+  }
+  // learning curves: validation NLL (nats/token on the trainer's validation windows) against the count models on the same targets
+  const rows: Record<string, string | number>[] = [];
+  for (const l of lines) {
+    for (const p of l.valid) rows.push({ run: l.name, tokens: p.tokens, nats: p.value, kind: 'dense' });
+    const last = l.valid.at(-1)?.tokens ?? l.trainTokens;
+    for (const kind of ['unigram', 'bigram']) {
+      const r = ref(l, kind);
+      if (!Number.isFinite(r.validNats)) continue;
+      rows.push({ run: `${kind} @ ${(l.trainTokens / 1e6).toFixed(2)}M tokens`, tokens: 0, nats: r.validNats, kind });
+      rows.push({ run: `${kind} @ ${(l.trainTokens / 1e6).toFixed(2)}M tokens`, tokens: last, nats: r.validNats, kind });
+    }
+  }
+  const spec = {
+    title: `Validation loss of the dense baseline (${plan} sweep) against count models on the same tokens`,
+    data: { values: rows },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'tokens', type: 'quantitative', title: 'training tokens' },
+      y: { field: 'nats', type: 'quantitative', title: 'validation NLL (nats/token)', scale: { zero: false } },
+      color: { field: 'run', type: 'nominal' },
+      strokeDash: { field: 'kind', type: 'nominal', scale: { domain: ['dense', 'unigram', 'bigram'], range: [[1, 0], [2, 2], [6, 3]] } },
+    },
+  };
+  writeFileSync(join(dir, `${plan}-curves.svg`), await svg(spec));
+}
+
+if (existsSync(join(dir, 'parity.json'))) {
+  const parity = JSON.parse(readFileSync(join(dir, 'parity.json'), 'utf8'));
+  const smooth = (points: { step: number; value: number }[]) => {
+    const every = Math.max(1, Math.floor(points.length / 100));
+    const out: { step: number; value: number }[] = [];
+    for (let i = 0; i < points.length; i += every) {
+      const w = points.slice(Math.max(0, i - 10), i + 10);
+      out.push({ step: points[i].step, value: w.reduce((a, p) => a + p.value, 0) / w.length });
+    }
+    return out;
+  };
+  const rows = [
+    ...smooth(parity.labbench.trainLoss).map((p) => ({ ...p, engine: 'labbench (tfjs wasm)' })),
+    ...smooth(parity.pytorch.trainLoss).map((p) => ({ ...p, engine: `PyTorch ${parity.pytorch.torch}` })),
+  ];
+  writeFileSync(join(dir, 'parity.svg'), await svg({
+    title: 'Same configuration, same batches: training loss (moving average)', data: { values: rows }, mark: 'line',
+    encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: 'value', type: 'quantitative', title: 'training loss (nats/token)', scale: { zero: false } }, color: { field: 'engine', type: 'nominal' } },
+  }));
+  console.log(`\nparity: labbench ${parity.labbench.bitsPerByte.toFixed(4)} bpb in ${parity.labbench.trainSeconds.toFixed(0)} s, PyTorch ${parity.pytorch.bitsPerByte.toFixed(4)} bpb in ${parity.pytorch.trainSeconds.toFixed(0)} s`);
+}
