@@ -1,5 +1,4 @@
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { ContractError, REFERENCE_ARMS, facetsOf, type ResultRecord } from '@labbench/core';
 import type { TrainingLine } from './merge.js';
 
@@ -32,6 +31,8 @@ async function render(spec: Record<string, unknown>): Promise<string> {
     config: { legend: { labelLimit: 0, titleLimit: 0, symbolOpacity: 1 }, axis: { labelLimit: 0, titleLimit: 0 }, title: { limit: 0 } },
     ...spec,
   } as unknown as TopLevelSpec;
+  // loaded with the first plot, so the CLI's other commands (labbench list) do not load them
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(full).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
