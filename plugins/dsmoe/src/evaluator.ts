@@ -138,7 +138,7 @@ export const dsmoeActivationEvaluator: Evaluator = {
           experts: n,
           layers: byLayer.size,
           target: target * n,
-          windows: split < count ? 'second half (not used for calibration)' : 'all (too few to split)',
+          windows: split < count ? 'second half (the first half calibrates the gated variants)' : 'all (too few to split)',
         },
       },
       { board: 'routing', metric: 'dsmoe.active_share.mean', value: overall / n, direction: 'none', n: tokens, details: { target } },
