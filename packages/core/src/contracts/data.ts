@@ -21,7 +21,7 @@ export interface TrainingTextOptions {
   readonly seed: number;
 }
 
-/** A (context, response) exchange cut from a training-split dialogue thread (Dial-MAE post-training). */
+/** A (context, response) exchange cut from a training-split dialogue thread (for dialogue post-training and fine-tuning). */
 export interface TrainingPair {
   readonly source: string;
   /** The thread (or document) it comes from; a whole thread sits in one split. */
