@@ -1,5 +1,5 @@
-import type { Registry, ReplicationEntry } from '@labbench/core';
-import type { ClaimResult } from './replication.js';
+import type { ReplicationEntry } from '@labbench/core';
+import { fmt } from './html.js';
 
 /** One row of the page's replication table, whatever produced the verdicts. */
 export interface ClaimRow {
@@ -17,7 +17,8 @@ export interface ClaimRow {
   readonly verdict: string;
   readonly reason: string;
   readonly seeds: number;
-  readonly gates: readonly { readonly gate: string; readonly passed: boolean | null; readonly text: string }[];
+  /** `detail`: measured against the threshold, e.g. `-0.62, needs >= 0.15` (empty when not measured). */
+  readonly gates: readonly { readonly gate: string; readonly passed: boolean | null; readonly text: string; readonly detail: string }[];
 }
 
 /** From the statistics engine's replication entries (the page's preferred source). */
@@ -29,25 +30,9 @@ export function rowsFromEntries(entries: readonly ReplicationEntry[]): ClaimRow[
     interval: e.ratio ? [e.ratio.low, e.ratio.high] : e.interval,
     scale: e.ratio ? 'ratio' : 'difference',
     verdict: e.correctedVerdict ?? e.verdict, reason: e.reason, seeds: e.seeds,
-    gates: e.gates.map((g) => ({ gate: g.gate, passed: g.passed, text: g.text })),
+    gates: e.gates.map((g) => ({
+      gate: g.gate, passed: g.passed, text: g.text,
+      detail: g.measured === null ? 'not measured' : `${fmt(g.measured)}, needs ${g.comparison === '>=' ? '\u2265' : '\u2264'} ${fmt(g.threshold)}`,
+    })),
   }));
-}
-
-/** From the paired-seed ClaimResults (before replication entries are produced). */
-export function rowsFromClaims(registry: Registry, claims: readonly ClaimResult[]): ClaimRow[] {
-  const paperOf = new Map<string, string>();
-  for (const { plugin, origin } of registry.plugins) {
-    for (const s of plugin.studies ?? []) paperOf.set(s.id, origin.manifest.paper?.title ?? s.paper?.title ?? plugin.id);
-  }
-  return claims.map((c) => {
-    const figure = (c.claim as { paper?: { figure?: string; source?: string } }).paper;
-    return {
-      paper: paperOf.get(c.study) ?? c.study, study: c.study, claim: c.claim.text,
-      role: (c.claim as { role?: 'headline' | 'secondary' }).role ?? 'headline', metric: c.claim.metric,
-      figure: figure?.figure ? `${figure.figure}${figure.source ? ` (${figure.source})` : ''}` : '',
-      effect: c.difference?.mean ?? null,
-      interval: c.difference ? [c.difference.ciLow, c.difference.ciHigh] : null,
-      scale: 'difference', verdict: c.verdict, reason: '', seeds: c.seeds, gates: [],
-    };
-  });
 }

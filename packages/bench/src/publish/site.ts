@@ -17,7 +17,7 @@ th { background: #f5f5f5; } #boards th { cursor: pointer; } th.asc::after { cont
 .badge { display: inline-block; padding: 0 .5rem; border-radius: .75rem; color: #fff; font-weight: 600; white-space: nowrap; }
 .v-reproduced { background: #1a7f37; } .v-not-reproduced { background: #c62828; } .v-inconclusive { background: #8a6d00; }
 .v-invalid-regime { background: #6f42c1; } .v-not-run, .v-preview { background: #888; }
-.gate-pass { color: #1a7f37; } .gate-fail { color: #c62828; } .gate-unknown { color: #888; }
+td.gates { white-space: nowrap; font-size: 13px; } .gate-pass { color: #1a7f37; } .gate-fail { color: #c62828; } .gate-unknown { color: #888; }
 dl.run { display: grid; grid-template-columns: max-content auto; gap: .1rem 1rem; } dl.run dt { font-weight: 600; } dl.run dd { margin: 0; }
 figure { display: inline-block; margin: .5rem; vertical-align: top; } img { max-width: 560px; }
 `;
@@ -72,11 +72,11 @@ const badge = (verdict: string) => `<span class="badge v-${escapeHtml(verdict.re
 function replicationTable(claims: readonly ClaimRow[], preview: boolean, notRun: readonly string[]): string {
   const rows = claims.map((c, i) => {
     const effect = c.effect === null ? '-' : `${c.scale === 'ratio' ? '\u00d7' : ''}${fmt(c.effect)}${c.interval ? ` [${fmt(c.interval[0])}, ${fmt(c.interval[1])}]` : ''}`;
-    const gates = c.gates.length === 0 ? '-' : c.gates.map((g) => `<span class="gate-${g.passed === true ? 'pass' : g.passed === false ? 'fail' : 'unknown'}" title="${escapeHtml(g.text)}">${g.passed === true ? '\u2713' : g.passed === false ? '\u2717' : '?'} ${escapeHtml(g.gate)}</span>`).join('<br>');
+    const gates = c.gates.length === 0 ? '-' : c.gates.map((g) => `<span class="gate-${g.passed === true ? 'pass' : g.passed === false ? 'fail' : 'unknown'}" title="${escapeHtml(g.text)}">${g.passed === true ? '\u2713' : g.passed === false ? '\u2717' : '?'} ${escapeHtml(g.gate)}${g.detail ? ` <small>(${escapeHtml(g.detail)})</small>` : ''}</span>`).join('<br>');
     const verdict = preview ? badge('preview') : badge(c.verdict);
     const paper = i > 0 && claims[i - 1].paper === c.paper ? '' : escapeHtml(c.paper); // one paper, several claims: named once
     return `<tr><td>${paper}</td><td>${escapeHtml(c.claim)}${c.role === 'secondary' ? ' <small>(secondary)</small>' : ''}<br><small>${escapeHtml(c.study)}: ${escapeHtml(c.metric)}</small></td>`
-      + `<td>${escapeHtml(c.figure || '-')}</td><td class="effect">${escapeHtml(effect)}</td><td class="verdict" title="${escapeHtml(c.reason)}">${verdict}</td><td>${gates}</td><td>${c.seeds}</td></tr>`;
+      + `<td>${escapeHtml(c.figure || '-')}</td><td class="effect">${escapeHtml(effect)}</td><td class="verdict" title="${escapeHtml(c.reason)}">${verdict}</td><td class="gates">${gates}</td><td>${c.seeds}</td></tr>`;
   }).join('\n');
   return `<section id="replication"><h2>Replication</h2>
 <p>Effect = method \u2212 baseline (\u00d7: method / baseline) on the claim's metric, mean over paired seeds with its 95% interval. Details: <a href="REPLICATION.md">REPLICATION.md</a>.</p>
