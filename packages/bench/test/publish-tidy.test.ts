@@ -47,10 +47,10 @@ test('boardCsv: for any records, no column is empty in every row, and the headli
 
 test('boardCsv: a detection benchmark with facets is one row per (task, detector, generator, decoding) with AUROC and TPR@1%FPR, under 40 columns', () => {
   const list: ResultRecord[] = [];
-  for (const task of ['qa', 'summary', 'translation', 'code']) for (const detector of ['binoculars', 'fast-detectgpt', 'log-rank']) {
+  for (const task of ['qa', 'summary', 'translation', 'code']) for (const [d, detector] of ['binoculars', 'fast-detectgpt', 'log-rank'].entries()) {
     for (const generator of ['lm-a', 'lm-b']) for (const decoding of ['greedy', 'top-p']) for (const seed of [0, 1]) {
       const facets = { task, detector, generator, decoding };
-      list.push(record({ study: 'hc3-plus', arm: 'gen-a', seed, board: 'detection', direction: 'higher', metric: 'auroc', value: 0.6 + seed / 100, details: { facets } }));
+      list.push(record({ study: 'hc3-plus', arm: 'gen-a', seed, board: 'detection', direction: 'higher', metric: 'auroc', value: 0.6 + d / 10 + seed / 100, details: { facets } }));
       list.push(record({ study: 'hc3-plus', arm: 'gen-a', seed, board: 'detection', direction: 'higher', metric: 'tpr_at_1fpr', value: 0.1 + seed / 100, details: { facets } }));
     }
   }
@@ -63,6 +63,11 @@ test('boardCsv: a detection benchmark with facets is one row per (task, detector
   assert.ok(columns.includes('tpr_at_1fpr.ci_high'));
   assert.equal(new Set(rows.map((r) => [r.task, r.detector, r.generator, r.decoding].join('/'))).size, rows.length);
   assert.ok(rows.every((r) => r.seeds === '2'));
+  // ranks compare the subject facet (detector, the most varied) within each (task, generator, decoding)
+  for (const group of new Set(rows.map((r) => [r.task, r.generator, r.decoding].join('/')))) {
+    const ranks = rows.filter((r) => [r.task, r.generator, r.decoding].join('/') === group).map((r) => [r.detector, r['auroc.rank']]);
+    assert.deepEqual(ranks, [['binoculars', '3'], ['fast-detectgpt', '2'], ['log-rank', '1']], group);
+  }
 });
 
 test('writeLeaderboards: a board with no records left loses its CSV (no stale boards in a reused folder)', () => {

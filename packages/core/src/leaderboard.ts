@@ -8,7 +8,7 @@ import { summarize, type Summary } from './stats.js';
 
 export interface MetricCell extends Summary {
   readonly direction: 'higher' | 'lower' | 'none';
-  /** 1 = best among the study's arms (direction-aware); 0 when the metric has no direction. */
+  /** 1 = best among the study's arms, or for faceted rows among those differing only in the subject facet (direction-aware); 0 when the metric has no direction. */
   readonly rank: number;
 }
 
@@ -45,6 +45,30 @@ export function facetsOf(record: Pick<ResultRecord, 'details'>): Facets {
 /** A stable text key of facets (sorted keys). */
 export const facetKey = (facets: Facets): string => Object.entries(facets).map(([k, v]) => `${k}=${v}`).join('\u0001');
 
+/** Facet names that say what is being compared, in order of preference. */
+const SUBJECT_FACETS = ['detector', 'method', 'model', 'system'];
+
+/**
+ * The facet a faceted board compares along: `detector` (or method, model, system) when present,
+ * else the one with the most distinct values in the study, ties to the first key alphabetically.
+ */
+function subjectFacet(all: readonly Facets[]): string | undefined {
+  const named = SUBJECT_FACETS.find((k) => all.some((f) => k in f));
+  if (named) return named;
+  const distinct = new Map<string, Set<string>>();
+  for (const f of all) for (const [k, v] of Object.entries(f)) distinct.set(k, (distinct.get(k) ?? new Set()).add(v));
+  return [...distinct].sort(([a, x], [b, y]) => y.size - x.size || a.localeCompare(b))[0]?.[0];
+}
+
+/**
+ * Rows are ranked against each other when they agree on every facet but the subject: detectors
+ * on the same task, generator and decoding. Rows without facets compare with each other only.
+ */
+function comparable(a: Facets, b: Facets, subject: string | undefined): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => k === subject ? (k in a) === (k in b) : a[k] === b[k]);
+}
+
 /** Groups records into one row per (study, arm, facets) with per-metric mean, 95% CI and rank. */
 export function buildBoard(records: readonly ResultRecord[], board: Board): LeaderboardRow[] {
   const rows = new Map<string, { study: string; arm: string; facets: Facets; values: Map<string, { v: number[]; d: MetricCell['direction'] }>; seeds: Set<number>; last: ResultRecord }>();
@@ -64,8 +88,9 @@ export function buildBoard(records: readonly ResultRecord[], board: Board): Lead
     ...row,
     cells: new Map([...row.values].map(([m, { v, d }]) => [m, { ...summarize(v), direction: d }] as const)),
   }));
+  const subjects = new Map([...new Set(summaries.map((r) => r.study))].map((study) => [study, subjectFacet(summaries.filter((r) => r.study === study).map((r) => r.facets))] as const));
   const ranked = summaries.map((row) => {
-    const peers = summaries.filter((p) => p.study === row.study);
+    const peers = summaries.filter((p) => p.study === row.study && comparable(row.facets, p.facets, subjects.get(row.study)));
     const metrics = new Map<string, MetricCell>();
     let wins = 0;
     let comparisons = 0;
