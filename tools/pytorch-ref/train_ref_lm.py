@@ -3,9 +3,11 @@
 
 Reads a run file written by `tools/recipe-sweep/parity.ts` (JSON header + int32 batches + evaluation
 rows) and trains the same architecture with the same recipe:
-  pre-norm RMSNorm (eps 1e-5, gain), learned positions, tied embeddings, fused bias-free QKV,
+  pre-norm RMSNorm (eps 1e-5, gain), learned positions, tied embeddings (input scaled by sqrt(D)
+  unless embeddingScale is 'none'), fused bias-free QKV,
   SwiGLU (or ReLU) FFN, init N(0, initStd) with residual projections at initStd / sqrt(2 * layers),
-  AdamW (betas 0.9 / 0.95, eps 1e-8, decoupled decay on matrices only), global-norm clipping at 1,
+  AdamW (betas 0.9 / 0.95, eps 1e-8, decoupled decay on weight matrices, not embeddings or gains),
+  global-norm clipping at 1,
   linear warmup then cosine decay to 10% of the peak, mean token cross-entropy.
 Prints JSON: the training-loss curve (every step) and bits per byte of the evaluation documents,
 scored in disjoint windows that start with the end-of-text token (labbench's rolling protocol).
@@ -85,15 +87,18 @@ class GPT(torch.nn.Module):
             torch.nn.init.normal_(prm, 0.0, out_std if name.endswith(('.o', '.w_out')) else std)
 
     def forward(self, ids):
-        x = self.emb[ids] + self.pos[: ids.shape[1]]
+        scale = math.sqrt(D) if c.get('embeddingScale', 'sqrt-d') == 'sqrt-d' else 1.0
+        x = self.emb[ids] * scale + self.pos[: ids.shape[1]]
         for blk in self.blocks:
             x = blk(x)
         return self.norm(x) @ self.emb.T
 
 
 model = GPT()
-decay = [q for q in model.parameters() if q.dim() >= 2]
-no_decay = [q for q in model.parameters() if q.dim() < 2]
+# labbench's rule (adamw.ts decaysByDefault): decay weight matrices, not embedding tables or norm gains
+embeddings = {id(model.emb), id(model.pos)}
+decay = [q for q in model.parameters() if q.dim() >= 2 and id(q) not in embeddings]
+no_decay = [q for q in model.parameters() if q.dim() < 2 or id(q) in embeddings]
 opt = torch.optim.AdamW([{'params': decay, 'weight_decay': c['weightDecay']}, {'params': no_decay, 'weight_decay': 0.0}],
                         lr=c['learningRate'], betas=(0.9, 0.95), eps=1e-8)
 

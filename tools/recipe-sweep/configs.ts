@@ -13,8 +13,8 @@ export const QUICK_BEFORE: RecipeConfig = {
 };
 
 /** Parity run: the quick model on about 1M tokens. */
-export const PARITY_CONFIG: RecipeConfig = { ...QUICK_BEFORE, steps: 2000 };
-export const PARITY_CORPUS = { vocab: 1024, tokenizerChars: 1_000_000, trainChars: 6_000_000, evalChars: 200_000 };
+export const PARITY_CONFIG: RecipeConfig = { ...QUICK_BEFORE, embeddingScale: 'sqrt-d', steps: 2000 };
+export const PARITY_CORPUS = { vocab: 1024, tokenizerChars: 1_000_000, trainChars: 6_000_000, evalChars: 100_000 };
 
 export interface SweepRun {
   readonly name: string;
