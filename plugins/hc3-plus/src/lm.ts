@@ -118,12 +118,25 @@ export function generateTokens(lm: TokenLM, contexts: readonly Int32Array[], max
       // the first token must start a new word (the human text after the same context does), or the
       // machine text would open with a word fragment or punctuation: an artefact, not a style
       if (wordStarts && outputs[i].length === 0) for (let t = 0; t < lp.length; t++) if (!wordStarts.has(t)) lp[t] = -Infinity;
-      const next = sampleToken(lp, { maxTokens: 1, temperature: decoding.temperature, topK: decoding.topK, topP: decoding.topP, seed: 0 }, rngs[i]);
+      const next = sampleAllowed(lp, decoding, rngs[i]);
       outputs[i].push(next);
       if (outputs[i].length >= maxTokens[i]) active.delete(i);
     });
   }
   return outputs.map((o) => Int32Array.from(o));
+}
+
+/**
+ * Samples among the tokens whose log-prob is finite (masked ones are -Infinity): the sampler sees
+ * only the allowed tokens, so no masked token can come out of a rounding fall-through or an
+ * ordering of infinities.
+ */
+export function sampleAllowed(logProbs: Float32Array, decoding: Decoding, rng: Rng): number {
+  const ids: number[] = [];
+  for (let t = 0; t < logProbs.length; t++) if (Number.isFinite(logProbs[t])) ids.push(t);
+  if (ids.length === 0) return 0;
+  const allowed = Float32Array.from(ids, (t) => logProbs[t]);
+  return ids[sampleToken(allowed, { maxTokens: 1, temperature: decoding.temperature, topK: decoding.topK, topP: decoding.topP, seed: 0 }, rng)];
 }
 
 /** Token ids that decode to a space followed by a letter or digit (tokens that start a new word). */
@@ -150,7 +163,8 @@ export function boundaryTokens(tokenizer: TrainedTokenizer): Map<number, boolean
     for (let id = 0; id < tokenizer.vocabSize; id++) {
       if (id === tokenizer.eosId) continue;
       const text = tokenizer.decode([id]);
-      if (/^[\s.,;:!?'")\]-]/u.test(text)) found.set(id, /^\s/u.test(text));
+      // only whitespace that survives normalisation separates words (\v, \f and other controls are removed)
+      if (/^[ \t\n\r.,;:!?'")\]-]/u.test(text)) found.set(id, /^[ \t\n\r]/u.test(text));
     }
     boundaryCache.set(tokenizer, found);
   }

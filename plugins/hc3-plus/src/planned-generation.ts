@@ -1,6 +1,5 @@
 import { Rng } from '@labbench/core';
-import { sampleToken } from '@labbench/tensor';
-import type { Decoding, TokenLM } from './lm.js';
+import { sampleAllowed, type Decoding, type TokenLM } from './lm.js';
 
 /**
  * Generation conditioned on a human text's content (the B tasks): the generator writes every token
@@ -145,7 +144,7 @@ function step(s: State, lp: Float32Array, decoding: Decoding, eos: number, wordS
     }
     s.waited++;
   }
-  const token = sampleToken(lp, { maxTokens: 1, temperature: decoding.temperature, topK: decoding.topK, topP: decoding.topP, seed: 0 }, s.rng);
+  const token = sampleAllowed(lp, decoding, s.rng);
   s.out.push(token);
   s.sinceLast++;
   if (s.afterPlan) s.afterPlan = !boundaries.get(token); // punctuation keeps guarding the word; whitespace ends it

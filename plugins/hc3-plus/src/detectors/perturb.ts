@@ -1,8 +1,7 @@
 import type { TrainedTokenizer } from '@labbench/core';
 import { Rng, deriveSeed } from '@labbench/core';
-import { sampleToken } from '@labbench/tensor';
 import { normalForm, wordsOf } from '../normal-form.js';
-import type { Decoding, TokenLM } from '../lm.js';
+import { sampleAllowed, type Decoding, type TokenLM } from '../lm.js';
 import { isContentWord, splitPunctuation } from '../semantic-link.js';
 import { matchCase } from '../tasks.js';
 
@@ -43,7 +42,7 @@ export function substituteWords(lm: TokenLM, tokenizer: TrainedTokenizer, input:
     const lp = distributions[k];
     const masked = new Float32Array(lp.length).fill(-Infinity);
     for (const [id, word] of vocabulary) if (word.toLowerCase() !== core.toLowerCase()) masked[id] = lp[id];
-    const id = sampleToken(masked, { maxTokens: 1, temperature: decoding.temperature, topK: decoding.topK, topP: decoding.topP, seed: 0 }, rng);
+    const id = sampleAllowed(masked, decoding, rng);
     const word = vocabulary.get(id);
     if (word && Number.isFinite(masked[id])) out[i] = `${lead}${matchCase(word, core)}${trail}`;
   });
