@@ -58,7 +58,7 @@ export function scoreRows(model: LanguageModel, rows: readonly ScoreRow[], optio
     if (ids.length < count * time) ids = new Int32Array(count * time);
     const batch = ids.subarray(0, count * time).fill(options.padId);
     for (let r = 0; r < count; r++) batch.set(rows[order[start + r]].ids, r * time);
-    const logits = tf.tidy(() => model.forward(tf.tensor2d(batch, [count, time], 'int32'), { training: false }).logits.dataSync() as Float32Array); // [R * L * V]
+    const logits = readBack(tf.tidy(() => model.forward(tf.tensor2d(batch, [count, time], 'int32'), { training: false }).logits)); // [R * L * V]
     for (let r = 0; r < count; r++) {
       const index = order[start + r];
       const row = rows[index];
@@ -67,4 +67,17 @@ export function scoreRows(model: LanguageModel, rows: readonly ScoreRow[], optio
     start += count;
   }
   return { scores, offsets };
+}
+
+/**
+ * The tensor's values, then the tensor disposed. Values are read outside `tf.tidy`: tidy walks
+ * whatever its callback returns looking for tensors, element by element for a typed array, which
+ * for [R * L * V] logits cost more than the forward pass itself.
+ */
+export function readBack(tensor: tf.Tensor): Float32Array {
+  try {
+    return tensor.dataSync() as Float32Array;
+  } finally {
+    tensor.dispose();
+  }
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { GenerationOptions, LanguageModel } from '@labbench/core';
 import { Rng, deriveSeed } from '@labbench/core';
 import type { DecoderLM } from '../nn/decoder.js';
+import { readBack } from './batched-forward.js';
 import { KvDecoder, verifiedKvScale } from './kv-decoder.js';
 import { sampleToken } from './sampling.js';
 
@@ -96,12 +97,12 @@ function decodeWindows(model: LanguageModel, prompts: readonly Int32Array[], rng
     const time = Math.max(...windows.map((w) => w.length));
     const ids = new Int32Array(active.length * time).fill(config.eosId);
     windows.forEach((w, r) => ids.set(w, r * time));
-    const logits = tf.tidy(() => {
+    const logits = readBack(tf.tidy(() => {
       const all = model.forward(tf.tensor2d(ids, [active.length, time], 'int32'), { training: false }).logits; // [B, L, V]
       const flat = tf.reshape(all, [active.length * time, -1]); // [B * L, V]
       const last = tf.tensor1d(windows.map((w, r) => r * time + w.length - 1), 'int32');
-      return tf.gather(flat, last).dataSync() as Float32Array; // [B * V]
-    });
+      return tf.gather(flat, last); // [B, V]
+    }));
     sampleRows(logits, active, generated, done, rngs, options, config.eosId);
   }
 }

@@ -4,6 +4,7 @@ import { DecoderLM } from '../nn/decoder.js';
 import { CausalSelfAttention, DenseFeedForward, causalMask, linear, type BlockContext } from '../nn/blocks.js';
 import { NoAttention } from '../nn/no-attention.js';
 import { rmsNorm } from '../ops/index.js';
+import { readBack } from './batched-forward.js';
 
 /**
  * Incremental decoding of the reference decoder with a key-value cache: a batch of prompts is run
@@ -98,9 +99,7 @@ export class KvDecoder {
     this.keys = keys as tf.Tensor4D[];
     this.values = values as tf.Tensor4D[];
     this.slots = total;
-    const data = logits.dataSync() as Float32Array;
-    logits.dispose();
-    return data;
+    return readBack(logits);
   }
 
   dispose(): void {
@@ -143,10 +142,10 @@ export function verifiedKvScale(model: LanguageModel): number | undefined {
   const length = Math.max(1, Math.min(6, (seqLen ?? 8) - 1));
   const vocab = model.tokenEmbedding.shape[0];
   const probe = Int32Array.from({ length: length + 1 }, (_, i) => (i * 7919 + 3) % vocab); // [S + 1]
-  const expected = [length, length + 1].map((n) => tf.tidy(() => {
+  const expected = [length, length + 1].map((n) => readBack(tf.tidy(() => {
     const logits = model.forward(tf.tensor2d(probe.subarray(0, n), [1, n], 'int32'), { training: false }).logits; // [1, n, V]
-    return tf.slice(logits, [0, n - 1, 0], [1, 1, -1]).dataSync() as Float32Array;
-  }));
+    return tf.slice(logits, [0, n - 1, 0], [1, 1, -1]);
+  })));
   let found: number | null = null;
   for (const scale of candidates) {
     const decoder = new KvDecoder(model, scale);
