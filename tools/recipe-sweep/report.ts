@@ -27,14 +27,35 @@ interface Line {
   name: string; factor: string; config: Record<string, number | string>; bitsPerByte: number; trainTokens: number; evalTokens: number; evalDocuments: number;
   trainSeconds: number; evalSeconds: number; references: { kind: string; bitsPerByte: number; validNats: number }[];
   valid: { step: number; tokens: number; value: number }[];
+  streamReferences?: unknown;
 }
 
 const read = (plan: string): Line[] => existsSync(join(dir, `${plan}.jsonl`)) ? readFileSync(join(dir, `${plan}.jsonl`), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
-const ref = (l: Line, kind: string) => l.references.find((r) => r.kind === kind)!;
+/**
+ * A line's count-model references on its own budget's tokens. Lines written before the sweep
+ * scored references on the budget (no `streamReferences` field) carry whole-stream ones instead;
+ * they take the budget references of a later line with the same budget and data.
+ */
+let current: Line[] = [];
+const ref = (l: Line, kind: string) => {
+  const source = l.streamReferences ? l : current.find((m) => m.streamReferences && m.trainTokens === l.trainTokens) ?? l;
+  return source.references.find((r) => r.kind === kind)!;
+};
+const csvCell = (v: unknown) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v));
 
 for (const plan of ['quick', 'budget']) {
   const lines = read(plan);
   if (lines.length === 0) continue;
+  current = lines;
+  const header = ['name', 'factor', 'dModel', 'layers', 'steps', 'batchSize', 'seqLen', 'trainTokens', 'learningRate', 'warmupSteps', 'initStd', 'embeddingScale', 'activation', 'ffnHidden', 'seed',
+    'bitsPerByte', 'unigramBpb', 'bigramBpb', 'marginOverBigram', 'evalTokens', 'evalDocuments', 'trainSeconds', 'evalSeconds'];
+  const csv = lines.map((l) => {
+    const c = l.config;
+    const bi = ref(l, 'bigram').bitsPerByte;
+    return [l.name, l.factor, c.dModel, c.layers, c.steps, c.batchSize, c.seqLen, l.trainTokens, c.learningRate, c.warmupSteps, c.initStd, c.embeddingScale ?? 'sqrt-d', c.activation, c.ffnHidden, c.seed,
+      l.bitsPerByte.toFixed(4), ref(l, 'unigram').bitsPerByte.toFixed(4), bi.toFixed(4), (bi - l.bitsPerByte).toFixed(4), l.evalTokens, l.evalDocuments, l.trainSeconds.toFixed(1), l.evalSeconds.toFixed(1)].map(csvCell).join(',');
+  });
+  writeFileSync(join(dir, `${plan}.csv`), [header.join(','), ...csv].join('\n') + '\n');
   console.log(`\n### ${plan}\n\n| run | factor | d | layers | train tokens | bits/byte | unigram | bigram | margin over bigram | eval tokens (docs) | train s | eval s |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`);
   for (const l of lines) {
     const bi = ref(l, 'bigram').bitsPerByte;

@@ -2,13 +2,13 @@
  * The recipe sweep: trains the dense baseline under each configuration of a plan on one fixed
  * token stream and scores it on one fixed evaluation text (whole in-domain test documents), next
  * to the unigram and Witten-Bell bigram count models of @labbench/plugin-reference-lm trained on
- * the same tokens. Appends one JSON line per run to `<out>.jsonl` (a rerun skips what is there),
- * then writes `<out>.csv`.
+ * the same tokens. Appends one JSON line per run to `<out>.jsonl` (a rerun skips what is there);
+ * report.ts turns the lines into the CSV, the tables and the plots.
  *
  * Usage: node --conditions=@labbench/source --import tsx tools/recipe-sweep/sweep.ts --plan quick [--out docs/recipe/quick]
  * Run it alone on the machine and under `nice`: it is a measurement.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { logLikelihood, scoreBitsPerByte, trainUnigram, trainWittenBellBigram } from '@labbench/plugin-reference-lm';
 import { backend, prepareCorpus, runRecipe } from './lib.js';
@@ -63,15 +63,4 @@ for (const run of plan.runs) {
   console.error(`${run.name}: ${result.bitsPerByte.toFixed(3)} bpb (bigram ${bigram.toFixed(3)}, margin ${(bigram - result.bitsPerByte).toFixed(3)}), train ${result.trainSeconds.toFixed(0)} s, eval ${result.evalSeconds.toFixed(0)} s`);
 }
 
-const lines = readFileSync(`${out}.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-const header = ['name', 'factor', 'dModel', 'layers', 'vocab', 'steps', 'batchSize', 'seqLen', 'trainTokens', 'learningRate', 'warmupSteps', 'initStd', 'embeddingScale', 'activation', 'ffnHidden', 'seed',
-  'bitsPerByte', 'unigramBpb', 'bigramBpb', 'marginOverBigram', 'evalTokens', 'evalDocuments', 'trainSeconds', 'evalSeconds'];
-const rows = lines.map((l) => {
-  const c = l.config;
-  const refs = referencesFor(l.trainTokens); // on the budget's tokens (recomputed: older lines may hold other references)
-  const uni = refs.find((r) => r.kind === 'unigram')!.bitsPerByte;
-  const bi = refs.find((r) => r.kind === 'bigram')!.bitsPerByte;
-  return [l.name, l.factor, c.dModel, c.layers, plan.corpus.vocab, c.steps, c.batchSize, c.seqLen, l.trainTokens, c.learningRate, c.warmupSteps, c.initStd, c.embeddingScale ?? 'sqrt-d', c.activation, c.ffnHidden, c.seed,
-    l.bitsPerByte.toFixed(4), uni.toFixed(4), bi.toFixed(4), (bi - l.bitsPerByte).toFixed(4), l.evalTokens, l.evalDocuments, l.trainSeconds.toFixed(1), l.evalSeconds.toFixed(1)].join(',');
-});
-writeFileSync(`${out}.csv`, [header.join(','), ...rows].join('\n') + '\n');
+console.error(`done: ${out}.jsonl (tables, CSV and plots: tools/recipe-sweep/report.ts)`);
