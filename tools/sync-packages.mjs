@@ -88,7 +88,8 @@ export function referencedDirs(dir, packages = typescriptPackages()) {
     .sort();
 }
 
-function sync(check) {
+/** Files that differ from what they should be (written unless `check`). */
+export function sync(check) {
   const drift = [];
   const write = (path, text) => {
     const current = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
