@@ -9,12 +9,13 @@ import { sampleToken } from './sampling.js';
 /**
  * Batched generation. Row i samples with its own generator (`generate#i` of `options.seed`), so
  * a prompt's continuation does not depend on which other prompts share its batch. Each step the
- * model predicts the next token from the last `T` tokens of the row (its window), as one row at a
+ * model predicts the next token from the last T tokens of the row (its window), as one row at a
  * time did; a row stops at the end-of-text id or after `maxTokens` tokens.
  *
- * Rows whose whole generation fits in the context (prompt + maxTokens - 1 <= T) on a model the
- * key-value cache reproduces (kv-decoder.ts) decode incrementally; the others run batched
- * full-window passes (the window slides once it is longer than T).
+ * On a model the key-value cache reproduces (kv-decoder.ts), rows decode incrementally while
+ * their whole sequence fits in the context; a row that outgrows it (its window starts to slide,
+ * which moves every position) finishes with batched full-window passes, as do all rows of other
+ * models.
  */
 
 /** Rows decoded together: one step costs one forward pass whatever the batch. */
@@ -28,68 +29,86 @@ export interface GenerateConfig {
   readonly kvCache?: boolean;
 }
 
+/** Every row's progress; rows are indices into these arrays. */
+interface Rows {
+  readonly prompts: readonly Int32Array[];
+  readonly rngs: readonly Rng[];
+  readonly generated: number[][];
+  readonly done: boolean[];
+  readonly options: GenerationOptions;
+  readonly config: GenerateConfig;
+}
+
 /** Generated ids per prompt; each prompt already starts with the end-of-text id. */
 export function generateIds(model: LanguageModel, prompts: readonly Int32Array[], options: GenerationOptions, config: GenerateConfig): number[][] {
   const T = config.maxLength;
-  const rngs = prompts.map((_, i) => new Rng(deriveSeed(options.seed, `generate#${i}`)));
-  const out: number[][] = prompts.map(() => []);
+  const state: Rows = {
+    prompts, options, config,
+    rngs: prompts.map((_, i) => new Rng(deriveSeed(options.seed, `generate#${i}`))),
+    generated: prompts.map(() => []),
+    done: prompts.map(() => options.maxTokens <= 0),
+  };
   const scale = config.kvCache === false ? undefined : verifiedKvScale(model);
-  const fits = prompts.map((p, i) => ({ i, kv: scale !== undefined && p.length >= 1 && p.length + options.maxTokens - 1 <= T }));
-  for (const kv of [true, false]) {
-    const rows = fits.filter((f) => f.kv === kv).map((f) => f.i);
-    for (let start = 0; start < rows.length; start += ROWS_PER_BATCH) {
-      const chunk = rows.slice(start, start + ROWS_PER_BATCH);
-      const rowPrompts = chunk.map((i) => prompts[i]);
-      const rowRngs = chunk.map((i) => rngs[i]);
-      const ids = kv ? decodeCached(new KvDecoder(model as DecoderLM, scale), rowPrompts, rowRngs, options, config) : decodeWindows(model, rowPrompts, rowRngs, options, config);
-      ids.forEach((ids, r) => { out[chunk[r]] = ids; });
-    }
-  }
+  const all = prompts.map((_, i) => i).filter((i) => !state.done[i]);
+  const cached = scale === undefined ? [] : all.filter((i) => prompts[i].length <= T);
+  const windowed = all.filter((i) => !cached.includes(i));
+  for (const chunk of chunks(cached)) windowed.push(...decodeCached(new KvDecoder(model as DecoderLM, scale), chunk, state));
+  for (const chunk of chunks(windowed.sort((a, b) => a - b))) decodeWindows(model, chunk, state);
+  return state.generated;
+}
+
+function chunks(rows: readonly number[]): number[][] {
+  const out: number[][] = [];
+  for (let start = 0; start < rows.length; start += ROWS_PER_BATCH) out.push(rows.slice(start, start + ROWS_PER_BATCH));
   return out;
 }
 
-/**
- * One sampling step: logits row r [V] belongs to prompt `rows[r]`; rows already done are skipped.
- * Returns whether any row is still running.
- */
-function sampleRows(logits: Float32Array, rows: readonly number[], generated: number[][], done: boolean[], rngs: readonly Rng[], options: GenerationOptions, eosId: number): boolean {
+/** One sampling step: logits row r [V] belongs to `rows[r]`; rows already done (or `skip`) are left alone. */
+function sampleRows(logits: Float32Array, rows: readonly number[], state: Rows, skip?: readonly boolean[]): void {
+  const { generated, done, rngs, options, config } = state;
   const vocab = logits.length / rows.length;
   rows.forEach((row, r) => {
-    if (done[row]) return;
+    if (done[row] || skip?.[r]) return;
     const next = sampleToken(logits.subarray(r * vocab, (r + 1) * vocab), options, rngs[row]);
-    if (next === eosId) done[row] = true;
+    if (next === config.eosId) done[row] = true;
     else generated[row].push(next);
     if (generated[row].length >= options.maxTokens) done[row] = true;
   });
-  return done.some((d) => !d);
 }
 
-function decodeCached(decoder: KvDecoder, prompts: readonly Int32Array[], rngs: readonly Rng[], options: GenerationOptions, config: GenerateConfig): number[][] {
-  const generated: number[][] = prompts.map(() => []);
-  const done = prompts.map(() => options.maxTokens <= 0);
-  if (done.every(Boolean)) return generated;
-  const all = prompts.map((_, i) => i);
+/**
+ * Incremental decoding of `rows` (prompts of at most T tokens). Returns the rows that outgrew the
+ * context before finishing: their sequences are as far as the cache could take them.
+ */
+function decodeCached(decoder: KvDecoder, rows: readonly number[], state: Rows): number[] {
+  const { prompts, generated, done, config } = state;
+  const T = config.maxLength;
+  const longest = Math.max(...rows.map((i) => prompts[i].length));
+  const outgrown = rows.map(() => false);
+  const length = (i: number) => prompts[i].length + generated[i].length;
   try {
-    const longest = Math.max(...prompts.map((p) => p.length));
-    let logits = decoder.start(prompts, config.eosId, longest + options.maxTokens);
-    while (sampleRows(logits, all, generated, done, rngs, options, config.eosId)) {
-      // finished rows feed the end-of-text id: their outputs are never read again
-      const tokens = Int32Array.from(all, (i) => (done[i] ? config.eosId : generated[i][generated[i].length - 1]));
-      logits = decoder.step(tokens);
+    let logits = decoder.start(rows.map((i) => prompts[i]), config.eosId, longest + state.options.maxTokens);
+    for (;;) {
+      sampleRows(logits, rows, state, outgrown);
+      // the next step would feed position length(i) - 1 >= T: the window slides from here on
+      rows.forEach((i, r) => { if (!done[i] && length(i) > T) outgrown[r] = true; });
+      if (rows.every((i, r) => done[i] || outgrown[r])) break;
+      // finished and outgrown rows feed the end-of-text id: their outputs are never read
+      logits = decoder.step(Int32Array.from(rows, (i, r) => (done[i] || outgrown[r] ? config.eosId : generated[i][generated[i].length - 1])));
     }
   } finally {
     decoder.dispose();
   }
-  return generated;
+  return rows.filter((i, r) => outgrown[r] && !done[i]);
 }
 
-function decodeWindows(model: LanguageModel, prompts: readonly Int32Array[], rngs: readonly Rng[], options: GenerationOptions, config: GenerateConfig): number[][] {
+/** Batched full-window passes: each step, every running row's last T tokens, right-padded. */
+function decodeWindows(model: LanguageModel, rows: readonly number[], state: Rows): void {
+  const { prompts, generated, done, config } = state;
   const T = config.maxLength;
-  const generated: number[][] = prompts.map(() => []);
-  const done = prompts.map(() => options.maxTokens <= 0);
   for (;;) {
-    const active = prompts.map((_, i) => i).filter((i) => !done[i]);
-    if (active.length === 0) return generated;
+    const active = rows.filter((i) => !done[i]);
+    if (active.length === 0) return;
     const windows = active.map((i) => {
       const seq = Int32Array.from([...prompts[i], ...generated[i]]);
       return seq.subarray(Math.max(0, seq.length - T));
@@ -100,9 +119,8 @@ function decodeWindows(model: LanguageModel, prompts: readonly Int32Array[], rng
     const logits = readBack(tf.tidy(() => {
       const all = model.forward(tf.tensor2d(ids, [active.length, time], 'int32'), { training: false }).logits; // [B, L, V]
       const flat = tf.reshape(all, [active.length * time, -1]); // [B * L, V]
-      const last = tf.tensor1d(windows.map((w, r) => r * time + w.length - 1), 'int32');
-      return tf.gather(flat, last); // [B, V]
+      return tf.gather(flat, tf.tensor1d(windows.map((w, r) => r * time + w.length - 1), 'int32')); // [B, V]
     }));
-    sampleRows(logits, active, generated, done, rngs, options, config.eosId);
+    sampleRows(logits, active, state);
   }
 }

@@ -49,9 +49,14 @@ export class KvDecoder {
     return this.run(ids, positions, batch, longest);
   }
 
-  /** Appends one token per row (finished rows may pass anything) and returns the next logits [B * V]. */
+  /**
+   * Appends one token per row and returns the next logits [B * V]. Rows the caller no longer
+   * reads (finished, or past the context) may pass anything; their positions are clamped to the
+   * table, so only their own, unread, outputs are wrong.
+   */
   step(tokens: Int32Array): Float32Array {
-    const positions = Int32Array.from(this.pads, (pad) => this.slots - pad);
+    const last = this.model.positionEmbedding.shape[0] - 1;
+    const positions = Int32Array.from(this.pads, (pad) => Math.min(last, this.slots - pad));
     return this.run(tokens, positions, tokens.length, 1);
   }
 
