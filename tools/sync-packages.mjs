@@ -68,6 +68,8 @@ export function tsconfigs(dir, deps = referencedDirs(dir)) {
         rootDir: 'src',
         outDir: 'dist',
         tsBuildInfoFile: 'dist/.tsbuildinfo',
+        // the base's paths map sibling packages to their sources (for tsx and the type-check)
+        paths: {},
       },
       include: ['src/**/*.ts'],
       exclude: ['src/**/*.test.ts'],
@@ -88,6 +90,23 @@ export function referencedDirs(dir, packages = typescriptPackages()) {
     .sort();
 }
 
+/**
+ * `paths` of tsconfig.base.json: every package's source exports. tsc resolves them like the
+ * @labbench/source condition; tsx (which knows no custom conditions but reads tsconfig paths) then
+ * runs sibling packages from their sources too, so `node --import tsx --test <file>` never runs a
+ * stale dist/.
+ */
+export function sourcePaths(packages = typescriptPackages()) {
+  const paths = {};
+  for (const { dir, name, pkg } of packages) {
+    for (const [subpath, target] of Object.entries(syncedManifest(pkg, dir, false).exports)) {
+      const source = typeof target === 'object' ? target[SOURCE_CONDITION] : undefined;
+      if (source) paths[`${name}${subpath.slice(1)}`] = [`./${dir}/${source.slice(2)}`];
+    }
+  }
+  return Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b)));
+}
+
 /** Files that differ from what they should be (written unless `check`). */
 export function sync(check) {
   const drift = [];
@@ -101,6 +120,10 @@ export function sync(check) {
     write(join(root, dir, 'package.json'), json(syncedManifest(pkg, dir)));
     for (const [name, config] of Object.entries(tsconfigs(dir))) write(join(root, dir, name), json(config));
   }
+  const basePath = join(root, 'tsconfig.base.json');
+  const base = JSON.parse(readFileSync(basePath, 'utf8'));
+  base.compilerOptions.paths = sourcePaths();
+  write(basePath, json(base));
   return drift;
 }
 

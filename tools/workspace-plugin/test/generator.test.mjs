@@ -44,6 +44,16 @@ test('generator: package.json and tsconfigs are what sync-packages would write (
   for (const [name, config] of Object.entries(tsconfigs('plugins/my-method', ['packages/core', 'packages/tensor']))) assert.deepEqual(JSON.parse(read(name)), config, name);
 });
 
+test('generator: the new package joins tsconfig.base.json paths (tsx runs it from sources), in sorted order', async () => {
+  const tree = createTreeWithEmptyWorkspace();
+  tree.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { strict: true, paths: { '@labbench/core': ['./packages/core/src/index.ts'], '@labbench/tensor': ['./packages/tensor/src/index.ts'] } } }));
+  await generator(tree, { name: 'my-method' });
+  const { compilerOptions } = JSON.parse(tree.read('tsconfig.base.json', 'utf-8'));
+  assert.equal(compilerOptions.strict, true);
+  assert.deepEqual(Object.keys(compilerOptions.paths), ['@labbench/core', '@labbench/plugin-my-method', '@labbench/tensor']);
+  assert.deepEqual(compilerOptions.paths['@labbench/plugin-my-method'], ['./plugins/my-method/src/index.ts']);
+});
+
 test('generator: any name that is not kebab-case is refused with the rule; existing plugins are not overwritten', async () => {
   await fc.assert(
     fc.asyncProperty(fc.string({ maxLength: 12 }).filter((s) => !/^[a-z][a-z0-9-]{0,63}$/.test(s)), async (name) => {

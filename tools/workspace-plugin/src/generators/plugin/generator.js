@@ -1,5 +1,5 @@
 // Plain CommonJS so Nx can load it on Node 20 without a TypeScript loader.
-const { generateFiles, names, joinPathFragments } = require('@nx/devkit');
+const { generateFiles, names, joinPathFragments, updateJson } = require('@nx/devkit');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -25,6 +25,14 @@ async function pluginGenerator(tree, options) {
     paper: (options.paper || `The paper behind ${options.name}`).replace(/["\\]/g, ''),
     tmpl: '',
   });
+  // tsx (tests, the CLI from sources) resolves workspace packages through these paths
+  if (tree.exists('tsconfig.base.json')) {
+    updateJson(tree, 'tsconfig.base.json', (base) => {
+      const paths = { ...base.compilerOptions?.paths, [`@labbench/plugin-${options.name}`]: [`./${target}/src/index.ts`] };
+      base.compilerOptions = { ...base.compilerOptions, paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))) };
+      return base;
+    });
+  }
   return () => afterWrite(tree.root, target, options);
 }
 
