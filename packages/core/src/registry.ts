@@ -159,7 +159,8 @@ function entryFile(dir: string, pkg: any): string {
   if (dot && typeof dot === 'object') {
     const compiled = dot.import ?? dot.default;
     const source = dot['@labbench/source'];
-    const sourceMode = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('@labbench/source'));
+    // `node --import tsx` counts too: tsx resolves sibling packages to sources (tsconfig paths)
+    const sourceMode = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('@labbench/source') || a === 'tsx' || /(^|\s)--import[= ]tsx(\s|$)/.test(a));
     if (source && (sourceMode || typeof compiled !== 'string' || !existsSync(resolve(dir, compiled)))) return resolve(dir, source);
     if (typeof compiled === 'string') return resolve(dir, compiled);
   }
