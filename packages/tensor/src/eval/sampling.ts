@@ -8,7 +8,7 @@ export function sampleToken(logits: Float32Array, options: GenerationOptions, rn
     for (let i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
     return best;
   }
-  let order = Array.from(logits.keys()).sort((a, b) => logits[b] - logits[a] || a - b);
+  let order = descendingOrder(logits);
   if (options.topK && options.topK > 0) order = order.slice(0, options.topK);
   const max = logits[order[0]];
   let weights = order.map((i) => Math.exp((logits[i] - max) / options.temperature));
@@ -28,4 +28,32 @@ export function sampleToken(logits: Float32Array, options: GenerationOptions, rn
     if (u <= 0) return order[i];
   }
   return order[order.length - 1];
+}
+
+/** Index bits of a sort key: vocabularies up to 2^21 ids (Float64 keys stay below 2^53, exact). */
+const INDEX_BITS = 2 ** 21;
+const bits = new Uint32Array(1);
+const asFloat = new Float32Array(bits.buffer);
+
+/**
+ * Token ids by logit, largest first, ties by smaller id: exactly the order of
+ * `ids.sort((a, b) => logits[b] - logits[a] || a - b)`, but through one native numeric sort of
+ * Float64 keys instead of a comparator callback (sampling sorted the whole vocabulary for every
+ * token, and that sort was most of a batched generation step). Each key is the logit's float32
+ * bit pattern mapped to an unsigned integer that falls as the value rises, times 2^21, plus the id.
+ */
+export function descendingOrder(logits: Float32Array): number[] {
+  const n = logits.length;
+  if (n >= INDEX_BITS || logits.some(Number.isNaN)) return Array.from(logits.keys()).sort((a, b) => logits[b] - logits[a] || a - b);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    asFloat[0] = logits[i] === 0 ? 0 : logits[i]; // -0 and +0 compare equal: one key
+    const u = bits[0];
+    const ascending = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0; // monotone in the value
+    keys[i] = (0xffffffff - ascending) * INDEX_BITS + i;
+  }
+  keys.sort();
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = keys[i] % INDEX_BITS;
+  return order;
 }
