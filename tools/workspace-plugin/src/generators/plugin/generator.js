@@ -47,9 +47,15 @@ function afterWrite(root, target, options) {
   const linkedModules = fs.existsSync(path.join(root, 'node_modules')) && fs.lstatSync(path.join(root, 'node_modules')).isSymbolicLink();
   if (linkedModules && !options.skipInstall) console.warn('plugin generator: node_modules is a link to another tree; skipping npm install (run it in that tree).');
   if (!options.skipInstall && !linkedModules) {
-    // records the workspace package in package-lock.json and links node_modules/@labbench/plugin-<id>
-    // (no downloads: its dependencies are workspace packages already installed)
-    run('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], 'updating package-lock.json');
+    // Records the workspace package in package-lock.json without touching node_modules (a full
+    // `npm install` would also add optional packages `npm ci` left out, such as tfjs-node), then
+    // links it into node_modules as npm would, so it resolves by name at once.
+    run('npm', ['install', '--package-lock-only', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], 'updating package-lock.json');
+    const link = path.join(root, 'node_modules', '@labbench', `plugin-${options.name}`);
+    if (!fs.existsSync(link)) {
+      fs.mkdirSync(path.dirname(link), { recursive: true });
+      fs.symlinkSync(path.relative(path.dirname(link), path.join(root, target)), link, 'junction');
+    }
   }
   if (!options.skipBuild) {
     // Only a speed-up (labbench runs the sources while a package has no current dist/), so a
