@@ -157,7 +157,9 @@ test('nsar: for any activations, increasing thresholds and either mode, values l
 test('nsar (rms mode): for any activations and any power-of-two scale c, NSAR(c a) = NSAR(a)', async () => {
   await initBackend('cpu');
   const input = fc.record({
-    values: fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 2, maxLength: 40 }),
+    // float32 activations: values far below float32's normal range (e.g. 7e-46) flush to zero once
+    // scaled, which is float32 arithmetic, not an NSAR property
+    values: fc.array(fc.double({ min: -3, max: 3, noNaN: true }).map((v) => (Math.abs(v) < 1e-6 ? 0 : v)), { minLength: 2, maxLength: 40 }),
     exponent: fc.integer({ min: -6, max: 6 }),
   });
   fc.assert(
