@@ -51,15 +51,17 @@ const quick: SweepPlan = {
 
 /**
  * Toward the campaign: the full profile's tokenizer (vocab 4096) and context (128) at half its
- * tokens (batch 16 x 1200 steps = 2.46M), the full profile's model (d 128, 4 layers) and a smaller one.
+ * tokens (batch 16 x 1200 steps = 2.46M), the full profile's model (d 128, 4 layers) and a smaller
+ * one; then the full profile's own budget (batch 32: 4.9M tokens) with the new recipe.
  */
 const budget: SweepPlan = {
   corpus: { vocab: 4096, tokenizerChars: 4_000_000, trainChars: 2_457_600 * 6, evalChars: 480_000 },
   base: { ...QUICK_BEFORE, embeddingScale: 'sqrt-d', dModel: 128, layers: 4, heads: 4, ffnHidden: 512, batchSize: 16, seqLen: 128, steps: 1200, learningRate: 2e-3, warmupSteps: 60 },
   checkpoints: 12,
   runs: [
-    { name: 'd64-L2-V4096-2.5M', factor: 'model size', config: { dModel: 64, layers: 2, heads: 2, ffnHidden: 256, learningRate: 3e-3 } },
     { name: 'd128-L4-V4096-2.5M', factor: 'model size (the full profile model)', config: {} },
+    { name: 'd64-L2-V4096-2.5M', factor: 'model size', config: { dModel: 64, layers: 2, heads: 2, ffnHidden: 256, learningRate: 3e-3 } },
+    { name: 'd128-L4-V4096-4.9M', factor: 'tokens (the full profile budget: batch 32)', config: { batchSize: 32 } },
   ],
 };
 

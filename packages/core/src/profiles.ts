@@ -1,7 +1,7 @@
 import type { EvalLimits } from './contracts/evaluator.js';
 import { ConfigError, suggest } from './errors.js';
 
-export type ProfileName = 'smoke' | 'quick' | 'full';
+export type ProfileName = 'smoke' | 'quick' | 'full' | 'campaign';
 
 /** Model size every study's arms start from (a plugin's config may scale parts of it). */
 export interface BaseModelSize {
@@ -41,6 +41,14 @@ export interface Profile {
   readonly arms?: 'all' | 'claims';
 }
 
+/**
+ * The campaign: the smallest budget the recipe sweep (docs/recipe.md) measured near the baseline's
+ * gate. Measured (shared 2-core machine, new recipe): d 128, 4 layers, vocab 4096, 2.46M tokens
+ * trains in 602 s and scores 1.751 bits per byte against 1.792 for the Witten-Bell bigram on the same
+ * tokens (124k evaluation tokens): a margin of 0.040, short of the 0.15 gate.
+ */
+const CAMPAIGN_DESCRIPTION = 'Claims only, 3 seeds: d 128, 4 layers, vocab 4096, 2.46M tokens per cell (about 10 min of training on 2 cores); whole-document evaluation sets of about 124k in-domain tokens. At this budget the dense baseline beats the bigram by 0.04 bits per byte, short of the 0.15 gate (docs/recipe.md).';
+
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   smoke: {
     name: 'smoke',
@@ -68,6 +76,17 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     learningRate: 1e-3, warmupSteps: 200, weightDecay: 0.1,
     tokenizerChars: 4_000_000, checkpoints: 12, validationChars: 200_000,
     eval: { documents: 200, items: 1000, maxChars: 20_000 },
+  },
+  campaign: {
+    name: 'campaign',
+    description: CAMPAIGN_DESCRIPTION,
+    seeds: 3, steps: 1200, batchSize: 16, seqLen: 128, vocabSize: 4096,
+    model: { dModel: 128, layers: 4, heads: 4, ffnHidden: 512 },
+    learningRate: 2e-3, warmupSteps: 60, weightDecay: 0.1,
+    tokenizerChars: 4_000_000, checkpoints: 12, validationChars: 200_000,
+    // whole test documents: about 124k in-domain tokens at vocab 4096 (issue #17 asks >= 100k)
+    eval: { documents: 400, items: 1000, maxChars: 750_000 },
+    arms: 'claims',
   },
 };
 

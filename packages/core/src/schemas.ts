@@ -147,7 +147,7 @@ export const suiteSchema = {
   additionalProperties: false,
   properties: {
     $schema: { type: 'string' },
-    profile: { enum: ['smoke', 'quick', 'full'] },
+    profile: { enum: ['smoke', 'quick', 'full', 'campaign'] },
     studies: { type: 'array', items: { type: 'string', pattern: id }, uniqueItems: true },
     seeds: { type: 'integer', minimum: 1, maximum: 20 },
     backend: { enum: ['auto', 'tensorflow', 'wasm', 'cpu'] },
@@ -195,7 +195,7 @@ export const resultRecordSchema = {
         plugins: { type: 'object', additionalProperties: { type: 'string' } },
         gitCommit: { type: 'string' },
         date: { type: 'string', format: 'date-time' },
-        profile: { enum: ['smoke', 'quick', 'full'] },
+        profile: { enum: ['smoke', 'quick', 'full', 'campaign'] },
         wallSeconds: { type: 'number', minimum: 0 },
       },
     },

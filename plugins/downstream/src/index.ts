@@ -7,15 +7,25 @@ import { definePlugin, standardError, type ClozeItem, type Evaluator, type Metri
  * - multiple choice: the choice with the highest log-likelihood (acc) and the highest
  *   log-likelihood per character (acc_norm, lm-eval's length normalisation).
  */
+/**
+ * Counts and per-item values for a bootstrap over items (the perplexity plugin's convention, with
+ * items as the documents): the value is the plain mean of `perDocument`, every weight 1, and
+ * `tokens` counts the scored continuation tokens.
+ */
+function perItem(values: readonly number[], tokens: number) {
+  return { items: values.length, documents: values.length, tokens, perDocument: [...values], perDocumentWeights: values.map(() => 1), aggregate: 'weighted-mean' as const };
+}
+
 async function cloze(scorer: Scorer, name: string, items: readonly ClozeItem[]): Promise<MetricRecord[]> {
   if (items.length === 0) return [];
   const scores = await scorer.logLikelihood(items.map((i) => ({ context: i.context, continuation: ` ${i.target}` })));
   const hits = scores.map((s) => (s.isGreedy ? 1 : 0));
   const acc = hits.reduce<number>((a, b) => a + b, 0) / hits.length;
   const meanLl = scores.reduce((a, s) => a + s.logLikelihood, 0) / scores.length;
+  const tokens = scores.reduce((a, s) => a + s.tokens, 0);
   return [
-    { board: 'downstream', metric: `${name}.acc`, value: acc, stderr: standardError(hits), direction: 'higher', n: items.length, details: { scoring: 'greedy whole-word match' } },
-    { board: 'downstream', metric: `${name}.target_loglik`, value: meanLl, direction: 'higher', n: items.length },
+    { board: 'downstream', metric: `${name}.acc`, value: acc, stderr: standardError(hits), direction: 'higher', n: items.length, details: { scoring: 'greedy whole-word match', ...perItem(hits, tokens) } },
+    { board: 'downstream', metric: `${name}.target_loglik`, value: meanLl, direction: 'higher', n: items.length, details: perItem(scores.map((s) => s.logLikelihood), tokens) },
   ];
 }
 
@@ -35,9 +45,10 @@ async function multipleChoice(scorer: Scorer, name: string, items: readonly Mult
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const chance = 1 / items[0].choices.length;
+  const tokens = scores.reduce((a, s) => a + s.tokens, 0);
   return [
-    { board: 'downstream', metric: `${name}.acc`, value: mean(acc), stderr: standardError(acc), direction: 'higher', n: items.length, details: { chance } },
-    { board: 'downstream', metric: `${name}.acc_norm`, value: mean(accNorm), stderr: standardError(accNorm), direction: 'higher', n: items.length, details: { chance, normaliser: 'characters' } },
+    { board: 'downstream', metric: `${name}.acc`, value: mean(acc), stderr: standardError(acc), direction: 'higher', n: items.length, details: { chance, ...perItem(acc, tokens) } },
+    { board: 'downstream', metric: `${name}.acc_norm`, value: mean(accNorm), stderr: standardError(accNorm), direction: 'higher', n: items.length, details: { chance, normaliser: 'characters', ...perItem(accNorm, tokens) } },
   ];
 }
 
