@@ -63,12 +63,15 @@ for (const plan of ['quick', 'budget']) {
   }
   // learning curves: validation NLL (nats/token on the trainer's validation windows) against the count models on the same targets
   const rows: Record<string, string | number>[] = [];
+  const drawn = new Set<string>();
   for (const l of lines) {
     for (const p of l.valid) rows.push({ run: l.name, tokens: p.tokens, nats: p.value, kind: 'dense' });
     const last = l.valid.at(-1)?.tokens ?? l.trainTokens;
     for (const kind of ['unigram', 'bigram']) {
       const r = ref(l, kind);
-      if (!Number.isFinite(r.validNats)) continue;
+      const name = `${kind} @ ${(l.trainTokens / 1e6).toFixed(2)}M tokens`;
+      if (!Number.isFinite(r.validNats) || drawn.has(name)) continue;
+      drawn.add(name);
       rows.push({ run: `${kind} @ ${(l.trainTokens / 1e6).toFixed(2)}M tokens`, tokens: 0, nats: r.validNats, kind });
       rows.push({ run: `${kind} @ ${(l.trainTokens / 1e6).toFixed(2)}M tokens`, tokens: last, nats: r.validNats, kind });
     }
@@ -89,21 +92,19 @@ for (const plan of ['quick', 'budget']) {
 
 if (existsSync(join(dir, 'parity.json'))) {
   const parity = JSON.parse(readFileSync(join(dir, 'parity.json'), 'utf8'));
-  const smooth = (points: { step: number; value: number }[]) => {
-    const every = Math.max(1, Math.floor(points.length / 100));
-    const out: { step: number; value: number }[] = [];
-    for (let i = 0; i < points.length; i += every) {
-      const w = points.slice(Math.max(0, i - 10), i + 10);
-      out.push({ step: points[i].step, value: w.reduce((a, p) => a + p.value, 0) / w.length });
-    }
-    return out;
-  };
+  // labbench logs the loss of every k-th step; PyTorch logs every step. Compare the same steps
+  // (single-step losses of the same batches), each smoothed by a 5-point moving average.
+  const steps: number[] = parity.labbench.trainLoss.map((p: { step: number }) => p.step);
+  const torchAt = new Map<number, number>(parity.pytorch.trainLoss.map((p: { step: number; value: number }) => [p.step, p.value]));
+  const smooth = (values: number[]) => values.map((_, i) => { const w = values.slice(Math.max(0, i - 2), i + 3); return w.reduce((a, b) => a + b, 0) / w.length; });
+  const ours = smooth(parity.labbench.trainLoss.map((p: { value: number }) => p.value));
+  const theirs = smooth(steps.map((st) => torchAt.get(st)!));
   const rows = [
-    ...smooth(parity.labbench.trainLoss).map((p) => ({ ...p, engine: 'labbench (tfjs wasm)' })),
-    ...smooth(parity.pytorch.trainLoss).map((p) => ({ ...p, engine: `PyTorch ${parity.pytorch.torch}` })),
+    ...steps.map((step, i) => ({ step, value: ours[i], engine: 'labbench (tfjs wasm + native kernels)' })),
+    ...steps.map((step, i) => ({ step, value: theirs[i], engine: `PyTorch ${parity.pytorch.torch}` })),
   ];
   writeFileSync(join(dir, 'parity.svg'), await svg({
-    title: 'Same configuration, same batches: training loss (moving average)', data: { values: rows }, mark: 'line',
+    title: 'Same configuration, same batches: training loss at the same steps (5-point moving average)', data: { values: rows }, mark: 'line',
     encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: 'value', type: 'quantitative', title: 'training loss (nats/token)', scale: { zero: false } }, color: { field: 'engine', type: 'nominal' } },
   }));
   console.log(`\nparity: labbench ${parity.labbench.bitsPerByte.toFixed(4)} bpb in ${parity.labbench.trainSeconds.toFixed(0)} s, PyTorch ${parity.pytorch.bitsPerByte.toFixed(4)} bpb in ${parity.pytorch.trainSeconds.toFixed(0)} s`);
