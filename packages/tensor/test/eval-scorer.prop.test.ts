@@ -15,8 +15,11 @@ import { CausalScorer, DecoderLM, decoderDefaults, initBackend } from '../src/in
 const T = 16;
 const tokenizer = byteTokenizer();
 
-function tinyModel(seed: number): DecoderLM {
-  return new DecoderLM({ ...decoderDefaults, dModel: 16, layers: 2, heads: 2, ffnHidden: 24, seqLen: T }, { vocabSize: tokenizer.vocabSize, seqLen: T, seed });
+/** Not the plain decoder: the scorer takes the model's own forward pass (logits everywhere). */
+class Subclassed extends DecoderLM {}
+
+function tinyModel(seed: number, subclass = false): DecoderLM {
+  return new (subclass ? Subclassed : DecoderLM)({ ...decoderDefaults, dModel: 16, layers: 2, heads: 2, ffnHidden: 24, seqLen: T }, { vocabSize: tokenizer.vocabSize, seqLen: T, seed });
 }
 
 interface RefPosition { logProb: number; argmax: number; rank: number; entropy: number; variance: number; ties: number; topGap: number }
@@ -60,8 +63,9 @@ const texts = fc.array(text, { minLength: 1, maxLength: 6 });
 
 test('CausalScorer.rollingLogLikelihood and tokenScores: for any texts and batch size, batched scores equal the unbatched log-softmax path', async () => {
   await initBackend('wasm');
-  const model = tinyModel(3);
-  await fc.assert(fc.asyncProperty(texts, fc.integer({ min: 1, max: 5 }), async (xs, batch) => {
+  const models = [tinyModel(3), tinyModel(3, true)];
+  await fc.assert(fc.asyncProperty(texts, fc.integer({ min: 1, max: 5 }), fc.constantFrom(0, 1), async (xs, batch, which) => {
+    const model = models[which];
     const scorer = new CausalScorer(model, tokenizer, T, batch);
     const rolling = await scorer.rollingLogLikelihood(xs, { keepTokens: true });
     const scores = await scorer.tokenScores(xs);
@@ -80,15 +84,16 @@ test('CausalScorer.rollingLogLikelihood and tokenScores: for any texts and batch
         assert.ok(Math.abs(scores[i].ranks[k] - r.rank) <= r.ties, `rank ${scores[i].ranks[k]} vs ${r.rank} (${r.ties} near ties)`);
       });
     });
-  }), { numRuns: 25 });
-  model.dispose();
+  }), { numRuns: 30 });
+  for (const m of models) m.dispose();
 });
 
 test('CausalScorer.logLikelihood: for any requests and batch size, batched log-likelihoods and greedy flags equal the unbatched path', async () => {
   await initBackend('wasm');
-  const model = tinyModel(5);
+  const models = [tinyModel(5), tinyModel(5, true)];
   const requests = fc.array(fc.record({ context: fc.string({ unit: 'grapheme-ascii', maxLength: 30 }), continuation: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 }) }), { minLength: 1, maxLength: 10 });
-  await fc.assert(fc.asyncProperty(requests, fc.integer({ min: 1, max: 4 }), async (reqs, batch) => {
+  await fc.assert(fc.asyncProperty(requests, fc.integer({ min: 1, max: 4 }), fc.constantFrom(0, 1), async (reqs, batch, which) => {
+    const model = models[which];
     const got = await new CausalScorer(model, tokenizer, T, batch).logLikelihood(reqs);
     reqs.forEach(({ context, continuation }, i) => {
       // the old construction: [eos, ctx, cont] cut to its last T + 1 tokens; cont cut to T
@@ -102,8 +107,8 @@ test('CausalScorer.logLikelihood: for any requests and batch size, batched log-l
       assert.ok(close(got[i].logLikelihood, ref.reduce((a, r) => a + r.logProb, 0)), `${got[i].logLikelihood} vs reference`);
       if (ref.every((r) => r.topGap > 1e-4)) assert.equal(got[i].isGreedy, ref.every((r) => r.argmax === r.target));
     });
-  }), { numRuns: 30 });
-  model.dispose();
+  }), { numRuns: 40 });
+  for (const m of models) m.dispose();
 });
 
 test('CausalScorer: scoring leaves no tensors behind (the count is flat from one round to the next)', async () => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LanguageModel } from '@labbench/core';
 import { allocateScores, scorePositions, type PositionScores, type ScoreNeeds } from './logit-stats.js';
+import type { KvDecoder } from './kv-decoder.js';
 
 /**
  * Forward-only scoring of many rows at once. Shapes: R rows per forward pass, L positions (the
@@ -30,6 +31,11 @@ export interface BatchOptions {
   /** Positions per forward pass to aim for. */
   readonly tokensPerForward?: number;
   readonly needs: ScoreNeeds;
+  /**
+   * The reference decoder's verified re-implementation (kv-decoder.ts): when given, the head runs
+   * only at scored positions. Absent for other models: their own forward pass, logits everywhere.
+   */
+  readonly decoder?: KvDecoder;
 }
 
 /** Positions per forward pass: measured on the quick model (d 64, V 1024); larger gains little. */
@@ -58,11 +64,23 @@ export function scoreRows(model: LanguageModel, rows: readonly ScoreRow[], optio
     if (ids.length < count * time) ids = new Int32Array(count * time);
     const batch = ids.subarray(0, count * time).fill(options.padId);
     for (let r = 0; r < count; r++) batch.set(rows[order[start + r]].ids, r * time);
-    const logits = readBack(tf.tidy(() => model.forward(tf.tensor2d(batch, [count, time], 'int32'), { training: false }).logits)); // [R * L * V]
-    for (let r = 0; r < count; r++) {
-      const index = order[start + r];
-      const row = rows[index];
-      scorePositions(logits.subarray(r * time * vocab, (r * time + row.ids.length) * vocab), vocab, row.targets, options.needs, scores, offsets[index]);
+    if (options.decoder) {
+      // logits of the scored positions only [K, V], in row order
+      const at: number[] = [];
+      for (let r = 0; r < count; r++) rows[order[start + r]].targets.forEach((t, j) => { if (t >= 0) at.push(r * time + j); });
+      const logits = at.length > 0 ? options.decoder.logitsAt(batch, count, time, Int32Array.from(at)) : new Float32Array(0);
+      at.forEach((flat, k) => {
+        const index = order[start + Math.floor(flat / time)];
+        const j = flat % time;
+        scorePositions(logits.subarray(k * vocab, (k + 1) * vocab), vocab, rows[index].targets.subarray(j, j + 1), options.needs, scores, offsets[index] + j);
+      });
+    } else {
+      const logits = readBack(tf.tidy(() => model.forward(tf.tensor2d(batch, [count, time], 'int32'), { training: false }).logits)); // [R * L * V]
+      for (let r = 0; r < count; r++) {
+        const index = order[start + r];
+        const row = rows[index];
+        scorePositions(logits.subarray(r * time * vocab, (r * time + row.ids.length) * vocab), vocab, row.targets, options.needs, scores, offsets[index]);
+      }
     }
     start += count;
   }

@@ -60,7 +60,25 @@ export class KvDecoder {
     return this.run(tokens, positions, tokens.length, 1);
   }
 
-  private run(ids: Int32Array, positions: Int32Array, batch: number, time: number): Float32Array {
+  /**
+   * A plain forward pass over right-padded rows [B, S] (positions from 0, nothing cached) that
+   * computes the logits only at the flat positions `at` (row r, position j: r * S + j), [K * V]:
+   * scoring needs the continuation's positions, and the head over every position of every row
+   * (a third of the forward's multiply-adds, and [B * S, V] floats to read back) is skipped.
+   */
+  logitsAt(ids: Int32Array, batch: number, time: number, at: Int32Array): Float32Array {
+    this.dispose();
+    this.pads = new Int32Array(batch);
+    this.padMask = tf.zeros([batch, 1, 1, time]);
+    const positions = Int32Array.from(ids, (_, i) => i % time);
+    try {
+      return this.run(ids, positions, batch, time, at);
+    } finally {
+      this.dispose();
+    }
+  }
+
+  private run(ids: Int32Array, positions: Int32Array, batch: number, time: number, at?: Int32Array): Float32Array {
     const m = this.model;
     const { dModel } = m.config;
     const total = this.slots + time;
@@ -95,7 +113,9 @@ export class KvDecoder {
         const normed = tf.reshape(rmsNorm(x, block.ffnNorm), [batch * time, dModel]) as tf.Tensor2D; // [B * S, D]
         x = tf.add(x, tf.reshape(block.feedForward.apply(normed, context).y, [batch, time, dModel])) as tf.Tensor3D;
       }
-      const last = tf.reshape(tf.slice(x, [0, time - 1, 0], [batch, 1, dModel]), [batch, dModel]); // [B, D]
+      const last = at // [K, D] the positions asked for, or [B, D] each row's last
+        ? tf.gather(tf.reshape(x, [batch * time, dModel]), tf.tensor1d(at, 'int32'))
+        : tf.reshape(tf.slice(x, [0, time - 1, 0], [batch, 1, dModel]), [batch, dModel]);
       const h = rmsNorm(last, m.finalNorm) as tf.Tensor2D;
       const out = m.unembedding ? tf.matMul(h, m.unembedding as tf.Tensor2D) : tf.matMul(h, m.tokenEmbedding as tf.Tensor2D, false, true); // [B, V]
       return { logits: out, keys, values };

@@ -2,6 +2,8 @@ import type { ContinuationRequest, ContinuationScore, GenerationOptions, Languag
 import { scoreRows, type ScoreRow, type ScoredRows } from '../eval/batched-forward.js';
 import { cachedTokenizer } from '../eval/encode-cache.js';
 import { generateIds } from '../eval/generation.js';
+import { KvDecoder, verifiedKvScale } from '../eval/kv-decoder.js';
+import type { DecoderLM } from '../nn/decoder.js';
 import type { ScoreNeeds } from '../eval/logit-stats.js';
 
 export { sampleToken } from '../eval/sampling.js';
@@ -29,7 +31,9 @@ export class CausalScorer implements Scorer {
   }
 
   private score(rows: readonly ScoreRow[], needs: ScoreNeeds): ScoredRows {
-    return scoreRows(this.model, rows, { padId: this.tokenizer.eosId, vocab: this.tokenizer.vocabSize, minRows: this.batchSize, needs });
+    const scale = verifiedKvScale(this.model);
+    const decoder = scale === undefined ? undefined : new KvDecoder(this.model as DecoderLM, scale);
+    return scoreRows(this.model, rows, { padId: this.tokenizer.eosId, vocab: this.tokenizer.vocabSize, minRows: this.batchSize, needs, decoder });
   }
 
   /**
