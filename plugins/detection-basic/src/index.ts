@@ -1,16 +1,26 @@
-import { auroc, definePlugin, deriveSeed, type DetectionPrompt, type Evaluator, type MetricRecord, type Scorer } from '@labbench/core';
+import { auroc, definePlugin, deriveSeed, type DetectionPrompt, type Evaluator, type MetricRecord, type Scorer, type TrainedTokenizer } from '@labbench/core';
 
 /**
  * The model's continuations of every prompt, each as long as its human continuation
  * (`lengths[i]` tokens): one batched `generate` call per distinct length (most prompts share the
  * longest), each with its own seed, so the whole set costs a few batched decoding runs.
+ *
+ * A prompt is cut to its last T - n tokens (n = the continuation's length), so prompt and
+ * continuation fit in the context together: the generator then sees the same left context the
+ * detector scores the continuation with (`logLikelihood` keeps the last T + 1 tokens), and its
+ * window never slides, which keeps generation on the key-value cache.
  */
-async function generateByLength(scorer: Scorer, prompts: readonly string[], lengths: readonly number[], temperature: number, seed: number): Promise<string[]> {
+async function generateByLength(scorer: Scorer, tokenizer: TrainedTokenizer, prompts: readonly string[], lengths: readonly number[], temperature: number, seed: number): Promise<string[]> {
   const byLength = new Map<number, number[]>();
   lengths.forEach((n, i) => byLength.set(n, [...(byLength.get(n) ?? []), i]));
   const out: string[] = new Array(prompts.length);
   for (const [maxTokens, indices] of [...byLength].sort(([a], [b]) => a - b)) {
-    const texts = await scorer.generate(indices.map((i) => prompts[i]), { maxTokens, temperature, seed: deriveSeed(seed, `detect#tokens${maxTokens}`) });
+    const keep = Math.max(1, scorer.maxLength - maxTokens);
+    const cut = indices.map((i) => {
+      const ids = tokenizer.encode(prompts[i]);
+      return ids.length > keep ? tokenizer.decode(ids.subarray(ids.length - keep)) : prompts[i];
+    });
+    const texts = await scorer.generate(cut, { maxTokens, temperature, seed: deriveSeed(seed, `detect#tokens${maxTokens}`) });
     texts.forEach((text, k) => { out[indices[k]] = text; });
   }
   return out;
@@ -18,7 +28,7 @@ async function generateByLength(scorer: Scorer, prompts: readonly string[], leng
 
 /**
  * A first zero-shot detector (white-box: the scorer is the generator). For each held-out human
- * passage the model continues the same prompt; both continuations are cut to the same number of
+ * passage the model continues the same prompt (cut to fit the context with its continuation); both continuations are cut to the same number of
  * tokens (length-matched) and scored given the prompt. Machine text should be more likely under
  * its own model: the detectors are mean log-likelihood and negated mean log-rank.
  */
@@ -34,7 +44,7 @@ export const detectionBasic: Evaluator = {
     if (prompts.length < 2) return [];
     const temperature = Number(context.options.temperature ?? 1);
     const humanIds = prompts.map((item) => tokenizer.encode(item.human).subarray(0, Math.max(8, Math.floor(scorer.maxLength / 2))));
-    const machines = await generateByLength(scorer, prompts.map((p) => p.prompt), humanIds.map((ids) => ids.length), temperature, context.seed);
+    const machines = await generateByLength(scorer, tokenizer, prompts.map((p) => p.prompt), humanIds.map((ids) => ids.length), temperature, context.seed);
     const pairs: { prompt: string; human: string; machine: string }[] = [];
     for (const [i, item] of prompts.entries()) {
       const machineIds = tokenizer.encode(machines[i]);

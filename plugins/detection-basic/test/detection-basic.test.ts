@@ -58,3 +58,15 @@ test('detection-basic: one batched generate call per continuation length, each p
   await detectionBasic.evaluate({ tokenizer: byteTokenizer(), scorer: again.scorer }, context(3));
   assert.deepEqual(again.calls, calls, 'the same seed gives the same calls');
 });
+
+test('detection-basic: a prompt longer than the context minus its continuation is cut to its last T - n tokens', async () => {
+  const long: DetectionPrompt[] = [
+    { id: 'a', source: 's', docId: 'd', prompt: 'an opening far longer than the context can hold with it', human: ' a human continuation long enough to be cut' },
+    { id: 'b', source: 's', docId: 'd', prompt: 'short', human: ' another long human continuation here' },
+  ];
+  const { scorer, calls } = recordingScorer(32);
+  const ctx = { ...context(1), data: { inDomain: async () => [], outOfDomain: async () => [], set: async <T>() => long as unknown as readonly T[] } } as EvalContext;
+  await detectionBasic.evaluate({ tokenizer: byteTokenizer(), scorer }, ctx);
+  // T 32, continuations of 16 bytes: prompts keep their last 16 bytes
+  assert.deepEqual(calls.map((c) => c.prompts), [['can hold with it', 'short']]);
+});
