@@ -36,6 +36,7 @@ export function allocateScores(n: number): PositionScores {
  */
 export function scorePositions(logits: Float32Array, vocab: number, targets: Int32Array, needs: ScoreNeeds, out: PositionScores, offset = 0): void {
   const n = targets.length;
+  const exps = needs.distribution ? new Float64Array(vocab) : undefined; // exp(l_v - max), kept for p_v
   for (let i = 0; i < n; i++) {
     const target = targets[i];
     if (target < 0) continue;
@@ -47,28 +48,31 @@ export function scorePositions(logits: Float32Array, vocab: number, targets: Int
       if (x > max) { max = x; best = v; }
     }
     let sum = 0;
-    for (let v = 0; v < vocab; v++) sum += Math.exp(logits[base + v] - max);
+    if (exps) {
+      for (let v = 0; v < vocab; v++) sum += exps[v] = Math.exp(logits[base + v] - max);
+    } else {
+      for (let v = 0; v < vocab; v++) sum += Math.exp(logits[base + v] - max);
+    }
     const lse = max + Math.log(sum); // ln sum_v exp(l_v)
     const targetLogit = logits[base + target];
     out.logProbs[offset + i] = targetLogit - lse;
     if (needs.argmax) out.argmax[offset + i] = best;
-    if (needs.distribution) {
+    if (exps) {
+      // one more pass, no exp: p_v = exps[v] / sum; float64 keeps E[(ln p)^2] - H^2 free of cancellation at these sizes
       let rank = 1;
       let entropy = 0; // -sum p ln p
+      let second = 0; // sum p (ln p)^2
       for (let v = 0; v < vocab; v++) {
         const x = logits[base + v];
         if (x > targetLogit) rank++;
         const lp = x - lse;
-        entropy -= Math.exp(lp) * lp;
-      }
-      let variance = 0; // sum p (ln p + H)^2: no cancellation, unlike E[(ln p)^2] - H^2
-      for (let v = 0; v < vocab; v++) {
-        const lp = logits[base + v] - lse;
-        variance += Math.exp(lp) * (lp + entropy) ** 2;
+        const p = exps[v] / sum;
+        entropy -= p * lp;
+        second += p * lp * lp;
       }
       out.ranks[offset + i] = rank;
       out.entropies[offset + i] = entropy;
-      out.variances[offset + i] = variance;
+      out.variances[offset + i] = Math.max(0, second - entropy * entropy);
     }
   }
 }
