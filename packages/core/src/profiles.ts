@@ -42,12 +42,13 @@ export interface Profile {
 }
 
 /**
- * The campaign: the smallest budget the recipe sweep (docs/recipe.md) measured near the baseline's
- * gate. Measured (shared 2-core machine, new recipe): d 128, 4 layers, vocab 4096, 2.46M tokens
- * trains in 602 s and scores 1.751 bits per byte against 1.792 for the Witten-Bell bigram on the same
- * tokens (124k evaluation tokens): a margin of 0.040, short of the 0.15 gate.
+ * The campaign: the budget closest to the baseline's gate that the recipe sweep (docs/recipe.md)
+ * measured. New recipe, d 128, 4 layers, vocab 4096, shared 2-core machine, 124k evaluation tokens:
+ * 2.46M tokens: 1.751 bits per byte vs 1.792 for the Witten-Bell bigram on the same tokens (602 s);
+ * 4.9M tokens: 1.683 vs 1.768 (920 s of training, 48 s scoring the in-domain set). A margin of
+ * 0.085, short of the 0.15 gate: the gate is reported as failed, not loosened.
  */
-const CAMPAIGN_DESCRIPTION = 'Claims only, 3 seeds: d 128, 4 layers, vocab 4096, 2.46M tokens per cell (about 10 min of training on 2 cores); whole-document evaluation sets of about 124k in-domain tokens. At this budget the dense baseline beats the bigram by 0.04 bits per byte, short of the 0.15 gate (docs/recipe.md).';
+const CAMPAIGN_DESCRIPTION = 'Claims only, 3 seeds: d 128, 4 layers, vocab 4096, 4.9M tokens per cell (about 15 min of training on 2 cores); whole-document evaluation sets (148k in-domain tokens). Measured: the dense baseline beats the bigram by 0.085 bits per byte, short of the 0.15 gate (docs/recipe.md).';
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   smoke: {
@@ -80,11 +81,12 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   campaign: {
     name: 'campaign',
     description: CAMPAIGN_DESCRIPTION,
-    seeds: 3, steps: 1200, batchSize: 16, seqLen: 128, vocabSize: 4096,
+    seeds: 3, steps: 1200, batchSize: 32, seqLen: 128, vocabSize: 4096,
     model: { dModel: 128, layers: 4, heads: 4, ffnHidden: 512 },
     learningRate: 2e-3, warmupSteps: 60, weightDecay: 0.1,
     tokenizerChars: 4_000_000, checkpoints: 12, validationChars: 200_000,
-    // whole test documents: about 124k in-domain tokens at vocab 4096 (issue #17 asks >= 100k)
+    // whole test documents: 148,024 in-domain tokens in 34 documents, 175,233 out-of-domain in 140 at
+    // vocab 4096 (tools/recipe-sweep/eval-sizes.ts; issue #17 asks >= 100k); the 5% frequency bucket ~7k
     eval: { documents: 400, items: 1000, maxChars: 750_000 },
     arms: 'claims',
   },
