@@ -62,6 +62,7 @@ const budget: SweepPlan = {
     { name: 'd128-L4-V4096-2.5M', factor: 'model size (the full profile model)', config: {} },
     { name: 'd64-L2-V4096-2.5M', factor: 'model size', config: { dModel: 64, layers: 2, heads: 2, ffnHidden: 256, learningRate: 3e-3 } },
     { name: 'd128-L4-V4096-4.9M', factor: 'tokens (the full profile budget: batch 32)', config: { batchSize: 32 } },
+    { name: 'd128-L4-V4096-2.5M-init0.05', factor: 'init std 0.05', config: { initStd: 0.05 } },
   ],
 };
 
