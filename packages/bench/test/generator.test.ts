@@ -12,6 +12,13 @@ test('nx g @labbench/workspace-plugin:plugin in a copy of the workspace: labbenc
     cpSync(join(workspaceRoot, name), join(copy, name), { recursive: true, filter: (src) => !src.includes('/node_modules') });
   }
   symlinkSync(join(workspaceRoot, 'node_modules'), join(copy, 'node_modules'));
+  // packages whose dependencies npm nested (another version than the root's) keep them
+  for (const group of ['packages', 'plugins', 'datasets', 'tools']) {
+    for (const name of existsSync(join(workspaceRoot, group)) ? readdirSync(join(workspaceRoot, group)) : []) {
+      const nested = join(workspaceRoot, group, name, 'node_modules');
+      if (existsSync(nested) && existsSync(join(copy, group, name))) symlinkSync(nested, join(copy, group, name, 'node_modules'));
+    }
+  }
   execFileSync(join(workspaceRoot, 'node_modules/.bin/nx'), ['g', '@labbench/workspace-plugin:plugin', 'my-method', '--no-interactive'], {
     cwd: copy, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: 'true' }, stdio: 'pipe',
   });

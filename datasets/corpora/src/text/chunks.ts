@@ -20,7 +20,10 @@ export function chunkText(text: string, maxChars: number): string[] {
     if (s.end - s.start > maxChars) {
       // A "sentence" longer than a chunk (lists, verse, code): cut it at word boundaries.
       for (let rest = text.slice(s.start, s.end); rest.length > 0; ) {
-        const piece = truncateAtWord(rest, maxChars);
+        // at the last word boundary that fits, however early; a hard cut only inside one long word
+        const space = rest.length > maxChars ? Math.max(rest.lastIndexOf(' ', maxChars), rest.lastIndexOf('\n', maxChars)) : -1;
+        const atSpace = space > 0 ? rest.slice(0, space).trimEnd() : '';
+        const piece = atSpace.length > 0 ? atSpace : truncateAtWord(rest, maxChars);
         pieces.push(piece);
         rest = rest.slice(piece.length).trimStart();
       }
