@@ -85,7 +85,7 @@ export async function publishLeaderboards(registry: Registry, records: readonly 
     put('results.csv', resultsCsv(records));
     written.push(...writeLeaderboards(records, tmp, { headline: headline.byBoard }).map((p) => p.slice(tmp.length + 1)));
     if (allTraining.length > 0) put('training.jsonl.gz', gzipSync(allTraining.map((t) => JSON.stringify(t)).join('\n') + '\n', { level: 9 }));
-    put('REPLICATION.md', replicationMarkdown(replication, records.length));
+    put('REPLICATION.md', replicationMarkdown(replication, records.length, options.preview ?? false));
     put('replication.json', replicationJson(replication));
     for (const plot of allPlots) put(join('plots', plot.file), plot.svg);
     put('index.html', page);
