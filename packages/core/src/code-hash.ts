@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { sha256 } from './hash.js';
 
 /**
@@ -26,16 +26,8 @@ export class CodeHasher {
     const key = [...entries].sort().join('\n');
     const known = this.closures.get(key);
     if (known) return known;
-    const seen = new Set<string>();
-    const stack = entries.map((e) => resolve(e));
-    while (stack.length > 0) {
-      const file = stack.pop()!;
-      if (seen.has(file)) continue;
-      seen.add(file);
-      if (file.startsWith('pkg:')) continue;
-      stack.push(...this.scan(file).deps);
-    }
-    const parts = [...seen].sort().map((f) => (f.startsWith('pkg:') ? f : `${f}:${this.scan(f).hash}`));
+    // files are named by package and path inside it, so a cache survives a checkout elsewhere
+    const parts = this.closureFiles(entries).map((f) => (f.startsWith('pkg:') ? f : `${this.label(f)}:${this.scan(f).hash}`)).sort();
     const hash = sha256(parts.join('\n'));
     this.closures.set(key, hash);
     return hash;
@@ -52,6 +44,22 @@ export class CodeHasher {
       if (!file.startsWith('pkg:')) stack.push(...this.scan(file).deps);
     }
     return [...seen].sort();
+  }
+
+  private readonly packageNames = new Map<string, string>();
+
+  /** `<package name>/<path inside the package>`: the same in every checkout. */
+  private label(file: string): string {
+    for (let dir = dirname(file); ; dir = dirname(dir)) {
+      let name = this.packageNames.get(dir);
+      if (name === undefined) {
+        const manifest = join(dir, 'package.json');
+        name = existsSync(manifest) ? String((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name ?? '') : '';
+        this.packageNames.set(dir, name);
+      }
+      if (name) return `${name}/${relative(dir, file)}`;
+      if (dirname(dir) === dir) return file;
+    }
   }
 
   private scan(file: string): { hash: string; deps: string[] } {

@@ -55,3 +55,12 @@ test('CodeHasher: workspace packages are followed into their sources; installed 
   assert.ok(files.some((f) => /^pkg:ajv@\d/.test(f)), 'ajv by version');
   assert.ok(!files.some((f) => f.includes('/node_modules/ajv/')), 'not ajv sources');
 });
+
+test('CodeHasher: the hash does not depend on where the checkout lies', async () => {
+  const { cpSync } = await import('node:fs');
+  const a = fixture();
+  writeFileSync(join(a, 'package.json'), JSON.stringify({ name: 'fixture-pkg' }));
+  const b = mkdtempSync(join(tmpdir(), 'code-hash-moved-'));
+  cpSync(a, b, { recursive: true });
+  assert.equal(new CodeHasher().closureHash([join(b, 'src', 'entry.ts')]), new CodeHasher().closureHash([join(a, 'src', 'entry.ts')]));
+});
