@@ -39,6 +39,8 @@ export interface Profile {
    * gates, references and knock-outs need, plus the arms they start from.
    */
   readonly arms?: 'all' | 'claims';
+  /** A cell running longer than this is stopped and fails (a hung plugin); `--cell-timeout` overrides it. */
+  readonly cellTimeoutSeconds: number;
 }
 
 /**
@@ -59,6 +61,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     learningRate: 3e-3, warmupSteps: 2, weightDecay: 0.1,
     tokenizerChars: 150_000, checkpoints: 3, validationChars: 6_000,
     eval: { documents: 6, items: 24, maxChars: 3_000 },
+    cellTimeoutSeconds: 600,
   },
   quick: {
     name: 'quick',
@@ -68,6 +71,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     learningRate: 3e-3, warmupSteps: 30, weightDecay: 0.1,
     tokenizerChars: 1_000_000, checkpoints: 6, validationChars: 40_000,
     eval: { documents: 24, items: 200, maxChars: 8_000 },
+    cellTimeoutSeconds: 3_600,
   },
   full: {
     name: 'full',
@@ -77,6 +81,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     learningRate: 1e-3, warmupSteps: 200, weightDecay: 0.1,
     tokenizerChars: 4_000_000, checkpoints: 12, validationChars: 200_000,
     eval: { documents: 200, items: 1000, maxChars: 20_000 },
+    cellTimeoutSeconds: 21_600,
   },
   campaign: {
     name: 'campaign',
@@ -88,6 +93,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     // whole test documents: 148,024 in-domain tokens in 34 documents, 175,233 out-of-domain in 140 at
     // vocab 4096 (tools/recipe-sweep/eval-sizes.ts; issue #17 asks >= 100k); the 5% frequency bucket ~7k
     eval: { documents: 400, items: 1000, maxChars: 750_000 },
+    cellTimeoutSeconds: 21_600,
     arms: 'claims',
   },
 };

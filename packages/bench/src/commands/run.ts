@@ -34,9 +34,7 @@ function positiveInteger(flag: string, text: string | undefined, max: number, ex
   return n;
 }
 
-// How long one cell may take before its worker is stopped (a hung plugin), by profile.
-const CELL_TIMEOUT_SECONDS: Record<string, number> = { smoke: 600, quick: 3600 };
-const DEFAULT_CELL_TIMEOUT_SECONDS = 6 * 3600;
+
 
 function parseShard(text: string | undefined): { index: number; count: number } | undefined {
   if (text === undefined) return undefined;
@@ -90,7 +88,7 @@ export function registerRun(program: Command): void {
     .option('--threads <n>', 'native (OpenBLAS) threads per cell; fixed so results never depend on --jobs (default 1)')
     .option('--until-decided', 'add seeds, study by study, while a claim is undecided and more seeds could decide it (a group-sequential design; see docs/statistics.md)')
     .option('--max-seeds <n>', 'with --until-decided: the most seeds per study (default 8)')
-    .option('--cell-timeout <seconds>', 'stop a cell that runs longer (default: 600 smoke, 3600 quick, 21600 otherwise)')
+    .option('--cell-timeout <seconds>', "stop a cell that runs longer (default: the profile's, e.g. 600 s smoke, 3600 s quick)")
     .action(async (flags: RunFlags) => {
       const suite = readSuite(flags.suite);
       const { root, state, registry } = await loadContext();
@@ -102,7 +100,7 @@ export function registerRun(program: Command): void {
       const threads = positiveInteger('--threads', flags.threads, 64, '1') ?? 1;
       const maxSeeds = positiveInteger('--max-seeds', flags.maxSeeds, 64, '8') ?? 8;
       if (flags.maxSeeds !== undefined && !flags.untilDecided) throw new ConfigError('--max-seeds', 'only means something with --until-decided.', 'Add --until-decided, or use --seeds N for a fixed number of seeds.');
-      const timeout = positiveInteger('--cell-timeout', flags.cellTimeout, 7 * 24 * 3600, '3600') ?? CELL_TIMEOUT_SECONDS[profile.name] ?? DEFAULT_CELL_TIMEOUT_SECONDS;
+      const timeout = positiveInteger('--cell-timeout', flags.cellTimeout, 7 * 24 * 3600, '3600') ?? profile.cellTimeoutSeconds;
       let studies = flags.study ?? (suite.studies as string[] | undefined) ?? [];
       if (flags.plugin) {
         const owner = registry.plugins.find((p) => p.plugin.id === flags.plugin);
