@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ParameterFactory, initBackend, rmsNorm, tf, type RoutedBlockContext } from '@labbench/tensor';
+import { tokenRows } from '@labbench/tensor/testing';
 import { softmaxTopK, withEvaluationSwitches } from '@labbench/plugin-moe';
 import { CartesianFeedForward } from '../src/index.js';
 
@@ -29,15 +30,7 @@ function cartesian(experts: number, topK: number, sharedExperts = 1) {
   return { layer, dispose: () => params.variables.forEach((v) => v.dispose()) };
 }
 
-const tokens = fc.integer({ min: 1, max: 6 }).chain((n) =>
-  fc.array(
-    fc.array(
-      fc.integer({ min: -300, max: 300 }).map((v) => v / 100),
-      { minLength: D, maxLength: D },
-    ),
-    { minLength: n, maxLength: n },
-  ),
-);
+const tokens = tokenRows(D, 6);
 
 /** Selections, gates and mix coefficients of both sub-layers on residual stream h (x̂ = h here). */
 function routeBoth(layer: CartesianFeedForward, h: number[][], disableTop1 = false) {

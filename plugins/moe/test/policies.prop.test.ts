@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ContractError } from '@labbench/core';
 import { ParameterFactory, RoutedExperts, initBackend, softmaxTopK, tf, type RoutedLayerOptions } from '@labbench/tensor';
+import { tokenRows } from '@labbench/tensor/testing';
 import { moeModel, randomRouting, type MoeConfig } from '../src/index.js';
 
 const D = 8;
@@ -25,15 +26,7 @@ function layer(options: Partial<RoutedLayerOptions>, seed = 3) {
   return { layer: new RoutedExperts(params, 'ffn', full), params };
 }
 
-const tokens = fc.integer({ min: 1, max: 8 }).chain((n) =>
-  fc.array(
-    fc.array(
-      fc.integer({ min: -300, max: 300 }).map((v) => v / 100),
-      { minLength: D, maxLength: D },
-    ),
-    { minLength: n, maxLength: n },
-  ),
-);
+const tokens = tokenRows(D, 8);
 
 test('renormalised top-1 (k = 1): for any tokens the gate is exactly 1, and the router still gets a non-zero gradient', async () => {
   await initBackend('cpu');

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ParameterFactory, RoutedExperts, initBackend, tf, type RoutedLayerOptions } from '@labbench/tensor';
+import { tokenRows } from '@labbench/tensor/testing';
 import { hashRouting, hashTable, softmaxTopK, topPRouting, withEvaluationSwitches } from '../src/index.js';
 
 const D = 8;
@@ -27,16 +28,10 @@ function layer(options: Partial<RoutedLayerOptions>, seed = 3): { layer: RoutedE
 }
 
 /** Tokens [n, D] and ids [n] drawn from fast-check. */
-const batch = fc.integer({ min: 1, max: 6 }).chain((n) =>
+const batch = tokenRows(D, 6).chain((x) =>
   fc.record({
-    x: fc.array(
-      fc.array(
-        fc.integer({ min: -300, max: 300 }).map((v) => v / 100),
-        { minLength: D, maxLength: D },
-      ),
-      { minLength: n, maxLength: n },
-    ),
-    ids: fc.array(fc.integer({ min: 0, max: VOCAB - 1 }), { minLength: n, maxLength: n }),
+    x: fc.constant(x),
+    ids: fc.array(fc.integer({ min: 0, max: VOCAB - 1 }), { minLength: x.length, maxLength: x.length }),
   }),
 );
 const routing = (l: RoutedExperts, x: number[][], ids: number[], disableTop1 = false) =>

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import type { LanguageModel, ModelFactory } from '@labbench/core';
 import { byteTokenizer } from '@labbench/core/testing';
@@ -82,4 +83,14 @@ export function describeModelContract(factory: ModelFactory<any>, config: Record
     assert.ok(record.trainLoss[0].value > 0.5 * Math.log(257), `first loss ${record.trainLoss[0].value} is far below ln V`);
     assert.ok(record.validLoss.every((p) => Math.exp(p.value) >= 1));
   });
+}
+
+/**
+ * Token activations for layer properties: 1..maxRows rows of `dModel` values in [-3, 3] on a
+ * 0.01 grid (exact in float32, so properties compare without rounding noise).
+ */
+export function tokenRows(dModel: number, maxRows = 6): fc.Arbitrary<number[][]> {
+  return fc.integer({ min: 1, max: maxRows }).chain((n) =>
+    fc.array(fc.array(fc.integer({ min: -300, max: 300 }).map((v) => v / 100), { minLength: dModel, maxLength: dModel }), { minLength: n, maxLength: n }),
+  );
 }
