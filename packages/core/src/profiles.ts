@@ -100,7 +100,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
 
 export function getProfile(name: string | undefined): Profile {
   const key = (name ?? 'quick') as ProfileName;
-  const profile = PROFILES[key];
+  // own keys only: 'toString' or '__proto__' must not pass for a profile (found by the CLI fuzz test)
+  const profile = Object.hasOwn(PROFILES, key) ? PROFILES[key] : undefined;
   if (!profile) {
     throw new ConfigError('profile', `unknown profile '${name}'.`, suggest(String(name), Object.keys(PROFILES)));
   }
