@@ -13,19 +13,22 @@ export interface CellEstimate {
   readonly flopsPerToken: FlopsPerToken;
   /** Tokens the cell trains on (steps x batch x context x stepsFraction). */
   readonly tokens: number;
-  /** Tokens its evaluators score (rough: see EVAL_CHARS_PER_TOKEN). */
+  /** Tokens its evaluators score, an upper bound (see EVAL_CHARS_PER_TOKEN). */
   readonly evalTokens: number;
   readonly cost: number;
 }
 
-// Evaluation: each evaluator reads about the in-domain and out-of-domain documents the profile
-// allows (documents x maxChars each) at about 4 characters per token (small BPE vocabularies).
+// Evaluation: each evaluator reads at most the in-domain and the out-of-domain text the profile
+// allows. `eval.maxChars` caps each domain's total (shared by its sources, see fairShare in
+// datasets/corpora), not each document, so a domain holds at most maxChars characters; about 4
+// characters per token (3.9 measured at vocab 4096: 482,437 bytes in 124,004 tokens, docs/recipe.md).
 const EVAL_CHARS_PER_TOKEN = 4;
-// Evaluation runs far below training's FLOP rate (padded windows, one window per multiple-choice
-// item, token-by-token generation). Calibrated on issue #16's measured full-profile cell
-// (dense-baseline, d128, 4 layers: 14.5 min training, 22 min evaluation), where the formula below
-// without this factor gives 6 min of evaluation: 22 / 6 = 3.7.
-export const EVAL_INEFFICIENCY = 3.7;
+const EVAL_DOMAINS = 2;
+// Evaluation runs below training's FLOP rate (windows scored one batch at a time, host-side
+// statistics, one window per multiple-choice item). Calibrated on a measured campaign-sized cell
+// (docs/recipe.md section 4: d 128, 4 layers, vocab 4096, 920 s training 4.9M tokens = 54.6 GFLOP/s;
+// 48 s scoring 124,004 in-domain tokens at 3.4 MFLOP each = 8.8 GFLOP/s): 54.6 / 8.8 = 6.2.
+export const EVAL_INEFFICIENCY = 6.2;
 // Arms without a network (tokenizers, count-model references): tokenising and counting, a few
 // thousand operations per token; negligible next to any model cell but not zero.
 const COUNT_MODEL_COST_PER_TOKEN = 5_000;
@@ -62,7 +65,7 @@ function decoderProxy(c: Record<string, number>, vocab: number, seqLen: number):
 
 export function estimateCell(registry: Registry, profile: Profile, cell: PlannedCell): CellEstimate {
   const tokens = trainTokens(profile, cell.arm.stepsFraction ?? 1);
-  const evalTokens = Math.round(cell.evaluators.length * 2 * profile.eval.documents * profile.eval.maxChars / EVAL_CHARS_PER_TOKEN);
+  const evalTokens = Math.round(cell.evaluators.length * EVAL_DOMAINS * profile.eval.maxChars / EVAL_CHARS_PER_TOKEN);
   if (cell.arm.model === 'none') {
     return { params: { total: 0, active: 0 }, flopsPerToken: { train: 0, inference: 0 }, tokens, evalTokens, cost: (tokens + evalTokens) * COUNT_MODEL_COST_PER_TOKEN };
   }

@@ -103,6 +103,15 @@ test('estimate: a cell\'s cost is tokens x training FLOPs plus its evaluation; r
   assert.ok(ref.cost > 0);
 });
 
+test('estimate: evaluation is bounded by the text a profile allows (maxChars per domain), not multiplied by its document count', () => {
+  // maxChars caps each domain's total (fairShare), so 400 documents read no more text than 6 do;
+  // the old formula multiplied the two and planned 39.8 hours for a 15-minute campaign cell
+  const few = { ...PROFILES.campaign, eval: { ...PROFILES.campaign.eval, documents: 6 } };
+  const [a, b] = [few, PROFILES.campaign].map((p) => planStudies(registry([study]), ['alpha'], p, 1).find((c) => c.armId === 'a')!.estimate());
+  assert.equal(a.evalTokens, b.evalTokens);
+  assert.ok(b.evalTokens <= study.evaluators.length * 2 * PROFILES.campaign.eval.maxChars, `${b.evalTokens} tokens for ${PROFILES.campaign.eval.maxChars} characters per domain`);
+});
+
 const groupsArb = fc.uniqueArray(fc.record({ key: fc.string({ minLength: 1, maxLength: 6 }), cost: fc.integer({ min: 1, max: 1000 }) }), { selector: (g) => g.key, minLength: 1, maxLength: 30 });
 
 test('assignShards: for any groups and shard count, every group lands in exactly one shard and no shard exceeds the LPT bound', () => {
