@@ -1,5 +1,5 @@
 import type { Evaluator, MetricRecord } from '@labbench/core';
-import { heldOutForwardStats, heldOutWindows, modelSeqLen } from '@labbench/tensor';
+import { heldOutForwardStats, inDomainWindows, sliceWindows, type TokenWindows } from '@labbench/tensor';
 import { DsmoeLM } from './model.js';
 
 const MAX_WINDOWS = 64;
@@ -21,8 +21,8 @@ const mean = (xs: Iterable<number>) => {
 };
 
 /** Mean active experts per token, averaged over layers, of `model` on the windows at its current threshold. */
-function meanActive(model: DsmoeLM, ids: Int32Array, count: number, time: number): number {
-  return mean(activeByLayer(heldOutForwardStats(model, ids, count, time, BATCH).stats).values());
+function meanActive(model: DsmoeLM, windows: TokenWindows): number {
+  return mean(activeByLayer(heldOutForwardStats(model, windows, BATCH).stats).values());
 }
 
 /**
@@ -32,14 +32,7 @@ function meanActive(model: DsmoeLM, ids: Int32Array, count: number, time: number
  * keeps the closest threshold seen. One threshold for all layers keeps the per-layer profile an
  * outcome (a per-layer threshold would flatten the paper's W-shaped profile).
  */
-export function calibrateThreshold(
-  model: DsmoeLM,
-  ids: Int32Array,
-  count: number,
-  time: number,
-  target: number,
-  tolerance = 0.02,
-): { tau: number; active: number; steps: number } {
+export function calibrateThreshold(model: DsmoeLM, windows: TokenWindows, target: number, tolerance = 0.02): { tau: number; active: number; steps: number } {
   const goal = target * model.c.experts;
   let [lo, hi] = [0, 1];
   let best = { tau: 0.5, active: Number.NaN, gap: Number.POSITIVE_INFINITY };
@@ -47,7 +40,7 @@ export function calibrateThreshold(
   while (steps < 30) {
     const tau = (lo + hi) / 2;
     model.setEvalThreshold(tau);
-    const active = meanActive(model, ids, count, time);
+    const active = meanActive(model, windows);
     steps++;
     if (Math.abs(active - goal) < best.gap) best = { tau, active, gap: Math.abs(active - goal) };
     if (best.gap <= tolerance) break;
@@ -76,27 +69,21 @@ export const dsmoeActivationEvaluator: Evaluator = {
   async evaluate(subject, context) {
     const model = subject.model;
     if (!(model instanceof DsmoeLM) || model.c.variant === 'prune') return [];
-    const time = modelSeqLen(model);
-    const docs = await context.data.inDomain();
-    const { ids, count } = heldOutWindows(
-      subject.tokenizer,
-      docs.map((d) => d.text),
-      time,
-      Number(context.options.maxWindows ?? MAX_WINDOWS),
-    );
+    const windows = await inDomainWindows(model, subject.tokenizer, context.data, Number(context.options.maxWindows ?? MAX_WINDOWS));
+    const { count, time } = windows;
     if (count === 0) return [];
     // calibrate on the first half of the windows and report activation on the second half, so the
     // 3-of-8 gate checks that the threshold transfers to text it was not fitted on (both halves
     // when there are too few windows to split)
     const split = count >= 8 ? Math.floor(count / 2) : count;
-    const calibration = { ids: ids.subarray(0, split * time), count: split };
-    const measured = split < count ? { ids: ids.subarray(split * time), count: count - split } : calibration;
+    const calibration = sliceWindows(windows, 0, split);
+    const measured = split < count ? sliceWindows(windows, split) : calibration;
     const records: MetricRecord[] = [];
     const n = model.c.experts;
     const target = model.c.sparsityTarget ?? 0.375;
     if (model.c.variant === 'soft' || (model.c.variant !== 'topk' && model.c.activationMatch === 'threshold')) {
-      const before = model.c.variant === 'soft' ? Number.NaN : meanActive(model, calibration.ids, calibration.count, time);
-      const { tau, active, steps } = calibrateThreshold(model, calibration.ids, calibration.count, time, target);
+      const before = model.c.variant === 'soft' ? Number.NaN : meanActive(model, calibration);
+      const { tau, active, steps } = calibrateThreshold(model, calibration, target);
       records.push({
         board: 'routing',
         metric: 'dsmoe.eval_threshold',
@@ -114,7 +101,7 @@ export const dsmoeActivationEvaluator: Evaluator = {
         },
       });
     }
-    const { stats, tokens } = heldOutForwardStats(model, measured.ids, measured.count, time, BATCH);
+    const { stats, tokens } = heldOutForwardStats(model, measured, BATCH);
     const byLayer = activeByLayer(stats);
     for (const [layer, active] of byLayer) {
       records.push({

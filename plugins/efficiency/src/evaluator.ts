@@ -1,5 +1,5 @@
 import type { Evaluator, LanguageModel, MetricRecord } from '@labbench/core';
-import { cachedTokenizer, heldOutForwardStats, heldOutWindows, modelSeqLen, tf } from '@labbench/tensor';
+import { heldOutForwardStats, inDomainWindows, tf } from '@labbench/tensor';
 import { decoderAttentionCost, isCostAware, type CostReport } from './cost.js';
 
 const STATS_WINDOWS = 32;
@@ -11,10 +11,11 @@ const LATENCY_REPEATS = 7;
  * the logits are read back so asynchronous backends finish the work inside the timing.
  */
 export function forwardLatencyMs(model: LanguageModel, ids: Int32Array, rows: number, time: number, repeats = LATENCY_REPEATS): number {
-  const run = () => tf.tidy(() => {
-    const x = tf.tensor2d(ids.subarray(0, rows * time), [rows, time], 'int32');
-    model.forward(x, { training: false }).logits.dataSync();
-  });
+  const run = () =>
+    tf.tidy(() => {
+      const x = tf.tensor2d(ids.subarray(0, rows * time), [rows, time], 'int32');
+      model.forward(x, { training: false }).logits.dataSync();
+    });
   run();
   const times: number[] = [];
   for (let i = 0; i < repeats; i++) {
@@ -41,15 +42,13 @@ export const efficiencyEvaluator: Evaluator = {
   async evaluate(subject, context) {
     const model = subject.model;
     if (!model) return [];
-    const time = modelSeqLen(model);
-    const docs = await context.data.inDomain();
-    // the encodings the perplexity evaluator made of the same documents are reused (one encode per tokenizer and process)
-    const { ids, count } = heldOutWindows(cachedTokenizer(subject.tokenizer), docs.map((d) => d.text), time, Number(context.options.windows ?? STATS_WINDOWS));
+    const windows = await inDomainWindows(model, subject.tokenizer, context.data, Number(context.options.windows ?? STATS_WINDOWS));
+    const { ids, count, time } = windows;
     const params = model.params();
     const flops = model.flopsPerToken();
     let cost: CostReport = decoderAttentionCost(model, time) ?? {};
     if (isCostAware(model) && count > 0) {
-      const { stats } = heldOutForwardStats(model, ids, count, time, BATCH);
+      const { stats } = heldOutForwardStats(model, windows, BATCH);
       cost = { ...cost, ...model.cost(stats) };
     }
     const n = Math.max(1, count * time);
@@ -59,7 +58,10 @@ export const efficiencyEvaluator: Evaluator = {
       ...record('params.total', params.total),
       ...record('params.active', cost.activeParams ?? params.active, { source: cost.activeParams !== undefined ? 'measured activation' : 'analytic' }),
       ...record('flops_per_token.train', flops.train),
-      ...record('flops_per_token.inference', cost.inferenceFlopsPerToken ?? flops.inference, { source: cost.inferenceFlopsPerToken !== undefined ? 'measured activation' : 'analytic', seqLen: time }),
+      ...record('flops_per_token.inference', cost.inferenceFlopsPerToken ?? flops.inference, {
+        source: cost.inferenceFlopsPerToken !== undefined ? 'measured activation' : 'analytic',
+        seqLen: time,
+      }),
       ...record('attention.softmax_rows_per_token', cost.softmaxRowsPerToken),
       ...record('kv_cache.k_floats_per_token', cost.kCacheFloatsPerToken),
       ...record('kv_cache.v_floats_per_token', cost.vCacheFloatsPerToken),
@@ -67,7 +69,14 @@ export const efficiencyEvaluator: Evaluator = {
     if (count > 0) {
       const rows = Math.min(BATCH, count);
       const ms = forwardLatencyMs(model, ids, rows, time);
-      records.push({ board: 'efficiency', metric: 'latency.forward_ms_per_token', value: ms / (rows * time), direction: 'lower', n: rows * time, details: { batch: rows, seqLen: time, repeats: LATENCY_REPEATS, statistic: 'median', backend: tf.getBackend() } });
+      records.push({
+        board: 'efficiency',
+        metric: 'latency.forward_ms_per_token',
+        value: ms / (rows * time),
+        direction: 'lower',
+        n: rows * time,
+        details: { batch: rows, seqLen: time, repeats: LATENCY_REPEATS, statistic: 'median', backend: tf.getBackend() },
+      });
     }
     return records;
   },

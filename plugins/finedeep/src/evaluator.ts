@@ -1,5 +1,5 @@
-import type { Evaluator, LanguageModel, MetricRecord } from '@labbench/core';
-import { heldOutForwardStats, heldOutWindows, modelSeqLen } from '@labbench/tensor';
+import type { Evaluator, MetricRecord } from '@labbench/core';
+import { heldOutForwardStats, inDomainWindows } from '@labbench/tensor';
 import { finedeepDefaults } from './config.js';
 import { ABSOLUTE_TAUS, nsarName, type NsarThreshold } from './nsar.js';
 
@@ -19,16 +19,9 @@ export const nsarEvaluator: Evaluator = {
   async evaluate(subject, context) {
     const model = subject.model;
     if (!model) return [];
-    const time = modelSeqLen(model);
-    const docs = await context.data.inDomain();
-    const { ids, count } = heldOutWindows(
-      subject.tokenizer,
-      docs.map((d) => d.text),
-      time,
-      Number(context.options.maxWindows ?? MAX_WINDOWS),
-    );
-    if (count === 0) return [];
-    const { stats, tokens } = heldOutForwardStats(model, ids, count, time, BATCH);
+    const windows = await inDomainWindows(model, subject.tokenizer, context.data, Number(context.options.maxWindows ?? MAX_WINDOWS));
+    if (windows.count === 0) return [];
+    const { stats, tokens } = heldOutForwardStats(model, windows, BATCH);
     const config = model.config as { nsarTaus?: number[]; nsarThreshold?: NsarThreshold };
     const taus = (config.nsarTaus ?? finedeepDefaults.nsarTaus) as readonly number[];
     const threshold = config.nsarThreshold ?? finedeepDefaults.nsarThreshold;

@@ -1,24 +1,63 @@
 import * as tf from '@tensorflow/tfjs';
-import type { LanguageModel, TrainedTokenizer } from '@labbench/core';
-import { fixedWindows } from './batches.js';
+import type { EvalData, LanguageModel, TrainedTokenizer } from '@labbench/core';
+import { fixedWindows } from '../train/batches.js';
+import { modelSeqLen } from '../train/engine.js';
+import { cachedTokenizer } from './encode-cache.js';
 
 /**
- * Held-out windows for evaluators that read a model's forward statistics (NSAR, active experts):
- * each text is encoded, prefixed with the end-of-text id, and the documents are joined; at most
- * `maxWindows` non-overlapping windows of T tokens are taken from the start.
+ * The opening every evaluator of a model's forward statistics shares (NSAR, active experts, a
+ * model's measured cost): held-out in-domain text cut into windows of the model's context, run
+ * forward without gradients, statistics averaged over tokens. Written once here so the windows an
+ * evaluator reads, and how it weights batches, cannot drift between evaluators.
  */
-export function heldOutWindows(tokenizer: TrainedTokenizer, texts: readonly string[], time: number, maxWindows: number): { ids: Int32Array; count: number } {
-  const parts: number[] = [];
-  for (const text of texts) parts.push(tokenizer.eosId, ...tokenizer.encode(text));
-  const { ids, count } = fixedWindows(Int32Array.from(parts), time, maxWindows);
-  return { ids, count };
+
+/** `count` windows of `time` tokens, row-major in `ids` [count * time]. */
+export interface TokenWindows {
+  readonly ids: Int32Array;
+  readonly count: number;
+  readonly time: number;
 }
 
 /**
- * Runs the model (training: false) over windows [count, T] in batches and returns every forward
- * stat averaged over tokens (each batch weighted by its rows), elementwise for vector stats.
+ * Each text encoded and prefixed with the end-of-text id, the documents joined, and at most
+ * `maxWindows` non-overlapping windows of `time` tokens taken from the start.
  */
-export function heldOutForwardStats(model: LanguageModel, ids: Int32Array, count: number, time: number, batch: number): { stats: Record<string, number[]>; tokens: number } {
+export function heldOutWindows(tokenizer: TrainedTokenizer, texts: readonly string[], time: number, maxWindows: number): TokenWindows {
+  const parts: number[] = [];
+  for (const text of texts) parts.push(tokenizer.eosId, ...tokenizer.encode(text));
+  const { ids, count } = fixedWindows(Int32Array.from(parts), time, maxWindows);
+  return { ids, count, time };
+}
+
+/**
+ * Windows of the model's context length over the held-out in-domain documents. Encodings go
+ * through the process-wide cache, so the documents the perplexity evaluator already encoded with
+ * this tokenizer are not encoded again (same ids either way).
+ */
+export async function inDomainWindows(model: LanguageModel, tokenizer: TrainedTokenizer, data: EvalData, maxWindows: number): Promise<TokenWindows> {
+  const time = modelSeqLen(model);
+  const docs = await data.inDomain();
+  return heldOutWindows(
+    cachedTokenizer(tokenizer),
+    docs.map((d) => d.text),
+    time,
+    maxWindows,
+  );
+}
+
+/** Windows `from` (inclusive) to `to` (exclusive) of `windows`, sharing its ids (no copy). */
+export function sliceWindows(windows: TokenWindows, from: number, to: number = windows.count): TokenWindows {
+  const { time } = windows;
+  return { ids: windows.ids.subarray(from * time, to * time), count: to - from, time };
+}
+
+/**
+ * Runs the model (training: false) over the windows in batches of `batch` rows and returns every
+ * forward stat averaged over tokens (each batch weighted by its rows), elementwise for vector
+ * stats, with the number of tokens read.
+ */
+export function heldOutForwardStats(model: LanguageModel, windows: TokenWindows, batch: number): { stats: Record<string, number[]>; tokens: number } {
+  const { ids, count, time } = windows;
   const sums = new Map<string, Float64Array>();
   for (let start = 0; start < count; start += batch) {
     const rows = Math.min(batch, count - start);

@@ -28,9 +28,9 @@ export class WindowSampler {
   }
 }
 
-/** Fixed, non-overlapping full-length windows from the start of a held-out stream. */
+/** Fixed, non-overlapping full-length windows from the start of a held-out stream (none from an empty stream). */
 export function fixedWindows(stream: Int32Array, time: number, maxWindows: number): { ids: Int32Array; targets: Int32Array; count: number } {
-  const count = Math.min(maxWindows, Math.floor((stream.length - 1) / time));
+  const count = Math.max(0, Math.min(maxWindows, Math.floor((stream.length - 1) / time)));
   const ids = new Int32Array(count * time);
   const targets = new Int32Array(count * time);
   for (let w = 0; w < count; w++) {
