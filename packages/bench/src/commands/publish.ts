@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, applyStudySummaries, readResults, writeResults, type ResultRecord } from '@labbench/core';
 import { assertNotMixed, findResultFiles, mergeRecordLists, mergeTraining, publishLeaderboards } from '../publish/index.js';
@@ -49,7 +49,7 @@ export function registerPublish(program: Command): void {
       const preview = isPreview(records);
       const sequential = readSequential(files, records); // --until-decided designs (sequential.json beside each results file)
       const preregistrations = readPreregistrations(join(root, PREREGISTRATION_DIR)); // docs/preregistration.md
-      const written = await publishLeaderboards(registry, records, training, outDir, { preview, sequential, preregistrations });
+      const written = await publishLeaderboards(registry, records, training, outDir, { preview, sequential, preregistrations, plotSources: files.map((f) => dirname(f)) });
       process.stdout.write(`merged ${records.length} records from ${files.length} run(s) into ${outDir}${preview ? ' (preview: no verdicts)' : ''}\n`);
       process.stdout.write(`  ${written.filter((p) => !p.startsWith('plots')).join(', ')} and ${written.filter((p) => p.startsWith('plots')).length} plots\n`);
     });

@@ -1,5 +1,5 @@
-import { BOARDS, buildBoard, orderMetrics, type Board, type LeaderboardRow, type ResultRecord } from '@labbench/core';
-import { escapeHtml, fmt, range, compact } from './html.js';
+import { type Board, buildBoard, type LeaderboardRow, orderMetrics, type ResultRecord } from '@labbench/core';
+import { compact, escapeHtml, fmt, range } from './html.js';
 
 /** The data of one sortable board table on the page (rendered by the page script with textContent). */
 export interface BoardData {
@@ -9,28 +9,51 @@ export interface BoardData {
   readonly rows: Record<string, unknown>[];
 }
 
+/**
+ * The boards that have records, in reading order: the board most studies report on first, ties
+ * alphabetically. Boards are registered by plugins, so the page takes them from the records.
+ */
+export function boardsInRecords(records: readonly Pick<ResultRecord, 'board' | 'study'>[]): Board[] {
+  const studies = new Map<Board, Set<string>>();
+  for (const r of records) studies.set(r.board, (studies.get(r.board) ?? new Set()).add(r.study));
+  return [...studies].sort(([a, x], [b, y]) => y.size - x.size || a.localeCompare(b)).map(([id]) => id);
+}
+
 /** One table per board: rows per (study, arm, facets), headline metrics first. */
 export function boardData(records: readonly ResultRecord[], headline: Partial<Record<Board, readonly string[]>> = {}): BoardData[] {
-  return BOARDS.flatMap((board) => {
+  return boardsInRecords(records).flatMap((board) => {
     const rows = buildBoard(records, board);
     if (rows.length === 0) return [];
     const directions = new Map<string, string>();
     for (const row of rows) for (const [name, cell] of row.metrics) directions.set(name, cell.direction);
-    return [{
-      board,
-      facets: [...new Set(rows.flatMap((r) => Object.keys(r.facets)))].sort(),
-      metrics: orderMetrics(directions.keys(), headline[board]).map((name) => ({ name, direction: directions.get(name)! })),
-      rows: rows.map((row) => ({
-        study: row.study, arm: row.arm, facets: row.facets, winRate: row.winRate ?? null, seeds: row.seeds,
-        paramsTotal: row.provenance.paramsTotal, paramsActive: row.provenance.paramsActive,
-        flopsPerToken: row.provenance.flopsPerTokenInference, tokens: row.provenance.tokens, backend: row.provenance.backend,
-        metrics: Object.fromEntries([...row.metrics].map(([name, c]) => [name, { mean: c.mean, ciLow: c.ciLow, ciHigh: c.ciHigh, rank: c.rank }])),
-      })),
-    }];
+    return [
+      {
+        board,
+        facets: [...new Set(rows.flatMap((r) => Object.keys(r.facets)))].sort(),
+        metrics: orderMetrics(directions.keys(), headline[board]).map((name) => ({ name, direction: directions.get(name)! })),
+        rows: rows.map((row) => ({
+          study: row.study,
+          arm: row.arm,
+          facets: row.facets,
+          winRate: row.winRate ?? null,
+          seeds: row.seeds,
+          paramsTotal: row.provenance.paramsTotal,
+          paramsActive: row.provenance.paramsActive,
+          flopsPerToken: row.provenance.flopsPerTokenInference,
+          tokens: row.provenance.tokens,
+          backend: row.provenance.backend,
+          metrics: Object.fromEntries([...row.metrics].map(([name, c]) => [name, { mean: c.mean, ciLow: c.ciLow, ciHigh: c.ciHigh, rank: c.rank }])),
+        })),
+      },
+    ];
   });
 }
 
-interface StudyRow { readonly key: string; readonly row: LeaderboardRow; readonly board: Board }
+interface StudyRow {
+  readonly key: string;
+  readonly row: LeaderboardRow;
+  readonly board: Board;
+}
 /** A study's rows (arm + facets) -> that row on each board. */
 type Rows = Map<string, Map<Board, LeaderboardRow>>;
 
@@ -46,21 +69,25 @@ function cell(row: LeaderboardRow | undefined, metric: string): string {
 /** A table whose rows are the study's arms (and facets) and whose columns are the given metrics (`board/metric`). */
 function table(rows: Rows, facets: string[], metrics: string[], directions: Map<string, string>, withSeeds: boolean): string {
   const split = (m: string) => [m.slice(0, m.indexOf('/')) as Board, m.slice(m.indexOf('/') + 1)] as const;
-  const head = ['arm', ...facets].map((h) => `<th>${escapeHtml(h)}</th>`).join('')
-    + metrics.map((m) => `<th title="${escapeHtml(split(m)[0])} board">${escapeHtml(split(m)[1] + arrow(directions.get(m) ?? 'none'))}</th>`).join('')
-    + (withSeeds ? '<th>seeds</th><th>params</th><th>tokens</th>' : '');
-  const body = [...rows.values()].map((byBoard) => {
-    const any = [...byBoard.values()][0];
-    const keyCells = [any.arm, ...facets.map((f) => any.facets[f] ?? '')].map((t) => `<td>${escapeHtml(t)}</td>`).join('');
-    const metricCells = metrics.map((m) => cell(byBoard.get(split(m)[0]), split(m)[1])).join('');
-    const p = any.provenance;
-    const extra = withSeeds ? `<td>${any.seeds}</td><td>${escapeHtml(compact(p.paramsTotal))}</td><td>${escapeHtml(compact(p.tokens))}</td>` : '';
-    return `<tr>${keyCells}${metricCells}${extra}</tr>`;
-  }).join('');
+  const head =
+    ['arm', ...facets].map((h) => `<th>${escapeHtml(h)}</th>`).join('') +
+    metrics.map((m) => `<th title="${escapeHtml(split(m)[0])} board">${escapeHtml(split(m)[1] + arrow(directions.get(m) ?? 'none'))}</th>`).join('') +
+    (withSeeds ? '<th>seeds</th><th>params</th><th>tokens</th>' : '');
+  const body = [...rows.values()]
+    .map((byBoard) => {
+      const any = [...byBoard.values()][0];
+      const keyCells = [any.arm, ...facets.map((f) => any.facets[f] ?? '')].map((t) => `<td>${escapeHtml(t)}</td>`).join('');
+      const metricCells = metrics.map((m) => cell(byBoard.get(split(m)[0]), split(m)[1])).join('');
+      const p = any.provenance;
+      const extra = withSeeds ? `<td>${any.seeds}</td><td>${escapeHtml(compact(p.paramsTotal))}</td><td>${escapeHtml(compact(p.tokens))}</td>` : '';
+      return `<tr>${keyCells}${metricCells}${extra}</tr>`;
+    })
+    .join('');
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-const has = (byBoard: Map<Board, LeaderboardRow>, key: string) => byBoard.get(key.slice(0, key.indexOf('/')) as Board)?.metrics.has(key.slice(key.indexOf('/') + 1)) ?? false;
+const has = (byBoard: Map<Board, LeaderboardRow>, key: string) =>
+  byBoard.get(key.slice(0, key.indexOf('/')) as Board)?.metrics.has(key.slice(key.indexOf('/') + 1)) ?? false;
 
 /**
  * The compact board's columns: the claims' metrics; rows that have none of them (the facet rows of
@@ -72,7 +99,10 @@ function compactMetrics(rows: Rows, all: readonly string[], headline: readonly s
   const blank = [...rows.values()].filter((byBoard) => !shown.some((m) => has(byBoard, m)));
   const counts = new Map<string, number>();
   for (const byBoard of blank) for (const m of all) if (has(byBoard, m)) counts.set(m, (counts.get(m) ?? 0) + 1);
-  const extra = all.filter((m) => counts.has(m)).sort((a, b) => counts.get(b)! - counts.get(a)!).slice(0, 2);
+  const extra = all
+    .filter((m) => counts.has(m))
+    .sort((a, b) => counts.get(b)! - counts.get(a)!)
+    .slice(0, 2);
   return [...shown, ...extra.sort((a, b) => all.indexOf(a) - all.indexOf(b))];
 }
 
@@ -90,7 +120,10 @@ function compactRows(rows: Rows, shown: readonly string[], directions: ReadonlyM
   const others = [...rows].filter(([, r]) => value(r) === undefined && shown.some((m) => has(r, m)));
   const sorted = [...rows].filter(([, r]) => value(r) !== undefined).sort(([, a], [, b]) => sign * (value(a)! - value(b)!));
   const kept = [...others, ...sorted].slice(0, Math.max(COMPACT_ROWS, others.length));
-  return { kept: new Map(kept), note: `${kept.length} of ${rows.size} rows: the best by ${metric}${others.length ? ' and the study summary' : ''}; every row is in the full table below.` };
+  return {
+    kept: new Map(kept),
+    note: `${kept.length} of ${rows.size} rows: the best by ${metric}${others.length ? ' and the study summary' : ''}; every row is in the full table below.`,
+  };
 }
 
 /**
@@ -99,28 +132,31 @@ function compactRows(rows: Rows, shown: readonly string[], directions: ReadonlyM
  */
 export function studyBoards(records: readonly ResultRecord[], headline: ReadonlyMap<string, readonly string[]>, titles: ReadonlyMap<string, string>): string {
   const studies = [...new Set(records.map((r) => r.study))].sort();
-  const boards = new Map(BOARDS.map((b) => [b, buildBoard(records, b)] as const));
-  return studies.map((study) => {
-    const entries: StudyRow[] = [];
-    for (const [board, rows] of boards) for (const row of rows) if (row.study === study) entries.push({ key: `${row.arm}\u0000${JSON.stringify(row.facets)}`, row, board });
-    const rows = new Map<string, Map<Board, LeaderboardRow>>();
-    const directions = new Map<string, string>();
-    for (const e of entries) {
-      rows.set(e.key, (rows.get(e.key) ?? new Map()).set(e.board, e.row));
-      for (const [m, c] of e.row.metrics) directions.set(`${e.board}/${m}`, c.direction);
-    }
-    const facets = [...new Set(entries.flatMap((e) => Object.keys(e.row.facets)))].sort();
-    const all = orderMetrics(directions.keys(), headline.get(study) ?? []);
-    const shown = compactMetrics(rows, all, headline.get(study) ?? []);
-    const rest = all.filter((m) => !shown.includes(m));
-    const { kept, note } = compactRows(rows, shown, directions);
-    const own = records.filter((r) => r.study === study);
-    const scale = `${range(own.map((r) => r.provenance.paramsTotal).filter((x) => x > 0))} parameters, ${range(own.map((r) => r.provenance.tokens).filter((x) => x > 0))} training tokens per arm, ${new Set(own.map((r) => r.seed)).size} seed(s)`;
-    const title = titles.get(study);
-    return `<section class="study" id="study-${escapeHtml(study)}"><h3>${escapeHtml(study)}${title ? `: ${escapeHtml(title)}` : ''}</h3>
+  const boards = new Map(boardsInRecords(records).map((b) => [b, buildBoard(records, b)] as const));
+  return studies
+    .map((study) => {
+      const entries: StudyRow[] = [];
+      for (const [board, rows] of boards)
+        for (const row of rows) if (row.study === study) entries.push({ key: `${row.arm}\u0000${JSON.stringify(row.facets)}`, row, board });
+      const rows = new Map<string, Map<Board, LeaderboardRow>>();
+      const directions = new Map<string, string>();
+      for (const e of entries) {
+        rows.set(e.key, (rows.get(e.key) ?? new Map()).set(e.board, e.row));
+        for (const [m, c] of e.row.metrics) directions.set(`${e.board}/${m}`, c.direction);
+      }
+      const facets = [...new Set(entries.flatMap((e) => Object.keys(e.row.facets)))].sort();
+      const all = orderMetrics(directions.keys(), headline.get(study) ?? []);
+      const shown = compactMetrics(rows, all, headline.get(study) ?? []);
+      const rest = all.filter((m) => !shown.includes(m));
+      const { kept, note } = compactRows(rows, shown, directions);
+      const own = records.filter((r) => r.study === study);
+      const scale = `${range(own.map((r) => r.provenance.paramsTotal).filter((x) => x > 0))} parameters, ${range(own.map((r) => r.provenance.tokens).filter((x) => x > 0))} training tokens per arm, ${new Set(own.map((r) => r.seed)).size} seed(s)`;
+      const title = titles.get(study);
+      return `<section class="study" id="study-${escapeHtml(study)}"><h3>${escapeHtml(study)}${title ? `: ${escapeHtml(title)}` : ''}</h3>
 <p class="scale">${escapeHtml(scale)}</p>
 ${table(kept, facets, shown, directions, true)}${note ? `\n<p class="scale">${escapeHtml(note)}</p>` : ''}
 ${rest.length > 0 || note ? `<details><summary>all ${all.length} metrics${note ? `, all ${rows.size} rows` : ''}</summary><div class="scroll">${table(rows, facets, all, directions, false)}</div></details>` : ''}
 </section>`;
-  }).join('\n');
+    })
+    .join('\n');
 }
