@@ -278,7 +278,7 @@ async function evaluate(
       seed: cell.seed, limits: profile.eval, data: data.evalData(profile.eval), options: use.options ?? {},
       log: (m) => reporter.log(`${use.id}: ${m}`),
     }));
-    checkMetrics(out, where);
+    checkMetrics(out, where, new Set(registry.boards().map((b) => b.id)));
     metrics.push(...out);
   }
   return metrics;

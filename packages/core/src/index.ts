@@ -40,6 +40,7 @@ export { createCellContext, executeCell, cellKeys, codeHashes, plannedCell } fro
 export type { CellContext, CellTask, CellOutcome, CellReporter, EvalArtifact, TrainedArtifact } from './cell.js';
 export { CodeHasher, importSpecifiers } from './code-hash.js';
 export { checkMetrics } from './metric-check.js';
+export { assertBoardsRegistered, assertRecordBoards, boardsOf } from './boards.js';
 export { withoutProcessExit } from './registry.js';
 export { encodeDocuments } from './token-data.js';
 export { writeResults, readResults, validateResultsText, validateTrainingText } from './results.js';

@@ -1,8 +1,10 @@
 import { stringify } from 'csv-stringify/sync';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BOARDS, type Board } from './contracts/evaluator.js';
+import { BOARD_ID_PATTERN, type BoardDefinition } from './contracts/board.js';
+import type { Board } from './contracts/evaluator.js';
 import { writeFileAtomic } from './atomic.js';
+import { boardsOf } from './boards.js';
 import type { ResultRecord } from './results.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -168,8 +170,10 @@ function dropEmptyColumns(header: string[], body: unknown[][]): unknown[][] {
 }
 
 export interface BoardCsvOptions {
-  /** Metrics to put first (the claims' metrics of the board's studies). */
+  /** Metrics to put first (the claims' metrics of the board's studies, then the board's headline). */
   readonly headline?: readonly string[];
+  /** Facet columns in this order (the registered board's facets); others follow alphabetically. */
+  readonly facets?: readonly string[];
 }
 
 /**
@@ -178,7 +182,7 @@ export interface BoardCsvOptions {
  */
 export function boardCsv(rows: readonly LeaderboardRow[], options: BoardCsvOptions = {}): string {
   const metricNames = orderMetrics(rows.flatMap((r) => [...r.metrics.keys()]), options.headline);
-  const facetNames = [...new Set(rows.flatMap((r) => Object.keys(r.facets)))].sort();
+  const facetNames = orderMetrics(rows.flatMap((r) => Object.keys(r.facets)), options.facets);
   const header = ['study', 'arm', ...facetNames, 'win_rate', ...metricNames.flatMap((m) => [m, `${m}.ci_low`, `${m}.ci_high`, `${m}.rank`]), ...PROVENANCE_COLUMNS];
   const body = rows.map((row) => {
     const p = row.provenance;
@@ -225,26 +229,37 @@ export function resultsCsv(records: readonly ResultRecord[]): string {
 }
 
 export interface WriteLeaderboardsOptions {
-  /** Headline metrics per board (see boardCsv). */
+  /** Headline metrics per board (see boardCsv): the claims' metrics. */
   readonly headline?: Readonly<Partial<Record<Board, readonly string[]>>>;
+  /** Registered boards (Registry.boards()): each one's headline metric and facet order shape its CSV. */
+  readonly boards?: readonly BoardDefinition[];
+}
+
+/** A CSV this module wrote for a board: `<board id>.csv` whose header starts with the board's key columns. */
+function isBoardCsv(dir: string, file: string): boolean {
+  if (!file.endsWith('.csv') || !BOARD_ID_PATTERN.test(file.slice(0, -4))) return false;
+  return readFileSync(join(dir, file), 'utf8').slice(0, 9) === 'study,arm';
 }
 
 /**
- * Writes `<board>.csv` for every board that has records and removes the CSV of every board that
- * has none, so a folder always holds the set its records give (never stale boards of an earlier
- * run); returns the paths written.
+ * Writes `<board>.csv` for every board that has records and removes the board CSVs of an earlier
+ * run whose board has none now, so a folder always holds the set its records give (never stale
+ * boards); other files are left alone. Returns the paths written.
  */
 export function writeLeaderboards(records: readonly ResultRecord[], outDir: string, options: WriteLeaderboardsOptions = {}): string[] {
   const written: string[] = [];
-  for (const board of BOARDS) {
-    const rows = buildBoard(records, board);
+  const defs = new Map((options.boards ?? []).map((b) => [b.id, b] as const));
+  for (const board of boardsOf(records)) {
+    const def = defs.get(board);
+    const headline = [...(options.headline?.[board] ?? []), ...(def ? [def.headline] : [])];
     const path = join(outDir, `${board}.csv`);
-    if (rows.length === 0) {
-      if (existsSync(path)) rmSync(path, { force: true });
-      continue;
-    }
-    writeFileAtomic(path, boardCsv(rows, { headline: options.headline?.[board] }));
+    writeFileAtomic(path, boardCsv(buildBoard(records, board), { headline, facets: def?.facets }));
     written.push(path);
+  }
+  if (existsSync(outDir)) {
+    for (const file of readdirSync(outDir)) {
+      if (!written.includes(join(outDir, file)) && isBoardCsv(outDir, file)) rmSync(join(outDir, file), { force: true });
+    }
   }
   return written;
 }

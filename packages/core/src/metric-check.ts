@@ -1,5 +1,5 @@
 import type { MetricRecord } from './contracts/evaluator.js';
-import { BOARDS } from './contracts/evaluator.js';
+import { boardIdProblem } from './contracts/board.js';
 import { ContractError } from './errors.js';
 
 const METRIC_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@%+-]{0,199}$/;
@@ -8,11 +8,11 @@ const MAX_DETAILS_BYTES = 4_000_000;
 
 /**
  * Checks what an evaluator returned before any of it is kept: a list of metric records with a
- * known board, a plain metric name, a finite value, a direction and a sample count. A NaN or an
+ * registered board (`registered`, the ids of Registry.boards(); any well-formed id when absent), a plain metric name, a finite value, a direction and a sample count. A NaN or an
  * infinity fails the cell with a sentence naming the evaluator and the metric, instead of being
  * dropped without a word or refused later by `publish`.
  */
-export function checkMetrics(out: unknown, where: string): asserts out is MetricRecord[] {
+export function checkMetrics(out: unknown, where: string, registered?: ReadonlySet<string>): asserts out is MetricRecord[] {
   const fix = 'Fix the evaluator: return finite numbers in the MetricRecord shape (see @labbench/core contracts).';
   if (!Array.isArray(out)) throw new ContractError(where, `evaluate() returned ${describe(out)}, not a list of metric records.`, fix);
   out.forEach((m: unknown, i) => {
@@ -22,7 +22,11 @@ export function checkMetrics(out: unknown, where: string): asserts out is Metric
     const name = typeof r.metric === 'string' ? r.metric : undefined;
     const label = name ? `${at} '${name}'` : at;
     if (!name || !METRIC_NAME.test(name)) throw new ContractError(label, `metric name ${JSON.stringify(r.metric)} is not a plain name (letters, digits and _ . @ % + -).`, fix);
-    if (!(BOARDS as readonly string[]).includes(r.board as string)) throw new ContractError(label, `board ${JSON.stringify(r.board)} is not one of ${BOARDS.join(', ')}.`, fix);
+    const boardProblem = boardIdProblem(r.board);
+    if (boardProblem) throw new ContractError(label, `${boardProblem}.`, fix);
+    if (registered && !registered.has(r.board as string)) {
+      throw new ContractError(label, `board '${r.board as string}' is not registered by any installed plugin (registered: ${[...registered].sort().join(', ') || 'none'}).`, "Write to a registered board, or register this one in the evaluator's plugin: definePlugin({ boards: [defineBoard({ ... })] }).");
+    }
     if (typeof r.value !== 'number' || !Number.isFinite(r.value)) throw new ContractError(label, `value is ${describe(r.value)}; metrics must be finite numbers.`, fix);
     if (!DIRECTIONS.has(r.direction as string)) throw new ContractError(label, `direction ${JSON.stringify(r.direction)} is not higher, lower or none.`, fix);
     if (typeof r.n !== 'number' || !Number.isFinite(r.n) || r.n < 0) throw new ContractError(label, `sample count n is ${describe(r.n)}; it must be a finite number >= 0.`, fix);

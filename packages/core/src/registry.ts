@@ -2,6 +2,8 @@ import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PLUGIN_ID_PATTERN, PLUGIN_KINDS, type LabbenchPlugin, type PluginManifest } from './contracts/plugin.js';
+import { assertBoardsRegistered } from './boards.js';
+import { checkBoard, type BoardDefinition } from './contracts/board.js';
 import type { Evaluator } from './contracts/evaluator.js';
 import type { LossFunction } from './contracts/loss.js';
 import type { ModelFactory } from './contracts/model.js';
@@ -46,9 +48,13 @@ export class Registry {
     model: new Map(), tokenizer: new Map(), loss: new Map(), evaluator: new Map(), study: new Map(),
   };
 
+  /** Boards by id, each with the plugin that registered it (see contracts/board.ts). */
+  private readonly boardTable = new Map<string, Entry<BoardDefinition>>();
+
   constructor(plugins: readonly DiscoveredPlugin[]) {
     this.plugins = plugins;
     for (const { plugin, origin } of plugins) {
+      this.addBoards(plugin.boards, origin);
       this.addAll('model', plugin.models, origin);
       this.addAll('tokenizer', plugin.tokenizers, origin);
       this.addAll('loss', plugin.losses, origin);
@@ -70,6 +76,27 @@ export class Registry {
       }
       this.tables[kind].set(item.id, { item, origin });
     }
+  }
+
+  private addBoards(boards: readonly BoardDefinition[] | undefined, origin: PluginOrigin): void {
+    for (const board of boards ?? []) {
+      checkBoard(board, `${origin.packageName} › boards`);
+      const existing = this.boardTable.get(board.id);
+      if (existing) {
+        throw new RegistryError(`board '${board.id}'`, `registered twice: by ${existing.origin.packageName} (${existing.origin.dir}) and by ${origin.packageName} (${origin.dir}).`, 'A board has one owner: remove one registration (other plugins may write records to a board they do not own).');
+      }
+      this.boardTable.set(board.id, { item: board, origin });
+    }
+  }
+
+  /** Registered boards, by id. */
+  boards(): BoardDefinition[] {
+    return [...this.boardTable.keys()].sort().map((id) => this.boardTable.get(id)!.item);
+  }
+
+  /** The registered board and the plugin that owns it, or undefined. */
+  board(id: string): Entry<BoardDefinition> | undefined {
+    return this.boardTable.get(id);
   }
 
   ids(kind: ComponentKind): string[] {
@@ -220,5 +247,7 @@ export async function discoverPlugins(root: string): Promise<Registry> {
     found.push({ plugin, origin: { packageName: pkg.name, version: pkg.version ?? '0.0.0', dir: relative(root, real) || real, manifest, entry } });
   }
   found.sort((a, b) => a.plugin.id.localeCompare(b.plugin.id));
-  return new Registry(found);
+  const registry = new Registry(found);
+  assertBoardsRegistered(registry);
+  return registry;
 }

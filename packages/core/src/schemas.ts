@@ -1,7 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { BOARDS } from './contracts/evaluator.js';
+import { BOARD_ID_PATTERN } from './contracts/board.js';
 import { ConfigError } from './errors.js';
 import { trainingLineSchema } from './schemas/training.js';
 import { replicationSchema } from './schemas/replication.js';
@@ -12,6 +12,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 const id = /^[a-z][a-z0-9.-]{0,63}$/.source;
 const configObject = { type: 'object' } as const;
+// boards are registered by plugins: the schema checks a safe id, the run and publish that it is registered
+const board = { type: 'string', pattern: BOARD_ID_PATTERN.source } as const;
 
 const armProperties = {
   model: { type: 'string', pattern: id },
@@ -46,7 +48,7 @@ const claimSchema = {
     id: { type: 'string', pattern: id },
     text: { type: 'string', minLength: 1 },
     role: { enum: ['headline', 'secondary'] },
-    board: { enum: BOARDS },
+    board,
     metric: { type: 'string', minLength: 1 },
     method: { type: 'string' },
     baseline: { type: 'string' },
@@ -65,7 +67,7 @@ const claimSchema = {
 const gateCommon = {
   id: { type: 'string', pattern: id },
   text: { type: 'string', minLength: 1 },
-  board: { enum: BOARDS },
+  board,
   metric: { type: 'string', minLength: 1 },
   arm: { type: 'string', pattern: id },
 } as const;
@@ -170,7 +172,7 @@ export const resultRecordSchema = {
     studyVersion: { type: 'integer', minimum: 1 },
     arm: { type: 'string', pattern: id },
     seed: { type: 'integer', minimum: 0 },
-    board: { enum: BOARDS },
+    board,
     metric: { type: 'string', minLength: 1, maxLength: 200 },
     value: finite,
     stderr: { type: 'number', minimum: 0 },

@@ -1,10 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BOARDS, ContractError, checkMetrics } from '../src/index.js';
+import { BOARD_ID_PATTERN, ContractError, checkMetrics } from '../src/index.js';
+
+// boards are registered by plugins: a test registry of a few ids (one with a dash and a digit)
+const REGISTERED = new Set(['ppl', 'detection', 'board-2']);
 
 const goodRecord = fc.record({
-  board: fc.constantFrom(...BOARDS),
+  board: fc.constantFrom(...REGISTERED),
   metric: fc.stringMatching(/^[a-z][a-z0-9_.]{0,30}$/),
   value: fc.double({ noNaN: true, noDefaultInfinity: true }),
   direction: fc.constantFrom('higher', 'lower', 'none'),
@@ -13,14 +16,15 @@ const goodRecord = fc.record({
 
 test('checkMetrics accepts every well-formed list of metric records', () => {
   fc.assert(fc.property(fc.array(goodRecord, { maxLength: 8 }), (records) => {
-    checkMetrics(records, 'evaluator x');
+    checkMetrics(records, 'evaluator x', REGISTERED);
+    checkMetrics(records, 'evaluator x'); // without a registry: any well-formed board id
   }), { verbose: true });
 });
 
 test('checkMetrics refuses any record with a broken field, naming the evaluator and the metric', () => {
   const breakers: [string, fc.Arbitrary<unknown>][] = [
     ['value', fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, '1', null, undefined)],
-    ['board', fc.string().filter((b) => !(BOARDS as readonly string[]).includes(b))],
+    ['board', fc.oneof(fc.string(), fc.stringMatching(BOARD_ID_PATTERN)).filter((b) => !REGISTERED.has(b))],
     ['direction', fc.string().filter((d) => !['higher', 'lower', 'none'].includes(d))],
     ['n', fc.constantFrom(-1, Number.NaN, Number.POSITIVE_INFINITY, 'many')],
     ['metric', fc.constantFrom('', '<img src=x onerror=alert(1)>', '../../etc', 'a b', 7)],
@@ -31,7 +35,7 @@ test('checkMetrics refuses any record with a broken field, naming the evaluator 
     const value = fc.sample(bad, { numRuns: 1, seed: at })[0];
     const i = at % records.length;
     const broken = records.map((r, k) => (k === i ? { ...r, [field]: value } : r));
-    assert.throws(() => checkMetrics(broken, "evaluator 'probe' (pkg)"), (e: unknown) => e instanceof ContractError && e.message.includes("evaluator 'probe' (pkg)") && e.message.includes(`metric ${i}`));
+    assert.throws(() => checkMetrics(broken, "evaluator 'probe' (pkg)", REGISTERED), (e: unknown) => e instanceof ContractError && e.message.includes("evaluator 'probe' (pkg)") && e.message.includes(`metric ${i}`));
   }), { verbose: true });
 });
 
@@ -39,4 +43,11 @@ test('checkMetrics refuses a result that is not a list', () => {
   for (const out of [undefined, null, 3, 'metrics', { board: 'ppl' }]) {
     assert.throws(() => checkMetrics(out, 'evaluator x'), /not a list of metric records/);
   }
+});
+
+test('checkMetrics: a well-formed board no plugin registers is refused with the registered ones named', () => {
+  const record = { board: 'routing', metric: 'load', value: 1, direction: 'none', n: 1 };
+  checkMetrics([record], 'evaluator x'); // a safe id passes when no registry is given
+  assert.throws(() => checkMetrics([record], "evaluator 'probe' (pkg)", REGISTERED), (e: unknown) => e instanceof ContractError && /board 'routing' is not registered/.test(e.message) && /registered: board-2, detection, ppl/.test(e.message));
+  for (const board of ['../x', 'results', 'PPL', 'a.b', '']) assert.throws(() => checkMetrics([{ ...record, board }], 'evaluator x'), ContractError, board);
 });

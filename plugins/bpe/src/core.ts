@@ -4,4 +4,4 @@ export type {
   Evaluator, EvalContext, EvalSubject, EvalDocument, MetricRecord,
   StudyDefinition, LabbenchPlugin,
 } from '@labbench/core';
-export { definePlugin, defineStudy, resolveArm } from '@labbench/core';
+export { defineBoard, definePlugin, defineStudy, resolveArm } from '@labbench/core';

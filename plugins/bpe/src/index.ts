@@ -2,7 +2,7 @@
  * @labbench/plugin-bpe: byte-level BPE and Scaffold-BPE tokenizers (one trainer, one encoder),
  * Hugging Face interop, the tokenizer-metrics evaluator and the Scaffold-BPE study.
  */
-import { definePlugin } from './core.js';
+import { defineBoard, definePlugin } from './core.js';
 import { bpe, scaffoldBpe } from './factory.js';
 import { hfJson } from './hf-json.js';
 import { tokenizerMetrics } from './metrics.js';
@@ -45,4 +45,11 @@ const tokenizerBenchmark = {
   },
 };
 
-export default definePlugin({ id: 'bpe', tokenizers: [bpe, scaffoldBpe, hfJson], evaluators: [tokenizerMetrics], studies: [scaffoldBpeStudy], benchmarks: [tokenizerBenchmark] });
+export default definePlugin({
+  id: 'bpe',
+  tokenizers: [bpe, scaffoldBpe, hfJson],
+  evaluators: [tokenizerMetrics],
+  studies: [scaffoldBpeStudy],
+  benchmarks: [tokenizerBenchmark],
+  boards: [defineBoard({ id: 'tokenizer', title: 'Tokenizers: bytes per token, unigram entropy, redundancy, speed', headline: 'brown.bytes_per_token', direction: 'higher' })],
+});

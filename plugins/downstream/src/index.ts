@@ -1,4 +1,4 @@
-import { definePlugin, standardError, type ClozeItem, type Evaluator, type MetricRecord, type MultipleChoiceItem, type Scorer } from '@labbench/core';
+import { defineBoard, definePlugin, standardError, type ClozeItem, type Evaluator, type MetricRecord, type MultipleChoiceItem, type Scorer } from '@labbench/core';
 
 /**
  * Zero-shot downstream tasks scored by log-likelihood, as lm-eval does:
@@ -72,4 +72,8 @@ export const downstream: Evaluator = {
   },
 };
 
-export default definePlugin({ id: 'downstream', evaluators: [downstream] });
+export default definePlugin({
+  id: 'downstream',
+  evaluators: [downstream],
+  boards: [defineBoard({ id: 'downstream', title: 'Zero-shot downstream tasks: cloze and multiple choice accuracy', headline: 'cloze-lambada.acc', direction: 'higher' })],
+});

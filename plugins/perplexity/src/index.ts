@@ -1,5 +1,5 @@
 import { perplexityByFrequency } from './by-frequency.js';
-import { bitsPerByte, definePlugin, standardError, type EvalDocument, type Evaluator, type MetricRecord, type RollingScore, type Scorer } from '@labbench/core';
+import { bitsPerByte, defineBoard, definePlugin, standardError, type EvalDocument, type Evaluator, type MetricRecord, type RollingScore, type Scorer } from '@labbench/core';
 import { bitsPerByteSeries, byteNllSeries, tokenNllSeries } from './per-document.js';
 
 /**
@@ -65,4 +65,8 @@ export const perplexity: Evaluator = {
   },
 };
 
-export default definePlugin({ id: 'perplexity', evaluators: [perplexity, perplexityByFrequency] });
+export default definePlugin({
+  id: 'perplexity',
+  evaluators: [perplexity, perplexityByFrequency],
+  boards: [defineBoard({ id: 'ppl', title: 'Language modelling: held-out bits per byte and perplexity', headline: 'id.all.bits_per_byte', direction: 'lower' })],
+});

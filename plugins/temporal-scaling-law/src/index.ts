@@ -1,4 +1,4 @@
-import { definePlugin } from '@labbench/core';
+import { defineBoard, definePlugin } from '@labbench/core';
 import { temporalScalingLaw } from './evaluator.js';
 import { temporalScalingLawStudy } from './studies.js';
 import { mixtureRanking } from './ranking.js';
@@ -17,4 +17,5 @@ export default definePlugin({
   evaluators: [temporalScalingLaw],
   studies: [temporalScalingLawStudy],
   summaries: [mixtureRanking(temporalScalingLawStudy.id)],
+  boards: [defineBoard({ id: 'scaling', title: 'Training dynamics: forecasts of the loss curve and their errors', headline: 'id.tsl.future_mape', direction: 'lower' })],
 });

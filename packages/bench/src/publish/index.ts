@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type Board, type JudgeOptions, type Registry, type ResultRecord, resultsCsv, writeFileAtomic, writeLeaderboards, writeResults } from '@labbench/core';
+import { assertRecordBoards, type Board, type JudgeOptions, type Registry, type ResultRecord, resultsCsv, writeFileAtomic, writeLeaderboards, writeResults } from '@labbench/core';
 import { replaceDirectory } from './atomic-dir.js';
 import { rowsFromEntries } from './claims-view.js';
 import { mergeTrainingLists, readTraining, type TrainingLine } from './merge.js';
@@ -103,6 +103,7 @@ export async function publishLeaderboards(
   const previous = existsSync(join(outDir, 'training.jsonl.gz')) ? readTraining(join(outDir, 'training.jsonl.gz')) : [];
   const studies = new Set(records.map((r) => r.study));
   const allTraining = mergeTrainingLists([previous, training]).filter((t) => studies.has(t.study));
+  assertRecordBoards(registry, records); // boards are registered by plugins: name the one missing before writing
   const headline = headlineMetrics(registry);
   const replication = replicationFile(registry, records, { sequential: options.sequential, preregistrations: options.preregistrations });
   const plots = await buildPlots(records, allTraining);
@@ -129,7 +130,7 @@ export async function publishLeaderboards(
       writeResults(join(tmp, 'results.jsonl'), records);
       written.push('results.jsonl');
       put('results.csv', resultsCsv(records));
-      written.push(...writeLeaderboards(records, tmp, { headline: headline.byBoard }).map((p) => p.slice(tmp.length + 1)));
+      written.push(...writeLeaderboards(records, tmp, { headline: headline.byBoard, boards: registry.boards() }).map((p) => p.slice(tmp.length + 1)));
       if (allTraining.length > 0) put('training.jsonl.gz', gzipSync(allTraining.map((t) => JSON.stringify(t)).join('\n') + '\n', { level: 9 }));
       put('REPLICATION.md', replicationMarkdown(replication, records.length, options.preview ?? false));
       put('replication.json', replicationJson(replication));

@@ -1,9 +1,12 @@
 import type { TrainedTokenizer } from './tokenizer.js';
 import type { LanguageModel } from './model.js';
 
-/** The boards a metric can land on; one CSV per board. */
-export const BOARDS = ['ppl', 'downstream', 'detection', 'dialogue', 'tokenizer', 'efficiency', 'routing', 'scaling'] as const;
-export type Board = (typeof BOARDS)[number];
+/**
+ * The id of the board a metric lands on (one CSV per board). Boards are registered by plugins
+ * (`definePlugin({ boards: [...] })`, see board.ts): the run and `publish` check that a record's
+ * board is registered, so core holds no list of them.
+ */
+export type Board = string;
 
 /** One measured number. The runner adds study, arm, seed and provenance to make a result record. */
 export interface MetricRecord {

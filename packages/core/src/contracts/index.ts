@@ -1,7 +1,8 @@
 export type { TokenizerJSON, TrainedTokenizer, TokenizerTrainOptions, TokenizerFactory } from './tokenizer.js';
 export type { ModelBuildContext, ForwardOptions, ForwardOutput, ParamCount, FlopsPerToken, LanguageModel, ModelFactory } from './model.js';
 export type { LossOutput, LossFunction } from './loss.js';
-export { BOARDS } from './evaluator.js';
+export { BOARD_ID_PATTERN, boardIdProblem, checkBoard, defineBoard } from './board.js';
+export type { BoardDefinition } from './board.js';
 export type {
   Board, MetricRecord, ContinuationRequest, ContinuationScore, RollingScore, GenerationOptions, TokenScores, Scorer,
   EvalSubject, CurvePoint, PositionCurve, TrainingRecord, EvalContext, EvalLimits, EvalDocument, EvalData, Evaluator,

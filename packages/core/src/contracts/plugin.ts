@@ -1,3 +1,4 @@
+import type { BoardDefinition } from './board.js';
 import type { Evaluator } from './evaluator.js';
 import type { LossFunction } from './loss.js';
 import type { ModelFactory } from './model.js';
@@ -26,6 +27,8 @@ export interface LabbenchPlugin {
   readonly tokenizers?: readonly TokenizerFactory[];
   readonly losses?: readonly LossFunction<any>[];
   readonly evaluators?: readonly Evaluator[];
+  /** Boards this plugin owns (its evaluators' records land there; other plugins may write to them too). */
+  readonly boards?: readonly BoardDefinition[];
   readonly studies?: readonly StudyDefinition[];
   readonly benchmarks?: readonly PluginBenchmark[];
   /** Cross-arm comparisons run after all cells of a study (by `labbench run` and `publish`). */

@@ -1,4 +1,5 @@
-import { BOARDS, type Board } from '../contracts/evaluator.js';
+import { BOARD_ID_PATTERN } from '../contracts/board.js';
+import type { Board } from '../contracts/evaluator.js';
 import type { PaperFigure } from '../contracts/study.js';
 import type { PreregistrationState } from '../preregistration.js';
 
@@ -152,7 +153,7 @@ const entrySchema = {
     claim: { type: 'string', pattern: idPattern },
     text: { type: 'string' },
     role: { enum: ['headline', 'secondary'] },
-    board: { enum: BOARDS },
+    board: { type: 'string', pattern: BOARD_ID_PATTERN.source },
     metric: { type: 'string', minLength: 1 },
     baselineMetric: { type: 'string', minLength: 1 },
     direction: { enum: ['higher', 'lower', 'none', null] },

@@ -1,0 +1,62 @@
+import { ContractError, DataError, suggest } from './errors.js';
+import type { Registry } from './registry.js';
+import type { ResultRecord } from './results.js';
+
+/**
+ * The checks that make plugin-registered boards safe: every board an evaluator declares, a claim
+ * or a gate names, or a record lands on must be registered by an installed plugin. Each failure
+ * names the plugin to fix and the boards that are registered.
+ */
+
+const registerFix = (id: string, plugin: string) =>
+  `Register it in ${plugin} (definePlugin({ boards: [defineBoard({ id: '${id}', title, headline, direction })] })), or install the plugin that owns it.`;
+
+function unknownBoard(registry: Registry, id: string): string {
+  return `board '${id}' is not registered by any installed plugin (${suggest(id, registry.boards().map((b) => b.id))})`;
+}
+
+/** Evaluators' declared boards and the boards of every study's claims and gates are registered (run at discovery). */
+export function assertBoardsRegistered(registry: Registry): void {
+  for (const id of registry.ids('evaluator')) {
+    const { item, origin } = registry.entry('evaluator', id);
+    for (const board of item.boards) {
+      if (!registry.board(board)) throw new ContractError(`evaluator '${id}' of ${origin.packageName}`, `declares ${unknownBoard(registry, board)}.`, registerFix(board, origin.packageName));
+    }
+  }
+  for (const id of registry.ids('study')) {
+    const { item: study, origin } = registry.entry('study', id);
+    const named = [...(study.claims ?? []).map((c) => [`claims.${c.id}`, c.board] as const), ...(study.gates ?? []).map((g) => [`gates.${g.id}`, g.board] as const)];
+    for (const [path, board] of named) {
+      if (!registry.board(board)) throw new ContractError(`study '${id}' of ${origin.packageName} › ${path}.board`, `names ${unknownBoard(registry, board)}.`, registerFix(board, origin.packageName));
+    }
+  }
+}
+
+/** The plugin packages a record came from: its study's, else its evaluators' (from provenance). */
+function pluginsOf(registry: Registry, record: ResultRecord): string {
+  if (registry.has('study', record.study)) return registry.entry('study', record.study).origin.packageName;
+  const evaluators = Object.entries(record.provenance.plugins).filter(([k]) => k.startsWith('evaluator:')).map(([, v]) => v);
+  return evaluators.length > 0 ? evaluators.join(', ') : 'an unknown plugin';
+}
+
+/** Every record's board is registered (run by `publish` before it writes anything). */
+export function assertRecordBoards(registry: Registry, records: readonly ResultRecord[]): void {
+  const seen = new Set<string>();
+  for (const r of records) {
+    if (seen.has(r.board)) continue;
+    seen.add(r.board);
+    if (!registry.board(r.board)) {
+      throw new DataError(`results of study '${r.study}' (from ${pluginsOf(registry, r)}), metric ${r.metric}`, `are on ${unknownBoard(registry, r.board)}.`, 'Install the plugin that registers the board (it owns the evaluator that wrote these records), or publish without these records.');
+    }
+  }
+}
+
+/**
+ * The boards that have records, in reading order: the board most studies report on first (ppl in
+ * this repository), ties alphabetically. No fixed list: a new plugin's board finds its place.
+ */
+export function boardsOf(records: readonly Pick<ResultRecord, 'board' | 'study'>[]): string[] {
+  const studies = new Map<string, Set<string>>();
+  for (const r of records) studies.set(r.board, (studies.get(r.board) ?? new Set()).add(r.study));
+  return [...studies].sort(([a, x], [b, y]) => y.size - x.size || a.localeCompare(b)).map(([id]) => id);
+}
