@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import type { EvalData, LanguageModel } from '@labbench/core';
 import { byteTokenizer } from '@labbench/core/testing';
-import { heldOutForwardStats, heldOutWindows, inDomainWindows, sliceWindows, type TokenWindows } from '../src/eval/held-out-stats.js';
+import { heldOutForwardStats, heldOutWindows, inDomainWindows, sliceWindows, subjectWindows, type TokenWindows } from '../src/eval/held-out-stats.js';
 
 /**
  * A stand-in model whose forward stats are per-batch means of its input ids (a scalar and a
@@ -64,6 +64,16 @@ test('inDomainWindows: the windows of the in-domain documents at the model conte
   assert.equal(w.time, 5);
   assert.equal(w.count, 4);
   assert.deepEqual(Array.from(w.ids), Array.from(direct.ids));
+});
+
+test('subjectWindows: undefined for a subject without a model; otherwise its model with the in-domain windows', async () => {
+  const tokenizer = byteTokenizer();
+  const texts = ['one held-out document, long enough for three windows'];
+  assert.equal(await subjectWindows({ tokenizer }, data(texts), 3), undefined);
+  const model = meanModel(4);
+  const input = await subjectWindows({ tokenizer, model }, data(texts), 3);
+  assert.equal(input?.model, model);
+  assert.deepEqual(Array.from(input?.windows.ids ?? []), Array.from(heldOutWindows(tokenizer, texts, 4, 3).ids));
 });
 
 test('sliceWindows: the two halves of any split concatenate back to the windows', () => {

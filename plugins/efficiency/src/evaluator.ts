@@ -1,5 +1,5 @@
 import type { Evaluator, LanguageModel, MetricRecord } from '@labbench/core';
-import { heldOutForwardStats, inDomainWindows, tf } from '@labbench/tensor';
+import { heldOutForwardStats, subjectWindows, tf } from '@labbench/tensor';
 import { decoderAttentionCost, isCostAware, type CostReport } from './cost.js';
 
 const STATS_WINDOWS = 32;
@@ -40,9 +40,9 @@ export const efficiencyEvaluator: Evaluator = {
   boards: ['efficiency'],
   requires: 'causal',
   async evaluate(subject, context) {
-    const model = subject.model;
-    if (!model) return [];
-    const windows = await inDomainWindows(model, subject.tokenizer, context.data, Number(context.options.windows ?? STATS_WINDOWS));
+    const input = await subjectWindows(subject, context.data, Number(context.options.windows ?? STATS_WINDOWS));
+    if (!input) return [];
+    const { model, windows } = input;
     const { ids, count, time } = windows;
     const params = model.params();
     const flops = model.flopsPerToken();

@@ -1,5 +1,5 @@
 import type { Evaluator, MetricRecord } from '@labbench/core';
-import { heldOutForwardStats, inDomainWindows } from '@labbench/tensor';
+import { heldOutForwardStats, subjectWindows } from '@labbench/tensor';
 import { finedeepDefaults } from './config.js';
 import { ABSOLUTE_TAUS, nsarName, type NsarThreshold } from './nsar.js';
 
@@ -17,10 +17,9 @@ export const nsarEvaluator: Evaluator = {
   boards: ['routing'],
   requires: 'causal',
   async evaluate(subject, context) {
-    const model = subject.model;
-    if (!model) return [];
-    const windows = await inDomainWindows(model, subject.tokenizer, context.data, Number(context.options.maxWindows ?? MAX_WINDOWS));
-    if (windows.count === 0) return [];
+    const input = await subjectWindows(subject, context.data, Number(context.options.maxWindows ?? MAX_WINDOWS));
+    if (!input || input.windows.count === 0) return [];
+    const { model, windows } = input;
     const { stats, tokens } = heldOutForwardStats(model, windows, BATCH);
     const config = model.config as { nsarTaus?: number[]; nsarThreshold?: NsarThreshold };
     const taus = (config.nsarTaus ?? finedeepDefaults.nsarTaus) as readonly number[];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { EvalData, LanguageModel, TrainedTokenizer } from '@labbench/core';
+import type { EvalData, EvalSubject, LanguageModel, TrainedTokenizer } from '@labbench/core';
 import { fixedWindows } from '../train/batches.js';
 import { modelSeqLen } from '../train/engine.js';
 import { cachedTokenizer } from './encode-cache.js';
@@ -43,6 +43,19 @@ export async function inDomainWindows(model: LanguageModel, tokenizer: TrainedTo
     time,
     maxWindows,
   );
+}
+
+/**
+ * The subject's model with its in-domain windows, or undefined for a subject without a model
+ * (tokenizer-only arms), which such evaluators skip.
+ */
+export async function subjectWindows(
+  subject: EvalSubject,
+  data: EvalData,
+  maxWindows: number,
+): Promise<{ model: LanguageModel; windows: TokenWindows } | undefined> {
+  const { model } = subject;
+  return model ? { model, windows: await inDomainWindows(model, subject.tokenizer, data, maxWindows) } : undefined;
 }
 
 /** Windows `from` (inclusive) to `to` (exclusive) of `windows`, sharing its ids (no copy). */
