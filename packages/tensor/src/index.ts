@@ -2,7 +2,7 @@
  * @labbench/tensor: TensorFlow.js backend choice and kernel patches, custom ops, neural-net blocks,
  * the reference decoder LM, AdamW, checkpoints, and the training engine and scorer the runner uses.
  */
-export * as tf from '@tensorflow/tfjs';
+export * as tf from '#tfjs';
 export { initBackend, currentBackend } from './backend/select.js';
 export type { BackendPreference } from './backend/select.js';
 export { patchWasm, registerMissingGradients } from './backend/patches.js';

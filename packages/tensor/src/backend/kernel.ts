@@ -1,4 +1,4 @@
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '#tfjs';
 
 /**
  * The typed side of tfjs's kernel registry. tfjs hands a kernel untyped maps (`inputs`, `attrs`)

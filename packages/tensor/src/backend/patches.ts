@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { ADAM_UPDATE, SOFTMAX_CROSS_ENTROPY } from './kernel-names.js';
 import { adamKernel } from './kernels/adam-update.js';
 import { batchMatMulKernel } from './kernels/batch-mat-mul.js';

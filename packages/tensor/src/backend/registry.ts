@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig } from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
+import type { KernelConfig } from '#tfjs';
 
 /**
  * Which wasm kernels are tfjs's own (stock) and which are labbench's, so benchmarks and parity

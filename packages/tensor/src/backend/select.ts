@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { BackendInfo, BackendName } from '@labbench/core';
-import type { KernelConfig } from '@tensorflow/tfjs';
+import type { KernelConfig } from '#tfjs';
 import { LABBENCH_KERNELS, type LabbenchKernelNames } from './kernel-names.js';
 import { patchCpu, patchWasm, patchedKernel, patchedKernelNames, registerMissingGradients, stockWasmKernel, wasmAdditions } from './patches.js';
 

@@ -1,6 +1,6 @@
 import { Bench } from 'tinybench';
-import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
+import type { KernelConfig, TensorInfo } from '#tfjs';
 import { initBackend, loadNative, nativeUnavailableReason } from '../backend/select.js';
 import { patchedKernel, stockWasmKernel } from '../backend/patches.js';
 import { ADAM_UPDATE, SOFTMAX_CROSS_ENTROPY, composedCrossEntropy } from '../ops/index.js';

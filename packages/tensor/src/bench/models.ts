@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { ParameterFactory } from '../nn/init.js';
 import { CausalSelfAttention, DenseFeedForward } from '../nn/blocks.js';
 import { DecoderLM, decoderDefaults } from '../nn/decoder.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { buildBenchModel, randomBatch, referenceAdam, trainStep } from './models.js';
 
 export interface KernelTime { kernel: string; ms: number; calls: number; share: number }

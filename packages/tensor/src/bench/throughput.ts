@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { BackendInfo } from '@labbench/core';
 import { initBackend, loadNative, nativeThreads, nativeUnavailableReason, setWasmKernels, type WasmKernelMode } from '../backend/select.js';
 import { buildBenchModel, randomBatch, referenceAdam, trainStep } from './models.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { LanguageModel } from '@labbench/core';
 import { allocateScores, scorePositions, type PositionScores, type ScoreNeeds } from './logit-stats.js';
 import type { KvDecoder } from './kv-decoder.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { GenerationOptions, LanguageModel } from '@labbench/core';
 import { Rng, deriveSeed } from '@labbench/core';
 import type { DecoderLM } from '../nn/decoder.js';

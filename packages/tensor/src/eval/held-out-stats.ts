@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { EvalData, EvalSubject, LanguageModel, TrainedTokenizer } from '@labbench/core';
 import { fixedWindows } from '../train/batches.js';
 import { modelSeqLen } from '../train/engine.js';

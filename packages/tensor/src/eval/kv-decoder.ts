@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { LanguageModel } from '@labbench/core';
 import { DecoderLM } from '../nn/decoder.js';
 import { CausalSelfAttention, DenseFeedForward, causalMask, linear, type BlockContext } from '../nn/blocks.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { ParameterFactory } from './init.js';
 import { rmsNorm, swiglu } from '../ops/index.js';
 

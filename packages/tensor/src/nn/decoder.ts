@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { ForwardOptions, ForwardOutput, LanguageModel, ModelBuildContext, ParamCount, FlopsPerToken } from '@labbench/core';
 import { ParameterFactory, countParameters } from './init.js';
 import { CausalSelfAttention, DenseFeedForward, ownsResidual, type Attention, type BlockContext, type FeedForward } from './blocks.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { ForwardOptions, ForwardOutput, ModelBuildContext } from '@labbench/core';
 import { DecoderLM, type DecoderConfig, type DecoderHooks } from './decoder.js';
 import type { RoutingControl } from './moe.js';

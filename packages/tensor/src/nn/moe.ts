@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { ParameterFactory } from './init.js';
 import type { BlockContext, BlockOutput } from './blocks.js';
 import { oneHotFloat, stopGradient, swiglu, topKMask } from '../ops/index.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { Attention, BlockContext, BlockOutput } from './blocks.js';
 
 /**

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { ADAM_UPDATE, SOFTMAX_CROSS_ENTROPY } from '../backend/kernel-names.js';
 
 /**

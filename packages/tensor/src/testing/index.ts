@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { LanguageModel, ModelFactory } from '@labbench/core';
 import { byteTokenizer } from '@labbench/core/testing';
 import { initBackend } from '../backend/select.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { sha256, writeFileAtomic } from '@labbench/core';
 
 /**

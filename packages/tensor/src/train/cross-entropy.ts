@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { LossFunction } from '@labbench/core';
 import { tokenCrossEntropy } from '../ops/index.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { CurvePoint, LanguageModel, PositionCurve, TrainRequest, TrainedCell, TrainedTokenizer, TrainingPlan } from '@labbench/core';
 import { TrainingFault } from '@labbench/core';
 import { tokenCrossEntropy } from '../ops/index.js';

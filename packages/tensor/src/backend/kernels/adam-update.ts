@@ -1,4 +1,4 @@
-import type { TensorInfo } from '@tensorflow/tfjs';
+import type { TensorInfo } from '#tfjs';
 import type { AdamUpdateConfig } from '../../ops/index.js';
 import { defineKernel, sizeOf, type BackendName } from '../kernel.js';
 import { ADAM_UPDATE } from '../kernel-names.js';

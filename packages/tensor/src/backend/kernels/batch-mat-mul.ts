@@ -1,4 +1,4 @@
-import { BatchMatMul, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
+import { BatchMatMul, type KernelConfig, type TensorInfo } from '#tfjs';
 import { defineKernel, heapView, releaseView, runKernel, sizeOf } from '../kernel.js';
 import { transposeKernel } from './transpose.js';
 

@@ -1,4 +1,4 @@
-import { _FusedMatMul, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
+import { _FusedMatMul, type KernelConfig, type TensorInfo } from '#tfjs';
 import { defineKernel, runKernel, sizeOf } from '../kernel.js';
 
 const jsActivations: Record<string, ((x: number, alpha: number) => number) | undefined> = {

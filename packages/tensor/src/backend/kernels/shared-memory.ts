@@ -1,4 +1,4 @@
-import { Cast, Identity, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
+import { Cast, Identity, type KernelConfig, type TensorInfo } from '#tfjs';
 import { defineKernel } from '../kernel.js';
 
 /**

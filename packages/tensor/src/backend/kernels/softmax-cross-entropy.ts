@@ -1,4 +1,4 @@
-import { Softmax, type TensorInfo } from '@tensorflow/tfjs';
+import { Softmax, type TensorInfo } from '#tfjs';
 import { defineKernel, heapInt32, runKernel, type BackendName } from '../kernel.js';
 import { SOFTMAX_CROSS_ENTROPY } from '../kernel-names.js';
 import { stockWasmKernel } from '../registry.js';

@@ -1,4 +1,4 @@
-import { SplitV, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
+import { SplitV, type KernelConfig, type TensorInfo } from '#tfjs';
 import { defineKernel, sizeOf } from '../kernel.js';
 
 /**

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 
 /**
  * TopK has no gradient in tfjs, so a router that only takes indices from it still fails inside a

@@ -1,4 +1,4 @@
-import { Transpose, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
+import { Transpose, type KernelConfig, type TensorInfo } from '#tfjs';
 import { defineKernel, runKernel } from '../kernel.js';
 
 /**

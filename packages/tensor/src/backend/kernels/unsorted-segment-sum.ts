@@ -1,4 +1,4 @@
-import { UnsortedSegmentSum, type TensorInfo } from '@tensorflow/tfjs';
+import { UnsortedSegmentSum, type TensorInfo } from '#tfjs';
 import { defineKernel, heapInt32, sizeOf } from '../kernel.js';
 
 /**
