@@ -1,6 +1,7 @@
+import { ContractError, REFERENCE_ARMS, type ResultRecord } from '@labbench/core';
 import type { TopLevelSpec } from 'vega-lite';
-import { ContractError, REFERENCE_ARMS, facetsOf, type ResultRecord } from '@labbench/core';
 import type { TrainingLine } from './merge.js';
+import { averageRoc, bestSeries, rocSeries, seriesName } from './roc.js';
 
 export interface Plot {
   /** Path under plots/, always `<study>/<name>.svg` (or a kept file of an earlier publish). */
@@ -17,17 +18,25 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,150}$/;
 /** A plot's path from validated parts only: publish never writes a name it did not check. */
 export function plotFile(study: string, name: string): string {
   for (const part of [study, name]) {
-    if (!SAFE_NAME.test(part) || part.includes('..')) throw new ContractError(`plot ${study}/${name}`, `unsafe file name part '${part}'.`, 'Study ids and plot names must be plain ids.');
+    if (!SAFE_NAME.test(part) || part.includes('..'))
+      throw new ContractError(`plot ${study}/${name}`, `unsafe file name part '${part}'.`, 'Study ids and plot names must be plain ids.');
   }
   return `${study}/${name}.svg`;
 }
 
-const safePart = (text: string) => text.replace(/[^A-Za-z0-9.@-]+/g, '_').replace(/\.\.+/g, '.').replace(/^[^A-Za-z0-9]+/, '').slice(0, 120) || 'x';
+const safePart = (text: string) =>
+  text
+    .replace(/[^A-Za-z0-9.@-]+/g, '_')
+    .replace(/\.\.+/g, '.')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 120) || 'x';
 
 /** Renders a Vega-Lite spec to SVG without a browser; legends never truncate their labels. */
 async function render(spec: Record<string, unknown>): Promise<string> {
   const full = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 420, height: 220,
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width: 420,
+    height: 220,
     config: { legend: { labelLimit: 0, titleLimit: 0, symbolOpacity: 1 }, axis: { labelLimit: 0, titleLimit: 0 }, title: { limit: 0 } },
     ...spec,
   } as unknown as TopLevelSpec;
@@ -44,12 +53,24 @@ const q = (field: string, title: string, zero = false) => ({ field, type: 'quant
  * Colour by arm over the study's whole arm list (`domain`), so an arm keeps its colour in every
  * plot of its study; the legend lists only the arms a plot draws.
  */
-const armColour = (domain: readonly string[], present: readonly string[]) =>
-  ({ field: 'arm', type: 'nominal', title: 'arm', scale: { domain }, legend: { values: domain.filter((a) => present.includes(a)) } });
+const armColour = (domain: readonly string[], present: readonly string[]) => ({
+  field: 'arm',
+  type: 'nominal',
+  title: 'arm',
+  scale: { domain },
+  legend: { values: domain.filter((a) => present.includes(a)) },
+});
 const present = (rows: readonly Row[]) => [...new Set(rows.map((r) => r.arm as string))];
 
 /** Mean line over seeds with a min-max band where there are several seeds, and optional dashed reference levels. */
-function bandSpec(title: string, rows: Row[], x: { field: string; title: string }, yTitle: string, domain: readonly string[], references: Row[] = []): Record<string, unknown> {
+function bandSpec(
+  title: string,
+  rows: Row[],
+  x: { field: string; title: string },
+  yTitle: string,
+  domain: readonly string[],
+  references: Row[] = [],
+): Record<string, unknown> {
   const arm = armColour([...domain, ...present(references)], [...present(rows), ...present(references)]);
   const withBand = rows.some((r) => (r.seeds as number) > 1);
   const line = { mark: { type: 'line', point: rows.length < 60 }, encoding: { x: q(x.field, x.title), y: q('mean', yTitle), color: arm } };
@@ -65,7 +86,9 @@ function bandSpec(title: string, rows: Row[], x: { field: string; title: string 
  */
 function referenceLevels(study: string, records: readonly ResultRecord[]): Row[] {
   return Object.values(REFERENCE_ARMS).flatMap((ref) => {
-    const values = records.filter((r) => r.study === study && r.arm === ref && r.board === 'ppl' && r.metric === 'id.all.token_ppl' && r.value > 0).map((r) => Math.log(r.value));
+    const values = records
+      .filter((r) => r.study === study && r.arm === ref && r.board === 'ppl' && r.metric === 'id.all.token_ppl' && r.value > 0)
+      .map((r) => Math.log(r.value));
     return values.length > 0 ? [{ arm: `${ref} (test loss)`, mean: values.reduce((a, b) => a + b, 0) / values.length }] : [];
   });
 }
@@ -81,8 +104,12 @@ function aggregate(points: { arm: string; x: number; value: number | null }[], x
     groups.set(key, g);
   }
   return [...groups.values()].map((g) => ({
-    arm: g.arm, [xField]: g.x, mean: g.values.reduce((a, b) => a + b, 0) / g.values.length,
-    low: Math.min(...g.values), high: Math.max(...g.values), seeds: g.values.length,
+    arm: g.arm,
+    [xField]: g.x,
+    mean: g.values.reduce((a, b) => a + b, 0) / g.values.length,
+    low: Math.min(...g.values),
+    high: Math.max(...g.values),
+    seeds: g.values.length,
   }));
 }
 
@@ -94,7 +121,10 @@ function aggregate(points: { arm: string; x: number; value: number | null }[], x
 export function scaleGroups(rows: readonly Row[]): string[][] {
   const medians = new Map<string, number>();
   for (const a of new Set(rows.map((r) => r.arm as string))) {
-    const values = rows.filter((r) => r.arm === a).map((r) => r.mean as number).sort((x, y) => x - y);
+    const values = rows
+      .filter((r) => r.arm === a)
+      .map((r) => r.mean as number)
+      .sort((x, y) => x - y);
     medians.set(a, values[Math.floor(values.length / 2)]);
   }
   const groups: { first: number; arms: string[] }[] = [];
@@ -106,8 +136,16 @@ export function scaleGroups(rows: readonly Row[]): string[][] {
   return groups.map((g) => g.arms.sort());
 }
 
-async function curvePlots(study: string, kind: 'train' | 'valid', lines: readonly TrainingLine[], domain: readonly string[], references: Row[] = []): Promise<Plot[]> {
-  const points = lines.flatMap((t) => (kind === 'train' ? t.training.trainLoss : t.training.validLoss).map((p) => ({ arm: t.arm, x: p.tokens, value: p.value })));
+async function curvePlots(
+  study: string,
+  kind: 'train' | 'valid',
+  lines: readonly TrainingLine[],
+  domain: readonly string[],
+  references: Row[] = [],
+): Promise<Plot[]> {
+  const points = lines.flatMap((t) =>
+    (kind === 'train' ? t.training.trainLoss : t.training.validLoss).map((p) => ({ arm: t.arm, x: p.tokens, value: p.value })),
+  );
   const rows = aggregate(points, 'tokens');
   if (rows.length === 0) return [];
   const label = kind === 'train' ? 'training loss' : 'validation loss (in-domain)';
@@ -116,7 +154,16 @@ async function curvePlots(study: string, kind: 'train' | 'valid', lines: readonl
   for (const [i, arms] of groups.entries()) {
     const title = groups.length > 1 ? `${study}: ${label}, ${arms.join(', ')}` : `${study}: ${label}`;
     const name = groups.length > 1 ? `${kind}-loss-${i + 1}` : `${kind}-loss`;
-    const svg = await render(bandSpec(title, rows.filter((r) => arms.includes(r.arm as string)), { field: 'tokens', title: 'training tokens' }, 'loss (nats per token)', domain, kind === 'valid' ? references : []));
+    const svg = await render(
+      bandSpec(
+        title,
+        rows.filter((r) => arms.includes(r.arm as string)),
+        { field: 'tokens', title: 'training tokens' },
+        'loss (nats per token)',
+        domain,
+        kind === 'valid' ? references : [],
+      ),
+    );
     plots.push({ study, file: plotFile(study, name), title, svg });
   }
   return plots;
@@ -131,7 +178,14 @@ async function positionPlot(study: string, lines: readonly TrainingLine[], domai
   const rows = aggregate(points, 'position');
   if (rows.length === 0) return [];
   const title = `${study}: final validation loss by position`;
-  return [{ study, file: plotFile(study, 'position-loss'), title, svg: await render(bandSpec(title, rows, { field: 'position', title: 'position in the context window' }, 'loss (nats per token)', domain)) }];
+  return [
+    {
+      study,
+      file: plotFile(study, 'position-loss'),
+      title,
+      svg: await render(bandSpec(title, rows, { field: 'position', title: 'position in the context window' }, 'loss (nats per token)', domain)),
+    },
+  ];
 }
 
 /** `moe.tokensPerExpert.layer0` -> axis titles `expert` and `tokens per expert`. */
@@ -144,7 +198,17 @@ function statAxes(name: string): { x: string; y: string } {
 }
 
 async function statPlots(study: string, lines: readonly TrainingLine[], domain: readonly string[]): Promise<Plot[]> {
-  const names = [...new Set(lines.flatMap((t) => Object.entries(t.training.modelStats).filter(([k, v]) => Array.isArray(v) && v.length > 1 && !k.startsWith('probe.') && !k.includes('.top1.')).map(([k]) => k)))].sort().slice(0, 8);
+  const names = [
+    ...new Set(
+      lines.flatMap((t) =>
+        Object.entries(t.training.modelStats)
+          .filter(([k, v]) => Array.isArray(v) && v.length > 1 && !k.startsWith('probe.') && !k.includes('.top1.'))
+          .map(([k]) => k),
+      ),
+    ),
+  ]
+    .sort()
+    .slice(0, 8);
   const plots: Plot[] = [];
   for (const name of names) {
     const points = lines.flatMap((t) => {
@@ -156,7 +220,8 @@ async function statPlots(study: string, lines: readonly TrainingLine[], domain: 
     const title = `${study}: ${name} (mean over seeds${rows.some((r) => (r.seeds as number) > 1) ? ', bars: min-max' : ''})`;
     const x = { field: 'component', type: 'ordinal', title: axes.x };
     const spec = {
-      title, data: { values: rows },
+      title,
+      data: { values: rows },
       layer: [
         { mark: 'bar', encoding: { x, y: q('mean', axes.y, true), color: armColour(domain, present(rows)), xOffset: { field: 'arm' } } },
         { mark: { type: 'rule' }, encoding: { x, y: q('low', axes.y, true), y2: { field: 'high' }, xOffset: { field: 'arm' } } },
@@ -167,23 +232,46 @@ async function statPlots(study: string, lines: readonly TrainingLine[], domain: 
   return plots;
 }
 
-/** ROC curves per task (a record's `facets.task`, else one group) for the best detectors by the record's value. */
+/** How many detectors a task's ROC plot compares. */
+const ROC_BEST = 5;
+
+/**
+ * ROC curves per task (a record's `facets.task`) for the best detectors by mean area, drawn from
+ * `details.roc = { fpr, tpr }`: the vertical mean over seeds with a min-max band where there are
+ * several, and the chance diagonal.
+ */
 async function rocPlots(study: string, records: readonly ResultRecord[]): Promise<Plot[]> {
-  const own = records.filter((r) => r.study === study);
-  const firstSeed = own.reduce((m, r) => Math.min(m, r.seed), Infinity);
-  const withRoc = own.filter((r) => r.seed === firstSeed && Array.isArray((r.details as { roc?: unknown })?.roc));
-  const tasks = new Map<string, ResultRecord[]>();
-  for (const r of withRoc) tasks.set(facetsOf(r).task ?? 'all', [...(tasks.get(facetsOf(r).task ?? 'all') ?? []), r]);
+  const series = rocSeries(records.filter((r) => r.study === study));
+  const tasks = [...new Set(series.map((s) => s.task))].sort();
   const plots: Plot[] = [];
-  for (const [task, list] of [...tasks].sort(([a], [b]) => a.localeCompare(b)).slice(0, 12)) {
-    const best = [...list].sort((a, b) => (b.direction === 'lower' ? a.value - b.value : b.value - a.value)).slice(0, 6);
-    const rows = best.flatMap((r) => {
-      const f = facetsOf(r);
-      const name = [r.arm, f.detector, f.generator, f.decoding].filter(Boolean).join(' / ') + (f.detector ? '' : `: ${r.metric}`);
-      return (r.details as { roc: [number, number][] }).roc.map(([fpr, tpr]) => ({ curve: name, fpr, tpr }));
-    });
-    const title = `${study}: ROC curves${task === 'all' ? '' : ` (${task})`}, best ${best.length}`;
-    const spec = { title, data: { values: rows }, mark: 'line', encoding: { x: q('fpr', 'false positive rate', true), y: q('tpr', 'true positive rate', true), color: { field: 'curve', type: 'nominal', title: 'detector' } } };
+  for (const task of tasks) {
+    const best = bestSeries(
+      series.filter((s) => s.task === task),
+      ROC_BEST,
+    );
+    const withArm = new Set(best.map((s) => s.arm)).size > 1;
+    const names = best.map((s) => seriesName(s, withArm));
+    const rows = best.flatMap((s, i) => averageRoc(s.curves).map((p) => ({ detector: names[i], ...p, seeds: s.curves.length })));
+    const colour = { field: 'detector', type: 'nominal', title: 'detector (mean AUROC order)', scale: { domain: names }, legend: { values: names } };
+    const axis = (field: string, title: string) => ({ field, type: 'quantitative', title, scale: { domain: [0, 1] } });
+    const band = {
+      mark: { type: 'area', opacity: 0.2 },
+      encoding: { x: axis('fpr', 'false positive rate'), y: axis('low', 'true positive rate'), y2: { field: 'high' }, color: colour },
+    };
+    const line = { mark: 'line', encoding: { x: axis('fpr', 'false positive rate'), y: axis('mean', 'true positive rate'), color: colour } };
+    const chance = {
+      data: {
+        values: [
+          { fpr: 0, mean: 0 },
+          { fpr: 1, mean: 1 },
+        ],
+      },
+      mark: { type: 'line', strokeDash: [4, 4], color: '#999' },
+      encoding: { x: axis('fpr', 'false positive rate'), y: axis('mean', 'true positive rate') },
+    };
+    const several = best.some((s) => s.curves.length > 1);
+    const title = `${study}: ROC curves${task === 'all' ? '' : `, task ${task}`}, best ${best.length} by AUROC${several ? ' (mean over seeds, band: min-max)' : ''}`;
+    const spec = { title, width: 300, height: 300, data: { values: rows }, layer: [...(several ? [band] : []), line, chance] };
     plots.push({ study, file: plotFile(study, `roc-${safePart(task)}`), title, svg: await render(spec) });
   }
   return plots;
@@ -201,8 +289,8 @@ export async function buildPlots(records: readonly ResultRecord[], training: rea
   for (const study of studies) {
     const lines = training.filter((t) => t.study === study);
     const domain = [...new Set(lines.map((t) => t.arm))].sort();
-    plots.push(...await curvePlots(study, 'train', lines, domain), ...await curvePlots(study, 'valid', lines, domain, referenceLevels(study, records)));
-    plots.push(...await positionPlot(study, lines, domain), ...await statPlots(study, lines, domain), ...await rocPlots(study, records));
+    plots.push(...(await curvePlots(study, 'train', lines, domain)), ...(await curvePlots(study, 'valid', lines, domain, referenceLevels(study, records))));
+    plots.push(...(await positionPlot(study, lines, domain)), ...(await statPlots(study, lines, domain)), ...(await rocPlots(study, records)));
   }
   return plots;
 }
