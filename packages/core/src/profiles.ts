@@ -1,7 +1,9 @@
 import type { EvalLimits } from './contracts/evaluator.js';
 import { ConfigError, suggest } from './errors.js';
 
-export type ProfileName = 'smoke' | 'quick' | 'full' | 'campaign';
+/** Profile names, smallest budget first; the result and suite schemas take their enums from here. */
+export const PROFILE_NAMES = ['smoke', 'quick', 'full', 'campaign'] as const;
+export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 /** Model size every study's arms start from (a plugin's config may scale parts of it). */
 export interface BaseModelSize {

@@ -1,38 +1,15 @@
-import type { Board, MetricRecord, TrainingRecord } from './contracts/evaluator.js';
-import type { ProfileName } from './profiles.js';
+import type { trainingLineSchema } from './schemas/training.js';
+import type { SchemaType } from './schemas/derive.js';
 import { writeFileAtomic } from './atomic.js';
 import { DataError } from './errors.js';
-import { check } from './schemas.js';
+import { check, type resultRecordSchema } from './schemas.js';
 import { parseJsonLine, readInputText } from './json-lines.js';
 
-export interface Provenance {
-  readonly cellKey: string;
-  readonly configHash: string;
-  readonly paramsTotal: number;
-  readonly paramsActive: number;
-  readonly flopsPerTokenTrain: number;
-  readonly flopsPerTokenInference: number;
-  readonly tokens: number;
-  readonly backend: 'tensorflow' | 'tensorflow-gpu' | 'wasm' | 'cpu' | 'none';
-  readonly nativeKernels: boolean;
-  readonly labbenchVersion: string;
-  readonly plugins: Readonly<Record<string, string>>;
-  readonly gitCommit: string;
-  readonly date: string;
-  readonly profile: ProfileName;
-  readonly wallSeconds?: number;
-}
+/** One line of results.jsonl: one metric of one cell (the type of `resultRecordSchema`, fields documented there). */
+export type ResultRecord = SchemaType<typeof resultRecordSchema>;
 
-/** One line of results.jsonl: one metric of one cell. */
-export interface ResultRecord extends MetricRecord {
-  readonly schema: 'labbench.result/v1';
-  readonly study: string;
-  readonly studyVersion: number;
-  readonly arm: string;
-  readonly seed: number;
-  readonly board: Board;
-  readonly provenance: Provenance;
-}
+/** Where a record comes from: cell key, sizes, backend, versions, commit, date and profile. */
+export type Provenance = ResultRecord['provenance'];
 
 export function writeResults(path: string, records: readonly ResultRecord[]): void {
   writeFileAtomic(path, records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''));
@@ -70,18 +47,17 @@ export function readResults(path: string): ResultRecord[] {
   const { records, problems } = validateResultsText(readInputText(path, 'results file'));
   if (problems.length > 0) {
     const first = problems[0];
-    throw new DataError(`${path} ${first.where}`, first.problems.join('; '), `Fix or remove the record (${problems.length} invalid in all); 'labbench validate ${path}' lists them.`);
+    throw new DataError(
+      `${path} ${first.where}`,
+      first.problems.join('; '),
+      `Fix or remove the record (${problems.length} invalid in all); 'labbench validate ${path}' lists them.`,
+    );
   }
   return records;
 }
 
 /** One line of training.jsonl: the training record (loss curves, model statistics) of one cell. */
-export interface TrainingLine {
-  readonly study: string;
-  readonly arm: string;
-  readonly seed: number;
-  readonly training: TrainingRecord;
-}
+export type TrainingLine = SchemaType<typeof trainingLineSchema>;
 
 /**
  * Checks every line of a training file against the training schema (with the depth and size
@@ -96,7 +72,11 @@ export function validateTrainingText(text: string, where: string): TrainingLine[
     const parsed = parseJsonLine(all[index]);
     const found = 'problem' in parsed ? [parsed.problem] : check('training', parsed.value);
     if (found.length > 0) {
-      throw new DataError(`${where} line ${index + 1}`, `invalid training record: ${found.slice(0, 3).join('; ')}`, 'Regenerate the file with `labbench run`, or remove the line; study and arm must be ids like `dense-baseline`.');
+      throw new DataError(
+        `${where} line ${index + 1}`,
+        `invalid training record: ${found.slice(0, 3).join('; ')}`,
+        'Regenerate the file with `labbench run`, or remove the line; study and arm must be ids like `dense-baseline`.',
+      );
     }
     lines.push((parsed as { value: TrainingLine }).value);
   }

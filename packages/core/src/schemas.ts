@@ -3,6 +3,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { BOARD_ID_PATTERN } from './contracts/board.js';
 import { ConfigError } from './errors.js';
+import { PROFILE_NAMES } from './profiles.js';
 import { trainingLineSchema } from './schemas/training.js';
 import { replicationSchema } from './schemas/replication.js';
 
@@ -15,20 +16,32 @@ const configObject = { type: 'object' } as const;
 // boards are registered by plugins: the schema checks a safe id, the run and publish that it is registered
 const board = { type: 'string', pattern: BOARD_ID_PATTERN.source } as const;
 
+// Field documentation lives in `description`s: the TypeScript types are derived from these
+// schemas (SchemaType), and editors show the descriptions when a JSON file names its schema.
 const armProperties = {
-  model: { type: 'string', pattern: id },
+  model: { type: 'string', pattern: id, description: 'Model factory id; `none` for arms that only train a tokenizer.' },
   modelConfig: configObject,
   tokenizer: { type: 'string', pattern: id },
-  tokenizerConfig: configObject,
+  tokenizerConfig: { ...configObject, description: "Tokenizer options; `vocabSize` defaults to the profile's." },
   loss: { type: 'string', pattern: id },
   lossConfig: configObject,
-  initFrom: { type: 'string' },
-  stepsFraction: { type: 'number', exclusiveMinimum: 0, maximum: 10 },
-  mixture: { type: 'string', pattern: id },
-  tokenizerMixture: { type: 'string', pattern: id },
+  initFrom: {
+    type: 'string',
+    description:
+      "Start from another arm's trained cell at the same seed (a model converted from a trained dense one); that cell is trained first and reused from the cache.",
+  },
+  stepsFraction: { type: 'number', exclusiveMinimum: 0, maximum: 10, description: "Share of the profile's training steps this arm trains for (default 1)." },
+  mixture: { type: 'string', pattern: id, description: 'Training data mixture id (default `default`); see the datasets package.' },
+  tokenizerMixture: {
+    type: 'string',
+    pattern: id,
+    description: 'Mixture the tokenizer trains on (default `default`); arms that share it share the tokenizer.',
+  },
   train: {
     type: 'object',
     additionalProperties: false,
+    description:
+      'Training-loop overrides, e.g. a lower learning rate for continued training. `schedule`: after warmup, cosine decay to 10% (default) or a constant rate.',
     properties: {
       learningRate: { type: 'number', exclusiveMinimum: 0 },
       warmupSteps: { type: 'integer', minimum: 0 },
@@ -39,28 +52,63 @@ const armProperties = {
   },
 } as const;
 
+/** One arm's settings as a study writes them (all optional: `shared` fills the gaps). */
+const armSchema = { type: 'object', additionalProperties: false, properties: armProperties } as const;
+
+// A claim's facet filter (claim-selection.ts): facet name -> one value, or a list of allowed values.
+const facetFilter = {
+  type: 'object',
+  additionalProperties: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
+} as const;
+
 // Claim and gate ids land in replication.json, so they follow the same id rule as studies.
 const claimSchema = {
   type: 'object',
   additionalProperties: false,
+  description:
+    'A claim the replication report checks: the method arm beats the baseline arm on a metric. Verdict from the paired difference over seeds (and evaluation documents): reproduced on the claimed side of 0, not reproduced on the other, inconclusive otherwise, invalid regime when a gate fails.',
   required: ['id', 'text', 'role', 'board', 'metric', 'method', 'baseline', 'paper'],
   properties: {
-    id: { type: 'string', pattern: id },
+    id: { type: 'string', pattern: id, description: 'Stable id within the study, used in replication.json.' },
     text: { type: 'string', minLength: 1 },
-    role: { enum: ['headline', 'secondary'] },
+    role: { enum: ['headline', 'secondary'], description: 'One headline claim per paper (Holm-corrected across the report); the rest are secondary.' },
     board,
     metric: { type: 'string', minLength: 1 },
     method: { type: 'string' },
     baseline: { type: 'string' },
-    baselineMetric: { type: 'string', minLength: 1 },
-    scale: { enum: ['linear', 'log'] },
+    facets: {
+      ...facetFilter,
+      description:
+        "On a faceted board: the method's records whose `details.facets` hold each key with that value (a list: any of its values); a seed's value is their mean.",
+    },
+    baselineFacets: { ...facetFilter, description: "The baseline's facet filter (default: `facets`)." },
+    baselineMetric: {
+      type: 'string',
+      minLength: 1,
+      description: "Compare with another metric of the baseline arm (e.g. a forecast's error vs a baseline forecaster's); default `metric`.",
+    },
+    scale: {
+      enum: ['linear', 'log'],
+      description:
+        '`log` for positive ratio-like metrics (perplexity, ratios): the effect is the log ratio and intervals never cross zero on the original scale. Default `linear`.',
+    },
     paper: {
       type: 'object',
       additionalProperties: false,
       required: ['figure', 'source'],
-      properties: { figure: { type: 'string', minLength: 1 }, source: { type: 'string', minLength: 1 }, effect: { type: 'number' } },
+      description: "The paper's own figure for this comparison, shown beside the measured effect.",
+      properties: {
+        figure: { type: 'string', minLength: 1, description: 'As the paper states it, e.g. `27.7 vs 7,569 perplexity with the top-1 expert disabled`.' },
+        source: { type: 'string', minLength: 1, description: 'Where: `Table 3`, `Section 4.2`, `Figure 5`.' },
+        effect: { type: 'number', description: "The paper's effect on our metric's scale, when it maps onto it (method - baseline)." },
+      },
     },
-    gates: { type: 'array', items: { type: 'string', pattern: id }, uniqueItems: true },
+    gates: {
+      type: 'array',
+      items: { type: 'string', pattern: id },
+      uniqueItems: true,
+      description: "Ids of the study's gates (or core's default gates) this claim needs; all of the study's when absent.",
+    },
   },
 } as const;
 
@@ -74,6 +122,8 @@ const gateCommon = {
 
 /** `margin`: arm beats `than` by at least `atLeast`; `bound`: the arm's value lies in [atLeast, atMost]. */
 const gateSchema = {
+  description:
+    "A validity gate: a check on measured values (means over seeds) that says whether the regime can test a claim at all, fixed before a campaign runs. `margin`: `arm` beats `than` on the metric (direction-aware) by at least `atLeast`; `bound`: the arm's metric lies within [atLeast, atMost].",
   oneOf: [
     {
       type: 'object',
@@ -85,7 +135,10 @@ const gateSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['id', 'text', 'kind', 'board', 'metric', 'arm'],
-      anyOf: [{ required: ['atLeast'], properties: { atLeast: { type: 'number' } } }, { required: ['atMost'], properties: { atMost: { type: 'number' } } }],
+      anyOf: [
+        { required: ['atLeast'], properties: { atLeast: { type: 'number' } } },
+        { required: ['atMost'], properties: { atMost: { type: 'number' } } },
+      ],
       properties: { ...gateCommon, kind: { const: 'bound' }, atLeast: { type: 'number' }, atMost: { type: 'number' } },
     },
   ],
@@ -99,31 +152,37 @@ export const studySchema = {
   additionalProperties: false,
   required: ['id', 'version', 'title', 'claim', 'shared', 'arms', 'evaluators'],
   properties: {
-    id: { type: 'string', pattern: id },
-    version: { type: 'integer', minimum: 1 },
+    id: { type: 'string', pattern: id, description: 'Globally unique study id, e.g. `dense-baseline`.' },
+    version: { type: 'integer', minimum: 1, description: 'Bump on any change of behaviour; lands in every result record.' },
     title: { type: 'string', minLength: 1 },
-    claim: { type: 'string', minLength: 1 },
+    claim: { type: 'string', minLength: 1, description: "The paper's claim this study tests, in one sentence." },
     paper: { type: 'object', required: ['title'], properties: { title: { type: 'string' }, url: { type: 'string' }, year: { type: 'integer' } } },
-    shared: { type: 'object', additionalProperties: false, properties: armProperties },
+    shared: { ...armSchema, description: "Settings every arm shares; an arm's own fields override them." },
     arms: {
       type: 'object',
       minProperties: 1,
       propertyNames: { pattern: id },
-      additionalProperties: { type: 'object', additionalProperties: false, properties: armProperties },
+      additionalProperties: armSchema,
     },
-    baseline: { type: 'string' },
-    claims: { type: 'array', items: claimSchema },
-    gates: { type: 'array', items: gateSchema },
-    references: { oneOf: [{ const: false }, { type: 'object', additionalProperties: false, properties: { arm: { type: 'string', pattern: id } } }] },
+    baseline: { type: 'string', description: 'The arm the others are compared against.' },
+    claims: { type: 'array', items: claimSchema, description: 'Claims checked by `labbench publish` in REPLICATION.md (direction comes from the metric).' },
+    gates: { type: 'array', items: gateSchema, description: 'Validity gates the claims refer to (core adds defaults, e.g. beating the bigram reference).' },
+    references: {
+      description:
+        'Unigram and bigram count-model reference rows on the tokenizer and training stream of this arm (default: the baseline); `false` for studies without a language model.',
+      oneOf: [{ const: false }, { type: 'object', additionalProperties: false, properties: { arm: { type: 'string', pattern: id } } }],
+    },
     knockouts: {
       type: 'array',
       items: {
         type: 'object',
         additionalProperties: false,
         required: ['component'],
+        description:
+          'A knock-out control: the arm trained again without the component the paper changes (the model factory says how to remove it: `ModelFactory.knockout`). The control arm is `knockout-<component>`.',
         properties: {
-          component: { type: 'string', pattern: id },
-          arm: { type: 'string', pattern: id },
+          component: { type: 'string', pattern: id, description: 'e.g. `ffn` (width 1), `attention` (no attention in `layers`), `routing` (uniform random).' },
+          arm: { type: 'string', pattern: id, description: "The arm to copy (default: the study's baseline)." },
           layers: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1, uniqueItems: true },
         },
       },
@@ -149,7 +208,7 @@ export const suiteSchema = {
   additionalProperties: false,
   properties: {
     $schema: { type: 'string' },
-    profile: { enum: ['smoke', 'quick', 'full', 'campaign'] },
+    profile: { enum: PROFILE_NAMES },
     studies: { type: 'array', items: { type: 'string', pattern: id }, uniqueItems: true },
     seeds: { type: 'integer', minimum: 1, maximum: 20 },
     backend: { enum: ['auto', 'tensorflow', 'wasm', 'cpu'] },
@@ -173,16 +232,31 @@ export const resultRecordSchema = {
     arm: { type: 'string', pattern: id },
     seed: { type: 'integer', minimum: 0 },
     board,
-    metric: { type: 'string', minLength: 1, maxLength: 200 },
+    metric: { type: 'string', minLength: 1, maxLength: 200, description: '`task.metric`, e.g. `brown.bits_per_byte` or `lambada.acc`.' },
     value: finite,
-    stderr: { type: 'number', minimum: 0 },
+    stderr: { type: 'number', minimum: 0, description: 'Standard error within this seed (e.g. over items), when the evaluator can give one.' },
     direction: { enum: ['higher', 'lower', 'none'] },
-    n: { type: 'integer', minimum: 0 },
-    details: { type: 'object' },
+    n: { type: 'integer', minimum: 0, description: 'Number of items (tokens, documents, questions) behind the value.' },
+    details: { type: 'object', description: 'Free-form details (protocol, window length, facets ...).' },
     provenance: {
       type: 'object',
       additionalProperties: false,
-      required: ['cellKey', 'configHash', 'paramsTotal', 'paramsActive', 'flopsPerTokenTrain', 'flopsPerTokenInference', 'tokens', 'backend', 'nativeKernels', 'labbenchVersion', 'plugins', 'gitCommit', 'date', 'profile'],
+      required: [
+        'cellKey',
+        'configHash',
+        'paramsTotal',
+        'paramsActive',
+        'flopsPerTokenTrain',
+        'flopsPerTokenInference',
+        'tokens',
+        'backend',
+        'nativeKernels',
+        'labbenchVersion',
+        'plugins',
+        'gitCommit',
+        'date',
+        'profile',
+      ],
       properties: {
         cellKey: { type: 'string', pattern: '^[0-9a-f]{64}$' },
         configHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
@@ -197,7 +271,7 @@ export const resultRecordSchema = {
         plugins: { type: 'object', additionalProperties: { type: 'string' } },
         gitCommit: { type: 'string' },
         date: { type: 'string', format: 'date-time' },
-        profile: { enum: ['smoke', 'quick', 'full', 'campaign'] },
+        profile: { enum: PROFILE_NAMES },
         wallSeconds: { type: 'number', minimum: 0 },
       },
     },
@@ -246,6 +320,10 @@ export function check(name: SchemaName, data: unknown): string[] {
 export function assertValid(name: SchemaName, data: unknown, where: string): void {
   const problems = check(name, data);
   if (problems.length > 0) {
-    throw new ConfigError(where, `invalid ${name}: ${problems.slice(0, 5).join('; ')}`, `Fix the field(s) named above; the schema is ${name}.json (labbench validate checks a file).`);
+    throw new ConfigError(
+      where,
+      `invalid ${name}: ${problems.slice(0, 5).join('; ')}`,
+      `Fix the field(s) named above; the schema is ${name}.json (labbench validate checks a file).`,
+    );
   }
 }

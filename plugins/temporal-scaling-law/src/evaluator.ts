@@ -13,7 +13,7 @@ const MIN_SELECTABLE_WINDOW = 4;
  */
 export function historyOf(training: TrainingRecord, split: PositionCurve['split'], afterStep = 0): { steps: number[]; losses: number[][] } {
   const curves = training.positionLosses.filter((c) => c.split === split && c.step > afterStep).sort((a, b) => a.step - b.step);
-  return { steps: curves.map((c) => c.step), losses: curves.map((c) => [...c.losses]) };
+  return { steps: curves.map((c) => c.step), losses: curves.map((c) => c.losses.map((v) => v ?? Number.NaN)) }; // a NaN loss reads back from JSON as null
 }
 
 /** Curves and fits as data for plots (the site renders them). */

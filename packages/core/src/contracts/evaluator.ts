@@ -1,5 +1,6 @@
 import type { TrainedTokenizer } from './tokenizer.js';
 import type { LanguageModel } from './model.js';
+import type { ResultRecord, TrainingLine } from '../results.js';
 
 /**
  * The id of the board a metric lands on (one CSV per board). Boards are registered by plugins
@@ -8,20 +9,11 @@ import type { LanguageModel } from './model.js';
  */
 export type Board = string;
 
-/** One measured number. The runner adds study, arm, seed and provenance to make a result record. */
-export interface MetricRecord {
-  readonly board: Board;
-  /** `task.metric`, e.g. `brown.bits_per_byte` or `lambada.acc`. */
-  readonly metric: string;
-  readonly value: number;
-  /** Standard error within this seed (e.g. over items), when the evaluator can give one. */
-  readonly stderr?: number;
-  readonly direction: 'higher' | 'lower' | 'none';
-  /** Number of items (tokens, documents, questions) behind the value. */
-  readonly n: number;
-  /** Free-form details (protocol, window length, ...); must be JSON. */
-  readonly details?: Readonly<Record<string, unknown>>;
-}
+/**
+ * One measured number: a result record without what the runner adds (study, arm, seed and
+ * provenance). Fields are documented in `resultRecordSchema`, whose type this is a part of.
+ */
+export type MetricRecord = Pick<ResultRecord, 'board' | 'metric' | 'value' | 'stderr' | 'direction' | 'n' | 'details'>;
 
 /** Log-likelihood of `continuation` given `context` (lm-eval's `loglikelihood`). */
 export interface ContinuationRequest {
@@ -96,31 +88,16 @@ export interface EvalSubject {
   readonly budgetTokens?: number;
 }
 
-export interface CurvePoint {
-  readonly step: number;
-  readonly tokens: number;
-  readonly value: number;
-}
-export interface PositionCurve {
-  readonly step: number;
-  readonly tokens: number;
-  /** Mean validation loss (nats) at each position 0..T-1 over fixed full-length windows. */
-  readonly losses: readonly number[];
-  readonly split: 'in-domain' | 'out-of-domain';
-}
-export interface TrainingRecord {
-  readonly steps: number;
-  readonly tokens: number;
-  readonly wallSeconds: number;
-  /** Warmup steps and the schedule after them (checkpoints inside warmup are not on the law's curve). */
-  readonly warmupSteps?: number;
-  readonly schedule?: 'cosine' | 'constant';
-  readonly trainLoss: readonly CurvePoint[];
-  readonly validLoss: readonly CurvePoint[];
-  readonly positionLosses: readonly PositionCurve[];
-  /** Model statistics averaged over the last logging window (router load, activation density ...). */
-  readonly modelStats: Readonly<Record<string, number | readonly number[]>>;
-}
+/**
+ * Training record of a cell: loss curves, per-position validation losses at checkpoints (mean
+ * loss in nats at each position 0..T-1 over fixed full-length windows) and model statistics
+ * averaged over the last logging window (router load, activation density ...). The type of the
+ * `training` field of `trainingLineSchema`: a value is null where JSON has no number (a NaN loss
+ * or statistic is written as null, so a record read back from a cache or file has null there).
+ */
+export type TrainingRecord = TrainingLine['training'];
+export type CurvePoint = TrainingRecord['trainLoss'][number];
+export type PositionCurve = TrainingRecord['positionLosses'][number];
 
 export interface EvalContext {
   readonly seed: number;

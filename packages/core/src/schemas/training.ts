@@ -36,8 +36,8 @@ export const trainingLineSchema = {
         steps: { type: 'integer', minimum: 0 },
         tokens: { type: 'number', minimum: 0 },
         wallSeconds: { type: 'number', minimum: 0 },
-        warmupSteps: { type: 'integer', minimum: 0 },
-        schedule: { enum: ['cosine', 'constant'] },
+        warmupSteps: { type: 'integer', minimum: 0, description: "Warmup steps (checkpoints inside warmup are not on a scaling law's curve)." },
+        schedule: { enum: ['cosine', 'constant'], description: 'The learning-rate schedule after warmup.' },
         trainLoss: { type: 'array', maxItems: MAX_POINTS, items: curvePoint },
         validLoss: { type: 'array', maxItems: MAX_POINTS, items: curvePoint },
         positionLosses: {
@@ -50,13 +50,19 @@ export const trainingLineSchema = {
             properties: {
               step: { type: 'integer', minimum: 0 },
               tokens: { type: 'number', minimum: 0 },
-              losses: { type: 'array', maxItems: MAX_POINTS, items: numberOrNull },
+              losses: {
+                type: 'array',
+                maxItems: MAX_POINTS,
+                items: numberOrNull,
+                description: 'Mean validation loss (nats) at each position 0..T-1 over fixed full-length windows.',
+              },
               split: { enum: ['in-domain', 'out-of-domain'] },
             },
           },
         },
         modelStats: {
           type: 'object',
+          description: 'Model statistics averaged over the last logging window (router load, activation density ...).',
           maxProperties: 10_000,
           propertyNames: { type: 'string', maxLength: 200 },
           additionalProperties: { anyOf: [numberOrNull, { type: 'array', maxItems: MAX_POINTS, items: numberOrNull }] },

@@ -1,7 +1,7 @@
-import { frequencyBuckets, type Evaluator, type MetricRecord } from '@labbench/core';
+import { frequencyBuckets, type Evaluator, type MetricRecord, type TrainingRecord } from '@labbench/core';
 import { tf } from '@labbench/tensor';
 
-type Stats = Readonly<Record<string, number | readonly number[]>>;
+type Stats = TrainingRecord['modelStats'];
 
 // Per-router scalar stats (from @labbench/tensor's routerStats and RoutedExperts) and how to read them.
 const SCALARS: Record<string, { direction: MetricRecord['direction']; reduce: 'mean' | 'sum' }> = {
