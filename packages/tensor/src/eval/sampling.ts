@@ -1,14 +1,18 @@
 import type { GenerationOptions } from '@labbench/core';
 import type { Rng } from '@labbench/core';
 
-/** Greedy, temperature, top-k and nucleus (top-p) sampling from one row of logits, on the host. */
-export function sampleToken(logits: Float32Array, options: GenerationOptions, rng: Rng): number {
+/**
+ * Greedy, temperature, top-k and nucleus (top-p) sampling from one row of logits, on the host.
+ * `rank` orders the ids by logit, largest first, ties by smaller id (a test passes the comparator
+ * sort, to check the native-sort ranking draws the same tokens).
+ */
+export function sampleToken(logits: Float32Array, options: GenerationOptions, rng: Rng, rank: (logits: Float32Array) => number[] = descendingOrder): number {
   if (options.temperature <= 0) {
     let best = 0;
     for (let i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
     return best;
   }
-  let order = descendingOrder(logits);
+  let order = rank(logits);
   if (options.topK && options.topK > 0) order = order.slice(0, options.topK);
   const max = logits[order[0]];
   let weights = order.map((i) => Math.exp((logits[i] - max) / options.temperature));
