@@ -1,6 +1,6 @@
 import type { LanguageModel, ModelBuildContext, ModelFactory } from '@labbench/core';
-import { RoutedDecoderLM, tf, type ParameterFactory, type RoutedLayerOptions } from '@labbench/tensor';
-import { MoeFeedForward, checkMoeConfig, routedFeedForwards, routedLayerOptions, routingKnockout } from '@labbench/plugin-moe';
+import { tf, type ParameterFactory, type RoutedLayerOptions } from '@labbench/tensor';
+import { MoeFeedForward, MoeLM, checkMoeConfig, routedFeedForwards, routedLayerOptions, routingKnockout } from '@labbench/plugin-moe';
 import { maskMoeConfigSchema, maskMoeDefaults, type MaskMoeConfig } from './config.js';
 import { buildRoutingMask, type RoutingMask } from './mask.js';
 import { maskedRouting } from './routing.js';
@@ -21,20 +21,14 @@ export class MaskMoeFeedForward extends MoeFeedForward {
   }
 }
 
-/** The decoder with MaskMoE FFNs; owns the frozen mask tensors (never variables, never trained). */
-export class MaskMoeLM extends RoutedDecoderLM {
-  maskTensors: tf.Tensor2D[] = [];
+/** The decoder with MaskMoE FFNs; its frozen tables are the mask tensors (never variables, never trained). */
+export class MaskMoeLM extends MoeLM {
   masks = new Map<number, RoutingMask>();
 
   /** The frozen visibility table [V, N] of an MoE layer (tests: unchanged by training). */
   maskOf(layer: number): tf.Tensor2D | undefined {
     const ffn = this.layers[layer]?.feedForward;
     return ffn instanceof MaskMoeFeedForward ? ffn.maskTensor : undefined;
-  }
-
-  override dispose(): void {
-    super.dispose();
-    tf.dispose(this.maskTensors);
   }
 }
 
@@ -52,7 +46,7 @@ export function createMaskMoe(config: Partial<MaskMoeConfig>, context: ModelBuil
       return new MaskMoeFeedForward(build.params, routedLayerOptions(c, build, context, maskedRouting(tensor, c.renormalize)), mask, tensor);
     }),
   );
-  model.maskTensors = built.map((b) => b.tensor);
+  model.frozen = built.map((b) => b.tensor);
   for (const b of built) model.masks.set(b.layer, b.mask);
   return model;
 }

@@ -24,6 +24,9 @@ const hiddenArb = (n: number) =>
     { minLength: n * tiny.dModel, maxLength: n * tiny.dModel },
   );
 
+/** Token ids of a batch (flattened) with a hidden state for each. */
+const batchArb = idsArb.chain((rows) => fc.tuple(fc.constant(rows.flat()), hiddenArb(rows.flat().length)));
+
 /** Routing of the MoE layer for token ids and arbitrary hidden states. */
 function routeLayer(model: MaskMoeLM, ids: number[], hidden: number[]) {
   return tf.tidy(() => {
@@ -37,22 +40,19 @@ test('MaskMoE: for any batch, masked experts get probability exactly 0, are neve
   const model = build({ topK: 2, visibleFrequent: 3 });
   const mask = model.masks.get(0)!;
   fc.assert(
-    fc.property(
-      idsArb.chain((rows) => fc.tuple(fc.constant(rows.flat()), hiddenArb(rows.flat().length))),
-      ([ids, hidden]) => {
-        const r = routeLayer(model, ids, hidden);
-        return ids.every((v, t) => {
-          const visible = mask.visible.subarray(v * 4, v * 4 + 4);
-          const chosen = r.selected[t].filter((s) => s === 1).length;
-          return (
-            r.probs[t].every((p, i) => visible[i] === 1 || p === 0) &&
-            r.selected[t].every((s, i) => s === 0 || visible[i] === 1) &&
-            chosen === Math.min(2, mask.counts[v]) &&
-            Math.abs(r.gates[t].reduce((a, b) => a + b, 0) - 1) < 1e-5
-          );
-        });
-      },
-    ),
+    fc.property(batchArb, ([ids, hidden]) => {
+      const r = routeLayer(model, ids, hidden);
+      return ids.every((v, t) => {
+        const visible = mask.visible.subarray(v * 4, v * 4 + 4);
+        const chosen = r.selected[t].filter((s) => s === 1).length;
+        return (
+          r.probs[t].every((p, i) => visible[i] === 1 || p === 0) &&
+          r.selected[t].every((s, i) => s === 0 || visible[i] === 1) &&
+          chosen === Math.min(2, mask.counts[v]) &&
+          Math.abs(r.gates[t].reduce((a, b) => a + b, 0) - 1) < 1e-5
+        );
+      });
+    }),
     { numRuns: 25 },
   );
   model.dispose();
@@ -109,25 +109,31 @@ test('MaskMoE with V = 1 for every token behaves as a hash layer: one fixed expe
   const model = build({ topK: 2, visibleFrequent: 1, visibleRare: 1 });
   const mask = model.masks.get(0)!;
   fc.assert(
-    fc.property(
-      idsArb.chain((rows) => fc.tuple(fc.constant(rows.flat()), hiddenArb(rows.flat().length))),
-      ([ids, hidden]) => {
-        const r = routeLayer(model, ids, hidden);
-        const routedOk = ids.every((v, t) => {
-          const expert = mask.visible.subarray(v * 4, v * 4 + 4).indexOf(1);
-          return r.selected[t].every((s, i) => s === (i === expert ? 1 : 0)) && r.gates[t][expert] === 1;
-        });
-        const [y, single] = tf.tidy(() => {
-          const x = tf.tensor2d(hidden, [ids.length, tiny.dModel]);
-          const ffn = ffnOf(model);
-          const onehot = tf.tensor2d(ids.map((v) => Array.from(mask.visible.subarray(v * 4, v * 4 + 4))));
-          const context = { layer: 0, training: false, tokenIds: tf.tensor1d(ids, 'int32'), batch: 1, time: ids.length, shared: new Map() };
-          return [ffn.apply(x, context).y.arraySync() as number[][], ffn.routed.experts.apply(x, onehot as tf.Tensor2D).arraySync() as number[][]];
-        });
-        return routedOk && y.every((row, t) => row.every((value, j) => Math.abs(value - single[t][j]) < 1e-6));
-      },
-    ),
+    fc.property(batchArb, ([ids, hidden]) => {
+      const r = routeLayer(model, ids, hidden);
+      const routedOk = ids.every((v, t) => {
+        const expert = mask.visible.subarray(v * 4, v * 4 + 4).indexOf(1);
+        return r.selected[t].every((s, i) => s === (i === expert ? 1 : 0)) && r.gates[t][expert] === 1;
+      });
+      const [y, single] = tf.tidy(() => {
+        const x = tf.tensor2d(hidden, [ids.length, tiny.dModel]);
+        const ffn = ffnOf(model);
+        const onehot = tf.tensor2d(ids.map((v) => Array.from(mask.visible.subarray(v * 4, v * 4 + 4))));
+        const context = { layer: 0, training: false, tokenIds: tf.tensor1d(ids, 'int32'), batch: 1, time: ids.length, shared: new Map() };
+        return [ffn.apply(x, context).y.arraySync() as number[][], ffn.routed.experts.apply(x, onehot as tf.Tensor2D).arraySync() as number[][]];
+      });
+      return routedOk && y.every((row, t) => row.every((value, j) => Math.abs(value - single[t][j]) < 1e-6));
+    }),
     { numRuns: 20 },
   );
   model.dispose();
+});
+
+test('MaskMoE: dispose frees the frozen mask tensors with the variables (no tensor left behind)', async () => {
+  await initBackend('cpu');
+  const before = tf.memory().numTensors;
+  const model = build({ topK: 2, visibleFrequent: 3 });
+  assert.ok(model.maskOf(0), 'an MoE layer has its mask');
+  model.dispose();
+  assert.equal(tf.memory().numTensors, before);
 });

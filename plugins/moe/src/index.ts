@@ -3,7 +3,7 @@ import { moeModel } from './model.js';
 import { routingEvaluator } from './evaluators/routing.js';
 import { disableTop1Evaluator } from './evaluators/disable-top1.js';
 
-export { moeModel, createMoe, MoeFeedForward } from './model.js';
+export { moeModel, createMoe, MoeFeedForward, MoeLM } from './model.js';
 export {
   moeDefaults,
   moeSchema,

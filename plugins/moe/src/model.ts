@@ -42,8 +42,11 @@ export class MoeFeedForward implements FeedForward {
   }
 }
 
-/** A routed decoder that also frees its frozen tables. */
-class MoeLM extends RoutedDecoderLM {
+/**
+ * A routed decoder that also frees its frozen tables (hash tables, routing masks): tensors the
+ * model owns that are not variables, so `dispose` of the decoder alone would leak them.
+ */
+export class MoeLM extends RoutedDecoderLM {
   frozen: tf.Tensor[] = [];
   override dispose(): void {
     super.dispose();
