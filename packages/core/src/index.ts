@@ -20,10 +20,11 @@ export type { SeedMeasurement, PairedEffect, PairedEffectOptions } from './paire
 export type { Summary } from './stats.js';
 export { Rng, deriveSeed } from './random.js';
 export { studySchema, suiteSchema, resultRecordSchema, check, assertValid, describeErrors } from './schemas.js';
-export type { SchemaName } from './schemas.js';
+export type { SchemaName, SuiteFile } from './schemas.js';
+export type { SchemaType } from './schemas/derive.js';
 export { replicationSchema, VERDICTS } from './schemas/replication.js';
 export type { ReplicationEntry, ReplicationFile, GateResult, SequentialRecord, Verdict, EffectTest } from './schemas/replication.js';
-export { PROFILES, getProfile, trainTokens } from './profiles.js';
+export { PROFILES, PROFILE_NAMES, getProfile, trainTokens } from './profiles.js';
 export type { Profile, ProfileName, BaseModelSize } from './profiles.js';
 export { Registry, discoverPlugins } from './registry.js';
 export type { DiscoveredPlugin, PluginOrigin, ComponentKind } from './registry.js';

@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import { BOARD_ID_PATTERN } from './contracts/board.js';
 import { ConfigError } from './errors.js';
 import { PROFILE_NAMES } from './profiles.js';
+import type { SchemaType } from './schemas/derive.js';
 import { trainingLineSchema } from './schemas/training.js';
 import { replicationSchema } from './schemas/replication.js';
 
@@ -211,11 +212,17 @@ export const suiteSchema = {
     profile: { enum: PROFILE_NAMES },
     studies: { type: 'array', items: { type: 'string', pattern: id }, uniqueItems: true },
     seeds: { type: 'integer', minimum: 1, maximum: 20 },
-    backend: { enum: ['auto', 'tensorflow', 'wasm', 'cpu'] },
+    backend: {
+      enum: ['auto', 'tensorflow', 'tensorflow-gpu', 'wasm', 'cpu'],
+      description: 'As `--backend`; `labbench run` checks the flag against this list too.',
+    },
     out: { type: 'string', minLength: 1 },
     steps: { type: 'integer', minimum: 1 },
   },
 } as const;
+
+/** A suite file, as `labbench run --suite FILE` reads it. */
+export type SuiteFile = SchemaType<typeof suiteSchema>;
 
 const finite = { type: 'number' } as const;
 export const resultRecordSchema = {

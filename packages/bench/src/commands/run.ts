@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, assertWritable, designName, judgeReport, planSequentialSeeds, writeFileAtomic, applyStudySummaries, assertValid, getProfile, planStudies, runStudies, shardCells, writeLeaderboards, writeResults, type BackendInfo, type Profile } from '@labbench/core';
+import { ConfigError, assertWritable, designName, judgeReport, planSequentialSeeds, writeFileAtomic, applyStudySummaries, assertValid, getProfile, planStudies, suiteSchema, runStudies, shardCells, writeLeaderboards, writeResults, type BackendInfo, type Profile, type SuiteFile } from '@labbench/core';
 import type { BackendPreference } from '@labbench/tensor';
 import { ProcessPool } from '../cell-pool.js';
 import { engineCodeEntries } from '../cell-worker.js';
@@ -55,7 +55,7 @@ function parseSeeds(text: string | undefined): number | undefined {
 }
 
 /** A suite file gives defaults for the flags; flags given on the command line win. */
-function readSuite(path: string | undefined): Record<string, unknown> {
+function readSuite(path: string | undefined): SuiteFile {
   if (!path) return {};
   const file = resolve(path);
   if (!existsSync(file)) throw new ConfigError(`--suite ${path}`, 'file not found.', 'Give the path of a JSON suite file.');
@@ -66,10 +66,10 @@ function readSuite(path: string | undefined): Record<string, unknown> {
     throw new ConfigError(file, `not valid JSON: ${(error as Error).message}.`, 'Fix the JSON syntax.');
   }
   assertValid('suite', data, file);
-  return data as Record<string, unknown>;
+  return data as SuiteFile;
 }
 
-const BACKENDS = ['auto', 'tensorflow', 'tensorflow-gpu', 'wasm', 'cpu'];
+const BACKENDS: readonly string[] = suiteSchema.properties.backend.enum; // one list for the flag and the suite file
 
 export function registerRun(program: Command): void {
   program
@@ -92,16 +92,16 @@ export function registerRun(program: Command): void {
     .action(async (flags: RunFlags) => {
       const suite = readSuite(flags.suite);
       const { root, state, registry } = await loadContext();
-      const profile: Profile = getProfile(flags.profile ?? (suite.profile as string | undefined) ?? process.env.LABBENCH_PROFILE ?? 'quick');
-      const backend = (flags.backend ?? (suite.backend as string | undefined) ?? process.env.LABBENCH_BACKEND ?? 'auto') as BackendPreference;
+      const profile: Profile = getProfile(flags.profile ?? suite.profile ?? process.env.LABBENCH_PROFILE ?? 'quick');
+      const backend = (flags.backend ?? suite.backend ?? process.env.LABBENCH_BACKEND ?? 'auto') as BackendPreference;
       if (!BACKENDS.includes(backend)) throw new ConfigError('--backend', `unknown backend '${backend}'.`, `Known: ${BACKENDS.join(', ')}.`);
-      const seeds = parseSeeds(flags.seeds) ?? (suite.seeds as number | undefined);
+      const seeds = parseSeeds(flags.seeds) ?? suite.seeds;
       const shard = parseShard(flags.shard) ?? shardFromEnvironment(process.env);
       const threads = positiveInteger('--threads', flags.threads, 64, '1') ?? 1;
       const maxSeeds = positiveInteger('--max-seeds', flags.maxSeeds, 64, '8') ?? 8;
       if (flags.maxSeeds !== undefined && !flags.untilDecided) throw new ConfigError('--max-seeds', 'only means something with --until-decided.', 'Add --until-decided, or use --seeds N for a fixed number of seeds.');
       const timeout = positiveInteger('--cell-timeout', flags.cellTimeout, 7 * 24 * 3600, '3600') ?? profile.cellTimeoutSeconds;
-      let studies = flags.study ?? (suite.studies as string[] | undefined) ?? [];
+      let studies = flags.study ?? suite.studies ?? [];
       if (flags.plugin) {
         const owner = registry.plugins.find((p) => p.plugin.id === flags.plugin);
         if (!owner) throw new ConfigError('--plugin', `unknown plugin '${flags.plugin}'.`, `Known: ${registry.plugins.map((p) => p.plugin.id).join(', ')}.`);
@@ -114,7 +114,7 @@ export function registerRun(program: Command): void {
       // Plan first: unknown studies or bad configs exit 2 before anything is written.
       const cells = shardCells(planStudies(registry, studies, profile, seeds ?? profile.seeds), shard);
       const name = flags.plugin ?? (studies.length > 0 ? studies.join('+') : 'all');
-      const outDir = resolve(flags.out ?? (suite.out as string | undefined) ?? join(defaultPaths(state).runs, shard ? `${name}.shard${shard.index}of${shard.count}` : name));
+      const outDir = resolve(flags.out ?? suite.out ?? join(defaultPaths(state).runs, shard ? `${name}.shard${shard.index}of${shard.count}` : name));
       const jobs = Math.min(positiveInteger('--jobs', flags.jobs, 256, '2') ?? availableParallelism(), Math.max(1, cells.length));
       const paths = defaultPaths(state);
       assertWritable(outDir, 'the output folder (--out)'); // before any worker starts or anything trains
