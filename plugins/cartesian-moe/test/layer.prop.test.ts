@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ParameterFactory, initBackend, rmsNorm, tf, type RoutedBlockContext } from '@labbench/tensor';
-import { tokenRows } from '@labbench/tensor/testing';
+import { smallRoutedLayer, tokenRows } from '@labbench/tensor/testing';
 import { softmaxTopK, withEvaluationSwitches } from '@labbench/plugin-moe';
 import { CartesianFeedForward } from '../src/index.js';
 
@@ -12,19 +12,14 @@ function cartesian(experts: number, topK: number, sharedExperts = 1) {
   const params = new ParameterFactory(5);
   const layer = new CartesianFeedForward(
     params,
-    {
+    smallRoutedLayer({
       dModel: D,
       experts,
       topK,
-      expertHidden: 4,
       policy: withEvaluationSwitches(softmaxTopK()),
       sharedExperts,
-      sharedHidden: 4,
       sharedMix: sharedExperts > 0 ? 'softmax2' : 'none',
-      balanceCoefficient: 0.01,
-      initStd: 0.5,
-      outStd: 0.1,
-    },
+    }),
     'rmsnorm',
   );
   return { layer, dispose: () => params.variables.forEach((v) => v.dispose()) };
@@ -110,18 +105,7 @@ test('CartesianFeedForward: analytic parameters equal its variables (two routers
   const params = new ParameterFactory(1);
   const layer = new CartesianFeedForward(
     params,
-    {
-      dModel: D,
-      experts: 4,
-      topK: 2,
-      expertHidden: 4,
-      sharedExperts: 1,
-      sharedHidden: 4,
-      sharedMix: 'softmax2',
-      balanceCoefficient: 0.01,
-      initStd: 0.5,
-      outStd: 0.1,
-    },
+    smallRoutedLayer({ dModel: D, topK: 2, sharedExperts: 1, sharedMix: 'softmax2' }),
     'rmsnorm',
   );
   assert.equal(
@@ -138,18 +122,7 @@ test('CartesianFeedForward: for any tokens, N = 1, k = 1 and no shared expert re
   const params = new ParameterFactory(9);
   const layer = new CartesianFeedForward(
     params,
-    {
-      dModel: D,
-      experts: 1,
-      topK: 1,
-      expertHidden: 4,
-      sharedExperts: 0,
-      sharedHidden: 4,
-      sharedMix: 'none',
-      balanceCoefficient: 0.01,
-      initStd: 0.5,
-      outStd: 0.3,
-    },
+    smallRoutedLayer({ dModel: D, experts: 1, outStd: 0.3 }),
     'rmsnorm',
   );
   const ffn = (bank: typeof layer.a.experts, x: tf.Tensor2D) => bank.apply(x, tf.onesLike(tf.slice(x, [0, 0], [-1, 1])) as tf.Tensor2D);

@@ -3,27 +3,14 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ContractError } from '@labbench/core';
 import { ParameterFactory, RoutedExperts, initBackend, softmaxTopK, tf, type RoutedLayerOptions } from '@labbench/tensor';
-import { tokenRows } from '@labbench/tensor/testing';
+import { smallRoutedLayer, tokenRows } from '@labbench/tensor/testing';
 import { moeModel, randomRouting, type MoeConfig } from '../src/index.js';
 
 const D = 8;
 
 function layer(options: Partial<RoutedLayerOptions>, seed = 3) {
   const params = new ParameterFactory(seed);
-  const full: RoutedLayerOptions = {
-    dModel: D,
-    experts: 4,
-    topK: 1,
-    expertHidden: 4,
-    sharedExperts: 0,
-    sharedHidden: 4,
-    sharedMix: 'none',
-    balanceCoefficient: 0.01,
-    initStd: 0.5,
-    outStd: 0.1,
-    ...options,
-  };
-  return { layer: new RoutedExperts(params, 'ffn', full), params };
+  return { layer: new RoutedExperts(params, 'ffn', smallRoutedLayer({ dModel: D, ...options })), params };
 }
 
 const tokens = tokenRows(D, 8);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ParameterFactory, RoutedExperts, initBackend, tf, type RoutedLayerOptions } from '@labbench/tensor';
-import { tokenRows } from '@labbench/tensor/testing';
+import { smallRoutedLayer, tokenRows } from '@labbench/tensor/testing';
 import { hashRouting, hashTable, softmaxTopK, topPRouting, withEvaluationSwitches } from '../src/index.js';
 
 const D = 8;
@@ -10,20 +10,7 @@ const VOCAB = 12;
 
 function layer(options: Partial<RoutedLayerOptions>, seed = 3): { layer: RoutedExperts; params: ParameterFactory } {
   const params = new ParameterFactory(seed);
-  const full: RoutedLayerOptions = {
-    dModel: D,
-    experts: 4,
-    topK: 2,
-    expertHidden: 4,
-    policy: withEvaluationSwitches(softmaxTopK('k>1')),
-    sharedExperts: 1,
-    sharedHidden: 4,
-    sharedMix: 'softmax2',
-    balanceCoefficient: 0.01,
-    initStd: 0.5,
-    outStd: 0.1,
-    ...options,
-  };
+  const full = smallRoutedLayer({ dModel: D, topK: 2, policy: withEvaluationSwitches(softmaxTopK('k>1')), sharedExperts: 1, sharedMix: 'softmax2', ...options });
   return { layer: new RoutedExperts(params, 'ffn', full), params };
 }
 

@@ -8,6 +8,7 @@ import { initBackend } from '../backend/select.js';
 import { trainModel } from '../train/trainer.js';
 import { countParameters } from '../nn/init.js';
 import { crossEntropyLoss } from '../train/cross-entropy.js';
+import type { RoutedLayerOptions } from '../nn/moe.js';
 
 /** A tiny training request for contract tests (byte tokenizer, a few steps). */
 export function tinyRequest(factory: ModelFactory<any>, config: Record<string, unknown>, steps = 3, seed = 0) {
@@ -93,4 +94,24 @@ export function tokenRows(dModel: number, maxRows = 6): fc.Arbitrary<number[][]>
   return fc.integer({ min: 1, max: maxRows }).chain((n) =>
     fc.array(fc.array(fc.integer({ min: -300, max: 300 }).map((v) => v / 100), { minLength: dModel, maxLength: dModel }), { minLength: n, maxLength: n }),
   );
+}
+
+/**
+ * Options of a small routed layer for property tests: d 8, four SwiGLU experts of width 4, top-1,
+ * no shared expert, the conventional 0.01 balance coefficient; `overrides` replace any of them.
+ */
+export function smallRoutedLayer(overrides: Partial<RoutedLayerOptions> = {}): RoutedLayerOptions {
+  return {
+    dModel: 8,
+    experts: 4,
+    topK: 1,
+    expertHidden: 4,
+    sharedExperts: 0,
+    sharedHidden: 4,
+    sharedMix: 'none',
+    balanceCoefficient: 0.01,
+    initStd: 0.5,
+    outStd: 0.1,
+    ...overrides,
+  };
 }
