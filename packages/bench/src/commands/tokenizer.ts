@@ -48,7 +48,7 @@ export function registerTokenizer(program: Command): void {
   tokenizer
     .command('train')
     .description('Train a tokenizer on text files (or the default training mix) and write its JSON.')
-    .requiredOption('--algo <id>', 'tokenizer id, e.g. bpe or scaffold-bpe')
+    .requiredOption('--algo <id>', 'tokenizer id, e.g. bpe (`labbench list` names the others)')
     .requiredOption('--vocab <n>', 'target vocabulary size')
     .option('--input <files...>', "text files ('-' for standard input); default: the training split of the default mix")
     .option('--max-chars <n>', 'characters of the default mix to train on', '4000000')
