@@ -7,6 +7,7 @@ import { PROFILE_NAMES } from './profiles.js';
 import type { SchemaType } from './schemas/derive.js';
 import { trainingLineSchema } from './schemas/training.js';
 import { replicationSchema } from './schemas/replication.js';
+import { cachedValidator } from './schemas/validator-cache.js';
 
 // ajv-formats' default export is the plugin function under CommonJS interop.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
@@ -285,7 +286,8 @@ export const resultRecordSchema = {
   },
 } as const;
 
-const ajv = new Ajv2020({ allErrors: true, strict: true });
+// code.source: validators are cached as ajv's standalone code (schemas/validator-cache.ts)
+const ajv = new Ajv2020({ allErrors: true, strict: true, code: { source: true } });
 addFormats(ajv);
 
 const schemas = { study: studySchema, suite: suiteSchema, result: resultRecordSchema, training: trainingLineSchema, replication: replicationSchema };
@@ -298,7 +300,7 @@ const validators = new Map<SchemaName, ValidateFunction>();
 function validatorOf(name: SchemaName): ValidateFunction {
   let validate = validators.get(name);
   if (!validate) {
-    validate = ajv.compile(schemas[name]);
+    validate = cachedValidator(name, ajv, schemas[name]);
     validators.set(name, validate);
   }
   return validate;
