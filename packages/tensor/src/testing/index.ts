@@ -6,7 +6,8 @@ import type { LanguageModel, ModelFactory } from '@labbench/core';
 import { byteTokenizer } from '@labbench/core/testing';
 import { initBackend } from '../backend/select.js';
 import { trainModel } from '../train/trainer.js';
-import { countParameters } from '../nn/init.js';
+import { countParameters, ParameterFactory } from '../nn/init.js';
+import { DenseFeedForward } from '../nn/blocks.js';
 import { crossEntropyLoss } from '../train/cross-entropy.js';
 import type { RoutedLayerOptions } from '../nn/moe.js';
 
@@ -114,4 +115,56 @@ export function smallRoutedLayer(overrides: Partial<RoutedLayerOptions> = {}): R
     outStd: 0.1,
     ...overrides,
   };
+}
+
+/** One case of the partition identity: d, n experts of hidden width `width` each, the non-linearity, a seed. */
+export interface PartitionCase {
+  readonly d: number;
+  readonly experts: number;
+  readonly width: number;
+  readonly activation: 'swiglu' | 'relu';
+  readonly seed: number;
+}
+
+/** An FFN split into experts along its hidden width: its fused weights (dense layout) and the per-expert outputs [n, N, d]. */
+export interface PartitionedFfn {
+  readonly wIn: tf.Variable;
+  readonly wOut: tf.Variable;
+  expertOutputs(x: tf.Tensor2D): tf.Tensor;
+}
+
+/**
+ * The partition identity as a property (DSMoE eq. 6; Finedeep with one sub-layer): for any case,
+ * the experts' outputs summed over experts equal the dense FFN with the same weights on random
+ * tokens, within float32 rounding. `build` makes the layer with the given factory; every variable
+ * of the case is disposed after it.
+ */
+export function checkPartitionIdentity(
+  build: (params: ParameterFactory, c: PartitionCase) => PartitionedFfn,
+  options: { readonly maxExperts: number; readonly activations?: readonly PartitionCase['activation'][]; readonly numRuns?: number },
+): void {
+  const input = fc.record({
+    d: fc.integer({ min: 2, max: 6 }),
+    experts: fc.integer({ min: 1, max: options.maxExperts }),
+    width: fc.integer({ min: 1, max: 3 }),
+    activation: fc.constantFrom(...(options.activations ?? (['swiglu', 'relu'] as const))),
+    seed: fc.integer({ min: 1, max: 1000 }),
+    rows: fc.integer({ min: 1, max: 4 }),
+  });
+  fc.assert(
+    fc.property(input, ({ rows, ...c }) => {
+      const params = new ParameterFactory(c.seed);
+      const ffn = build(params, c);
+      const dense = new DenseFeedForward(params.scope('dense'), c.d, c.experts * c.width, c.activation, 0.5, 0.5);
+      dense.wIn.assign(ffn.wIn);
+      dense.wOut.assign(ffn.wOut);
+      const [sum, reference] = tf.tidy(() => {
+        const x = tf.randomNormal([rows, c.d], 0, 1, 'float32', c.seed) as tf.Tensor2D;
+        return [tf.sum(ffn.expertOutputs(x), 0).arraySync() as number[][], dense.apply(x).y.arraySync() as number[][]];
+      });
+      params.variables.forEach((v) => v.dispose());
+      return sum.every((row, i) => row.every((v, j) => Math.abs(v - reference[i][j]) <= 1e-5 * (1 + Math.abs(reference[i][j]))));
+    }),
+    { numRuns: options.numRuns ?? 25 },
+  );
 }
