@@ -161,7 +161,10 @@ function installedDirs(root: string): string[] {
 }
 
 function readManifest(dir: string): { pkg: any; manifest: PluginManifest } | undefined {
-  const pkg = readJson(join(dir, 'package.json'));
+  // Most of the ~600 installed packages are not plugins: a text check spares parsing them.
+  const text = readFileSync(join(dir, 'package.json'), 'utf8');
+  if (!text.includes('"labbench"')) return undefined;
+  const pkg = JSON.parse(text);
   const manifest = pkg.labbench as PluginManifest | undefined;
   if (!manifest || typeof manifest !== 'object') return undefined;
   const where = `${join(dir, 'package.json')} › labbench`;
@@ -219,9 +222,9 @@ export async function discoverPlugins(root: string): Promise<Registry> {
   const seen = new Map<string, string>();
   const found: DiscoveredPlugin[] = [];
   for (const dir of [...workspaceDirs(root), ...installedDirs(root)]) {
-    const real = realpathSync(dir);
-    const read = readManifest(real);
+    const read = readManifest(dir);
     if (!read) continue;
+    const real = realpathSync(dir); // only for plugins: resolving every installed package cost more than reading it
     const { pkg, manifest } = read;
     if (seen.has(pkg.name)) continue;
     seen.set(pkg.name, real);
