@@ -1,3 +1,4 @@
+import { selectClaimRecords } from './claim-selection.js';
 import type { StudyClaim, StudyDefinition } from './contracts/study.js';
 import { ConfigError, DataError } from './errors.js';
 import { claimGates, evaluateGate, gateFailure } from './gates.js';
@@ -44,9 +45,6 @@ export function seedMeasurement(r: ResultRecord): SeedMeasurement {
 
 const fmt = (x: number) => String(Number(x.toPrecision(3)));
 
-function pick(records: readonly ResultRecord[], study: string, board: string, arm: string, metric: string): ResultRecord[] {
-  return records.filter((r) => r.study === study && r.board === board && r.arm === arm && r.metric === metric);
-}
 
 /** Raw verdict from a p-value, the effect's sign and the metric's direction. */
 export function verdictOf(p: number | null, effect: number | null, direction: ReplicationEntry['direction'], alpha: number): Verdict {
@@ -72,14 +70,17 @@ export function judgeClaim(study: StudyDefinition, claim: StudyClaim, records: r
   const alpha = options.alpha ?? 0.05;
   const scale = claim.scale ?? 'linear';
   const baselineMetric = claim.baselineMetric ?? claim.metric;
-  const methodRows = pick(records, study.id, claim.board, claim.method, claim.metric);
-  const baselineRows = pick(records, study.id, claim.board, claim.baseline, baselineMetric);
+  // a claim on a faceted board selects records by facet (claim-selection.ts); the baseline's facets default to the method's
+  const baselineFacets = claim.baselineFacets ?? claim.facets;
+  const methodRows = selectClaimRecords(records, { study: study.id, board: claim.board, arm: claim.method, metric: claim.metric, facets: claim.facets });
+  const baselineRows = selectClaimRecords(records, { study: study.id, board: claim.board, arm: claim.baseline, metric: baselineMetric, facets: baselineFacets });
+  const sameItems = baselineMetric === claim.metric && JSON.stringify(baselineFacets) === JSON.stringify(claim.facets);
   const { gates: specs, unknown } = claimGates(study, claim);
   if (unknown.length > 0) throw new ConfigError(`study ${study.id} › claims.${claim.id}.gates`, `names gate(s) ${unknown.join(', ')} that the study does not declare.`, `Declare them in the study's 'gates', or use core's defaults (${specs.map((g) => g.id).join(', ') || 'none apply'}).`);
   const gates: GateResult[] = specs.flatMap((g) => evaluateGate(study.id, g, records));
   const seeds = new Set(baselineRows.map((r) => r.seed));
   const paired = methodRows.some((r) => seeds.has(r.seed))
-    ? pairedEffect(methodRows.map(seedMeasurement), baselineRows.map(seedMeasurement), { scale, alpha, resamples: options.resamples, where: `study ${study.id} › claim ${claim.id}`, pairDocuments: baselineMetric === claim.metric })
+    ? pairedEffect(methodRows.map(seedMeasurement), baselineRows.map(seedMeasurement), { scale, alpha, resamples: options.resamples, where: `study ${study.id} › claim ${claim.id}`, pairDocuments: sameItems })
     : null;
   const direction = methodRows[0]?.direction ?? null;
   const paired_seeds = paired ? new Set(methodRows.filter((r) => seeds.has(r.seed)).map((r) => r.seed)) : new Set<number>();
@@ -97,6 +98,7 @@ export function judgeClaim(study: StudyDefinition, claim: StudyClaim, records: r
   const interval = paired?.interval ?? null;
   return {
     study: study.id, claim: claim.id, text: claim.text, role: claim.role, board: claim.board as ReplicationEntry['board'], metric: claim.metric, baselineMetric, direction, scale,
+    ...(claim.facets || baselineFacets ? { facets: { method: claim.facets ?? {}, baseline: baselineFacets ?? {} } } : {}),
     methodArm: claim.method, baselineArm: claim.baseline, methodMean: mean(methodRows), baselineMean: mean(baselineRows),
     paperFigure: claim.paper, effect: paired?.effect ?? null, interval,
     ratio: scale === 'log' && paired && interval ? { value: Math.exp(paired.effect), low: Math.exp(interval[0]), high: Math.exp(interval[1]) } : null,

@@ -9,6 +9,8 @@ export { canonicalJson, sha256, hashJson } from './hash.js';
 export { writeFileAtomic } from './atomic.js';
 export { summarize, summarizePositive, standardError, tCritical95, tQuantile, tCdf, tTwoSidedP, normalQuantile, normalCdf, holmAdjust, auroc, bitsPerByte } from './stats.js';
 export { judgeClaim, judgeReport, verdictOf, seedMeasurement } from './claims.js';
+export { matchesFacets, meanPerSeed, selectClaimRecords } from './claim-selection.js';
+export type { FacetFilter } from './claim-selection.js';
 export type { ClaimJudgement, JudgeOptions, ReportStudy } from './claims.js';
 export { defaultGates, studyGates, claimGates, evaluateGate, gateFailure, REFERENCE_ARMS, REFERENCE_METRIC, BIGRAM_MARGIN_BPB, KNOCKOUT_MARGIN_BPB } from './gates.js';
 export { analysisPlan, planHash, preregistration, matchesRegistration, planChanges, nextRegistration, parsePreregistration, preregistrationState, PREREGISTRATION_SCHEMA, ANALYSIS_DEFAULTS } from './preregistration.js';

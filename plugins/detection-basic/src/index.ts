@@ -59,10 +59,12 @@ export const detectionBasic: Evaluator = {
     const meanLl = likelihood.map((s) => s.logLikelihood / Math.max(1, s.tokens));
     const ranks = await scorer.tokenScores(texts);
     const meanLogRank = ranks.map((s) => -s.ranks.reduce((a, r) => a + Math.log(r), 0) / Math.max(1, s.ranks.length));
-    const details = { pairs: pairs.length, generator: 'self', temperature, lengthMatched: true };
+    // rows of the detection board (registered by hc3-plus): the same facets as its records, no metric-name encoding
+    const facets = (detector: string) => ({ task: 'self-continuation', detector, generator: 'self', decoding: `temperature-${temperature}` });
+    const details = { pairs: pairs.length, temperature, lengthMatched: true };
     const records: MetricRecord[] = [
-      { board: 'detection', metric: 'self.loglik.auroc', value: auroc(meanLl, labels), direction: 'higher', n: texts.length, details },
-      { board: 'detection', metric: 'self.logrank.auroc', value: auroc(meanLogRank, labels), direction: 'higher', n: texts.length, details: { ...details, context: 'none' } },
+      { board: 'detection', metric: 'auroc', value: auroc(meanLl, labels), direction: 'higher', n: texts.length, details: { ...details, facets: facets('loglik') } },
+      { board: 'detection', metric: 'auroc', value: auroc(meanLogRank, labels), direction: 'higher', n: texts.length, details: { ...details, facets: facets('logrank'), context: 'none' } },
     ];
     return records;
   },

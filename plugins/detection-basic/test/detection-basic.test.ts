@@ -53,7 +53,8 @@ test('detection-basic: one batched generate call per continuation length, each p
   const machine = scored.filter((_, i) => i % 2 === 1);
   assert.deepEqual(machine.map((r) => [r.context, r.continuation]), [['first prompt', 'FIRST PROMPTzzzz'], ['second', 'SECONDzzzz'], ['third prompt', 'THIRD PROMPTzzzz'], ['fourth', 'FOURT']]);
   // machine text (upper case) is more likely and ranks higher under this scorer: both detectors separate perfectly
-  assert.deepEqual(records.map((r) => [r.metric, r.value, r.n]), [['self.loglik.auroc', 1, 8], ['self.logrank.auroc', 1, 8]]);
+  assert.deepEqual(records.map((r) => [r.metric, (r.details?.facets as { detector: string }).detector, r.value, r.n]), [['auroc', 'loglik', 1, 8], ['auroc', 'logrank', 1, 8]]);
+  assert.deepEqual(records[0].details?.facets, { task: 'self-continuation', detector: 'loglik', generator: 'self', decoding: 'temperature-1' });
   const again = recordingScorer(32);
   await detectionBasic.evaluate({ tokenizer: byteTokenizer(), scorer: again.scorer }, context(3));
   assert.deepEqual(again.calls, calls, 'the same seed gives the same calls');

@@ -107,3 +107,46 @@ export function aurocOf(scores: readonly number[], labels: readonly (0 | 1)[], i
   checkScores('aurocOf', scores, labels);
   return auroc(indices.map((i) => scores[i]), indices.map((i) => labels[i]));
 }
+
+/** A ROC curve: false- and true-positive rates, both non-decreasing, from (0, 0) to (1, 1). */
+export interface RocCurve {
+  readonly fpr: number[];
+  readonly tpr: number[];
+}
+
+/**
+ * The full ROC curve (sklearn.metrics.roc_curve with drop_intermediate=False, plus its (0, 0)
+ * start): one point per distinct score, thresholds from the highest score down, tied scores
+ * entering together (the same rule as `auroc`, whose trapezoid area this curve has).
+ */
+export function rocCurve(scores: readonly number[], labels: readonly (0 | 1)[]): RocCurve {
+  checkScores('rocCurve', scores, labels);
+  const positives = labels.filter((y) => y === 1).length;
+  const negatives = labels.length - positives;
+  if (positives === 0 || negatives === 0) throw new DataError('hc3-plus › rocCurve labels', `needs both classes, got ${positives} positives and ${negatives} negatives.`, 'Score at least one human and one machine text.');
+  const order = scores.map((s, i) => [s, labels[i]] as const).sort((a, b) => b[0] - a[0]);
+  const fpr = [0];
+  const tpr = [0];
+  let tp = 0;
+  let fp = 0;
+  for (let i = 0; i < order.length; i++) {
+    if (order[i][1] === 1) tp++;
+    else fp++;
+    if (i + 1 < order.length && order[i + 1][0] === order[i][0]) continue; // ties enter as one point
+    fpr.push(fp / negatives);
+    tpr.push(tp / positives);
+  }
+  return { fpr, tpr };
+}
+
+/**
+ * At most `maxPoints` points of a curve, evenly spaced along it, first and last kept. A subsequence
+ * of a monotone curve stays monotone and keeps its ends; values are rounded to 4 decimals, which
+ * is finer than any plot, so a result record stays small.
+ */
+export function downsampleCurve(curve: RocCurve, maxPoints = 101): RocCurve {
+  const n = curve.fpr.length;
+  const round = (x: number) => Math.round(x * 1e4) / 1e4;
+  const keep = n <= maxPoints ? curve.fpr.map((_, i) => i) : Array.from({ length: maxPoints }, (_, k) => Math.round((k * (n - 1)) / (maxPoints - 1)));
+  return { fpr: keep.map((i) => round(curve.fpr[i])), tpr: keep.map((i) => round(curve.tpr[i])) };
+}

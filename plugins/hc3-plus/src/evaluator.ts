@@ -5,12 +5,12 @@ import { buildTrainingText } from '@labbench/corpora';
 import { allInNormalForm, buildCorpus, type Sample } from './corpus.js';
 import { transformerLM, type TokenLM } from './lm.js';
 import { KneserNeyTrigram } from './ngram.js';
-import { B_TASKS, TASKS, type TaskId } from './tasks.js';
+import { TASKS, type TaskId } from './tasks.js';
 import { ZERO_SHOT, zeroShotFeatures, type ZeroShotFeatures } from './detectors/zero-shot.js';
 import { fitDense } from './detectors/logistic.js';
 import { fitCharTfidf } from './detectors/char-ngrams.js';
 import { fitInstructionDetector, fitTransformerClassifier, trainTransformer, type TrainSettings } from './detectors/transformer.js';
-import { aurocRecord, aurocValue, detectorRecords, meanRecord, type DetectorScores, type Facets, type ReportSettings } from './report.js';
+import { aurocRecord, detectorRecords, type DetectorScores, type ReportSettings } from './report.js';
 import { semanticLink } from './semantic-link.js';
 import { spamRecords } from './spam.js';
 
@@ -30,7 +30,6 @@ export const hc3PlusDefaults: Hc3PlusOptions = {
 };
 
 const SCORING_BATCH = 16;
-const SCORERS = ['lm-a', 'lm-b'] as const;
 /** Trained detectors; each is fitted on all tasks' training split (HC3 Plus's protocol) and on task A only (its preliminary study). */
 export const TRAINED = ['gltr-lr@lm-a', 'stacked-lr', 'char-tfidf-lr', 'transformer-clf', 'instruct-vote'] as const;
 const FITS = ['all', 'A'] as const;
@@ -152,35 +151,12 @@ async function evaluateHc3Plus(subject: EvalSubject, context: EvalContext, train
         else records.push(...detectorRecords(task, d, samples, report, heldOut, thresholdTask ?? task));
       }
     }
-    records.push(...claimRecords(records));
     records.push(...await spamRecords(scorerA, tokenizer, context, report.resamples));
     phase(`metrics: ${records.length} records (with the probe-spam side task)`);
     return records;
   } finally {
     for (const m of disposables) m.dispose();
   }
-}
-
-/**
- * The few aggregate metrics the study's claims name (no facets):
- * - `taskA.auroc.mean` / `taskB.auroc.mean`: mean AUROC of the trained detectors fitted on all
- *   tasks (HC3 Plus's protocol), on A and on both B tasks;
- * - `taskA.auroc.whitebox` / `taskB.auroc.whitebox`: mean AUROC of the zero-shot detectors in the
- *   white-box setting only: each scorer on the samples it generated itself (never pooled over generators).
- */
-export function claimRecords(records: readonly MetricRecord[]): MetricRecord[] {
-  const all = (task: TaskId, detector: string, generator = 'all'): { facets: Facets; value: number | undefined } => {
-    const facets = { task, detector, generator, decoding: 'all' };
-    return { facets, value: aurocValue(records, facets) };
-  };
-  const trainedParts = (tasks: readonly TaskId[]) => tasks.flatMap((t) => TRAINED.map((d) => all(t, `${d}/from-all`)));
-  const whiteParts = (tasks: readonly TaskId[]) => tasks.flatMap((t) => SCORERS.flatMap((s) => ZERO_SHOT.map((z) => all(t, `${z}@${s}`, s))));
-  return [
-    meanRecord('taskA.auroc.mean', trainedParts(['A']), 'mean test AUROC on free continuation of the trained detectors fitted on all tasks'),
-    meanRecord('taskB.auroc.mean', trainedParts(B_TASKS), 'mean test AUROC on the paraphrase and summary analogues of the trained detectors fitted on all tasks'),
-    meanRecord('taskA.auroc.whitebox', whiteParts(['A']), 'mean test AUROC on free continuation of the zero-shot detectors, each scorer on its own samples (white-box)'),
-    meanRecord('taskB.auroc.whitebox', whiteParts(B_TASKS), 'mean test AUROC on the paraphrase and summary analogues of the zero-shot detectors, each scorer on its own samples (white-box)'),
-  ].filter((r): r is MetricRecord => r !== undefined);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { MetricRecord } from '@labbench/core';
 import { deriveSeed } from '@labbench/core';
-import { accuracyAt, aurocOf, bestThreshold, bootstrapCi, tprAtFpr } from './detection-metrics.js';
+import { accuracyAt, aurocOf, bestThreshold, bootstrapCi, downsampleCurve, rocCurve, tprAtFpr } from './detection-metrics.js';
 import type { Sample } from './corpus.js';
 import type { TaskId } from './tasks.js';
 
@@ -8,12 +8,15 @@ import type { TaskId } from './tasks.js';
  * Detection records. Every per-detector number is one of a few metrics (`auroc`, `tpr_at_1fpr`)
  * with `details.facets = { task, detector, generator, decoding }` (strings; `all` when not
  * restricted), so the board has one row per facet combination instead of one column per name.
+ * Zero-shot detectors' per-generator records add `setting` (`white-box` when the scorer generated
+ * the text, else `black-box`): a claim selects the white-box records by that facet.
  */
 export interface Facets {
   readonly task: string;
   readonly detector: string;
   readonly generator: string;
   readonly decoding: string;
+  readonly setting?: 'white-box' | 'black-box';
 }
 
 /** One detector's scores (higher = machine) for every sample it scored, by sample id. */
@@ -37,6 +40,8 @@ export interface ReportSettings {
 
 const labelsOf = (xs: readonly Sample[]) => xs.map((s) => s.label);
 const ALL = 'all';
+/** ROC curves in details are cut to this many points (a plot needs no more; records stay small). */
+export const ROC_POINTS = 101;
 
 /** AUROC with a bootstrap CI over source documents (the unit of the split); undefined without both classes. */
 export function aurocRecord(facets: Facets, samples: readonly Sample[], d: DetectorScores, settings: ReportSettings, details: Record<string, unknown> = {}): MetricRecord | undefined {
@@ -45,9 +50,11 @@ export function aurocRecord(facets: Facets, samples: readonly Sample[], d: Detec
   const scores = scored.map((s) => d.scores.get(s.id)!);
   const key = `${facets.task}|${facets.detector}|${facets.generator}|${facets.decoding}`;
   const ci = bootstrapCi(scored.map((s) => `${s.source}:${s.docId}`), (idx) => aurocOf(scores, labelsOf(scored), idx), { resamples: settings.resamples, seed: deriveSeed(settings.seed, key) });
+  // the curve of every (task, detector[, generator]) record, for the page's ROC plots (not of the held-out decoding slice)
+  const roc = facets.decoding === ALL ? downsampleCurve(rocCurve(scores, labelsOf(scored)), ROC_POINTS) : undefined;
   return {
     board: 'detection', metric: 'auroc', value: ci.value, stderr: ci.sd, direction: d.family === 'control' ? 'none' : 'higher', n: scored.length,
-    details: { facets, ...details, pairs: scored.length / 2, ciLow: ci.ciLow, ciHigh: ci.ciHigh, ci: 'bootstrap 95% over source documents', resamples: ci.resamples, family: d.family, scorer: d.scorer, trainedOn: d.trainedOn },
+    details: { facets, ...details, pairs: scored.length / 2, ciLow: ci.ciLow, ciHigh: ci.ciHigh, ci: 'bootstrap 95% over source documents', resamples: ci.resamples, family: d.family, scorer: d.scorer, trainedOn: d.trainedOn, roc },
   };
 }
 
@@ -71,29 +78,8 @@ export function detectorRecords(task: TaskId, d: DetectorScores, samples: readon
   ];
   for (const generator of [...new Set(test.map((s) => s.generator))].sort()) {
     const setting = d.scorer ? (d.scorer === generator ? 'white-box' : 'black-box') : undefined;
-    out.push(aurocRecord(facets(generator, ALL), test.filter((s) => s.generator === generator), d, settings, { split: 'test', setting, heldOut: generator === heldOut.generator }));
+    out.push(aurocRecord({ ...facets(generator, ALL), ...(setting ? { setting } : {}) }, test.filter((s) => s.generator === generator), d, settings, { split: 'test', heldOut: generator === heldOut.generator }));
   }
   out.push(aurocRecord(facets(ALL, heldOut.decoding), test.filter((s) => s.decoding === heldOut.decoding), d, settings, { split: 'test', heldOut: true }));
   return out.filter((r): r is MetricRecord => r !== undefined && Number.isFinite(r.value));
-}
-
-/** The AUROC value of an `auroc` record with the given facets, if present. */
-export function aurocValue(records: readonly MetricRecord[], facets: Facets): number | undefined {
-  const found = records.find((r) => {
-    const f = (r.details as { facets?: Facets } | undefined)?.facets;
-    return r.metric === 'auroc' && f?.task === facets.task && f.detector === facets.detector && f.generator === facets.generator && f.decoding === facets.decoding;
-  });
-  return found?.value;
-}
-
-/**
- * An aggregate claim metric: the mean of the given AUROC values, with the components in its
- * details (no facets: claims name it). Undefined when no component exists.
- */
-export function meanRecord(metric: string, parts: readonly { facets: Facets; value: number | undefined }[], meaning: string): MetricRecord | undefined {
-  const present = parts.filter((p): p is { facets: Facets; value: number } => p.value !== undefined && Number.isFinite(p.value));
-  if (present.length === 0) return undefined;
-  const value = present.reduce((a, p) => a + p.value, 0) / present.length;
-  const sd = Math.sqrt(present.reduce((a, p) => a + (p.value - value) ** 2, 0) / Math.max(1, present.length - 1));
-  return { board: 'detection', metric, value, direction: 'higher', n: present.length, details: { meaning, spread: sd, components: present.map((p) => ({ ...p.facets, auroc: p.value })) } };
 }

@@ -1,11 +1,12 @@
 import type { EvalContext, MetricRecord, Scorer, TrainedTokenizer } from '@labbench/core';
 import { deriveSeed } from '@labbench/core';
-import { aurocOf, bootstrapCi, tprAtFpr } from './detection-metrics.js';
+import { aurocOf, bootstrapCi, downsampleCurve, rocCurve, tprAtFpr } from './detection-metrics.js';
 import type { ProbeItem } from '@labbench/corpora';
 import { cutToTokens, normalForm } from './normal-form.js';
 import { fitCharTfidf } from './detectors/char-ngrams.js';
 import { fitDense } from './detectors/logistic.js';
 import { gltrHistogram } from './detectors/zero-shot.js';
+import { ROC_POINTS } from './report.js';
 
 /**
  * The real-label side task: spam (positive) vs ham from `probe-spam`, with the same harness.
@@ -37,7 +38,7 @@ export async function spamRecords(scorer: Scorer, tokenizer: TrainedTokenizer, c
     const ci = bootstrapCi(test.map((i) => `${items[i].source}:${items[i].docId}`), (idx) => aurocOf(values, testLabels, idx), { resamples, seed: deriveSeed(context.seed, `spam:${id}`) });
     const details = { facets, task: 'probe-spam (real labels: spam = 1)', fitOn: 'valid', split: 'test' };
     return [
-      { board: 'detection', metric: 'auroc', value: ci.value, stderr: ci.sd, direction: 'higher', n: test.length, details: { ...details, ciLow: ci.ciLow, ciHigh: ci.ciHigh } },
+      { board: 'detection', metric: 'auroc', value: ci.value, stderr: ci.sd, direction: 'higher', n: test.length, details: { ...details, ciLow: ci.ciLow, ciHigh: ci.ciHigh, roc: downsampleCurve(rocCurve(values, testLabels), ROC_POINTS) } },
       { board: 'detection', metric: 'tpr_at_1fpr', value: tprAtFpr(values, testLabels, 0.01), direction: 'higher', n: test.length, details },
     ] satisfies MetricRecord[];
   });

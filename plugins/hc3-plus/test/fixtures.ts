@@ -1,6 +1,8 @@
-import type { DetectionPrompt, TrainedTokenizer } from '@labbench/core';
+import type { DetectionPrompt, EvalContext, MetricRecord, TrainedTokenizer } from '@labbench/core';
 import { Rng } from '@labbench/core';
 import { bpe } from '@labbench/plugin-bpe';
+import { CausalScorer, DecoderLM, decoderDefaults, initBackend } from '@labbench/tensor';
+import { createHc3PlusEvaluator } from '../src/evaluator.js';
 
 // Function words (stopwords) and ten topics of content words: documents of different topics share
 // no content word, as passages of different held-out documents mostly do not.
@@ -50,4 +52,29 @@ export function tinyPrompts(documents: number, perDocument = 2): DetectionPrompt
     }
   }
   return out;
+}
+
+/**
+ * The evaluator end to end on a tiny model and corpus at one seed (about 5 s): the "other half"
+ * is a slice of the pseudo corpus and `probe-spam` a small made-up set, so no corpora are loaded.
+ */
+export async function tinyRun(seed: number, log: (m: string) => void = () => {}): Promise<MetricRecord[]> {
+  await initBackend('wasm');
+  const tokenizer = tinyTokenizer();
+  const T = 20;
+  const model = new DecoderLM({ ...decoderDefaults, dModel: 16, layers: 1, heads: 2, ffnHidden: 32, seqLen: T }, { vocabSize: tokenizer.vocabSize, seqLen: T, seed: 1 + seed });
+  const scorer = new CausalScorer(model, tokenizer, T, 4);
+  const prompts = tinyPrompts(8);
+  const spam = Array.from({ length: 16 }, (_, i) => ({ id: `m${i}`, source: 'email', docId: `t${i}`, split: i < 8 ? 'valid' : 'test', label: i % 2 ? 'spam' : 'ham', fineLabel: '', text: i % 2 ? `BUY NOW cheap offer ${i} click here` : `${CORPUS[i].slice(0, 80)}` }));
+  const context: EvalContext = {
+    seed, limits: { documents: 4, items: 24, maxChars: 2000 }, options: {}, log,
+    data: { inDomain: async () => [], outOfDomain: async () => [], set: async <X>(name: string) => (name === 'probe-spam' ? spam : prompts) as unknown as readonly X[] },
+  };
+  const evaluator = createHc3PlusEvaluator(async () => CORPUS.slice(0, 20));
+  const training = { steps: 4, tokens: 4 * 2 * T, wallSeconds: 0, trainLoss: [], validLoss: [], positionLosses: [], modelStats: {} };
+  try {
+    return await evaluator.evaluate({ tokenizer, model, scorer, training }, context);
+  } finally {
+    model.dispose();
+  }
 }

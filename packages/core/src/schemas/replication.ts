@@ -80,6 +80,8 @@ export interface ReplicationEntry {
   readonly correctedVerdict: Verdict;
   /** One sentence: why this verdict (e.g. `invalid regime: beats-bigram, measured 0.02, needs >= 0.15`). */
   readonly reason: string;
+  /** Claims on a faceted board: the facets that selected each arm's records (their mean per seed is the value). */
+  readonly facets?: { readonly method: Readonly<Record<string, string | readonly string[]>>; readonly baseline: Readonly<Record<string, string | readonly string[]>> };
   readonly seeds: number;
   /** Evaluation documents behind the document bootstrap; null without per-document values. */
   readonly documents: number | null;
@@ -181,6 +183,12 @@ const entrySchema = {
     verdict: { enum: VERDICTS },
     correctedVerdict: { enum: VERDICTS },
     reason: { type: 'string' },
+    facets: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['method', 'baseline'],
+      properties: { method: { type: 'object', additionalProperties: { type: ['string', 'array'] } }, baseline: { type: 'object', additionalProperties: { type: ['string', 'array'] } } },
+    },
     seeds: { type: 'integer', minimum: 0 },
     documents: { type: ['integer', 'null'], minimum: 1 },
     test: { enum: ['seeds+documents', 'documents', 'paired-t', 'none'] },
