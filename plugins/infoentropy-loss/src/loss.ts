@@ -28,6 +28,25 @@ function flatten(logits: tf.Tensor3D, targets: tf.Tensor2D): { z: tf.Tensor2D; y
   return { z: tf.reshape(logits, [b * t, v]) as tf.Tensor2D, y: tf.reshape(targets, [b * t]) as tf.Tensor1D };
 }
 
+/**
+ * The body MiLe and focal share: per-position CE of the flattened logits, the method's weights
+ * [N] (no gradient) from the logits z [N, V], the CE and the 0/1 validity mask, then the
+ * normalised weighted loss; `stats` adds the method's own statistics to the mean weight.
+ */
+function weightedCrossEntropy(
+  logits: tf.Tensor3D,
+  targets: tf.Tensor2D,
+  weigh: (z: tf.Tensor2D, nll: tf.Tensor1D, valid: tf.Tensor1D) => { w: tf.Tensor1D; stats?: Record<string, tf.Scalar> },
+): LossOutput {
+  return tf.tidy(() => {
+    const { z, y } = flatten(logits, targets); // [N, V], [N]
+    const { nll, valid } = tokenCrossEntropy(z, y); // [N], [N]
+    const { w, stats } = weigh(z, nll, valid);
+    const { loss, meanWeight } = normalisedWeightedLoss(nll, w, valid);
+    return { loss, stats: { 'loss.meanWeight': meanWeight, ...stats } };
+  });
+}
+
 /** MiLe / InfoEntropy loss: CE_i weighted by (sigma + H_i)^gamma of the detached softmax, normalised by 1 / mean(w). */
 export const mileLoss: LossFunction<MileConfig> = {
   id: 'mile',
@@ -37,14 +56,10 @@ export const mileLoss: LossFunction<MileConfig> = {
   compute(logits, targets, config): LossOutput {
     const { gamma, sigma } = { ...mileDefaults, ...config };
     checkGamma('mile loss', gamma);
-    return tf.tidy(() => {
-      const { z, y } = flatten(logits, targets); // [N, V], [N]
-      const { nll, valid } = tokenCrossEntropy(z, y); // [N], [N]
+    return weightedCrossEntropy(logits, targets, (z, _nll, valid) => {
       const entropy = detachedEntropy(z); // [N]
-      const w = mileWeights(z, gamma, sigma); // [N]
-      const { loss, meanWeight } = normalisedWeightedLoss(nll, w, valid);
       const meanEntropy = tf.div(tf.sum(tf.mul(entropy, valid)), tf.maximum(tf.sum(valid), 1)) as tf.Scalar;
-      return { loss, stats: { 'loss.meanWeight': meanWeight, 'loss.meanEntropy': meanEntropy } };
+      return { w: mileWeights(z, gamma, sigma), stats: { 'loss.meanEntropy': meanEntropy } };
     });
   },
 };
@@ -58,12 +73,6 @@ export const focalLoss: LossFunction<FocalConfig> = {
   compute(logits, targets, config): LossOutput {
     const { gamma } = { ...focalDefaults, ...config };
     checkGamma('focal loss', gamma);
-    return tf.tidy(() => {
-      const { z, y } = flatten(logits, targets); // [N, V], [N]
-      const { nll, valid } = tokenCrossEntropy(z, y); // [N], [N]
-      const w = focalWeights(nll, gamma); // [N]
-      const { loss, meanWeight } = normalisedWeightedLoss(nll, w, valid);
-      return { loss, stats: { 'loss.meanWeight': meanWeight } };
-    });
+    return weightedCrossEntropy(logits, targets, (_z, nll) => ({ w: focalWeights(nll, gamma) }));
   },
 };
