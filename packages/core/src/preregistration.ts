@@ -1,4 +1,4 @@
-import type { ArmSpec, EvaluatorUse, GateSpec, StudyDefinition } from './contracts/study.js';
+import type { ArmSpec, EvaluatorUse, GateSpec, StudyClaim, StudyDefinition } from './contracts/study.js';
 import { ConfigError, DataError } from './errors.js';
 import { claimGates, studyGates } from './gates.js';
 import { canonicalJson, hashJson } from './hash.js';
@@ -34,6 +34,9 @@ export interface PlannedClaim {
   readonly baseline: string;
   readonly baselineMetric: string;
   readonly scale: 'linear' | 'log';
+  /** Claims on a faceted board: which records each arm's value is the mean of (absent otherwise, so older plans keep their hash). */
+  readonly facets?: StudyClaim['facets'];
+  readonly baselineFacets?: StudyClaim['facets'];
   /** The gates the claim needs, resolved (all of the study's when it names none). */
   readonly gates: readonly string[];
 }
@@ -94,7 +97,7 @@ export function analysisPlan(registry: Registry, study: StudyDefinition, options
   const claims = (study.claims ?? []).map((c): PlannedClaim => {
     const { gates, unknown } = claimGates(study, c);
     if (unknown.length > 0) throw new ConfigError(`study ${study.id} › claims.${c.id}.gates`, `names gate(s) ${unknown.join(', ')} that the study does not declare.`, "Declare them in the study's 'gates' before registering.");
-    return { id: c.id, role: c.role, board: c.board, metric: c.metric, method: c.method, baseline: c.baseline, baselineMetric: c.baselineMetric ?? c.metric, scale: c.scale ?? 'linear', gates: gates.map((g) => g.id) };
+    return { id: c.id, role: c.role, board: c.board, metric: c.metric, method: c.method, baseline: c.baseline, baselineMetric: c.baselineMetric ?? c.metric, scale: c.scale ?? 'linear', ...(c.facets ? { facets: c.facets, baselineFacets: c.baselineFacets ?? c.facets } : {}), gates: gates.map((g) => g.id) };
   });
   const gates = studyGates(study).map(({ text: _text, ...gate }) => gate as PlannedGate);
   // one seed gives each planned arm once; the seeds themselves are the profile's (or the design's)

@@ -148,3 +148,11 @@ test('preregistrationState: matches, changed (names the change and both versions
   const none = preregistrationState(reg, study, undefined);
   assert.deepEqual([none.status, none.hash, none.studyVersion], ['not pre-registered', null, 2]);
 });
+
+test('analysisPlan: a claim that selects records by facet plans its facets (changing them changes the plan); facet-less claims plan as before', () => {
+  const faceted = (task: string): StudyDefinition => ({ ...study, claims: [{ ...study.claims![0], facets: { task: 'A' }, baselineFacets: { task: [task] } }] });
+  const plan = planOf(faceted('B-para'));
+  assert.deepEqual([plan.claims[0].facets, plan.claims[0].baselineFacets], [{ task: 'A' }, { task: ['B-para'] }]);
+  assert.notEqual(planHash(plan), planHash(planOf(faceted('B-summ'))));
+  assert.equal('facets' in planOf(study).claims[0], false);
+});
