@@ -6,7 +6,7 @@ import { check, validateResultsText, type ResultRecord } from '../src/index.js';
 const hex64 = fc.stringMatching(/^[0-9a-f]{64}$/);
 const id = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/);
 
-export const resultRecord = fc.record({
+export const resultRecord: fc.Arbitrary<ResultRecord> = fc.record({
   schema: fc.constant('labbench.result/v1' as const),
   study: id, studyVersion: fc.integer({ min: 1, max: 9 }), arm: id, seed: fc.nat(20),
   board: fc.constantFrom('ppl', 'downstream', 'detection', 'dialogue', 'tokenizer', 'efficiency', 'routing', 'scaling' as const),
@@ -22,7 +22,7 @@ export const resultRecord = fc.record({
     gitCommit: fc.stringMatching(/^[0-9a-f]{40}$/), date: fc.constant(new Date(0).toISOString()),
     profile: fc.constantFrom('smoke', 'quick', 'full' as const),
   }),
-}) as fc.Arbitrary<ResultRecord>;
+});
 
 test('result schema: for any valid record, a JSON round trip stays valid and equal', () => {
   fc.assert(fc.property(resultRecord, (r) => {
