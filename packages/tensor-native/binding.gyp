@@ -3,7 +3,7 @@
     {
       "target_name": "tensor_native",
       "sources": ["src/addon.c"],
-      "cflags": ["-O3", "-fno-math-errno", "-std=gnu11", "-pthread", "-mtune=generic", "-fopenmp-simd"],
+      "cflags": ["-O3", "-fno-math-errno", "-fno-trapping-math", "-std=gnu11", "-pthread", "-mtune=generic", "-fopenmp-simd"],
       "conditions": [
         ["target_arch=='x64'", { "cflags": ["-march=x86-64-v2"] }]
       ],

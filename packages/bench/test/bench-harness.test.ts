@@ -34,3 +34,32 @@ test('bench throughput: a bad option says what is allowed', () => {
   assert.notEqual(code, 0);
   assert.match(stderr, /native, native-1t, wasm, wasm-stock, cpu/);
 });
+
+test('bench throughput --model quick and --model <study>/<arm>: the arm is built by its plugin at the profile, and the PyTorch peer has the same parameter count', () => {
+  const { code, stdout, stderr } = labbench(['bench', 'throughput', '--model', 'quick', '--steps', '1', '--backend', 'wasm', '--json']);
+  assert.equal(code, 0, stderr);
+  const quick = JSON.parse(stdout) as { model: string; results: { params: number; losses: number[] }[] };
+  assert.equal(quick.model, 'quick');
+  const [wasm] = quick.results;
+  // the first loss of an untrained model is near ln V (V = 1024 at quick)
+  assert.ok(Math.abs(wasm.losses[0] - Math.log(1024)) < 0.5, `first loss ${wasm.losses[0]}`);
+  // the planner's knock-out arm too: the FFN of width 1 leaves 2 x (3 x 64 x 256 - 3 x 64) fewer parameters
+  const knockout = JSON.parse(labbench(['bench', 'throughput', '--model', 'dense-baseline/knockout-ffn@quick', '--steps', '1', '--backend', 'wasm', '--json']).stdout) as typeof quick;
+  assert.equal(wasm.params - knockout.results[0].params, 2 * (3 * 64 * 256 - 3 * 64));
+  const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch']).status === 0);
+  if (!python) return; // the peer itself is optional (python3-torch)
+  const config = { vocab: 1024, dModel: 64, layers: 2, heads: 2, ffnHidden: 256, activation: 'swiglu', time: 64, batch: 8 };
+  const script = fileURLToPath(new URL('../../../tools/pytorch-ref/pytorch_decoder.py', import.meta.url));
+  const peer = spawnSync(python, [script, '--config', JSON.stringify(config), '--steps', '1', '--json'], { encoding: 'utf8' });
+  assert.equal(peer.status, 0, peer.stderr);
+  assert.equal(JSON.parse(peer.stdout).params, wasm.params);
+});
+
+test('bench throughput --model: an unknown model or arm says what exists (exit 2)', () => {
+  const unknown = labbench(['bench', 'throughput', '--model', 'quik']);
+  assert.equal(unknown.code, 2, unknown.stderr);
+  assert.match(unknown.stderr, /quick/);
+  const arm = labbench(['bench', 'throughput', '--model', 'dense-baseline/gelu']);
+  assert.equal(arm.code, 2, arm.stderr);
+  assert.match(arm.stderr, /swiglu, relu/);
+});

@@ -345,6 +345,188 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// ---- fused elementwise kernels (labbench's LabbenchRmsNorm, LabbenchSwiGlu, LabbenchAttentionSoftmax
+// and their gradients). Each row is computed by one thread in a fixed order, so the bits do not
+// depend on the thread count; reductions across rows (the gain gradient) run in row order.
+
+typedef struct { const float *x, *g; float *y, *rinv; int64_t cols; float eps; } rms_ctx;
+static void rms_rows(void *arg, int64_t from, int64_t to) {
+  rms_ctx *c = (rms_ctx *)arg; int64_t n = c->cols;
+  for (int64_t r = from; r < to; r++) {
+    const float *x = c->x + r * n; float *y = c->y + r * n; float ss = 0.0f;
+#pragma omp simd reduction(+:ss)
+    for (int64_t j = 0; j < n; j++) ss += x[j] * x[j];
+    float inv = 1.0f / sqrtf(ss / (float)n + c->eps);
+    c->rinv[r] = inv;
+#pragma omp simd
+    for (int64_t j = 0; j < n; j++) y[j] = x[j] * inv * c->g[j];
+  }
+}
+
+// rmsNorm(x, gain, y, rinv, rows, cols, eps)
+static napi_value rmsNorm(napi_env env, napi_callback_info info) {
+  size_t argc = 7; napi_value argv[7];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *x, *g, *y, *rinv; size_t lx, lg, ly, lr;
+  if (argc < 7 || !f32(env, argv[0], &x, &lx) || !f32(env, argv[1], &g, &lg) || !f32(env, argv[2], &y, &ly) || !f32(env, argv[3], &rinv, &lr)) return NULL;
+  int64_t rows = num(env, argv[4]), cols = num(env, argv[5]);
+  if (rows < 0 || cols <= 0 || (uint64_t)(rows * cols) > lx || (uint64_t)(rows * cols) > ly || (uint64_t)cols > lg || (uint64_t)rows > lr) {
+    napi_throw_range_error(env, NULL, "tensor-native: rmsNorm shapes exceed the views"); return NULL;
+  }
+  rms_ctx ctx = { x, g, y, rinv, cols, (float)dbl(env, argv[6]) };
+  parallel_for(rms_rows, &ctx, rows, rows * cols);
+  return NULL;
+}
+
+typedef struct { const float *dy, *x, *g, *rinv; float *dx; int64_t cols; } rmsg_ctx;
+static void rmsg_rows(void *arg, int64_t from, int64_t to) {
+  rmsg_ctx *c = (rmsg_ctx *)arg; int64_t n = c->cols;
+  for (int64_t r = from; r < to; r++) {
+    const float *dy = c->dy + r * n, *x = c->x + r * n; float *dx = c->dx + r * n; float inv = c->rinv[r], dot = 0.0f;
+#pragma omp simd reduction(+:dot)
+    for (int64_t j = 0; j < n; j++) dot += dy[j] * c->g[j] * x[j];
+    float k = inv * inv * inv * dot / (float)n;
+#pragma omp simd
+    for (int64_t j = 0; j < n; j++) dx[j] = inv * dy[j] * c->g[j] - x[j] * k;
+  }
+}
+
+// rmsNormGrad(dy, x, gain, rinv, dx, dgain, rows, cols)
+static napi_value rmsNormGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 8; napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *dy, *x, *g, *rinv, *dx, *dg; size_t ldy, lx, lg, lr, ldx, ldg;
+  if (argc < 8 || !f32(env, argv[0], &dy, &ldy) || !f32(env, argv[1], &x, &lx) || !f32(env, argv[2], &g, &lg) || !f32(env, argv[3], &rinv, &lr) ||
+      !f32(env, argv[4], &dx, &ldx) || !f32(env, argv[5], &dg, &ldg)) return NULL;
+  int64_t rows = num(env, argv[6]), cols = num(env, argv[7]);
+  uint64_t size = (uint64_t)(rows * cols);
+  if (rows < 0 || cols <= 0 || size > ldy || size > lx || size > ldx || (uint64_t)cols > lg || (uint64_t)cols > ldg || (uint64_t)rows > lr) {
+    napi_throw_range_error(env, NULL, "tensor-native: rmsNormGrad shapes exceed the views"); return NULL;
+  }
+  rmsg_ctx ctx = { dy, x, g, rinv, dx, cols };
+  parallel_for(rmsg_rows, &ctx, rows, rows * cols);
+  // the gain's gradient sums over rows: on this thread, in row order (the same bits at any thread count)
+  memset(dg, 0, sizeof(float) * cols);
+  for (int64_t r = 0; r < rows; r++) {
+    const float *dyr = dy + r * cols, *xr = x + r * cols; float inv = rinv[r];
+#pragma omp simd
+    for (int64_t j = 0; j < cols; j++) dg[j] += dyr[j] * xr[j] * inv;
+  }
+  return NULL;
+}
+
+// sigmoid through fast_exp of a non-positive argument (stable for any g)
+static inline float sigmoidf_fast(float g) {
+  float e = fast_exp(-fabsf(g));
+  float s = 1.0f / (1.0f + e);
+  float neg = e * s;
+  return g >= 0.0f ? s : neg; // both computed: a select, so the row loops vectorise
+}
+
+typedef struct { const float *x, *dy; float *y; int64_t hidden; } swiglu_ctx;
+static void swiglu_rows(void *arg, int64_t from, int64_t to) {
+  swiglu_ctx *c = (swiglu_ctx *)arg; int64_t f = c->hidden;
+  for (int64_t r = from; r < to; r++) {
+    const float *gate = c->x + 2 * r * f, *val = gate + f; float *y = c->y + r * f;
+#pragma omp simd
+    for (int64_t j = 0; j < f; j++) y[j] = gate[j] * sigmoidf_fast(gate[j]) * val[j];
+  }
+}
+static void swiglu_grad_rows(void *arg, int64_t from, int64_t to) {
+  swiglu_ctx *c = (swiglu_ctx *)arg; int64_t f = c->hidden;
+  for (int64_t r = from; r < to; r++) {
+    const float *gate = c->x + 2 * r * f, *val = gate + f, *dy = c->dy + r * f; float *dgate = c->y + 2 * r * f, *dval = dgate + f;
+#pragma omp simd
+    for (int64_t j = 0; j < f; j++) {
+      float g = gate[j], s = sigmoidf_fast(g), d = dy[j];
+      dgate[j] = d * val[j] * s * (1.0f + g * (1.0f - s));
+      dval[j] = d * g * s;
+    }
+  }
+}
+
+// swiglu(x [rows, 2F], y [rows, F], rows, F) and swigluGrad(dy [rows, F], x [rows, 2F], dx [rows, 2F], rows, F)
+static napi_value swiglu(napi_env env, napi_callback_info info) {
+  size_t argc = 4; napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *x, *y; size_t lx, ly;
+  if (argc < 4 || !f32(env, argv[0], &x, &lx) || !f32(env, argv[1], &y, &ly)) return NULL;
+  int64_t rows = num(env, argv[2]), f = num(env, argv[3]);
+  if (rows < 0 || f <= 0 || (uint64_t)(2 * rows * f) > lx || (uint64_t)(rows * f) > ly) { napi_throw_range_error(env, NULL, "tensor-native: swiglu shapes exceed the views"); return NULL; }
+  swiglu_ctx ctx = { x, NULL, y, f };
+  parallel_for(swiglu_rows, &ctx, rows, rows * f * 4);
+  return NULL;
+}
+static napi_value swigluGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 5; napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *dy, *x, *dx; size_t ldy, lx, ldx;
+  if (argc < 5 || !f32(env, argv[0], &dy, &ldy) || !f32(env, argv[1], &x, &lx) || !f32(env, argv[2], &dx, &ldx)) return NULL;
+  int64_t rows = num(env, argv[3]), f = num(env, argv[4]);
+  if (rows < 0 || f <= 0 || (uint64_t)(rows * f) > ldy || (uint64_t)(2 * rows * f) > lx || (uint64_t)(2 * rows * f) > ldx) { napi_throw_range_error(env, NULL, "tensor-native: swigluGrad shapes exceed the views"); return NULL; }
+  swiglu_ctx ctx = { x, dy, dx, f };
+  parallel_for(swiglu_grad_rows, &ctx, rows, rows * f * 6);
+  return NULL;
+}
+
+typedef struct { const float *s, *dy; float *p; int64_t tq, tk; float scale; int causal; } att_ctx;
+static void att_rows(void *arg, int64_t from, int64_t to) {
+  att_ctx *c = (att_ctx *)arg; int64_t tk = c->tk;
+  for (int64_t r = from; r < to; r++) {
+    const float *s = c->s + r * tk; float *p = c->p + r * tk;
+    // query i sees keys up to i + (tk - tq); later keys get probability 0
+    int64_t n = c->causal ? (r % c->tq) + tk - c->tq + 1 : tk;
+    if (n > tk) n = tk;
+    if (n < 1) { memset(p, 0, sizeof(float) * tk); continue; }
+    float mx = s[0] * c->scale;
+    for (int64_t j = 1; j < n; j++) { float v = s[j] * c->scale; mx = v > mx ? v : mx; }
+    float sum = 0.0f;
+#pragma omp simd reduction(+:sum)
+    for (int64_t j = 0; j < n; j++) { float e = fast_exp(s[j] * c->scale - mx); p[j] = e; sum += e; }
+    float inv = 1.0f / sum;
+#pragma omp simd
+    for (int64_t j = 0; j < n; j++) p[j] *= inv;
+    for (int64_t j = n; j < tk; j++) p[j] = 0.0f;
+  }
+}
+static void att_grad_rows(void *arg, int64_t from, int64_t to) {
+  att_ctx *c = (att_ctx *)arg; int64_t tk = c->tk;
+  for (int64_t r = from; r < to; r++) {
+    const float *dy = c->dy + r * tk, *p = c->s + r * tk; float *ds = c->p + r * tk, dot = 0.0f;
+#pragma omp simd reduction(+:dot)
+    for (int64_t j = 0; j < tk; j++) dot += dy[j] * p[j];
+#pragma omp simd
+    for (int64_t j = 0; j < tk; j++) ds[j] = c->scale * p[j] * (dy[j] - dot);
+  }
+}
+
+// attentionSoftmax(scores, probs, rows, tq, tk, scale, causal): probs = softmax(scale * scores), causal mask
+static napi_value attentionSoftmax(napi_env env, napi_callback_info info) {
+  size_t argc = 7; napi_value argv[7]; bool causal = false;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *s, *p; size_t ls, lp;
+  if (argc < 7 || !f32(env, argv[0], &s, &ls) || !f32(env, argv[1], &p, &lp)) return NULL;
+  int64_t rows = num(env, argv[2]), tq = num(env, argv[3]), tk = num(env, argv[4]);
+  napi_get_value_bool(env, argv[6], &causal);
+  if (rows < 0 || tq <= 0 || tk <= 0 || (uint64_t)(rows * tk) > ls || (uint64_t)(rows * tk) > lp) { napi_throw_range_error(env, NULL, "tensor-native: attentionSoftmax shapes exceed the views"); return NULL; }
+  att_ctx ctx = { s, NULL, p, tq, tk, (float)dbl(env, argv[5]), causal };
+  parallel_for(att_rows, &ctx, rows, rows * tk * 4);
+  return NULL;
+}
+// attentionSoftmaxGrad(dy, probs, ds, rows, cols, scale): ds = scale * p * (dy - sum(dy * p))
+static napi_value attentionSoftmaxGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 6; napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *dy, *p, *ds; size_t ldy, lp, lds;
+  if (argc < 6 || !f32(env, argv[0], &dy, &ldy) || !f32(env, argv[1], &p, &lp) || !f32(env, argv[2], &ds, &lds)) return NULL;
+  int64_t rows = num(env, argv[3]), cols = num(env, argv[4]);
+  uint64_t size = (uint64_t)(rows * cols);
+  if (rows < 0 || cols <= 0 || size > ldy || size > lp || size > lds) { napi_throw_range_error(env, NULL, "tensor-native: attentionSoftmaxGrad shapes exceed the views"); return NULL; }
+  att_ctx ctx = { p, dy, ds, 1, cols, (float)dbl(env, argv[5]), 0 };
+  parallel_for(att_grad_rows, &ctx, rows, rows * cols * 2);
+  return NULL;
+}
+
 // setThreads(n): OpenBLAS threads; returns the count in force.
 static napi_value setThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1; napi_value argv[1]; napi_value out;
@@ -375,6 +557,12 @@ static napi_value init(napi_env env, napi_value exports) {
     { "adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL },
     { "biasActivation", NULL, biasActivation, NULL, NULL, NULL, napi_default, NULL },
     { "softmax", NULL, softmax, NULL, NULL, NULL, napi_default, NULL },
+    { "rmsNorm", NULL, rmsNorm, NULL, NULL, NULL, napi_default, NULL },
+    { "rmsNormGrad", NULL, rmsNormGrad, NULL, NULL, NULL, napi_default, NULL },
+    { "swiglu", NULL, swiglu, NULL, NULL, NULL, napi_default, NULL },
+    { "swigluGrad", NULL, swigluGrad, NULL, NULL, NULL, napi_default, NULL },
+    { "attentionSoftmax", NULL, attentionSoftmax, NULL, NULL, NULL, napi_default, NULL },
+    { "attentionSoftmaxGrad", NULL, attentionSoftmaxGrad, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, setThreads, NULL, NULL, NULL, napi_default, NULL },
     { "config", NULL, config, NULL, NULL, NULL, napi_default, NULL },
   };

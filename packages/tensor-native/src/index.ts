@@ -21,6 +21,13 @@ export interface NativeBinding {
   softmax(x: Float32Array, y: Float32Array, rows: number, cols: number): void;
   adam(x: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, xo: Float32Array, mo: Float32Array, vo: Float32Array, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, c1: number, c2: number, gradScale: number): void;
   biasActivation(c: Float32Array, bias: Float32Array | null, rows: number, n: number, activation: number, alpha: number): void;
+  // row loops of @labbench/tensor's fused kernels (backend/kernels/*.ts wraps them; the same signatures as its JS loops)
+  rmsNorm(x: Float32Array, gain: Float32Array, y: Float32Array, rinv: Float32Array, rows: number, cols: number, eps: number): void;
+  rmsNormGrad(dy: Float32Array, x: Float32Array, gain: Float32Array, rinv: Float32Array, dx: Float32Array, dgain: Float32Array, rows: number, cols: number): void;
+  swiglu(x: Float32Array, y: Float32Array, rows: number, hidden: number): void;
+  swigluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, rows: number, hidden: number): void;
+  attentionSoftmax(scores: Float32Array, probs: Float32Array, rows: number, tq: number, tk: number, scale: number, causal: boolean): void;
+  attentionSoftmaxGrad(dy: Float32Array, probs: Float32Array, ds: Float32Array, rows: number, cols: number, scale: number): void;
   setThreads(n?: number): number;
   config(): string;
 }

@@ -11,6 +11,24 @@ export const SOFTMAX_CROSS_ENTROPY = 'LabbenchSoftmaxCrossEntropy';
 /** Fused Adam(W) update: inputs { x, g, m, v }, attrs AdamUpdateConfig, outputs [x', m', v']. */
 export const ADAM_UPDATE = 'LabbenchAdamUpdate';
 
-/** Both, as handed to @labbench/tensor-native's `register(names)`. */
+/** RMSNorm over the last axis: inputs { x [..., D], gain [D] }, attrs { eps }, outputs [y, rinv [rows]] (1 / rms per row, saved for the gradient). */
+export const RMS_NORM = 'LabbenchRmsNorm';
+/** Its gradient: inputs { dy, x, gain, rinv }, outputs [dx, dgain]. */
+export const RMS_NORM_GRAD = 'LabbenchRmsNormGrad';
+
+/** SwiGLU of a fused gate/up projection: input { x [N, 2F] } (gate | value), output silu(gate) * value [N, F]. */
+export const SWIGLU = 'LabbenchSwiGlu';
+/** Its gradient: inputs { dy [N, F], x [N, 2F] }, output dx [N, 2F]. */
+export const SWIGLU_GRAD = 'LabbenchSwiGluGrad';
+
+/** Attention softmax: input { scores [..., Tq, Tk] }, attrs { scale, causal }, output softmax(scale * scores, causal mask). */
+export const ATTENTION_SOFTMAX = 'LabbenchAttentionSoftmax';
+/** Its gradient: inputs { dy, probs }, attrs { scale }, output d scores. */
+export const ATTENTION_SOFTMAX_GRAD = 'LabbenchAttentionSoftmaxGrad';
+
+/** Sum of squares of every input (`t0`, `t1`, ...): a scalar, for global-norm clipping. */
+export const SUM_OF_SQUARES = 'LabbenchSumOfSquares';
+
+/** The fused kernels with a native implementation, as handed to @labbench/tensor-native's `register(names)`. */
 export const LABBENCH_KERNELS = { softmaxCrossEntropy: SOFTMAX_CROSS_ENTROPY, adamUpdate: ADAM_UPDATE } as const;
 export type LabbenchKernelNames = typeof LABBENCH_KERNELS;

@@ -69,3 +69,36 @@ export function releaseView(backend: WasmBackend, view: TensorInfo): void {
 
 /** Product of a shape's dims (1 for a scalar). */
 export const sizeOf = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
+
+/**
+ * A kernel computed on the host over float32 arrays, for both backends: on wasm it works on views
+ * of the heap (no copies; the outputs are allocated first, since an allocation may grow the heap
+ * and detach earlier views), on cpu on the backend's arrays. `outputs` gives the output shapes
+ * from the inputs; `run` fills the outputs (freshly allocated, not zeroed) from the inputs.
+ */
+export function hostKernel<A = Record<string, never>>(
+  kernelName: string,
+  backendName: BackendName,
+  inputNames: readonly string[],
+  outputs: (shapes: number[][], attrs: A) => number[][],
+  run: (inputs: Float32Array[], outs: Float32Array[], shapes: number[][], attrs: A) => void,
+): KernelConfig {
+  if (backendName === 'cpu') {
+    return defineKernel<Record<string, TensorInfo>, A, 'cpu'>(kernelName, 'cpu', ({ inputs, attrs, backend }) => {
+      const infos = inputNames.map((n) => inputs[n]);
+      const shapes = infos.map((t) => [...t.shape]);
+      const outShapes = outputs(shapes, attrs);
+      const outs = outShapes.map((s) => new Float32Array(sizeOf(s)));
+      run(infos.map((t) => Float32Array.from(backend.readSync(t.dataId))), outs, shapes, attrs);
+      const infosOut = outShapes.map((s, i) => backend.makeTensorInfo(s, 'float32', outs[i]));
+      return infosOut.length === 1 ? infosOut[0] : infosOut;
+    });
+  }
+  return defineKernel<Record<string, TensorInfo>, A>(kernelName, 'wasm', ({ inputs, attrs, backend }) => {
+    const infos = inputNames.map((n) => inputs[n]);
+    const shapes = infos.map((t) => [...t.shape]);
+    const outInfos = outputs(shapes, attrs).map((s) => backend.makeOutput(s, 'float32'));
+    run(infos.map((t) => backend.typedArrayFromHeap(t)), outInfos.map((t) => backend.typedArrayFromHeap(t)), shapes, attrs);
+    return outInfos.length === 1 ? outInfos[0] : outInfos;
+  });
+}

@@ -1,11 +1,17 @@
 import * as tf from '#tfjs';
-import { ADAM_UPDATE, SOFTMAX_CROSS_ENTROPY } from './kernel-names.js';
+import { ADAM_UPDATE, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, RMS_NORM, RMS_NORM_GRAD, SOFTMAX_CROSS_ENTROPY, SUM_OF_SQUARES, SWIGLU, SWIGLU_GRAD } from './kernel-names.js';
+import type { BackendName } from './kernel.js';
 import { adamKernel } from './kernels/adam-update.js';
+import { attentionSoftmaxGradKernel, attentionSoftmaxKernel } from './kernels/attention-softmax.js';
 import { batchMatMulKernel } from './kernels/batch-mat-mul.js';
 import { fusedMatMulKernel } from './kernels/fused-mat-mul.js';
+import { rowGather } from './kernels/gather.js';
+import { rmsNormGradKernel, rmsNormKernel } from './kernels/rms-norm.js';
 import { sharedCast, sharedIdentity } from './kernels/shared-memory.js';
 import { softmaxCrossEntropyKernel } from './kernels/softmax-cross-entropy.js';
 import { blockSplit } from './kernels/split-v.js';
+import { sumOfSquaresKernel } from './kernels/sum-of-squares.js';
+import { swigluGradKernel, swigluKernel } from './kernels/swiglu.js';
 import { topKGradConfig } from './kernels/top-k-grad.js';
 import { transposeKernel } from './kernels/transpose.js';
 import { unsortedSegmentSum } from './kernels/unsorted-segment-sum.js';
@@ -33,9 +39,33 @@ export function registerMissingGradients(): void {
 /** Kernels wasm lacks entirely: even the `stock` kernel set keeps labbench's (training needs them). */
 export const wasmAdditions: ReadonlySet<string> = new Set([tf.UnsortedSegmentSum]);
 
+/** labbench's fused kernels that run on both backends (their ops compose stock kernels where these are missing). */
+const fusedKernels: readonly ((b: BackendName) => tf.KernelConfig)[] = [
+  softmaxCrossEntropyKernel, rmsNormKernel, rmsNormGradKernel, swigluKernel, swigluGradKernel, attentionSoftmaxKernel, attentionSoftmaxGradKernel, sumOfSquaresKernel,
+];
+const fusedNames = [SOFTMAX_CROSS_ENTROPY, RMS_NORM, RMS_NORM_GRAD, SWIGLU, SWIGLU_GRAD, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, SUM_OF_SQUARES];
+
+/** The raw fused functions of @labbench/tensor-native (same signatures as the JS row loops). */
+export interface NativeFused {
+  rmsNorm: Parameters<typeof rmsNormKernel>[1];
+  rmsNormGrad: Parameters<typeof rmsNormGradKernel>[1];
+  swiglu: Parameters<typeof swigluKernel>[1];
+  swigluGrad: Parameters<typeof swigluGradKernel>[1];
+  attentionSoftmax: Parameters<typeof attentionSoftmaxKernel>[1];
+  attentionSoftmaxGrad: Parameters<typeof attentionSoftmaxGradKernel>[1];
+}
+
+/** The fused kernels on wasm with the native loops (registered over the JS ones in native mode). */
+export function nativeFusedKernels(native: NativeFused): tf.KernelConfig[] {
+  return [
+    rmsNormKernel('wasm', native.rmsNorm), rmsNormGradKernel('wasm', native.rmsNormGrad), swigluKernel('wasm', native.swiglu), swigluGradKernel('wasm', native.swigluGrad),
+    attentionSoftmaxKernel('wasm', native.attentionSoftmax), attentionSoftmaxGradKernel('wasm', native.attentionSoftmaxGrad),
+  ];
+}
+
 /** Names of the wasm kernels labbench patches or adds, plus those native kernels replace. */
 export function patchedKernelNames(): string[] {
-  return [...new Set([...patchedNames(), tf.BatchMatMul, tf._FusedMatMul, SOFTMAX_CROSS_ENTROPY, ADAM_UPDATE])];
+  return [...new Set([...patchedNames(), tf.BatchMatMul, tf._FusedMatMul, ...fusedNames, ADAM_UPDATE])];
 }
 
 const wasmPatched = { done: false, names: [] as string[] };
@@ -45,7 +75,7 @@ export function patchWasm(): readonly string[] {
   if (wasmPatched.done) return wasmPatched.names;
   wasmPatched.done = true;
   const { names } = wasmPatched;
-  freezeStock([tf.BatchMatMul, tf.Transpose, tf._FusedMatMul, tf.Softmax, tf.Prelu, tf.Identity, tf.Cast, tf.SplitV, tf.UnsortedSegmentSum, SOFTMAX_CROSS_ENTROPY, ADAM_UPDATE]);
+  freezeStock([tf.BatchMatMul, tf.Transpose, tf._FusedMatMul, tf.Softmax, tf.Prelu, tf.Identity, tf.Cast, tf.SplitV, tf.GatherV2, tf.UnsortedSegmentSum, ...fusedNames, ADAM_UPDATE]);
   if (!tf.getKernel(tf.UnsortedSegmentSum, 'wasm')) {
     replaceWasm(unsortedSegmentSum());
     names.push('UnsortedSegmentSum');
@@ -81,9 +111,16 @@ export function patchWasm(): readonly string[] {
       names.push('_FusedMatMul(transposed, batched)');
     }
   }
-  if (!tf.getKernel(SOFTMAX_CROSS_ENTROPY, 'wasm')) {
-    replaceWasm(softmaxCrossEntropyKernel('wasm'));
-    names.push(SOFTMAX_CROSS_ENTROPY);
+  const gather = stockWasmKernel(tf.GatherV2);
+  if (gather) {
+    replaceWasm(rowGather(gather));
+    names.push('GatherV2(rows)');
+  }
+  for (const kernel of fusedKernels) {
+    const config = kernel('wasm');
+    if (tf.getKernel(config.kernelName, 'wasm')) continue;
+    replaceWasm(config);
+    names.push(config.kernelName);
   }
   // no JS Adam kernel on wasm: a JS loop over the heap measured slower than wasm's SIMD
   // elementwise kernels (labbench bench kernels); the native addon registers a C one
@@ -91,10 +128,12 @@ export function patchWasm(): readonly string[] {
 }
 
 let cpuPatched = false;
-/** The fused softmax-cross-entropy and Adam kernels on the cpu backend (the same JS loops). */
+/** The fused kernels and Adam on the cpu backend (the same JS loops). */
 export function patchCpu(): void {
   if (cpuPatched) return;
   cpuPatched = true;
-  if (!tf.getKernel(SOFTMAX_CROSS_ENTROPY, 'cpu')) tf.registerKernel(softmaxCrossEntropyKernel('cpu'));
-  if (!tf.getKernel(ADAM_UPDATE, 'cpu')) tf.registerKernel(adamKernel('cpu'));
+  for (const kernel of [...fusedKernels, adamKernel]) {
+    const config = kernel('cpu');
+    if (!tf.getKernel(config.kernelName, 'cpu')) tf.registerKernel(config);
+  }
 }

@@ -2,7 +2,7 @@ import * as tf from '#tfjs';
 import type { BackendInfo, BackendName } from '@labbench/core';
 import type { KernelConfig } from '#tfjs';
 import { LABBENCH_KERNELS, type LabbenchKernelNames } from './kernel-names.js';
-import { patchCpu, patchWasm, patchedKernel, patchedKernelNames, registerMissingGradients, stockWasmKernel, wasmAdditions } from './patches.js';
+import { type NativeFused, nativeFusedKernels, patchCpu, patchWasm, patchedKernel, patchedKernelNames, registerMissingGradients, stockWasmKernel, wasmAdditions } from './patches.js';
 
 export type BackendPreference = 'auto' | BackendName;
 
@@ -10,6 +10,8 @@ export type BackendPreference = 'auto' | BackendName;
 interface NativePackage {
   readonly available: boolean;
   readonly loadError?: string;
+  /** The raw addon (its fused row functions are wrapped by this package's kernels). */
+  readonly binding?: Partial<NativeFused>;
   register(names: LabbenchKernelNames): boolean;
   kernels(names: LabbenchKernelNames): KernelConfig[];
   threads(n?: number): number;
@@ -36,7 +38,21 @@ export async function loadNative(): Promise<NativeModule | undefined> {
   try {
     const mod = (await import('@labbench/tensor-native' as string)) as NativePackage;
     if (!mod.available) nativeError = mod.loadError ?? 'the addon is not built';
-    else native = { available: true, register: () => mod.register(LABBENCH_KERNELS), kernels: () => mod.kernels(LABBENCH_KERNELS), threads: (n) => mod.threads(n) };
+    else {
+      // the fused kernels are written once, here; the addon gives their row loops (an older addon without them: JS loops)
+      const b = mod.binding;
+      const fused = b?.rmsNorm && b.rmsNormGrad && b.swiglu && b.swigluGrad && b.attentionSoftmax && b.attentionSoftmaxGrad ? nativeFusedKernels(b as NativeFused) : [];
+      const kernels = () => [...mod.kernels(LABBENCH_KERNELS), ...fused];
+      const register = () => {
+        if (!mod.register(LABBENCH_KERNELS)) return false;
+        for (const config of fused) {
+          if (tf.getKernel(config.kernelName, 'wasm')) tf.unregisterKernel(config.kernelName, 'wasm');
+          tf.registerKernel(config);
+        }
+        return true;
+      };
+      native = { available: true, register, kernels, threads: (n) => mod.threads(n) };
+    }
   } catch (error) {
     nativeError = `@labbench/tensor-native is not installed (${(error as Error).message.split('\n')[0]})`;
   }

@@ -1,4 +1,7 @@
 import type { PluginBenchmark } from '@labbench/core';
+import type { ArmResolver } from './models.js';
+
+export type { ArmModelSpec, ArmResolver } from './models.js';
 
 /** The harness's own benchmarks (`labbench bench kernels|throughput`); heavy modules load on run. */
 export const harnessBenchmarks: readonly PluginBenchmark[] = [
@@ -13,3 +16,8 @@ export const harnessBenchmarks: readonly PluginBenchmark[] = [
     run: async (options) => (await import('./throughput.js')).throughputBenchmark(options),
   },
 ];
+
+/** `labbench bench throughput` with models the harness resolves through the plugin registry (a profile or a study arm). */
+export async function throughputWithArms(options: Readonly<Record<string, string | boolean | undefined>>, resolve: ArmResolver): Promise<Record<string, unknown>> {
+  return (await import('./throughput.js')).throughputBenchmark(options, resolve);
+}

@@ -1,9 +1,11 @@
 import * as tf from '#tfjs';
+import type { LanguageModel } from '@labbench/core';
 import { ParameterFactory } from '../nn/init.js';
 import { CausalSelfAttention, DenseFeedForward } from '../nn/blocks.js';
 import { DecoderLM, decoderDefaults } from '../nn/decoder.js';
 import { tokenCrossEntropy } from '../ops/index.js';
-import { AdamW, type AdamWOptions } from '../train/adamw.js';
+import { NoAttention } from '../nn/no-attention.js';
+import { AdamW, adamWDefaults, type AdamWOptions } from '../train/adamw.js';
 
 /**
  * The models `labbench bench throughput` trains. `ref` is exactly the PyTorch reference of
@@ -12,7 +14,8 @@ import { AdamW, type AdamWOptions } from '../train/adamw.js';
  * lr 1e-3); `tiny` is the reference decoder at the quick profile's size.
  */
 export interface BenchModel {
-  readonly id: 'ref' | 'tiny';
+  /** `ref`, `tiny`, or a study arm's spec (`quick`, `dense-baseline/relu@quick`). */
+  readonly id: string;
   readonly batch: number;
   readonly time: number;
   readonly vocab: number;
@@ -21,7 +24,19 @@ export interface BenchModel {
   loss(ids: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar;
   /** Matmul FLOPs of one training step (forward x 3), for the fraction of the matmul ceiling. */
   readonly trainFlopsPerStep: number;
+  /** The optimiser of this model's training step (the reference's Adam, or the trainer's AdamW). */
+  optimizer(): AdamW;
+  /** Learning rate of the measured steps. */
+  readonly learningRate: number;
+  /** The PyTorch peer of the same shapes and step, when one exists (see tools/pytorch-ref). */
+  readonly peer?: PeerSpec;
   dispose(): void;
+}
+
+/** A PyTorch script of tools/pytorch-ref and its arguments (the harness adds --json, --threads, --steps). */
+export interface PeerSpec {
+  readonly script: 'pytorch_ref_gpt.py' | 'pytorch_decoder.py';
+  readonly args: readonly string[];
 }
 
 export interface RefSize { vocab: number; d: number; layers: number; heads: number; ffn: number; time: number; batch: number }
@@ -35,6 +50,8 @@ function layerNorm(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor): tf.Tensor {
 
 class RefGpt implements BenchModel {
   readonly id = 'ref' as const;
+  readonly learningRate = 1e-3;
+  readonly peer: PeerSpec;
   readonly variables: tf.Variable[];
   readonly batch: number;
   readonly time: number;
@@ -63,6 +80,11 @@ class RefGpt implements BenchModel {
     this.variables = params.variables;
     const perToken = layers * (2 * (3 * d * d + d * d + 2 * d * ffn) + 2 * 2 * time * d) + 2 * d * vocab;
     this.trainFlopsPerStep = 3 * perToken * batch * time;
+    this.peer = { script: 'pytorch_ref_gpt.py', args: ['--vocab', String(vocab), '--d', String(d), '--layers', String(layers), '--heads', String(heads), '--ctx', String(time), '--batch', String(batch)] };
+  }
+
+  optimizer(): AdamW {
+    return referenceAdam(this.variables);
   }
 
   loss(ids: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
@@ -89,6 +111,7 @@ class RefGpt implements BenchModel {
 /** The quick profile's model: the reference decoder (SwiGLU, RMSNorm) at d 64, 2 layers, 2 heads, F 256, vocab 1024, context 64, batch 8. */
 class TinyDecoder implements BenchModel {
   readonly id = 'tiny' as const;
+  readonly learningRate = 1e-3;
   readonly batch = 8;
   readonly time = 64;
   readonly vocab = 1024;
@@ -108,15 +131,94 @@ class TinyDecoder implements BenchModel {
     return tf.mean(tokenCrossEntropy(tf.reshape(logits, [-1, this.vocab]) as tf.Tensor2D, targets).nll) as tf.Scalar;
   }
 
+  optimizer(): AdamW {
+    return referenceAdam(this.variables);
+  }
+
   dispose(): void {
     this.model.dispose();
   }
 }
 
-export function buildBenchModel(id: string, seed = 1, size: Partial<RefSize> = {}): BenchModel {
+/**
+ * A study arm's model as `labbench run` trains it (resolved by the CLI from the registry: the
+ * plugin's factory, the profile's sizes and the arm's config): forward pass, cross-entropy plus
+ * the model's auxiliary loss, and the trainer's AdamW (decay, clipping) at the profile's peak rate.
+ */
+export interface ArmModelSpec {
+  readonly id: string;
+  readonly batch: number;
+  readonly time: number;
+  readonly vocab: number;
+  readonly learningRate: number;
+  readonly weightDecay: number;
+  create(seed: number): LanguageModel;
+}
+
+class ArmModel implements BenchModel {
+  readonly id: string;
+  readonly batch: number;
+  readonly time: number;
+  readonly vocab: number;
+  readonly learningRate: number;
+  readonly variables: tf.Variable[];
+  readonly trainFlopsPerStep: number;
+  readonly peer?: PeerSpec;
+  private readonly model: LanguageModel;
+
+  constructor(readonly spec: ArmModelSpec, seed: number) {
+    ({ id: this.id, batch: this.batch, time: this.time, vocab: this.vocab, learningRate: this.learningRate } = spec);
+    this.model = spec.create(seed);
+    this.variables = this.model.variables as tf.Variable[];
+    this.trainFlopsPerStep = this.model.flopsPerToken().train * this.batch * this.time;
+    this.peer = decoderPeer(this.model, spec);
+  }
+
+  loss(ids: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+    const out = this.model.forward(ids, { training: true });
+    const ce = tf.mean(tokenCrossEntropy(tf.reshape(out.logits, [-1, this.vocab]) as tf.Tensor2D, targets).nll) as tf.Scalar;
+    return (out.auxLoss ? tf.add(ce, out.auxLoss) : ce) as tf.Scalar;
+  }
+
+  optimizer(): AdamW {
+    return new AdamW(this.variables, { ...adamWDefaults, weightDecay: this.spec.weightDecay });
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+/**
+ * The PyTorch peer of a model that is exactly the reference decoder (its own attention and dense
+ * FFN in every layer, or the attention knock-out); undefined for models built on other blocks
+ * (MoE, Finedeep, ...), which have no PyTorch twin here.
+ */
+function decoderPeer(model: LanguageModel, spec: ArmModelSpec): PeerSpec | undefined {
+  // by class name: a plugin may load another copy of this package (dist/ beside the sources)
+  const named = (x: object, ...names: string[]) => names.includes(x.constructor.name);
+  if (!named(model, DecoderLM.name)) return undefined;
+  const decoder = model as DecoderLM;
+  const plain = decoder.layers.every((l) => named(l.attention, CausalSelfAttention.name, NoAttention.name) && named(l.feedForward, DenseFeedForward.name));
+  if (!plain || !decoder.config.causal) return undefined;
+  const c = decoder.config;
+  const ffnHidden = (decoder.layers[0].feedForward as DenseFeedForward).hidden;
+  const config = {
+    vocab: spec.vocab, dModel: c.dModel, layers: c.layers, heads: c.heads, ffnHidden, activation: c.activation, time: spec.time, batch: spec.batch,
+    embeddingScale: c.embeddingScale ?? 'sqrt-d', tiedEmbeddings: c.tiedEmbeddings, attentionFreeLayers: c.attentionFreeLayers ?? [],
+    weightDecay: spec.weightDecay, learningRate: spec.learningRate, clipNorm: adamWDefaults.clipNorm, initStd: c.initStd,
+  };
+  return { script: 'pytorch_decoder.py', args: ['--config', JSON.stringify(config)] };
+}
+
+/** Resolves a model spec the harness does not know (a profile or study arm) through the plugin registry. */
+export type ArmResolver = (id: string) => ArmModelSpec;
+
+export function buildBenchModel(id: string, seed = 1, size: Partial<RefSize> = {}, resolve?: ArmResolver): BenchModel {
   if (id === 'ref') return new RefGpt({ ...refSize, ...size }, seed);
   if (id === 'tiny') return new TinyDecoder(seed);
-  throw new Error(`unknown throughput model '${id}' (ref or tiny).`);
+  if (resolve) return new ArmModel(resolve(id), seed);
+  throw new Error(`unknown throughput model '${id}' (ref or tiny; a profile or study/arm needs the labbench CLI).`);
 }
 
 /** Adam as in the PyTorch reference: betas 0.9/0.999, eps 1e-8, no weight decay, no clipping. */
@@ -140,7 +242,7 @@ export function randomBatch(model: BenchModel, seed: number): { ids: tf.Tensor2D
 }
 
 /** One full training step (forward, backward, Adam update); returns the loss. */
-export function trainStep(model: BenchModel, optimizer: AdamW, ids: tf.Tensor2D, targets: tf.Tensor1D, learningRate = 1e-3): number {
+export function trainStep(model: BenchModel, optimizer: AdamW, ids: tf.Tensor2D, targets: tf.Tensor1D, learningRate = model.learningRate): number {
   const { value, grads } = tf.variableGrads(() => model.loss(ids, targets), model.variables);
   const loss = value.dataSync()[0];
   optimizer.step(model.variables.map((v) => grads[v.name]), learningRate);

@@ -1,5 +1,5 @@
 import * as tf from '#tfjs';
-import { buildBenchModel, randomBatch, referenceAdam, trainStep } from './models.js';
+import { type ArmResolver, buildBenchModel, randomBatch, trainStep } from './models.js';
 
 export interface KernelTime { kernel: string; ms: number; calls: number; share: number }
 
@@ -7,9 +7,9 @@ export interface KernelTime { kernel: string; ms: number; calls: number; share: 
  * Time per kernel of one training step (forward, backward, update) under tf.profile on the
  * active backend and kernels. Profiler overhead included (each kernel is timed synchronously).
  */
-export async function profileStep(modelId: string, top = 15, seed = 1): Promise<{ totalMs: number; kernels: KernelTime[] }> {
-  const model = buildBenchModel(modelId, seed);
-  const optimizer = referenceAdam(model.variables);
+export async function profileStep(modelId: string, top = 15, seed = 1, resolve?: ArmResolver): Promise<{ totalMs: number; kernels: KernelTime[] }> {
+  const model = buildBenchModel(modelId, seed, {}, resolve);
+  const optimizer = model.optimizer();
   const { ids, targets } = randomBatch(model, seed);
   try {
     trainStep(model, optimizer, ids, targets); // warm-up

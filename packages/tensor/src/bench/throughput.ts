@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '#tfjs';
 import type { BackendInfo } from '@labbench/core';
 import { initBackend, loadNative, nativeThreads, nativeUnavailableReason, setWasmKernels, type WasmKernelMode } from '../backend/select.js';
-import { buildBenchModel, randomBatch, referenceAdam, trainStep } from './models.js';
+import { type ArmResolver, type PeerSpec, buildBenchModel, randomBatch, trainStep } from './models.js';
 import { profileStep } from './profile.js';
 
 /**
@@ -41,8 +41,8 @@ export interface VariantResult {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The project's PyTorch reference of the `ref` model. */
-export const pytorchReference = join(here, '..', '..', '..', '..', 'tools', 'pytorch-ref', 'pytorch_ref_gpt.py');
+/** The project's PyTorch peers (tools/pytorch-ref): the `ref` model and the reference decoder. */
+export const pytorchDir = join(here, '..', '..', '..', '..', 'tools', 'pytorch-ref');
 
 function matmulCeiling(): number {
   return tf.tidy(() => {
@@ -80,12 +80,12 @@ async function activate(variant: ThroughputVariant): Promise<{ backend: BackendI
 
 let defaultThreads = 0;
 
-export async function measureVariant(modelId: string, variant: ThroughputVariant, steps: number, seed = 1): Promise<VariantResult | { variant: ThroughputVariant; skipped: string }> {
+export async function measureVariant(modelId: string, variant: ThroughputVariant, steps: number, seed = 1, resolve?: ArmResolver): Promise<VariantResult | { variant: ThroughputVariant; skipped: string }> {
   const active = await activate(variant);
   if (typeof active === 'string') return { variant, skipped: active };
   const ceilingGflops = matmulCeiling();
-  const model = buildBenchModel(modelId, seed);
-  const optimizer = referenceAdam(model.variables);
+  const model = buildBenchModel(modelId, seed, {}, resolve);
+  const optimizer = model.optimizer();
   const { ids, targets } = randomBatch(model, seed);
   const losses: number[] = [];
   try {
@@ -118,80 +118,141 @@ function findPython(): string | undefined {
   return undefined;
 }
 
-/** Runs the PyTorch reference (its best configuration here: 1 intra-op thread, OpenBLAS's own 2). */
-export function runPytorchPeer(steps: number): PeerResult {
-  const config = 'torch.set_num_threads(1); OpenBLAS threads: its default (one per core)';
-  if (!existsSync(pytorchReference)) return { peer: 'pytorch', config, error: `${pytorchReference} is missing` };
+/**
+ * PyTorch configurations tried on 2 cores, the best of each round counts: one intra-op thread with
+ * OpenBLAS's own threads (best for the ref model's large matmuls), and everything on one thread
+ * (best for small models, where OpenBLAS's threads wait more than they work). Two intra-op threads
+ * oversubscribe the cores with OpenBLAS's and measured 2.5-30x slower here.
+ */
+const peerConfigs = [
+  { threads: 1, openblas: undefined, label: 'torch.set_num_threads(1), OpenBLAS threads: its default (one per core)' },
+  { threads: 1, openblas: '1', label: 'torch.set_num_threads(1), OPENBLAS_NUM_THREADS=1' },
+] as const;
+
+/** Runs one PyTorch configuration of the peer script. */
+function runPeerConfig(python: string, peer: PeerSpec, steps: number, config: (typeof peerConfigs)[number]): PeerResult {
   const env = { ...process.env };
   delete env.OPENBLAS_NUM_THREADS;
   delete env.OMP_NUM_THREADS;
+  if (config.openblas) env.OPENBLAS_NUM_THREADS = config.openblas;
+  const script = join(pytorchDir, peer.script);
+  const run = spawnSync(python, [script, ...peer.args, '--json', '--threads', String(config.threads), '--steps', String(steps)], { encoding: 'utf8', env, timeout: 600_000 });
+  if (run.error) return { peer: 'pytorch', config: config.label, error: `${python} could not run (${run.error.message})` };
+  if (run.status === 3) return { peer: 'pytorch', config: config.label, error: 'python3-torch is not installed: apt-get install python3-torch libopenblas0-pthread' };
+  if (run.status !== 0) return { peer: 'pytorch', config: config.label, error: `the PyTorch reference failed: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}` };
+  return { ...(JSON.parse(run.stdout.trim().split('\n').pop()!) as PeerResult), config: config.label };
+}
+
+/** Runs the PyTorch peer of `model` in each configuration and returns the fastest (all runs in `tried`). */
+export function runPytorchPeer(peer: PeerSpec | undefined, steps: number): PeerResult & { tried?: PeerResult[] } {
+  const base = { peer: 'pytorch' as const, config: 'none' };
+  if (!peer) return { ...base, error: 'this model has no PyTorch twin (only the reference decoder and the ref model have one)' };
+  if (!existsSync(join(pytorchDir, peer.script))) return { ...base, error: `${join(pytorchDir, peer.script)} is missing` };
   const python = findPython();
-  if (!python) return { peer: 'pytorch', config, error: 'no python3 with torch was found (tried LABBENCH_PYTHON, /usr/bin/python3, python3): install Debian\'s python3-torch and libopenblas0-pthread' };
-  const run = spawnSync(python, [pytorchReference, '--json', '--threads', '1', '--steps', String(steps)], { encoding: 'utf8', env, timeout: 600_000 });
-  if (run.error) return { peer: 'pytorch', config, error: `${python} could not run (${run.error.message})` };
-  if (run.status === 3) return { peer: 'pytorch', config, error: 'python3-torch is not installed: apt-get install python3-torch libopenblas0-pthread' };
-  if (run.status !== 0) return { peer: 'pytorch', config, error: `the PyTorch reference failed: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}` };
+  if (!python) return { ...base, error: 'no python3 with torch was found (tried LABBENCH_PYTHON, /usr/bin/python3, python3): install Debian\'s python3-torch and libopenblas0-pthread' };
+  const tried = peerConfigs.map((c) => runPeerConfig(python, peer, steps, c));
+  const ok = tried.filter((r) => r.tokens_per_s);
+  if (ok.length === 0) return { ...tried[0], tried };
+  const best = ok.reduce((a, b) => (b.tokens_per_s! > a.tokens_per_s! ? b : a));
   // Debian's torch calls the system BLAS (libblas.so.3): fast when the alternative is OpenBLAS
   const blas = spawnSync('readlink', ['-f', '/usr/lib/x86_64-linux-gnu/libblas.so.3'], { encoding: 'utf8' });
   const fastBlas = /openblas/i.test(blas.stdout ?? '');
-  const out = JSON.parse(run.stdout.trim().split('\n').pop()!) as PeerResult;
-  return { ...out, config: fastBlas ? config : `${config}; WARNING: libopenblas0-pthread not found, PyTorch may use the slow reference BLAS` };
+  return { ...best, config: fastBlas ? best.config : `${best.config}; WARNING: libopenblas0-pthread not found, PyTorch may use the slow reference BLAS`, tried };
 }
 
-export async function throughputBenchmark(options: Readonly<Record<string, string | boolean | undefined>>): Promise<Record<string, unknown>> {
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * The benchmark. With `--peer pytorch`, labbench and PyTorch alternate (A B A B, `--rounds` of
+ * each, default 2): every round measures the peer and then each variant, and the ratio of a variant
+ * is the median over rounds of its tokens/s over the same round's PyTorch tokens/s, so load that
+ * drifts during the run hits both sides. `resolve` turns a profile or study arm into a model (the
+ * CLI passes the plugin registry's).
+ */
+export async function throughputBenchmark(options: Readonly<Record<string, string | boolean | undefined>>, resolve?: ArmResolver): Promise<Record<string, unknown>> {
   const modelId = String(options.model ?? 'ref');
   const steps = Number(options.steps ?? (modelId === 'ref' ? 5 : 20));
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`--steps must be a positive integer, got ${options.steps}`);
+  const rounds = Number(options.rounds ?? (options.peer ? 2 : 1));
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${options.rounds}`);
   const requested = String(options.backend ?? 'all');
   const variants: ThroughputVariant[] = requested === 'all' ? ['native', 'native-1t', 'wasm', ...(options.stock ? ['wasm-stock' as const] : [])] : (requested.split(',') as ThroughputVariant[]);
   for (const v of variants) if (!['native', 'native-1t', 'wasm', 'wasm-stock', 'cpu'].includes(v)) throw new Error(`unknown --backend '${v}': native, native-1t, wasm, wasm-stock, cpu or all`);
   if (options.peer && options.peer !== 'pytorch') throw new Error(`unknown --peer '${options.peer}' (pytorch)`);
-  if (options.peer && modelId !== 'ref') throw new Error('--peer pytorch compares the ref model: use --model ref');
   const loadBefore = loadavg()[0];
-  const peerBefore = options.peer ? runPytorchPeer(steps) : undefined;
   await initBackend('wasm');
   defaultThreads = await nativeThreads();
+  const probe = buildBenchModel(modelId, 1, {}, resolve); // fails early on an unknown model; gives the peer's shapes
+  const peerSpec = probe.peer;
+  probe.dispose();
   // the first variant in a process pays for JIT warm-up and the wasm heap's growth: one discarded
   // pass of two steps first, so that the order of the variants does not favour the later ones
   const native = variants.some((v) => v.startsWith('native')) ? await loadNative() : undefined;
-  await measureVariant(modelId, native ? variants.find((v) => v.startsWith('native'))! : variants.find((v) => !v.startsWith('native')) ?? variants[0], 2);
-  const results: (VariantResult | { variant: ThroughputVariant; skipped: string })[] = [];
+  await measureVariant(modelId, native ? variants.find((v) => v.startsWith('native'))! : variants.find((v) => !v.startsWith('native')) ?? variants[0], 2, 1, resolve);
+  const perRound: { peer?: PeerResult & { tried?: PeerResult[] }; results: (VariantResult | { variant: ThroughputVariant; skipped: string })[]; loadAverage: number }[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const peer = options.peer ? runPytorchPeer(peerSpec, steps) : undefined;
+    const results: (VariantResult | { variant: ThroughputVariant; skipped: string })[] = [];
+    for (const variant of variants) {
+      // tfjs's own wasm kernels are ~10x slower: fewer steps keep the run short
+      results.push(await measureVariant(modelId, variant, variant === 'wasm-stock' ? Math.max(1, Math.ceil(steps / 3)) : steps, 1, resolve));
+    }
+    perRound.push({ peer, results, loadAverage: loadavg()[0] });
+  }
   const profiles: Record<string, unknown> = {};
-  for (const variant of variants) {
-    // tfjs's own wasm kernels are ~10x slower: fewer steps keep the run short
-    const result = await measureVariant(modelId, variant, variant === 'wasm-stock' ? Math.max(1, Math.ceil(steps / 3)) : steps);
-    results.push(result);
-    if (options.profile && 'tokensPerSecond' in result) profiles[variant] = await profileStep(modelId, Number(options.profile) > 1 ? Number(options.profile) : 12);
+  if (options.profile) {
+    for (const r of perRound[0].results) if ('tokensPerSecond' in r) {
+      await activate(r.variant);
+      profiles[r.variant] = await profileStep(modelId, Number(options.profile) > 1 ? Number(options.profile) : 12, 1, resolve);
+    }
   }
   if (defaultThreads > 0) await nativeThreads(defaultThreads);
-  const measured = results.filter((r): r is VariantResult => 'tokensPerSecond' in r);
-  const out: Record<string, unknown> = { model: modelId, steps, loadAverageBefore: loadBefore, results };
+  // one result per variant: the median round (its tokens/s), with every round's figure beside it
+  const results = variants.map((_variant, v) => {
+    const all = perRound.map((r) => r.results[v]);
+    const ok = all.filter((r): r is VariantResult => 'tokensPerSecond' in r);
+    if (ok.length === 0) return all[0];
+    const mid = median(ok.map((r) => r.tokensPerSecond));
+    const chosen = ok.reduce((a, b) => (Math.abs(b.tokensPerSecond - mid) < Math.abs(a.tokensPerSecond - mid) ? b : a));
+    return { ...chosen, tokensPerSecond: mid, stepSeconds: (chosen.stepSeconds * chosen.tokensPerSecond) / mid, rounds: ok.map((r) => r.tokensPerSecond) };
+  });
+  const measured = results.filter((r): r is VariantResult & { rounds: number[] } => 'tokensPerSecond' in r);
+  const out: Record<string, unknown> = { model: modelId, steps, rounds, loadAverageBefore: loadBefore, results };
   if (options.peer) {
-    // the peer runs before and after labbench; the ratio uses the mean (the machine's load drifts)
-    const after = runPytorchPeer(steps);
-    const runs = [peerBefore!, after];
-    const ok = runs.filter((p) => p.tokens_per_s);
-    const peer: PeerResult & { runs?: (number | undefined)[] } = ok.length > 0
-      ? { ...ok[0], tokens_per_s: ok.reduce((s, p) => s + p.tokens_per_s!, 0) / ok.length, step_s: ok.reduce((s, p) => s + p.step_s!, 0) / ok.length, runs: runs.map((p) => p.tokens_per_s) }
-      : after;
-    out.peer = peer;
-    if (peer.tokens_per_s) {
+    const peers = perRound.map((r) => r.peer!);
+    const ok = peers.filter((p) => p.tokens_per_s);
+    out.peer = ok.length > 0
+      ? { ...ok[0], tokens_per_s: median(ok.map((p) => p.tokens_per_s!)), step_s: median(ok.map((p) => p.step_s!)), rounds: peers.map((p) => p.tokens_per_s), tried: undefined, configs: peers.map((p) => p.config) }
+      : peers[0];
+    if (ok.length > 0) {
       const ratios: Record<string, number> = {};
-      for (const r of measured) ratios[`${r.variant}/pytorch`] = r.tokensPerSecond / peer.tokens_per_s;
+      const roundRatios: Record<string, number[]> = {};
+      for (const [v, variant] of variants.entries()) {
+        const pairs = perRound.map((r) => [r.results[v], r.peer] as const).filter(([x, p]) => 'tokensPerSecond' in x && p?.tokens_per_s);
+        if (pairs.length === 0) continue;
+        roundRatios[`${variant}/pytorch`] = pairs.map(([x, p]) => (x as VariantResult).tokensPerSecond / p!.tokens_per_s!);
+        ratios[`${variant}/pytorch`] = median(roundRatios[`${variant}/pytorch`]);
+      }
       out.ratios = ratios;
+      out.roundRatios = roundRatios;
+      out.peerTried = peers.map((p) => p.tried?.map((t) => ({ config: t.config, tokens_per_s: t.tokens_per_s, error: t.error })));
     }
   }
   if (options.profile) out.profiles = profiles;
+  out.loadAverageRounds = perRound.map((r) => r.loadAverage);
   out.loadAverageAfter = loadavg()[0];
-  const lines = measured.map((r) => `${r.variant.padEnd(10)} ${r.tokensPerSecond.toFixed(0).padStart(7)} tokens/s  ${(r.fractionOfCeiling * 100).toFixed(0)}% of its ${r.ceilingGflops.toFixed(0)} GFLOP/s matmul ceiling${r.threads ? ` (${r.threads} native thread${r.threads > 1 ? 's' : ''})` : ''}`);
+  const lines = measured.map((r) => `${r.variant.padEnd(10)} ${r.tokensPerSecond.toFixed(0).padStart(7)} tokens/s  ${(r.fractionOfCeiling * 100).toFixed(0)}% of its ${r.ceilingGflops.toFixed(0)} GFLOP/s matmul ceiling${r.threads ? ` (${r.threads} native thread${r.threads > 1 ? 's' : ''})` : ''}${rounds > 1 ? `; rounds ${r.rounds.map((x) => x.toFixed(0)).join(', ')}` : ''}`);
   for (const r of results) if ('skipped' in r) lines.push(`${r.variant.padEnd(10)} skipped: ${r.skipped}`);
   if (out.peer) {
-    const peer = out.peer as PeerResult;
-    const runs = (peer as { runs?: number[] }).runs?.map((r) => (r ? r.toFixed(0) : '-')).join(' before, ');
-    lines.push(peer.tokens_per_s ? `pytorch    ${peer.tokens_per_s.toFixed(0).padStart(7)} tokens/s  (mean of ${runs} after; torch ${peer.torch}, ${peer.config})` : `pytorch    not measured: ${peer.error}`);
-    for (const [name, value] of Object.entries((out.ratios as Record<string, number>) ?? {})) lines.push(`labbench ${name} = ${value.toFixed(2)}`);
+    const peer = out.peer as PeerResult & { rounds?: (number | undefined)[] };
+    const runs = peer.rounds?.map((r) => (r ? r.toFixed(0) : '-')).join(', ');
+    lines.push(peer.tokens_per_s ? `pytorch    ${peer.tokens_per_s.toFixed(0).padStart(7)} tokens/s  (median of rounds ${runs}; torch ${peer.torch}; best of: ${peerConfigs.map((c) => c.label).join(' | ')})` : `pytorch    not measured: ${peer.error}`);
+    for (const [name, value] of Object.entries((out.ratios as Record<string, number>) ?? {})) lines.push(`labbench ${name} = ${value.toFixed(2)}${rounds > 1 ? ` (rounds ${(out.roundRatios as Record<string, number[]>)[name].map((x) => x.toFixed(2)).join(', ')})` : ''}`);
   }
-  lines.push(`load average (1 min) ${loadBefore.toFixed(1)} before, ${(out.loadAverageAfter as number).toFixed(1)} after: compare ratios from one run on a quiet machine`);
+  lines.push(`load average (1 min) ${loadBefore.toFixed(1)} before, ${perRound.map((r) => r.loadAverage.toFixed(1)).join(', ')} after each round: compare ratios from one run, never absolute numbers of different runs`);
   for (const [variant, p] of Object.entries(profiles) as [string, Awaited<ReturnType<typeof profileStep>>][]) {
     lines.push(`profile of one step, ${variant} (${p.totalMs.toFixed(0)} ms in kernels, profiler overhead included):`);
     for (const k of p.kernels) lines.push(`  ${k.kernel.padEnd(28)} ${k.ms.toFixed(1).padStart(8)} ms ${String(k.calls).padStart(4)} calls ${(k.share * 100).toFixed(1).padStart(5)}%`);

@@ -1,6 +1,8 @@
 import * as tf from '#tfjs';
 import type { ParameterFactory } from './init.js';
 import { rmsNorm, swiglu } from '../ops/index.js';
+import { fusedAttentionSoftmax } from '../backend/kernels/attention-softmax.js';
+import { fusedSwiGlu } from '../backend/kernels/swiglu.js';
 
 /**
  * Shapes: B batch, T positions, D model width, H heads, Dh = D / H, F FFN hidden width,
@@ -86,6 +88,8 @@ export class DenseFeedForward implements FeedForward {
   hiddenActivations(x: tf.Tensor2D): tf.Tensor2D {
     const up = tf.matMul(x, this.wIn as tf.Tensor2D); // [N, 2F] or [N, F]
     if (this.activation === "relu") return tf.relu(up) as tf.Tensor2D;
+    const fused = fusedSwiGlu(up as tf.Tensor2D); // one kernel and its gradient where registered (backend/kernels/swiglu.ts)
+    if (fused) return fused;
     const [gate, value] = tf.split(up, 2, 1);
     return swiglu(gate, value) as tf.Tensor2D; // [N, F]
   }
@@ -122,6 +126,9 @@ export class CausalSelfAttention implements Attention {
   /** Attention probabilities [B, H, T, T] from queries and keys. */
   probabilities(q: tf.Tensor4D, k: tf.Tensor4D, time: number): tf.Tensor4D {
     const scale = 1 / Math.sqrt(this.dModel / this.heads);
+    // scale, mask and softmax in one kernel where registered (backend/kernels/attention-softmax.ts)
+    const fused = fusedAttentionSoftmax(tf.matMul(q, k, false, true), scale, this.causal);
+    if (fused) return fused as tf.Tensor4D;
     const scores = tf.mul(tf.matMul(q, k, false, true), scale); // [B, H, T, T]
     return tf.softmax(this.causal ? tf.add(scores, causalMask(time)) : scores) as tf.Tensor4D;
   }

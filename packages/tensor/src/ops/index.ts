@@ -1,5 +1,6 @@
 import * as tf from '#tfjs';
 import { ADAM_UPDATE, SOFTMAX_CROSS_ENTROPY } from '../backend/kernel-names.js';
+import { fusedRmsNorm } from '../backend/kernels/rms-norm.js';
 
 /**
  * Custom ops shared by every plugin (one mechanism, one place). Each has value, gradient and
@@ -54,7 +55,8 @@ export function topKMask(scores: tf.Tensor, k: number): tf.Tensor {
 
 /** RMSNorm over the last axis: x / sqrt(mean(x^2) + eps) * gain. */
 export function rmsNorm(x: tf.Tensor, gain: tf.Tensor, eps = 1e-5): tf.Tensor {
-  return tf.tidy(() => tf.mul(tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps))), gain));
+  // one fused kernel and its gradient where registered (wasm, cpu): backend/kernels/rms-norm.ts
+  return fusedRmsNorm(x, gain, eps) ?? tf.tidy(() => tf.mul(tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps))), gain));
 }
 
 /** SiLU(a) * b, the SwiGLU gate. */

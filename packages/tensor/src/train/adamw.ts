@@ -1,5 +1,6 @@
 import * as tf from '#tfjs';
 import { adamUpdate } from '../ops/index.js';
+import { fusedSumOfSquares } from '../backend/kernels/sum-of-squares.js';
 
 export interface AdamWOptions {
   readonly beta1: number;
@@ -52,7 +53,8 @@ export class AdamW {
     const { beta1, beta2, epsilon, weightDecay, clipNorm } = this.options;
     const decays = this.options.decays ?? decaysByDefault;
     return tf.tidy(() => {
-      const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
+      // one kernel for all variables where registered (backend/kernels/sum-of-squares.ts)
+      const norm = tf.sqrt(fusedSumOfSquares(grads) ?? tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
       const normValue = norm.dataSync()[0];
       const scale = clipNorm > 0 && normValue > clipNorm ? clipNorm / normValue : 1;
       const c1 = 1 - beta1 ** this.t;
