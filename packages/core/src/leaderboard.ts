@@ -140,9 +140,13 @@ export function formatNumber(x: number): string {
   return fixed.toFixed(12).replace(/\.?0+$/, '');
 }
 
-/** Neutralises spreadsheet formulas: a text cell starting with =, +, -, @, tab or CR gets a leading quote. */
+/**
+ * Neutralises spreadsheet formulas: a text cell starting with =, +, -, @, tab or CR gets a leading
+ * quote. A cell already starting with a quote gets one too, so no two texts share a cell (`=a` and
+ * `'=a` stay two keys of results.csv).
+ */
 export function safeText(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /^[=+\-@\t\r']/.test(value) ? `'${value}` : value;
 }
 
 const PROVENANCE_COLUMNS = [
