@@ -56,6 +56,15 @@ test('heldOutWindows: for any texts, min(max, floor((N - 1) / T)) windows, each 
   );
 });
 
+test('heldOutWindows: a document of 300k tokens is cut into windows (a per-document spread overflowed the call stack)', () => {
+  const tokenizer = byteTokenizer();
+  const long = 'ab'.repeat(150_000);
+  const w = heldOutWindows(tokenizer, [long, 'tail'], 64, 4);
+  assert.equal(w.count, 4);
+  assert.equal(w.ids[0], tokenizer.eosId);
+  assert.deepEqual(Array.from(w.ids.subarray(1, 5)), Array.from(tokenizer.encode('abab')));
+});
+
 test('inDomainWindows: the windows of the in-domain documents at the model context length (same ids as heldOutWindows)', async () => {
   const tokenizer = byteTokenizer();
   const texts = ['a first held-out document', 'and a second one, a little longer than the first'];

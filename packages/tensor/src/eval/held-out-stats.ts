@@ -1,5 +1,5 @@
 import * as tf from '#tfjs';
-import type { EvalData, EvalSubject, LanguageModel, TrainedTokenizer } from '@labbench/core';
+import { encodeDocuments, type EvalData, type EvalSubject, type LanguageModel, type TrainedTokenizer } from '@labbench/core';
 import { fixedWindows } from '../train/batches.js';
 import { modelSeqLen } from '../train/engine.js';
 import { cachedTokenizer } from './encode-cache.js';
@@ -23,9 +23,16 @@ export interface TokenWindows {
  * `maxWindows` non-overlapping windows of `time` tokens taken from the start.
  */
 export function heldOutWindows(tokenizer: TrainedTokenizer, texts: readonly string[], time: number, maxWindows: number): TokenWindows {
-  const parts: number[] = [];
-  for (const text of texts) parts.push(tokenizer.eosId, ...tokenizer.encode(text));
-  const { ids, count } = fixedWindows(Int32Array.from(parts), time, maxWindows);
+  // core's stream (each document followed by end-of-text) shifted one place right behind a
+  // leading end-of-text: the same ids, with no per-document spread (which overflows the call
+  // stack past about 120k tokens)
+  const joined = encodeDocuments(tokenizer, texts);
+  const stream = new Int32Array(joined.length);
+  if (stream.length > 0) {
+    stream[0] = tokenizer.eosId;
+    stream.set(joined.subarray(0, joined.length - 1), 1);
+  }
+  const { ids, count } = fixedWindows(stream, time, maxWindows);
   return { ids, count, time };
 }
 
