@@ -5,6 +5,7 @@ import { canonicalJson, hashJson } from './hash.js';
 import { planStudies } from './plan.js';
 import { getProfile, type Profile } from './profiles.js';
 import type { Registry } from './registry.js';
+import type { PreregistrationState } from './schemas/replication.js';
 
 /**
  * Pre-registration (issue 18): before a campaign, each study's analysis plan — everything that
@@ -198,18 +199,8 @@ export function parsePreregistration(text: string, where: string): Preregistrati
   return registration;
 }
 
-/** How the definition a report judges stands against its registration. */
-export interface PreregistrationState {
-  readonly status: 'matches' | 'changed' | 'not pre-registered';
-  readonly hash: string | null;
-  readonly commit: string | null;
-  readonly registeredAt: string | null;
-  readonly profile: string | null;
-  readonly registeredVersion: number | null;
-  readonly studyVersion: number;
-  /** What differs from the registered plan (empty unless changed). */
-  readonly changes: readonly string[];
-}
+/** How the definition a report judges stands against its registration (the type of replication.json's `preregistration`). */
+export type { PreregistrationState };
 
 /**
  * The state of one study. The current plan is built under the registered profile and commit;

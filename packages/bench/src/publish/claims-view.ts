@@ -11,7 +11,7 @@ export interface ClaimRow {
   /** The paper's figure and where it is stated, e.g. `27.7 vs 7,569 (Table 3)`. */
   readonly figure: string;
   readonly effect: number | null;
-  readonly interval: readonly [number, number] | null;
+  readonly interval: readonly number[] | null; // [low, high]
   /** `ratio` when the effect is a method / baseline ratio (log-scale claims). */
   readonly scale: 'difference' | 'ratio';
   readonly verdict: string;
