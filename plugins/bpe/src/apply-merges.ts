@@ -1,3 +1,5 @@
+import { resized } from './resized.js';
+
 /**
  * Spec 1.5 step 2 ("Scaffolding"): ordinary BPE encoding of one piece with the expanded merge
  * list. Repeatedly merge the adjacent pair of lowest rank, the leftmost one on ties, until no
@@ -146,11 +148,7 @@ export class MergeApplier {
   }
 
   private growHeap(): void {
-    const hr = new Int32Array(this.heapRank.length * 2);
-    hr.set(this.heapRank);
-    const hp = new Int32Array(this.heapPos.length * 2);
-    hp.set(this.heapPos);
-    this.heapRank = hr;
-    this.heapPos = hp;
+    this.heapRank = resized(this.heapRank, this.heapRank.length * 2);
+    this.heapPos = resized(this.heapPos, this.heapPos.length * 2);
   }
 }

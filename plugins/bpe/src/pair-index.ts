@@ -4,6 +4,7 @@
  * entry (spec 1.4: "after every change of a pair count, push a fresh entry").
  */
 import { PairTable } from './pair-table.js';
+import { resized } from './resized.js';
 
 export class PairIndex {
   private readonly table = new PairTable(1 << 16);
@@ -79,17 +80,9 @@ export class PairIndex {
 
   private grow(): void {
     const size = this.counts.length * 2;
-    const counts = new Float64Array(size);
-    counts.set(this.counts);
-    const before = new Float64Array(size);
-    before.set(this.before);
-    const stamps = new Int32Array(size);
-    stamps.set(this.stamps);
-    const blocked = new Uint8Array(size);
-    blocked.set(this.blocked);
-    this.counts = counts;
-    this.before = before;
-    this.stamps = stamps;
-    this.blocked = blocked;
+    this.counts = resized(this.counts, size);
+    this.before = resized(this.before, size);
+    this.stamps = resized(this.stamps, size);
+    this.blocked = resized(this.blocked, size);
   }
 }

@@ -1,3 +1,5 @@
+import { resized } from './resized.js';
+
 /**
  * Hash table from a pair of token ids (a, b) to a dense entry number 0, 1, 2, ... (insertion
  * order). Callers keep values in their own typed arrays indexed by entry, which never moves.
@@ -75,12 +77,8 @@ export class PairTable {
   }
 
   private growEntries(): void {
-    const firsts = new Int32Array(this.firsts.length * 2);
-    firsts.set(this.firsts);
-    const seconds = new Int32Array(this.seconds.length * 2);
-    seconds.set(this.seconds);
-    this.firsts = firsts;
-    this.seconds = seconds;
+    this.firsts = resized(this.firsts, this.firsts.length * 2);
+    this.seconds = resized(this.seconds, this.seconds.length * 2);
   }
 }
 

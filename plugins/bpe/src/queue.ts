@@ -1,3 +1,5 @@
+import { resized } from './resized.js';
+
 /**
  * The training priority queue Q of spec 1.2/1.4: one binary max-heap holding both candidate
  * pairs (a, b) keyed by their non-overlapping count, and pushed-back scaffold tokens (a, -1)
@@ -91,14 +93,8 @@ export class MergeQueue {
 
   private grow(): void {
     const size = this.keys.length * 2;
-    const keys = new Float64Array(size);
-    keys.set(this.keys);
-    const as = new Int32Array(size);
-    as.set(this.as);
-    const bs = new Int32Array(size);
-    bs.set(this.bs);
-    this.keys = keys;
-    this.as = as;
-    this.bs = bs;
+    this.keys = resized(this.keys, size);
+    this.as = resized(this.as, size);
+    this.bs = resized(this.bs, size);
   }
 }

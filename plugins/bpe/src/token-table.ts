@@ -1,3 +1,5 @@
+import { resized } from './resized.js';
+
 /**
  * The expanded vocabulary E during training: ids in creation order (bytes 0..255 by byte value,
  * then the special tokens, then merge results), each token's bytes, its standalone frequency
@@ -50,11 +52,7 @@ export class TokenTable {
   }
 
   private grow(): void {
-    const freq = new Float64Array(this.freq.length * 2);
-    freq.set(this.freq);
-    const scaffold = new Uint8Array(this.scaffold.length * 2);
-    scaffold.set(this.scaffold);
-    this.freq = freq;
-    this.scaffold = scaffold;
+    this.freq = resized(this.freq, this.freq.length * 2);
+    this.scaffold = resized(this.scaffold, this.scaffold.length * 2);
   }
 }
