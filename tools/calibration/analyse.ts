@@ -17,7 +17,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { defineStudy, judgeClaim, type ResultRecord, readResults, type StudyClaim } from '@labbench/core';
+import { defineStudy, judgeClaim, type ResultRecord, readResults, type StudyClaim, tQuantile } from '@labbench/core';
 import { BASE_ARM, METRIC, STUDY } from './study.js';
 
 function arg(name: string): string | undefined {
@@ -182,8 +182,8 @@ summary.aa = aa;
 const planted: Record<string, unknown>[] = [];
 lines.push(
   '',
-  '| handicap | true effect (all seeds, sd of paired diff) | seeds per study | studies | median MDE | MDE says | detected | 95% CI |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| handicap | true effect (all seeds, sd of paired diff) | seeds per study | studies | median MDE | design MDE | MDE says | detected | 95% CI | all pairings: studies, detected |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 );
 for (const [arm, cells] of [...byArm].filter(([a]) => a !== BASE_ARM).sort()) {
   const seeds = [...cells.keys()].filter((s) => base.has(s)).sort((a, b) => a - b);
@@ -195,6 +195,10 @@ for (const [arm, cells] of [...byArm].filter(([a]) => a !== BASE_ARM).sort()) {
     if (judged.length === 0) continue;
     const k = judged.filter((j) => j.detected).length;
     const mde = median(judged.map((j) => j.mde));
+    // the MDE of the design at this many seeds with the paired sd measured over all seeds (seed part only)
+    const design = ((tQuantile(0.975, size - 1) + tQuantile(0.8, size - 1)) * sd(diffs)) / Math.sqrt(size);
+    const overlapping = combinations(pairs, size).map((g) => judge(g));
+    const kAll = overlapping.filter((j) => j.detected).length;
     planted.push({
       arm,
       seeds: size,
@@ -204,10 +208,12 @@ for (const [arm, cells] of [...byArm].filter(([a]) => a !== BASE_ARM).sort()) {
       detected: k,
       interval: binomialInterval(k, judged.length),
       medianMde: mde,
-      detectable: truth >= mde,
+      designMde: design,
+      detectable: truth >= design,
+      allPairings: { studies: overlapping.length, detected: kAll },
     });
     lines.push(
-      `| ${arm} | ${truth.toFixed(4)} (${sd(diffs).toFixed(4)}) | ${size} | ${judged.length} | ${mde.toFixed(4)} | ${truth >= mde ? 'detectable' : 'below MDE'} | ${k} (${pct(k / judged.length)}) | ${ci(binomialInterval(k, judged.length))} |`,
+      `| ${arm} | ${truth.toFixed(4)} (${sd(diffs).toFixed(4)}) | ${size} | ${judged.length} | ${mde.toFixed(4)} | ${design.toFixed(4)} | ${truth >= design ? 'detectable' : 'below MDE'} | ${k} (${pct(k / judged.length)}) | ${ci(binomialInterval(k, judged.length))} | ${overlapping.length}, ${pct(kAll / overlapping.length)} |`,
     );
   }
 }
