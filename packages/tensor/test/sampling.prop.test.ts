@@ -12,6 +12,16 @@ const comparatorOrder = (logits: Float32Array) => Array.from(logits.keys()).sort
 const logit = fc.oneof(fc.float({ noNaN: true, min: -50, max: 50 }), fc.constantFrom(0, -0, 1, -1, 2.5, -Infinity, Infinity, 1e-30, -1e-30));
 const logits = fc.array(logit, { minLength: 1, maxLength: 300 }).map((xs) => Float32Array.from(xs));
 
+// rows the sampler can draw from (a finite logit), and every option it reads
+const samplable = logits.filter((xs) => xs.some(Number.isFinite));
+const options = fc.record({
+  maxTokens: fc.constant(1),
+  temperature: fc.constantFrom(0, 0.5, 1, 2),
+  seed: fc.constant(0),
+  topK: fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
+  topP: fc.option(fc.double({ min: 0.05, max: 1, noNaN: true }), { nil: undefined }),
+});
+
 test('descendingOrder: for any float32 logits, the order of the comparator sort (value descending, ties by id)', () => {
   fc.assert(
     fc.property(logits, (xs) => {
@@ -22,48 +32,24 @@ test('descendingOrder: for any float32 logits, the order of the comparator sort 
 });
 
 test('sampleToken: for any logits, options and seed, the same token as the comparator-sort sampler', () => {
-  const options = fc.record({
-    maxTokens: fc.constant(1),
-    temperature: fc.constantFrom(0, 0.5, 1, 2),
-    seed: fc.constant(0),
-    topK: fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
-    topP: fc.option(fc.double({ min: 0.05, max: 1, noNaN: true }), { nil: undefined }),
-  });
   fc.assert(
-    fc.property(
-      logits.filter((xs) => xs.some(Number.isFinite)),
-      options,
-      fc.integer(),
-      (xs, o, seed) => {
-        const [a, b] = [new Rng(seed), new Rng(seed)];
-        for (let k = 0; k < 3; k++) assert.equal(sampleToken(xs, o, a), sampleToken(xs, o, b, comparatorOrder));
-      },
-    ),
+    fc.property(samplable, options, fc.integer(), (xs, o, seed) => {
+      const [a, b] = [new Rng(seed), new Rng(seed)];
+      for (let k = 0; k < 3; k++) assert.equal(sampleToken(xs, o, a), sampleToken(xs, o, b, comparatorOrder));
+    }),
     { numRuns: 500 },
   );
 });
 
 test('sampleToken: for any logits, options and seed, the token is among the top-k logits (ties kept), and greedy or top-1 gives the first largest', () => {
-  const options = fc.record({
-    maxTokens: fc.constant(1),
-    temperature: fc.constantFrom(0, 0.5, 1, 2),
-    seed: fc.constant(0),
-    topK: fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
-    topP: fc.option(fc.double({ min: 0.05, max: 1, noNaN: true }), { nil: undefined }),
-  });
   fc.assert(
-    fc.property(
-      logits.filter((xs) => xs.some(Number.isFinite)),
-      options,
-      fc.integer(),
-      (xs, o, seed) => {
-        const token = sampleToken(xs, o, new Rng(seed));
-        const k = o.topK && o.topK > 0 ? Math.min(o.topK, xs.length) : xs.length;
-        const kth = [...xs].sort((a, b) => b - a)[k - 1];
-        assert.ok(xs[token] >= kth, `token ${token} (logit ${xs[token]}) below the k-th largest ${kth}`);
-        if (o.temperature <= 0 || o.topK === 1) assert.equal(token, xs.indexOf(Math.max(...xs)));
-      },
-    ),
+    fc.property(samplable, options, fc.integer(), (xs, o, seed) => {
+      const token = sampleToken(xs, o, new Rng(seed));
+      const k = o.topK && o.topK > 0 ? Math.min(o.topK, xs.length) : xs.length;
+      const kth = [...xs].sort((a, b) => b - a)[k - 1];
+      assert.ok(xs[token] >= kth, `token ${token} (logit ${xs[token]}) below the k-th largest ${kth}`);
+      if (o.temperature <= 0 || o.topK === 1) assert.equal(token, xs.indexOf(Math.max(...xs)));
+    }),
     { numRuns: 500 },
   );
 });
