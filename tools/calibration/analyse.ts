@@ -17,7 +17,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { defineStudy, judgeClaim, type ResultRecord, readResults, type StudyClaim, tQuantile } from '@labbench/core';
+import { defineStudy, judgeClaim, planSequentialSeeds, type ResultRecord, Rng, readResults, type StudyClaim, tQuantile } from '@labbench/core';
 import { BASE_ARM, METRIC, STUDY } from './study.js';
 
 function arg(name: string): string | undefined {
@@ -218,6 +218,64 @@ for (const [arm, cells] of [...byArm].filter(([a]) => a !== BASE_ARM).sort()) {
   }
 }
 summary.planted = planted;
+
+/**
+ * `--until-decided` on these cells: the pairs in a random order (seeded), a look after each pair
+ * from 2 to 8 seeds with planSequentialSeeds (what `labbench run --until-decided` calls), until the
+ * study stops. Orderings share cells, so this is a point estimate, not independent repetitions.
+ */
+const sequentialStudy = { ...judgeStudy, claims: [claimOf('a', 'b')] };
+function untilDecided(pairs: readonly [ResultRecord, ResultRecord][], orderings: number, seed: number) {
+  const rng = new Rng(seed);
+  const decisions: Record<string, number> = {};
+  let seedsUsed = 0;
+  let detected = 0;
+  for (let r = 0; r < orderings; r++) {
+    const order = [...pairs];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = rng.int(0, i);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const records: ResultRecord[] = [];
+    for (let k = 0; k < Math.min(8, order.length); k++) {
+      records.push(as(order[k][0], 'a', k), as(order[k][1], 'b', k));
+      if (k + 1 < 2) continue;
+      const [plan] = planSequentialSeeds([sequentialStudy], records, { maxSeeds: 8 });
+      if (plan.decision === 'stop' || k + 1 === Math.min(8, order.length)) {
+        const c = plan.claims[0];
+        decisions[c.decision] = (decisions[c.decision] ?? 0) + 1;
+        seedsUsed += k + 1;
+        if (c.decision === 'decided' && judgeClaim(sequentialStudy, sequentialStudy.claims[0], records).effect! > 0) detected++;
+        break;
+      }
+    }
+  }
+  return { orderings, decisions, meanSeeds: seedsUsed / orderings, decidedWorse: detected };
+}
+{
+  lines.push('', '| --until-decided (looks at 2..8 seeds) | orderings | decisions | mean seeds |', '| --- | --- | --- | --- |');
+  const sequential: Record<string, unknown> = {};
+  const rows: [string, [ResultRecord, ResultRecord][]][] = [['A/A', aaPairs]];
+  for (const [arm, cells] of [...byArm].filter(([a]) => a !== BASE_ARM).sort()) {
+    rows.push([
+      arm,
+      [...cells.keys()]
+        .filter((s) => base.has(s))
+        .sort((a, b) => a - b)
+        .map((s) => [cells.get(s)!, base.get(s)!]),
+    ]);
+  }
+  for (const [name, pairs] of rows) {
+    if (pairs.length < 8) continue; // fewer pairs than the design's last look
+    const out = untilDecided(pairs, 200, 11);
+    sequential[name] = out;
+    const text = Object.entries(out.decisions)
+      .map(([d, n]) => `${d} ${pct(n / out.orderings)}`)
+      .join(', ');
+    lines.push(`| ${name} | ${out.orderings} | ${text} | ${out.meanSeeds.toFixed(2)} |`);
+  }
+  summary.sequential = sequential;
+}
 
 process.stdout.write(`${lines.join('\n')}\n`);
 const json = arg('--json');
