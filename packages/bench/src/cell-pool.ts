@@ -25,10 +25,14 @@ export class ProcessPool implements CellExecutor {
     private readonly timeoutSeconds: number,
   ) {}
 
-  /** The backend the workers run (they all choose it the same way); starts one worker to learn it. */
+  /**
+   * The backend the workers run (they all choose it the same way). Starts every slot's worker, so
+   * they all load plugins and the backend at once, while the parent prepares the first cells' data.
+   */
   async backend(): Promise<{ name: string; nativeKernels: boolean }> {
-    const worker = this.idle() ?? this.spawn();
-    return worker.ready;
+    while (!this.closed && this.workers.size < this.slots) this.spawn();
+    const [first] = this.workers;
+    return first.ready;
   }
 
   async run(task: CellTask, reporter: CellReporter): Promise<CellOutcome> {

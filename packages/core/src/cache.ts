@@ -33,4 +33,31 @@ export class ContentStore {
     const body = JSON.stringify({ checksum: sha256(canonicalJson(payload)), payload });
     writeFileAtomic(this.path(kind, key), body);
   }
+
+  /**
+   * Binary artifacts (encoded token streams): JSON would triple their size and take longer to
+   * parse than to recompute. The file is the hex sha256 of the bytes, a newline, then the bytes;
+   * a failed checksum counts as absent, as for JSON entries.
+   */
+  getBytes(kind: string, key: string): Uint8Array | undefined {
+    const path = this.path(kind, key, 'bin');
+    if (!existsSync(path)) return undefined;
+    try {
+      const file = readFileSync(path);
+      const bytes = file.subarray(CHECKSUM_HEADER);
+      if (file.length >= CHECKSUM_HEADER && file.toString('latin1', 0, CHECKSUM_HEADER - 1) === sha256(bytes)) return bytes;
+    } catch {
+      // unreadable: fall through and recompute
+    }
+    process.stderr.write(`labbench: cached ${kind} ${key.slice(0, 12)} failed its checksum; recomputing it.\n`);
+    rmSync(path, { force: true });
+    return undefined;
+  }
+
+  putBytes(kind: string, key: string, bytes: Uint8Array): void {
+    writeFileAtomic(this.path(kind, key, 'bin'), Buffer.concat([Buffer.from(`${sha256(bytes)}\n`, 'latin1'), bytes]));
+  }
 }
+
+/** 64 hex digits of sha256 and a newline. */
+const CHECKSUM_HEADER = 65;

@@ -15,6 +15,8 @@ import type { Profile } from './profiles.js';
 import type { Registry } from './registry.js';
 import type { Provenance, ResultRecord } from './results.js';
 import { writeResults } from './results.js';
+import { withoutProcessExit } from './registry.js';
+import { TokenData } from './token-data.js';
 
 export interface RunReporter {
   cellStart(cell: CellLabel, index: number, total: number): void;
@@ -69,10 +71,16 @@ export interface RunOptions {
   /** For the default (in-process) executor. */
   readonly engine?: TrainingEngine;
   readonly data?: DataProvider;
+  /**
+   * With an executor in other processes: tokenizers and token streams are made here, once, before
+   * the first cell that needs them is sent out, and stored in the content store, so workers load
+   * them instead of each training and encoding them (and do it while the workers start).
+   */
+  readonly prepareData?: DataProvider;
   /** Entry modules of the engine and data packages (their code is on every cell's path). */
   readonly codeEntries?: readonly string[];
-  /** Recorded in provenance: the backend the executor's processes use. */
-  readonly backend?: BackendInfo;
+  /** Recorded in provenance: the backend the executor's processes use (a promise: workers still starting). */
+  readonly backend?: BackendInfo | Promise<BackendInfo>;
   /** Reliability tests: make one cell's loss NaN at a step (`study/arm/seed`). */
   readonly injectNan?: { cell: string; step: number };
 }
@@ -83,6 +91,9 @@ export interface RunSummary {
   readonly failed: CellStatus[];
   readonly resultsPath: string;
 }
+
+/** Options once the executor's backend is known. */
+type Settled = Omit<RunOptions, 'backend'> & { readonly backend?: BackendInfo };
 
 const silent: RunReporter = { cellStart() {}, step() {}, cellEnd() {}, log() {} };
 
@@ -134,9 +145,14 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
   const statuses = new Map<string, CellStatus>();
   const needed = new Set(cells.filter((c) => c.arm.initFrom).map((c) => cellId(c.study.id, c.arm.initFrom!, c.seed)));
   const running = new Map<string, Promise<void>>();
+  const prepare = preparer(options);
+  const order = launchOrder(cells);
+  // the first cells' data is made while the workers start
+  for (const index of order.slice(0, executor.slots)) void prepare(cells[index]);
+  const settled: Settled = { ...options, backend: await options.backend };
 
   const write = (): void => {
-    writeResults(resultsPath, collectRecords(cells, ids, outcomes, options, version, commit));
+    writeResults(resultsPath, collectRecords(cells, ids, outcomes, settled, version, commit));
     const training: string[] = [];
     for (const [i, cell] of cells.entries()) {
       const record = outcomes.get(ids[i])?.result?.artifact.record;
@@ -171,7 +187,7 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
       injectNanAtStep: options.injectNan?.cell === cellId(cell.study.id, cell.armId, cell.seed) ? options.injectNan.step : undefined,
     };
     const cellReporter: CellReporter = { step: (p) => reporter.step(label, p), log: (m) => reporter.log(m) };
-    running.set(id, executor.run(task, cellReporter)
+    running.set(id, prepare(cell).then(() => executor.run(task, cellReporter))
       .catch((error: unknown): CellOutcome => ({ status: 'failed', reason: (error as Error).message ?? String(error), warnings: [], wallSeconds: 0 }))
       .then((outcome) => {
         running.delete(id);
@@ -183,7 +199,8 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
     const pending = new Set(ids);
     while (pending.size > 0 || running.size > 0) {
       let launched = false;
-      for (const [index, cell] of cells.entries()) {
+      for (const index of order) {
+        const cell = cells[index];
         const id = ids[index];
         if (!pending.has(id) || running.size >= executor.slots) continue;
         const sourceId = cell.arm.initFrom ? cellId(cell.study.id, cell.arm.initFrom, cell.seed) : undefined;
@@ -207,12 +224,12 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
     if (!options.executor) await executor.close();
   }
   write();
-  const records = collectRecords(cells, ids, outcomes, options, version, commit);
+  const records = collectRecords(cells, ids, outcomes, settled, version, commit);
   const list = ids.filter((id) => statuses.has(id)).map((id) => statuses.get(id)!);
   return { records, cells: list, failed: list.filter((s) => s.status === 'failed'), resultsPath };
 }
 
-function collectRecords(cells: readonly PlannedCell[], ids: readonly string[], outcomes: Map<string, CellOutcome>, options: RunOptions, version: string, commit: string): ResultRecord[] {
+function collectRecords(cells: readonly PlannedCell[], ids: readonly string[], outcomes: Map<string, CellOutcome>, options: Settled, version: string, commit: string): ResultRecord[] {
   const records: ResultRecord[] = [];
   for (const [i, cell] of cells.entries()) {
     const outcome = outcomes.get(ids[i]);
@@ -221,6 +238,55 @@ function collectRecords(cells: readonly PlannedCell[], ids: readonly string[], o
     for (const m of outcome.result.metrics) records.push(toRecord(cell, m, provenance));
   }
   return records;
+}
+
+/**
+ * Indices of the cells, the costliest first (longest processing time first: with several slots,
+ * the short cells fill the gaps at the end instead of one long cell running alone). A cell's
+ * priority includes the cells that start from it (initFrom, whole chains), so a source goes
+ * before them. Results are
+ * written in plan order whatever order cells run in.
+ */
+export function launchOrder(cells: readonly PlannedCell[]): number[] {
+  const cost = cells.map((c) => {
+    try {
+      return c.estimate().cost;
+    } catch {
+      return 0; // no estimate: plan order decides
+    }
+  });
+  const at = new Map(cells.map((c, i) => [cellId(c.study.id, c.armId, c.seed), i]));
+  const priority = [...cost];
+  // plans put a source before the arms converted from it: walking back adds chains whole
+  for (let i = cells.length - 1; i >= 0; i--) {
+    const c = cells[i];
+    const source = c.arm.initFrom ? at.get(cellId(c.study.id, c.arm.initFrom, c.seed)) : undefined;
+    if (source !== undefined) priority[source] += priority[i];
+  }
+  return cells.map((_, i) => i).sort((a, b) => priority[b] - priority[a] || a - b);
+}
+
+/** Once per tokenizer and per (tokenizer, seed) stream, whatever the number of cells asking; failures are left to the cell. */
+function preparer(options: RunOptions): (cell: PlannedCell) => Promise<void> {
+  if (!options.prepareData || !options.executor) return async () => {};
+  const tokens = new TokenData(options.prepareData, new ContentStore(options.cacheDir), options.registry, options.profile, { log: (m) => options.reporter?.log(m) });
+  const done = new Map<string, Promise<void>>();
+  let queue: Promise<unknown> = Promise.resolve();
+  return (cell) => {
+    // only cells with a model: there the tokenizer and streams are a fixed cost short cells do not
+    // amortise; a tokenizer study's cells are mostly training tokenizers, which workers do in parallel
+    if (cell.arm.model === 'none') return Promise.resolve();
+    const key = `${tokens.tokenizerKey(cell.arm)}|${cell.arm.mixture ?? 'default'}|${cell.arm.stepsFraction ?? 1}|${cell.seed}`;
+    let job = done.get(key);
+    if (!job) {
+      // one at a time: this process has one core's worth of work to give while the workers run
+      const label = `tokenizer '${cell.arm.tokenizer}' of ${cell.study.id}/${cell.armId}/seed${cell.seed}`;
+      job = queue.then(() => withoutProcessExit(label, () => tokens.prepare(cell.arm, cell.seed))).catch(() => {}); // the cell reports it
+      queue = job;
+      done.set(key, job);
+    }
+    return job;
+  };
 }
 
 function defaultExecutor(options: RunOptions): CellExecutor {
@@ -296,7 +362,7 @@ function alive(pid: number): boolean {
   }
 }
 
-function provenanceOf(options: RunOptions, cell: PlannedCell, outcome: CellOutcome, version: string, commit: string): Provenance {
+function provenanceOf(options: Settled, cell: PlannedCell, outcome: CellOutcome, version: string, commit: string): Provenance {
   const result = outcome.result as EvalArtifact;
   const { artifact } = result;
   const hasModel = cell.arm.model !== 'none';

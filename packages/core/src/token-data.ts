@@ -94,13 +94,67 @@ export class TokenData {
     const key = `${this.tokenizerKey(arm)}|${JSON.stringify(options)}`;
     const known = this.streamCache.get(key);
     if (known) return known;
-    const train = encodeDocuments(tokenizer, await this.data.trainingText(options));
-    const valid = encodeDocuments(tokenizer, await this.data.validationText({ domain: 'in-domain', maxChars: this.profile.validationChars }));
-    const ood = encodeDocuments(tokenizer, await this.data.validationText({ domain: 'out-of-domain', maxChars: this.profile.validationChars }));
-    const counts = new Float64Array(tokenizer.vocabSize);
-    for (const id of train) counts[id]++;
-    const streams = { train, valid, ood, counts };
+    const streams = await this.encodeOrLoad(arm, seed, tokenizer);
     this.streamCache.set(key, streams);
     return streams;
   }
+
+  /**
+   * Makes sure the arm's streams for this seed are in the content store, without keeping them in
+   * memory: `labbench run` calls it in its own process before sending a cell to a worker, so
+   * workers load the encoded streams instead of each encoding them.
+   */
+  async prepare(arm: ArmSpec, seed: number): Promise<void> {
+    const tokenizer = await this.tokenizer(arm);
+    await this.encodeOrLoad(arm, seed, tokenizer);
+  }
+
+  /** The stored streams' key: the tokenizer and the exact text (training options and content hash, held-out text). */
+  private async streamsKey(arm: ArmSpec, seed: number, valid: readonly string[], ood: readonly string[]): Promise<string> {
+    const options = this.trainingTextOptions(arm, seed);
+    return hashJson({ tokenizer: this.tokenizerKey(arm), train: options, trainHash: await this.data.hash(options), valid: hashJson(valid), ood: hashJson(ood) });
+  }
+
+  private async encodeOrLoad(arm: ArmSpec, seed: number, tokenizer: TrainedTokenizer): Promise<TokenStreams> {
+    const validText = await this.data.validationText({ domain: 'in-domain', maxChars: this.profile.validationChars });
+    const oodText = await this.data.validationText({ domain: 'out-of-domain', maxChars: this.profile.validationChars });
+    const key = await this.streamsKey(arm, seed, validText, oodText);
+    const saved = this.store.getBytes('streams', key);
+    if (saved) return unpackStreams(saved, tokenizer.vocabSize);
+    const train = encodeDocuments(tokenizer, await this.data.trainingText(this.trainingTextOptions(arm, seed)));
+    const valid = encodeDocuments(tokenizer, validText);
+    const ood = encodeDocuments(tokenizer, oodText);
+    try {
+      this.store.putBytes('streams', key, packStreams(train, valid, ood));
+    } catch {
+      // a full disk: the streams are still returned, and recomputed next time
+    }
+    return { train, valid, ood, counts: countTokens(train, tokenizer.vocabSize) };
+  }
+}
+
+function countTokens(train: Int32Array, vocabSize: number): Float64Array {
+  const counts = new Float64Array(vocabSize);
+  for (const id of train) counts[id]++;
+  return counts;
+}
+
+/** Three lengths, then the three streams, as one Int32Array's bytes (little-endian, as every supported platform). */
+function packStreams(train: Int32Array, valid: Int32Array, ood: Int32Array): Uint8Array {
+  const out = new Int32Array(3 + train.length + valid.length + ood.length);
+  out.set([train.length, valid.length, ood.length]);
+  out.set(train, 3);
+  out.set(valid, 3 + train.length);
+  out.set(ood, 3 + train.length + valid.length);
+  return new Uint8Array(out.buffer);
+}
+
+function unpackStreams(bytes: Uint8Array, vocabSize: number): TokenStreams {
+  // copy into an aligned buffer (a file's bytes may start at any offset)
+  const all = new Int32Array(new Uint8Array(bytes).buffer);
+  const [nTrain, nValid, nOod] = all;
+  const train = all.subarray(3, 3 + nTrain);
+  const valid = all.subarray(3 + nTrain, 3 + nTrain + nValid);
+  const ood = all.subarray(3 + nTrain + nValid, 3 + nTrain + nValid + nOod);
+  return { train, valid, ood, counts: countTokens(train, vocabSize) };
 }

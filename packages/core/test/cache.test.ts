@@ -45,3 +45,24 @@ test('ContentStore: a truncated entry is treated as absent', () => {
     process.stderr.write = saved;
   }
 });
+
+test('ContentStore: for any bytes, putBytes then getBytes returns them; a flipped bit makes the entry absent', () => {
+  const s = store();
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), (bytes, at) => {
+    s.putBytes('streams', 'k', bytes);
+    assert.deepEqual(Uint8Array.from(s.getBytes('streams', 'k')!), bytes);
+    if (bytes.length === 0) return;
+    const path = s.path('streams', 'k', 'bin');
+    const file = readFileSync(path);
+    file[file.length - 1 - (at % bytes.length)] ^= 1;
+    writeFileSync(path, file);
+    const saved = process.stderr.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    try {
+      assert.equal(s.getBytes('streams', 'k'), undefined);
+    } finally {
+      process.stderr.write = saved;
+    }
+    assert.equal(existsSync(path), false);
+  }), { numRuns: 50 });
+});

@@ -132,12 +132,18 @@ export function registerRun(program: Command): void {
       process.once('SIGTERM', stop);
       let summary;
       try {
-        const info = await pool.backend();
-        reporter.log(`profile ${profile.name}, ${cells.length} cells, ${jobs} at a time (${threads} native thread${threads > 1 ? 's' : ''} each), backend ${info.name}${info.nativeKernels ? ' + native kernels' : ''}, results in ${outDir}`);
+        // workers start now; the run prepares the first cells' data (tokenizer, streams) meanwhile
+        const started = pool.backend().then((info) => {
+          reporter.log(`profile ${profile.name}, ${cells.length} cells, ${jobs} at a time (${threads} native thread${threads > 1 ? 's' : ''} each), backend ${info.name}${info.nativeKernels ? ' + native kernels' : ''}, results in ${outDir}`);
+          return info as BackendInfo;
+        });
+        const { createDataProvider } = await import('@labbench/corpora');
+        (await import('@labbench/tensor')).tf.env().set('PROD', true); // models built here only for their cost estimates: no tfjs banner
+        const prepareData = createDataProvider({ cacheDir: paths.datasets });
         const injected = process.env.LABBENCH_INJECT_NAN?.split('@');
         const runOnce = (seedsByStudy?: Record<string, number>) => runStudies({
           root, registry, profile, studies, seeds, seedsByStudy, outDir, cacheDir: paths.cache, shard, reporter, executor: pool,
-          backend: info as BackendInfo, codeEntries: engineCodeEntries(),
+          backend: started, codeEntries: engineCodeEntries(), prepareData,
           injectNan: injected?.length === 2 ? { cell: injected[0], step: Number(injected[1]) } : undefined,
         });
         summary = await runOnce();
