@@ -13,7 +13,8 @@ export interface Plot {
 
 type Row = Record<string, string | number>;
 
-const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,150}$/;
+/** Plain ids: no leading or trailing dot, so `<name>.svg` never holds `..` (a name `x.` gave `x..svg`). */
+const SAFE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._@-]{0,149}[A-Za-z0-9_@-])?$/;
 
 /** A plot's path from validated parts only: publish never writes a name it did not check. */
 export function plotFile(study: string, name: string): string {
@@ -29,7 +30,8 @@ const safePart = (text: string) =>
     .replace(/[^A-Za-z0-9.@-]+/g, '_')
     .replace(/\.\.+/g, '.')
     .replace(/^[^A-Za-z0-9]+/, '')
-    .slice(0, 120) || 'x';
+    .slice(0, 120)
+    .replace(/\.+$/, '') || 'x';
 
 /** Renders a Vega-Lite spec to SVG without a browser; legends never truncate their labels. */
 async function render(spec: Record<string, unknown>): Promise<string> {
@@ -219,12 +221,15 @@ async function statPlots(study: string, lines: readonly TrainingLine[], domain: 
     const axes = statAxes(name);
     const title = `${study}: ${name} (mean over seeds${rows.some((r) => (r.seeds as number) > 1) ? ', bars: min-max' : ''})`;
     const x = { field: 'component', type: 'ordinal', title: axes.x };
+    // one explicit offset domain for both layers (the arms drawn, in colour order): without it
+    // Vega unions two differently sorted domains and warns on every publish
+    const offset = { field: 'arm', type: 'nominal', scale: { domain: domain.filter((a) => present(rows).includes(a)) } };
     const spec = {
       title,
       data: { values: rows },
       layer: [
-        { mark: 'bar', encoding: { x, y: q('mean', axes.y, true), color: armColour(domain, present(rows)), xOffset: { field: 'arm' } } },
-        { mark: { type: 'rule' }, encoding: { x, y: q('low', axes.y, true), y2: { field: 'high' }, xOffset: { field: 'arm' } } },
+        { mark: 'bar', encoding: { x, y: q('mean', axes.y, true), color: armColour(domain, present(rows)), xOffset: offset } },
+        { mark: { type: 'rule' }, encoding: { x, y: q('low', axes.y, true), y2: { field: 'high' }, xOffset: offset } },
       ],
     };
     plots.push({ study, file: plotFile(study, `stat-${safePart(name)}`), title, svg: await render(spec) });
