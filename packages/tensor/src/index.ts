@@ -23,7 +23,16 @@ export { createEngine, modelSeqLen } from './train/engine.js';
 export { loadBalancingLoss, routerStats, type RouterStats } from './ops/moe.js';
 export { ExpertBank, RoutedExperts, routeTokens, softmaxTopK, gatesFor, argmaxMask, type Renormalize, type SharedMix, type RoutingControl, type GateNormalization, type RoutingInput, type RoutingDecision, type RoutingPolicy, type RoutedLayerOptions, type RoutedBlockContext, type Routing } from './nn/moe.js';
 export { RoutedDecoderLM, type RoutingProbe } from './nn/moe-decoder.js';
-export { heldOutWindows, heldOutForwardStats, inDomainWindows, subjectWindows, sliceWindows, type TokenWindows } from './eval/held-out-stats.js';
+export {
+  heldOutWindows,
+  heldOutForwardStats,
+  heldOutEvaluator,
+  inDomainWindows,
+  subjectWindows,
+  sliceWindows,
+  type HeldOutEvaluatorSpec,
+  type TokenWindows,
+} from './eval/held-out-stats.js';
 export { phaseSchedule } from './train/trainer.js';
 export { harnessBenchmarks, throughputWithArms, type ArmModelSpec, type ArmResolver } from './bench/index.js';
 export { crossEntropyLoss } from './train/cross-entropy.js';

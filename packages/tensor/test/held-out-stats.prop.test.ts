@@ -4,7 +4,15 @@ import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import type { EvalData, LanguageModel } from '@labbench/core';
 import { byteTokenizer } from '@labbench/core/testing';
-import { heldOutForwardStats, heldOutWindows, inDomainWindows, sliceWindows, subjectWindows, type TokenWindows } from '../src/eval/held-out-stats.js';
+import {
+  heldOutEvaluator,
+  heldOutForwardStats,
+  heldOutWindows,
+  inDomainWindows,
+  sliceWindows,
+  subjectWindows,
+  type TokenWindows,
+} from '../src/eval/held-out-stats.js';
 
 /**
  * A stand-in model whose forward stats are per-batch means of its input ids (a scalar and a
@@ -83,6 +91,36 @@ test('subjectWindows: undefined for a subject without a model; otherwise its mod
   const input = await subjectWindows({ tokenizer, model }, data(texts), 3);
   assert.equal(input?.model, model);
   assert.deepEqual(Array.from(input?.windows.ids ?? []), Array.from(heldOutWindows(tokenizer, texts, 4, 3).ids));
+});
+
+test("heldOutEvaluator: a causal evaluator measuring the model on at most the option's (else the default) number of windows; no model, no records", async () => {
+  const tokenizer = byteTokenizer();
+  const texts = ['a held-out document long enough for a dozen windows of four tokens'];
+  const seen: number[] = [];
+  const evaluator = heldOutEvaluator({
+    id: 'probe',
+    description: 'counts windows',
+    boards: ['probe'],
+    windows: { option: 'windows', default: 3 },
+    measure: (_model, w) => {
+      seen.push(w.count);
+      return [{ board: 'probe', metric: 'windows', value: w.count, direction: 'none', n: w.count * w.time }];
+    },
+  });
+  assert.equal(evaluator.requires, 'causal');
+  const context = (options: Record<string, unknown>) => ({
+    seed: 0,
+    limits: { documents: 1, items: 1, maxChars: 1000 },
+    data: data(texts),
+    options,
+    log: () => {},
+  });
+  const model = meanModel(4);
+  assert.deepEqual(await evaluator.evaluate({ tokenizer }, context({})), []);
+  await evaluator.evaluate({ tokenizer, model }, context({}));
+  await evaluator.evaluate({ tokenizer, model }, context({ windows: 5 }));
+  await evaluator.evaluate({ tokenizer, model }, context({ maxWindows: 5 }));
+  assert.deepEqual(seen, [3, 5, 3]);
 });
 
 test('sliceWindows: the two halves of any split concatenate back to the windows', () => {

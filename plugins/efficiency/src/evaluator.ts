@@ -1,5 +1,5 @@
 import type { Evaluator, LanguageModel, MetricRecord } from '@labbench/core';
-import { heldOutForwardStats, subjectWindows, tf } from '@labbench/tensor';
+import { heldOutEvaluator, heldOutForwardStats, tf } from '@labbench/tensor';
 import { decoderAttentionCost, isCostAware, type CostReport } from './cost.js';
 
 const STATS_WINDOWS = 32;
@@ -34,15 +34,12 @@ export function forwardLatencyMs(model: LanguageModel, ids: Int32Array, rows: nu
  * refines these from its forward stats averaged over held-out windows (e.g. DSMoE's measured
  * activation); a model on the reference decoder gets its attention cost from its layers.
  */
-export const efficiencyEvaluator: Evaluator = {
+export const efficiencyEvaluator: Evaluator = heldOutEvaluator({
   id: 'efficiency',
   description: 'Parameters total/active, FLOPs per token (train, inference), softmax rows and K/V cache per token, measured forward latency.',
   boards: ['efficiency'],
-  requires: 'causal',
-  async evaluate(subject, context) {
-    const input = await subjectWindows(subject, context.data, Number(context.options.windows ?? STATS_WINDOWS));
-    if (!input) return [];
-    const { model, windows } = input;
+  windows: { option: 'windows', default: STATS_WINDOWS },
+  measure(model, windows) {
     const { ids, count, time } = windows;
     const params = model.params();
     const flops = model.flopsPerToken();
@@ -80,4 +77,4 @@ export const efficiencyEvaluator: Evaluator = {
     }
     return records;
   },
-};
+});

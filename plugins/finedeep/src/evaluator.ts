@@ -1,5 +1,5 @@
 import type { Evaluator, MetricRecord } from '@labbench/core';
-import { heldOutForwardStats, subjectWindows } from '@labbench/tensor';
+import { heldOutEvaluator, heldOutForwardStats } from '@labbench/tensor';
 import { finedeepDefaults } from './config.js';
 import { ABSOLUTE_TAUS, nsarName, type NsarThreshold } from './nsar.js';
 
@@ -11,15 +11,13 @@ const BATCH = 8;
  * forward stats ([numTaus] shares of activation outputs with |a| > tau x RMS, or > tau in absolute mode) averaged over up to 64
  * windows. Models without NSAR stats give no records. Board `routing` (a mechanism metric).
  */
-export const nsarEvaluator: Evaluator = {
+export const nsarEvaluator: Evaluator = heldOutEvaluator({
   id: 'nsar',
   description: 'Finedeep NSAR(tau): share of activation-function outputs with |a| > tau, per layer, on held-out in-domain text.',
   boards: ['routing'],
-  requires: 'causal',
-  async evaluate(subject, context) {
-    const input = await subjectWindows(subject, context.data, Number(context.options.maxWindows ?? MAX_WINDOWS));
-    if (!input || input.windows.count === 0) return [];
-    const { model, windows } = input;
+  windows: { default: MAX_WINDOWS },
+  measure(model, windows) {
+    if (windows.count === 0) return [];
     const { stats, tokens } = heldOutForwardStats(model, windows, BATCH);
     const config = model.config as { nsarTaus?: number[]; nsarThreshold?: NsarThreshold };
     const taus = (config.nsarTaus ?? finedeepDefaults.nsarTaus) as readonly number[];
@@ -57,7 +55,7 @@ export const nsarEvaluator: Evaluator = {
     records.push(...absoluteMeans(stats, tokens));
     return records;
   },
-};
+});
 
 /** v1's absolute NSAR means (`nsar.tau<tau>.mean`), beside the scale-free ones: a comparison, not ranked. */
 function absoluteMeans(stats: Record<string, number[]>, tokens: number): MetricRecord[] {

@@ -1,5 +1,15 @@
 import * as tf from '#tfjs';
-import { encodeDocuments, type EvalData, type EvalSubject, type LanguageModel, type TrainedTokenizer } from '@labbench/core';
+import {
+  encodeDocuments,
+  type Board,
+  type EvalContext,
+  type EvalData,
+  type EvalSubject,
+  type Evaluator,
+  type LanguageModel,
+  type MetricRecord,
+  type TrainedTokenizer,
+} from '@labbench/core';
 import { fixedWindows } from '../train/batches.js';
 import { modelSeqLen } from '../train/engine.js';
 import { cachedTokenizer } from './encode-cache.js';
@@ -63,6 +73,35 @@ export async function subjectWindows(
 ): Promise<{ model: LanguageModel; windows: TokenWindows } | undefined> {
   const { model } = subject;
   return model ? { model, windows: await inDomainWindows(model, subject.tokenizer, data, maxWindows) } : undefined;
+}
+
+/** An evaluator that measures a model on its held-out in-domain windows (see heldOutEvaluator). */
+export interface HeldOutEvaluatorSpec {
+  readonly id: string;
+  readonly description: string;
+  readonly boards: readonly Board[];
+  /** At most this many windows: the study's option `option` (default `maxWindows`), else `default`. */
+  readonly windows: { readonly option?: string; readonly default: number };
+  measure(model: LanguageModel, windows: TokenWindows, subject: EvalSubject, context: EvalContext): MetricRecord[] | Promise<MetricRecord[]>;
+}
+
+/**
+ * A causal-model evaluator that opens the way every forward-statistics evaluator does (the
+ * subject's model, its windows of held-out in-domain text) and hands them to `measure`; subjects
+ * without a model give no records.
+ */
+export function heldOutEvaluator(spec: HeldOutEvaluatorSpec): Evaluator {
+  const { id, description, boards, windows } = spec;
+  return {
+    id,
+    description,
+    boards,
+    requires: 'causal',
+    async evaluate(subject, context) {
+      const input = await subjectWindows(subject, context.data, Number(context.options[windows.option ?? 'maxWindows'] ?? windows.default));
+      return input ? spec.measure(input.model, input.windows, subject, context) : [];
+    },
+  };
 }
 
 /** Windows `from` (inclusive) to `to` (exclusive) of `windows`, sharing its ids (no copy). */
