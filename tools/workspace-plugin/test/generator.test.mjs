@@ -30,6 +30,8 @@ test('generator: writes a package with a model on the reference decoder, a study
   assert.equal(study.match(/role: 'headline'/g)?.length, 1, 'one headline claim');
   assert.match(study, /id: 'method-beats-baseline'/);
   assert.match(study, /paper: \{ figure: /);
+  assert.match(study, /gates: \['beats-bigram'\]/, 'the claim names its validity gate');
+  assert.match(study, /id: 'beats-bigram', [^}]*arm: 'baseline', than: 'ref-bigram'/, 'the gate is written out in the study');
   assert.match(read('test/contract.test.ts'), /describeModelContract\(myMethodModel/);
   assert.match(read('README.md'), /npx labbench run --plugin my-method --profile smoke/);
   assert.equal(typeof callback, 'function', 'a task that updates package-lock.json and builds runs after the files are written');
