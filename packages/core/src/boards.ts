@@ -32,21 +32,25 @@ export function assertBoardsRegistered(registry: Registry): void {
   }
 }
 
-/** The plugin packages a record came from: its study's, else its evaluators' (from provenance). */
+/** The evaluator packages that wrote a record (from its provenance), else its study's plugin. */
 function pluginsOf(registry: Registry, record: ResultRecord): string {
-  if (registry.has('study', record.study)) return registry.entry('study', record.study).origin.packageName;
-  const evaluators = Object.entries(record.provenance.plugins).filter(([k]) => k.startsWith('evaluator:')).map(([, v]) => v);
-  return evaluators.length > 0 ? evaluators.join(', ') : 'an unknown plugin';
+  const evaluators = [...new Set(Object.entries(record.provenance.plugins).filter(([k]) => k.startsWith('evaluator:')).map(([, v]) => v))];
+  return evaluators.length > 0 ? evaluators.join(', ') : registry.entry('study', record.study).origin.packageName;
 }
 
-/** Every record's board is registered (run by `publish` before it writes anything). */
+/**
+ * Every record of an installed study lands on a registered board (run by `publish` before it
+ * writes anything): a study's plugin is installed but the board's owner is not, or a board was
+ * renamed. Records of studies this workspace does not have (results copied from elsewhere) are
+ * published as they are: nothing installed can say which boards they need.
+ */
 export function assertRecordBoards(registry: Registry, records: readonly ResultRecord[]): void {
   const seen = new Set<string>();
   for (const r of records) {
-    if (seen.has(r.board)) continue;
+    if (seen.has(r.board) || !registry.has('study', r.study)) continue;
     seen.add(r.board);
     if (!registry.board(r.board)) {
-      throw new DataError(`results of study '${r.study}' (from ${pluginsOf(registry, r)}), metric ${r.metric}`, `are on ${unknownBoard(registry, r.board)}.`, 'Install the plugin that registers the board (it owns the evaluator that wrote these records), or publish without these records.');
+      throw new DataError(`results of study '${r.study}' (written by ${pluginsOf(registry, r)}), metric ${r.metric}`, `are on ${unknownBoard(registry, r.board)}.`, 'Install the plugin that registers the board (it owns the evaluator that wrote these records), or publish without these records.');
     }
   }
 }

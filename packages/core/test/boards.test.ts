@@ -57,12 +57,17 @@ test('assertBoardsRegistered: an evaluator or a claim on a board nobody register
   assert.throws(() => assertBoardsRegistered(claimOnly), /study 'alpha' of @x\/perplexity › claims\.c1\.board: names board 'routing' is not registered/);
 });
 
-test('assertRecordBoards: publish refuses records on an unregistered board, naming the plugin that wrote them', () => {
-  const registry = new Registry([{ plugin: definePlugin({ id: 'perplexity', boards: [ppl] }), origin: origin('perplexity') }]);
+test('assertRecordBoards: publish refuses an installed study\'s records on an unregistered board, naming the plugin that wrote them', () => {
+  const s = defineStudy({ id: 's', version: 1, title: 't', claim: 'c', shared: { model: 'm', tokenizer: 't', loss: 'l' }, arms: { a: {} }, evaluators: [] });
+  const registry = new Registry([{ plugin: definePlugin({ id: 'perplexity', boards: [ppl], studies: [s] }), origin: origin('perplexity') }]);
   const ok = resultRecord({ study: 's', arm: 'a', seed: 0, metric: 'id.all.bits_per_byte', value: 1 });
   assertRecordBoards(registry, [ok]);
   const stray: ResultRecord = { ...ok, board: 'routing', provenance: { ...ok.provenance, plugins: { 'evaluator:load': '@x/moe@1.0.0' } } };
   assert.throws(() => assertRecordBoards(registry, [ok, stray]), (e: unknown) => e instanceof DataError && /@x\/moe@1\.0\.0/.test(e.message) && /board 'routing' is not registered/.test(e.message));
+  const noProvenance: ResultRecord = { ...ok, board: 'routing' };
+  assert.throws(() => assertRecordBoards(registry, [noProvenance]), /written by @x\/perplexity/);
+  // results of a study this workspace does not have are published as they are
+  assertRecordBoards(registry, [{ ...stray, study: 'elsewhere' }]);
 });
 
 test('schemas: a board is any safe id (registration is checked by run and publish), never a path', () => {
