@@ -1,10 +1,11 @@
 // The plugin generator on an in-memory Nx tree (no disk, no npm): what it writes, and that the
 // package it writes is wired exactly as tools/sync-packages.mjs wires every package.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import fc from 'fast-check';
+import { test } from 'node:test';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import fc from 'fast-check';
 import { syncedManifest, tsconfigs } from '../../sync-packages.mjs';
 
 const require = createRequire(import.meta.url);
@@ -19,7 +20,16 @@ async function generate(name, extra = {}) {
 
 test('generator: writes a package with a model on the reference decoder, a study with one claim, a README and contract tests', async () => {
   const { read, callback } = await generate('my-method', { paper: 'A Paper' });
-  for (const file of ['package.json', 'tsconfig.json', 'tsconfig.lib.json', 'README.md', 'src/index.ts', 'src/model.ts', 'src/study.ts', 'test/contract.test.ts']) {
+  for (const file of [
+    'package.json',
+    'tsconfig.json',
+    'tsconfig.lib.json',
+    'README.md',
+    'src/index.ts',
+    'src/model.ts',
+    'src/study.ts',
+    'test/contract.test.ts',
+  ]) {
     assert.ok(read(file), `plugins/my-method/${file} is written`);
   }
   const model = read('src/model.ts');
@@ -43,12 +53,18 @@ test('generator: package.json and tsconfigs are what sync-packages would write (
   assert.deepEqual(pkg, syncedManifest(pkg, 'plugins/my-method', true));
   assert.equal(pkg.name, '@labbench/plugin-my-method');
   assert.deepEqual(pkg.labbench.kinds, ['model', 'study']);
-  for (const [name, config] of Object.entries(tsconfigs('plugins/my-method', ['packages/core', 'packages/tensor']))) assert.deepEqual(JSON.parse(read(name)), config, name);
+  for (const [name, config] of Object.entries(tsconfigs('plugins/my-method', ['packages/core', 'packages/tensor'])))
+    assert.deepEqual(JSON.parse(read(name)), config, name);
 });
 
 test('generator: the new package joins tsconfig.base.json paths (tsx runs it from sources), in sorted order', async () => {
   const tree = createTreeWithEmptyWorkspace();
-  tree.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { strict: true, paths: { '@labbench/core': ['./packages/core/src/index.ts'], '@labbench/tensor': ['./packages/tensor/src/index.ts'] } } }));
+  tree.write(
+    'tsconfig.base.json',
+    JSON.stringify({
+      compilerOptions: { strict: true, paths: { '@labbench/core': ['./packages/core/src/index.ts'], '@labbench/tensor': ['./packages/tensor/src/index.ts'] } },
+    }),
+  );
   await generator(tree, { name: 'my-method' });
   const { compilerOptions } = JSON.parse(tree.read('tsconfig.base.json', 'utf-8'));
   assert.equal(compilerOptions.strict, true);
@@ -58,9 +74,12 @@ test('generator: the new package joins tsconfig.base.json paths (tsx runs it fro
 
 test('generator: any name that is not kebab-case is refused with the rule; existing plugins are not overwritten', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.string({ maxLength: 12 }).filter((s) => !/^[a-z][a-z0-9-]{0,63}$/.test(s)), async (name) => {
-      await assert.rejects(generate(name), /kebab-case/);
-    }),
+    fc.asyncProperty(
+      fc.string({ maxLength: 12 }).filter((s) => !/^[a-z][a-z0-9-]{0,63}$/.test(s)),
+      async (name) => {
+        await assert.rejects(generate(name), /kebab-case/);
+      },
+    ),
     { numRuns: 25 },
   );
   const tree = createTreeWithEmptyWorkspace();

@@ -45,7 +45,8 @@ function afterWrite(root, target, options) {
   // A workspace copy whose node_modules links to another tree's (tests do that) must not run npm:
   // it would relink that tree's packages to the copy.
   const linkedModules = fs.existsSync(path.join(root, 'node_modules')) && fs.lstatSync(path.join(root, 'node_modules')).isSymbolicLink();
-  if (linkedModules && !options.skipInstall) console.warn('plugin generator: node_modules is a link to another tree; skipping npm install (run it in that tree).');
+  if (linkedModules && !options.skipInstall)
+    console.warn('plugin generator: node_modules is a link to another tree; skipping npm install (run it in that tree).');
   if (!options.skipInstall && !linkedModules) {
     // Records the workspace package in package-lock.json without touching node_modules (a full
     // `npm install` would also add optional packages `npm ci` left out, such as tfjs-node), then
@@ -62,7 +63,8 @@ function afterWrite(root, target, options) {
     // failure is reported, not fatal: the contract tests and `npm run typecheck` say what is wrong.
     const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
     const build = spawnSync(process.execPath, [tsc, '-b', joinPathFragments(target, 'tsconfig.lib.json')], { cwd: root, stdio: 'inherit' });
-    if (build.status !== 0) console.warn(`plugin generator: ${target} did not compile cleanly (above); labbench runs its sources until \`npm run build\` succeeds.`);
+    if (build.status !== 0)
+      console.warn(`plugin generator: ${target} did not compile cleanly (above); labbench runs its sources until \`npm run build\` succeeds.`);
   }
 }
 
