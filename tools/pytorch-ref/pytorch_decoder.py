@@ -116,11 +116,12 @@ def step():
 
 step()
 step()
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 for _ in range(a.steps):
     step()
 dt = (time.perf_counter() - t0) / a.steps
+cpu = (time.process_time() - c0) / a.steps  # CPU seconds of this process per step (all its threads)
 params = sum(q.numel() for q in model.parameters())
 out = {'peer': 'pytorch', 'torch': torch.__version__, 'threads': a.threads, 'params': params,
-       'step_s': dt, 'tokens_per_s': B * T / dt}
+       'step_s': dt, 'tokens_per_s': B * T / dt, 'cpu_step_s': cpu, 'tokens_per_cpu_s': B * T / cpu}
 print(json.dumps(out) if a.json else f"pytorch {torch.__version__}: {out['tokens_per_s']:.0f} tokens/s ({params} params, {dt:.3f} s/step)")

@@ -415,6 +415,75 @@ static napi_value rmsNormGrad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+typedef struct { const float *x, *g, *b, *dy; float *y, *mean, *rstd; int64_t cols; float eps; } ln_ctx;
+static void ln_rows(void *arg, int64_t from, int64_t to) {
+  ln_ctx *c = (ln_ctx *)arg; int64_t n = c->cols;
+  for (int64_t r = from; r < to; r++) {
+    const float *x = c->x + r * n; float *y = c->y + r * n; float s = 0.0f, ss = 0.0f;
+#pragma omp simd reduction(+:s)
+    for (int64_t j = 0; j < n; j++) s += x[j];
+    float mu = s / (float)n;
+#pragma omp simd reduction(+:ss)
+    for (int64_t j = 0; j < n; j++) ss += (x[j] - mu) * (x[j] - mu);
+    float inv = 1.0f / sqrtf(ss / (float)n + c->eps);
+    c->mean[r] = mu; c->rstd[r] = inv;
+#pragma omp simd
+    for (int64_t j = 0; j < n; j++) y[j] = (x[j] - mu) * inv * c->g[j] + c->b[j];
+  }
+}
+static void ln_grad_rows(void *arg, int64_t from, int64_t to) {
+  ln_ctx *c = (ln_ctx *)arg; int64_t n = c->cols;
+  for (int64_t r = from; r < to; r++) {
+    const float *x = c->x + r * n, *dy = c->dy + r * n; float *dx = c->y + r * n; float mu = c->mean[r], inv = c->rstd[r], a = 0.0f, b = 0.0f;
+#pragma omp simd reduction(+:a,b)
+    for (int64_t j = 0; j < n; j++) { float gy = dy[j] * c->g[j]; a += gy; b += gy * (x[j] - mu) * inv; }
+    a /= (float)n; b /= (float)n;
+#pragma omp simd
+    for (int64_t j = 0; j < n; j++) dx[j] = inv * (dy[j] * c->g[j] - a - (x[j] - mu) * inv * b);
+  }
+}
+
+// layerNorm(x, gain, bias, y, mean, rstd, rows, cols, eps)
+static napi_value layerNorm(napi_env env, napi_callback_info info) {
+  size_t argc = 9; napi_value argv[9];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *x, *g, *b, *y, *mean, *rstd; size_t lx, lg, lb, ly, lm, lr;
+  if (argc < 9 || !f32(env, argv[0], &x, &lx) || !f32(env, argv[1], &g, &lg) || !f32(env, argv[2], &b, &lb) || !f32(env, argv[3], &y, &ly) ||
+      !f32(env, argv[4], &mean, &lm) || !f32(env, argv[5], &rstd, &lr)) return NULL;
+  int64_t rows = num(env, argv[6]), cols = num(env, argv[7]);
+  uint64_t size = (uint64_t)(rows * cols);
+  if (rows < 0 || cols <= 0 || size > lx || size > ly || (uint64_t)cols > lg || (uint64_t)cols > lb || (uint64_t)rows > lm || (uint64_t)rows > lr) {
+    napi_throw_range_error(env, NULL, "tensor-native: layerNorm shapes exceed the views"); return NULL;
+  }
+  ln_ctx ctx = { x, g, b, NULL, y, mean, rstd, cols, (float)dbl(env, argv[8]) };
+  parallel_for(ln_rows, &ctx, rows, rows * cols);
+  return NULL;
+}
+
+// layerNormGrad(dy, x, gain, mean, rstd, dx, dgain, dbias, rows, cols)
+static napi_value layerNormGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 10; napi_value argv[10];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *dy, *x, *g, *mean, *rstd, *dx, *dg, *db; size_t ldy, lx, lg, lm, lr, ldx, ldg, ldb;
+  if (argc < 10 || !f32(env, argv[0], &dy, &ldy) || !f32(env, argv[1], &x, &lx) || !f32(env, argv[2], &g, &lg) || !f32(env, argv[3], &mean, &lm) ||
+      !f32(env, argv[4], &rstd, &lr) || !f32(env, argv[5], &dx, &ldx) || !f32(env, argv[6], &dg, &ldg) || !f32(env, argv[7], &db, &ldb)) return NULL;
+  int64_t rows = num(env, argv[8]), cols = num(env, argv[9]);
+  uint64_t size = (uint64_t)(rows * cols);
+  if (rows < 0 || cols <= 0 || size > ldy || size > lx || size > ldx || (uint64_t)cols > lg || (uint64_t)cols > ldg || (uint64_t)cols > ldb || (uint64_t)rows > lm || (uint64_t)rows > lr) {
+    napi_throw_range_error(env, NULL, "tensor-native: layerNormGrad shapes exceed the views"); return NULL;
+  }
+  ln_ctx ctx = { x, g, NULL, dy, dx, mean, rstd, cols, 0.0f };
+  parallel_for(ln_grad_rows, &ctx, rows, rows * cols * 2);
+  // gain and bias gradients sum over rows: on this thread, in row order (the same bits at any thread count)
+  memset(dg, 0, sizeof(float) * cols); memset(db, 0, sizeof(float) * cols);
+  for (int64_t r = 0; r < rows; r++) {
+    const float *dyr = dy + r * cols, *xr = x + r * cols; float mu = mean[r], inv = rstd[r];
+#pragma omp simd
+    for (int64_t j = 0; j < cols; j++) { dg[j] += dyr[j] * (xr[j] - mu) * inv; db[j] += dyr[j]; }
+  }
+  return NULL;
+}
+
 // sigmoid through fast_exp of a non-positive argument (stable for any g)
 static inline float sigmoidf_fast(float g) {
   float e = fast_exp(-fabsf(g));
@@ -559,6 +628,8 @@ static napi_value init(napi_env env, napi_value exports) {
     { "softmax", NULL, softmax, NULL, NULL, NULL, napi_default, NULL },
     { "rmsNorm", NULL, rmsNorm, NULL, NULL, NULL, napi_default, NULL },
     { "rmsNormGrad", NULL, rmsNormGrad, NULL, NULL, NULL, napi_default, NULL },
+    { "layerNorm", NULL, layerNorm, NULL, NULL, NULL, napi_default, NULL },
+    { "layerNormGrad", NULL, layerNormGrad, NULL, NULL, NULL, napi_default, NULL },
     { "swiglu", NULL, swiglu, NULL, NULL, NULL, napi_default, NULL },
     { "swigluGrad", NULL, swigluGrad, NULL, NULL, NULL, napi_default, NULL },
     { "attentionSoftmax", NULL, attentionSoftmax, NULL, NULL, NULL, napi_default, NULL },

@@ -24,6 +24,8 @@ export interface NativeBinding {
   // row loops of @labbench/tensor's fused kernels (backend/kernels/*.ts wraps them; the same signatures as its JS loops)
   rmsNorm(x: Float32Array, gain: Float32Array, y: Float32Array, rinv: Float32Array, rows: number, cols: number, eps: number): void;
   rmsNormGrad(dy: Float32Array, x: Float32Array, gain: Float32Array, rinv: Float32Array, dx: Float32Array, dgain: Float32Array, rows: number, cols: number): void;
+  layerNorm(x: Float32Array, gain: Float32Array, bias: Float32Array, y: Float32Array, mean: Float32Array, rstd: Float32Array, rows: number, cols: number, eps: number): void;
+  layerNormGrad(dy: Float32Array, x: Float32Array, gain: Float32Array, mean: Float32Array, rstd: Float32Array, dx: Float32Array, dgain: Float32Array, dbias: Float32Array, rows: number, cols: number): void;
   swiglu(x: Float32Array, y: Float32Array, rows: number, hidden: number): void;
   swigluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, rows: number, hidden: number): void;
   attentionSoftmax(scores: Float32Array, probs: Float32Array, rows: number, tq: number, tk: number, scale: number, causal: boolean): void;
@@ -147,35 +149,6 @@ function batchMatMul(native: NativeBinding): KernelConfig {
   };
 }
 
-/** Activations of _FusedMatMul done natively (codes of addon.c's biasActivation). */
-const activations: Record<string, number> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3, sigmoid: 4, elu: 5 };
-
-/** _FusedMatMul: native sgemm, then bias (rank 1) and activation in one native pass; prelu goes to the stock kernel. */
-function fusedMatMul(native: NativeBinding, stock: KernelConfig | undefined): KernelConfig {
-  return {
-    kernelName: tf._FusedMatMul,
-    backendName: 'wasm',
-    kernelFunc: ((args) => {
-      const { inputs, attrs, backend } = args;
-      const { a, b, bias, preluActivationWeights } = inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
-      const { transposeA, transposeB, activation, leakyreluAlpha } = attrs as unknown as { transposeA: boolean; transposeB: boolean; activation: string; leakyreluAlpha?: number };
-      const g = matMulGeometry(a.shape, b.shape, transposeA, transposeB);
-      const code = activations[activation ?? 'linear'];
-      const simple = preluActivationWeights == null && code !== undefined && (bias == null || (bias.shape.length === 1 && (bias.shape[0] === g.n || bias.shape[0] === 1)));
-      if (!simple && stock) return stock.kernelFunc(args);
-      if (!simple) throw new Error(`_FusedMatMul: activation '${activation}' is not supported.`);
-      const w = backend as unknown as WasmBackend;
-      const out = w.makeOutput(g.outShape, 'float32');
-      sgemmInto(native, w, a, b, out, transposeA, transposeB);
-      if (bias == null && code === 0) return out;
-      let biasView = bias ? (w.typedArrayFromHeap(bias) as Float32Array) : null;
-      if (biasView && biasView.length === 1 && g.n !== 1) biasView = new Float32Array(g.n).fill(biasView[0]);
-      native.biasActivation(w.typedArrayFromHeap(out) as Float32Array, biasView, g.batch * g.m, g.n, code, leakyreluAlpha ?? 0.2);
-      return out;
-    }) as KernelFunc,
-  };
-}
-
 /**
  * Names of labbench's own fused kernels. They are defined once, in @labbench/tensor
  * (backend/kernel-names.ts), which passes them to `kernels()` and `register()`: this package has
@@ -225,7 +198,8 @@ export function kernels(names: LabbenchKernelNames): KernelConfig[] {
   if (!binding) return [];
   // softmaxCrossEntropy stays unregistered: labbench's wasm patch (XNNPACK's SIMD softmax written
   // straight into the gradient, one JS pass per row) measured faster (labbench bench kernels)
-  return [batchMatMul(binding), fusedMatMul(binding, stockKernels.get(tf._FusedMatMul) ?? tf.getKernel(tf._FusedMatMul, 'wasm')), adamUpdate(binding, names)];
+  // _FusedMatMul is @labbench/tensor's (backend/kernels/fused-mat-mul.ts), over this BatchMatMul and biasActivation
+  return [batchMatMul(binding), adamUpdate(binding, names)];
 }
 
 /** OpenBLAS threads (set with n; returns the count in force), or 0 without the addon. */

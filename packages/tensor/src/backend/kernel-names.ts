@@ -16,6 +16,11 @@ export const RMS_NORM = 'LabbenchRmsNorm';
 /** Its gradient: inputs { dy, x, gain, rinv }, outputs [dx, dgain]. */
 export const RMS_NORM_GRAD = 'LabbenchRmsNormGrad';
 
+/** LayerNorm over the last axis: inputs { x [..., D], gain [D], bias [D] }, attrs { eps }, outputs [y, mean [rows], rstd [rows]]. */
+export const LAYER_NORM = 'LabbenchLayerNorm';
+/** Its gradient: inputs { dy, x, gain, mean, rstd }, outputs [dx, dgain, dbias]. */
+export const LAYER_NORM_GRAD = 'LabbenchLayerNormGrad';
+
 /** SwiGLU of a fused gate/up projection: input { x [N, 2F] } (gate | value), output silu(gate) * value [N, F]. */
 export const SWIGLU = 'LabbenchSwiGlu';
 /** Its gradient: inputs { dy [N, F], x [N, 2F] }, output dx [N, 2F]. */

@@ -1,11 +1,12 @@
 import * as tf from '#tfjs';
-import { ADAM_UPDATE, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, RMS_NORM, RMS_NORM_GRAD, SOFTMAX_CROSS_ENTROPY, SUM_OF_SQUARES, SWIGLU, SWIGLU_GRAD } from './kernel-names.js';
+import { ADAM_UPDATE, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, LAYER_NORM, LAYER_NORM_GRAD, RMS_NORM, RMS_NORM_GRAD, SOFTMAX_CROSS_ENTROPY, SUM_OF_SQUARES, SWIGLU, SWIGLU_GRAD } from './kernel-names.js';
 import type { BackendName } from './kernel.js';
 import { adamKernel } from './kernels/adam-update.js';
 import { attentionSoftmaxGradKernel, attentionSoftmaxKernel } from './kernels/attention-softmax.js';
 import { batchMatMulKernel } from './kernels/batch-mat-mul.js';
-import { fusedMatMulKernel } from './kernels/fused-mat-mul.js';
+import { type BiasActivation, fusedMatMulKernel } from './kernels/fused-mat-mul.js';
 import { rowGather } from './kernels/gather.js';
+import { layerNormGradKernel, layerNormKernel } from './kernels/layer-norm.js';
 import { rmsNormGradKernel, rmsNormKernel } from './kernels/rms-norm.js';
 import { sharedCast, sharedIdentity } from './kernels/shared-memory.js';
 import { softmaxCrossEntropyKernel } from './kernels/softmax-cross-entropy.js';
@@ -41,24 +42,33 @@ export const wasmAdditions: ReadonlySet<string> = new Set([tf.UnsortedSegmentSum
 
 /** labbench's fused kernels that run on both backends (their ops compose stock kernels where these are missing). */
 const fusedKernels: readonly ((b: BackendName) => tf.KernelConfig)[] = [
-  softmaxCrossEntropyKernel, rmsNormKernel, rmsNormGradKernel, swigluKernel, swigluGradKernel, attentionSoftmaxKernel, attentionSoftmaxGradKernel, sumOfSquaresKernel,
+  softmaxCrossEntropyKernel, rmsNormKernel, rmsNormGradKernel, layerNormKernel, layerNormGradKernel, swigluKernel, swigluGradKernel, attentionSoftmaxKernel, attentionSoftmaxGradKernel, sumOfSquaresKernel,
 ];
-const fusedNames = [SOFTMAX_CROSS_ENTROPY, RMS_NORM, RMS_NORM_GRAD, SWIGLU, SWIGLU_GRAD, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, SUM_OF_SQUARES];
+const fusedNames = [SOFTMAX_CROSS_ENTROPY, RMS_NORM, RMS_NORM_GRAD, LAYER_NORM, LAYER_NORM_GRAD, SWIGLU, SWIGLU_GRAD, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, SUM_OF_SQUARES];
 
 /** The raw fused functions of @labbench/tensor-native (same signatures as the JS row loops). */
 export interface NativeFused {
   rmsNorm: Parameters<typeof rmsNormKernel>[1];
   rmsNormGrad: Parameters<typeof rmsNormGradKernel>[1];
+  layerNorm: Parameters<typeof layerNormKernel>[1];
+  layerNormGrad: Parameters<typeof layerNormGradKernel>[1];
   swiglu: Parameters<typeof swigluKernel>[1];
   swigluGrad: Parameters<typeof swigluGradKernel>[1];
   attentionSoftmax: Parameters<typeof attentionSoftmaxKernel>[1];
   attentionSoftmaxGrad: Parameters<typeof attentionSoftmaxGradKernel>[1];
+  biasActivation: BiasActivation;
 }
 
-/** The fused kernels on wasm with the native loops (registered over the JS ones in native mode). */
-export function nativeFusedKernels(native: NativeFused): tf.KernelConfig[] {
+/**
+ * The fused kernels on wasm with the native loops (registered over the JS ones in native mode),
+ * and _FusedMatMul over the native BatchMatMul with the addon's bias-activation epilogue.
+ */
+export function nativeFusedKernels(native: NativeFused, nativeMatMul: tf.KernelConfig | undefined): tf.KernelConfig[] {
+  const matMul = nativeMatMul ? [fusedMatMulKernel(nativeMatMul, undefined, stockWasmKernel(tf.Prelu), native.biasActivation)] : [];
   return [
-    rmsNormKernel('wasm', native.rmsNorm), rmsNormGradKernel('wasm', native.rmsNormGrad), swigluKernel('wasm', native.swiglu), swigluGradKernel('wasm', native.swigluGrad),
+    ...matMul,
+    rmsNormKernel('wasm', native.rmsNorm), rmsNormGradKernel('wasm', native.rmsNormGrad), layerNormKernel('wasm', native.layerNorm), layerNormGradKernel('wasm', native.layerNormGrad),
+    swigluKernel('wasm', native.swiglu), swigluGradKernel('wasm', native.swigluGrad),
     attentionSoftmaxKernel('wasm', native.attentionSoftmax), attentionSoftmaxGradKernel('wasm', native.attentionSoftmaxGrad),
   ];
 }

@@ -41,7 +41,9 @@ export async function loadNative(): Promise<NativeModule | undefined> {
     else {
       // the fused kernels are written once, here; the addon gives their row loops (an older addon without them: JS loops)
       const b = mod.binding;
-      const fused = b?.rmsNorm && b.rmsNormGrad && b.swiglu && b.swigluGrad && b.attentionSoftmax && b.attentionSoftmaxGrad ? nativeFusedKernels(b as NativeFused) : [];
+      const nativeMatMul = mod.kernels(LABBENCH_KERNELS).find((k) => k.kernelName === tf.BatchMatMul);
+      const complete = b?.rmsNorm && b.rmsNormGrad && b.layerNorm && b.layerNormGrad && b.swiglu && b.swigluGrad && b.attentionSoftmax && b.attentionSoftmaxGrad && b.biasActivation;
+      const fused = complete ? nativeFusedKernels(b as NativeFused, nativeMatMul) : [];
       const kernels = () => [...mod.kernels(LABBENCH_KERNELS), ...fused];
       const register = () => {
         if (!mod.register(LABBENCH_KERNELS)) return false;

@@ -1,5 +1,6 @@
 import * as tf from '#tfjs';
 import type { LanguageModel } from '@labbench/core';
+import { fusedLayerNorm } from '../backend/kernels/layer-norm.js';
 import { ParameterFactory } from '../nn/init.js';
 import { CausalSelfAttention, DenseFeedForward } from '../nn/blocks.js';
 import { DecoderLM, decoderDefaults } from '../nn/decoder.js';
@@ -44,6 +45,8 @@ export const refSize: RefSize = { vocab: 2048, d: 256, layers: 4, heads: 4, ffn:
 
 /** LayerNorm over the last axis with gain and bias (PyTorch's eps 1e-5). */
 function layerNorm(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor): tf.Tensor {
+  const fused = fusedLayerNorm(x, gain, bias, 1e-5); // one kernel and its gradient where registered
+  if (fused) return fused;
   const { mean, variance } = tf.moments(x, -1, true);
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), gain), bias);
 }

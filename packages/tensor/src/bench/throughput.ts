@@ -32,6 +32,8 @@ export interface VariantResult {
   readonly steps: number;
   readonly stepSeconds: number;
   readonly tokensPerSecond: number;
+  /** Tokens per CPU-second of this process (user + system): on a loaded machine, steadier than wall time for one thread. */
+  readonly tokensPerCpuSecond: number;
   readonly losses: number[];
   /** Matmul GFLOP/s achieved by whole training steps. */
   readonly achievedGflops: number;
@@ -91,12 +93,15 @@ export async function measureVariant(modelId: string, variant: ThroughputVariant
   try {
     losses.push(trainStep(model, optimizer, ids, targets)); // warm-up (kernel setup, allocations)
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < steps; i++) losses.push(trainStep(model, optimizer, ids, targets));
+    const cpu = process.cpuUsage(cpu0);
     const stepSeconds = (performance.now() - t0) / 1000 / steps;
+    const cpuStepSeconds = (cpu.user + cpu.system) / 1e6 / steps;
     const achievedGflops = model.trainFlopsPerStep / stepSeconds / 1e9;
     return {
       variant, backend: active.backend, threads: active.threads, params: model.variables.reduce((n, v) => n + v.size, 0), steps, stepSeconds,
-      tokensPerSecond: (model.batch * model.time) / stepSeconds, losses,
+      tokensPerSecond: (model.batch * model.time) / stepSeconds, tokensPerCpuSecond: (model.batch * model.time) / cpuStepSeconds, losses,
       achievedGflops, ceilingGflops, fractionOfCeiling: achievedGflops / ceilingGflops,
     };
   } finally {
@@ -106,7 +111,7 @@ export async function measureVariant(modelId: string, variant: ThroughputVariant
   }
 }
 
-export interface PeerResult { peer: 'pytorch'; tokens_per_s?: number; step_s?: number; torch?: string; threads?: number; error?: string; config: string }
+export interface PeerResult { peer: 'pytorch'; tokens_per_s?: number; step_s?: number; cpu_step_s?: number; tokens_per_cpu_s?: number; torch?: string; threads?: number; error?: string; config: string }
 
 /** The first python3 that imports torch: LABBENCH_PYTHON, Debian's /usr/bin/python3, then python3 on PATH. */
 function findPython(): string | undefined {
@@ -238,6 +243,15 @@ export async function throughputBenchmark(options: Readonly<Record<string, strin
       }
       out.ratios = ratios;
       out.roundRatios = roundRatios;
+      // one thread against one thread in CPU time (steadier under load): native-1t and wasm against
+      // PyTorch with one intra-op and one OpenBLAS thread
+      const cpuRatios: Record<string, number> = {};
+      for (const [v, variant] of variants.entries()) {
+        if (variant === 'native') continue;
+        const pairs = perRound.map((r) => [r.results[v], r.peer?.tried?.find((t) => t.config === peerConfigs[1].label)] as const).filter(([x, p]) => 'tokensPerCpuSecond' in x && p?.tokens_per_cpu_s);
+        if (pairs.length > 0) cpuRatios[`${variant}/pytorch-1t`] = median(pairs.map(([x, p]) => (x as VariantResult).tokensPerCpuSecond / p!.tokens_per_cpu_s!));
+      }
+      out.cpuRatios = cpuRatios;
       out.peerTried = peers.map((p) => p.tried?.map((t) => ({ config: t.config, tokens_per_s: t.tokens_per_s, error: t.error })));
     }
   }
@@ -251,6 +265,7 @@ export async function throughputBenchmark(options: Readonly<Record<string, strin
     const runs = peer.rounds?.map((r) => (r ? r.toFixed(0) : '-')).join(', ');
     lines.push(peer.tokens_per_s ? `pytorch    ${peer.tokens_per_s.toFixed(0).padStart(7)} tokens/s  (median of rounds ${runs}; torch ${peer.torch}; best of: ${peerConfigs.map((c) => c.label).join(' | ')})` : `pytorch    not measured: ${peer.error}`);
     for (const [name, value] of Object.entries((out.ratios as Record<string, number>) ?? {})) lines.push(`labbench ${name} = ${value.toFixed(2)}${rounds > 1 ? ` (rounds ${(out.roundRatios as Record<string, number[]>)[name].map((x) => x.toFixed(2)).join(', ')})` : ''}`);
+    for (const [name, value] of Object.entries((out.cpuRatios as Record<string, number>) ?? {})) lines.push(`labbench ${name} in tokens per CPU-second = ${value.toFixed(2)}`);
   }
   lines.push(`load average (1 min) ${loadBefore.toFixed(1)} before, ${perRound.map((r) => r.loadAverage.toFixed(1)).join(', ')} after each round: compare ratios from one run, never absolute numbers of different runs`);
   for (const [variant, p] of Object.entries(profiles) as [string, Awaited<ReturnType<typeof profileStep>>][]) {

@@ -23,25 +23,39 @@ export interface FusedMatMulAttrs {
   leakyreluAlpha?: number;
 }
 
+/** A native epilogue: c = act(c + bias) in place over [rows, n] (activation codes below; @labbench/tensor-native's biasActivation). */
+export type BiasActivation = (c: Float32Array, bias: Float32Array | null, rows: number, n: number, activation: number, alpha: number) => void;
+/** Activation codes of the native epilogue. */
+export const activationCodes: Readonly<Record<string, number>> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3, sigmoid: 4, elu: 5 };
+
 /**
- * wasm's stock _FusedMatMul is wrong with either transpose flag, and adds the bias wrongly when
- * the batch is > 1 (both checked against the cpu backend in the tests). It stays in use for one
- * matrix without transposes; otherwise `matMul` (the patched BatchMatMul) runs, then bias and
- * activation in one JS pass over the output (prelu through the stock Prelu kernel).
+ * The one _FusedMatMul of labbench (pure wasm and native): `matMul` (the patched or the native
+ * BatchMatMul), then bias and activation in one pass over the output: `native` (the addon's
+ * epilogue) when given, else a JS pass; prelu through the stock Prelu kernel. wasm's stock
+ * _FusedMatMul is wrong with either transpose flag and adds the bias wrongly when the batch is > 1
+ * (both checked against the cpu backend in the tests); without a native epilogue it still runs one
+ * matrix without transposes, where it is right and uses XNNPACK.
  */
-export function fusedMatMulKernel(matMul: KernelConfig, stockFused: KernelConfig, stockPrelu: KernelConfig | undefined): KernelConfig {
+export function fusedMatMulKernel(matMul: KernelConfig, stockFused: KernelConfig | undefined, stockPrelu: KernelConfig | undefined, native?: BiasActivation): KernelConfig {
   return defineKernel<FusedMatMulInputs, FusedMatMulAttrs>(_FusedMatMul, 'wasm', ({ inputs, attrs, backend: w, raw }) => {
     const { a, b, bias, preluActivationWeights } = inputs;
     const { transposeA, transposeB, activation, leakyreluAlpha } = attrs;
     const batch = Math.max(sizeOf(a.shape.slice(0, -2)), sizeOf(b.shape.slice(0, -2)));
-    if (!transposeA && !transposeB && batch === 1) return stockFused.kernelFunc(raw);
+    if (stockFused && !native && !transposeA && !transposeB && batch === 1) return stockFused.kernelFunc(raw);
+    if (!(activation in jsActivations) && activation !== 'prelu') throw new Error(`_FusedMatMul: activation '${activation}' is not supported on wasm.`);
     const out = runKernel(matMul, { a, b }, { transposeA, transposeB }, w);
     const n = out.shape[out.shape.length - 1];
+    const alpha = leakyreluAlpha ?? 0.2;
+    const code = activationCodes[activation ?? 'linear'];
     const f = jsActivations[activation ?? 'linear'];
-    if (bias || f) {
+    const vectorBias = !bias || (bias.shape.length === 1 && (bias.shape[0] === n || bias.shape[0] === 1));
+    if (native && code !== undefined && vectorBias && (bias || code !== 0)) {
+      let bv = bias ? w.typedArrayFromHeap(bias) : null;
+      if (bv && bv.length === 1 && n !== 1) bv = new Float32Array(n).fill(bv[0]);
+      native(w.typedArrayFromHeap(out), bv, sizeOf(out.shape) / n, n, code, alpha);
+    } else if (bias || f) {
       const c = w.typedArrayFromHeap(out);
       const bv = bias ? w.typedArrayFromHeap(bias) : undefined;
-      const alpha = leakyreluAlpha ?? 0.2;
       for (let i = 0; i < c.length; i += n) {
         for (let j = 0; j < n; j++) {
           let v = c[i + j];
@@ -55,7 +69,6 @@ export function fusedMatMulKernel(matMul: KernelConfig, stockFused: KernelConfig
       w.disposeData(out.dataId);
       return y;
     }
-    if (!(activation in jsActivations) && activation !== 'prelu') throw new Error(`_FusedMatMul: activation '${activation}' is not supported on wasm.`);
     return out;
   });
 }
