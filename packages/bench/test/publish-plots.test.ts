@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { buildPlots, plotFile, scaleGroups } from '../src/publish/plots.js';
-import { trainingLine } from './publish-fixtures.js';
+import { svgMarks, trainingLine } from './publish-fixtures.js';
 
 const LONG = ['lm-scaffold-bpe-20000-merges-at-equal-tokens', 'lm-bpe-20000-merges-at-equal-tokens-baseline'];
 
 /** Area marks (the min-max bands over seeds) drawn in an SVG. */
-const bands = (svg: string) => (svg.match(/<path [^>]*aria-roledescription="area mark"/g) ?? []).length;
+const bands = (svg: string) => svgMarks(svg, 'area');
 
 /** Text of every <text> element of an SVG (legend labels, titles, axis titles). */
 const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
@@ -99,7 +99,7 @@ test('plots: validation curves are drawn against the unigram and bigram referenc
   );
   const valid = plots.find((p) => p.file === 'dense-baseline/valid-loss.svg')!;
   assert.ok(texts(valid.svg).includes('ref-bigram (test loss)') && texts(valid.svg).includes('ref-unigram (test loss)'), texts(valid.svg).join(' | '));
-  assert.equal((valid.svg.match(/aria-roledescription="rule mark"/g) ?? []).length, 2, 'one dashed rule per reference');
+  assert.equal(svgMarks(valid.svg, 'rule'), 2, 'one dashed rule per reference');
   const train = plots.find((p) => p.file === 'dense-baseline/train-loss.svg')!;
   assert.ok(!texts(train.svg).some((t) => t.startsWith('ref-')), 'training curves have no reference levels');
 });

@@ -4,7 +4,7 @@ import type { ResultRecord } from '@labbench/core';
 import fc from 'fast-check';
 import { buildPlots } from '../src/publish/plots.js';
 import { averageRoc, bestSeries, type RocCurve, readRoc, rocArea, rocSeries, seriesName, tprAt } from '../src/publish/roc.js';
-import { record } from './publish-fixtures.js';
+import { record, svgMarks } from './publish-fixtures.js';
 
 // sklearn 1.2.1, numpy 1.24.2:
 //   y = [0,0,1,1,0,1,0,1,1,0]; s = [0.1,0.4,0.35,0.8,0.4,0.9,0.2,0.4,0.7,0.05]
@@ -52,7 +52,7 @@ const powerCurve = (k: number): { fpr: number[]; tpr: number[] } => {
 };
 
 /** Area marks (the min-max bands over seeds) and the text of an SVG. */
-const bands = (svg: string) => (svg.match(/<path [^>]*aria-roledescription="area mark"/g) ?? []).length;
+const bands = (svg: string) => svgMarks(svg, 'area');
 const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
 
 test('roc: area and interpolation agree with sklearn.metrics.auc and numpy.interp on a curve with ties', () => {

@@ -19,6 +19,13 @@ export function boardsInRecords(records: readonly Pick<ResultRecord, 'board' | '
   return [...studies].sort(([a, x], [b, y]) => y.size - x.size || a.localeCompare(b)).map(([id]) => id);
 }
 
+/**
+ * Six significant digits for the page's data: the tables show four, sorting needs no more, and
+ * full doubles made the embedded data about twice as large (the page has a 2 MB budget). The CSVs
+ * and results.jsonl keep every digit.
+ */
+const sig = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(6)) : x);
+
 /** One table per board: rows per (study, arm, facets), headline metrics first. */
 export function boardData(records: readonly ResultRecord[], headline: Partial<Record<Board, readonly string[]>> = {}): BoardData[] {
   return boardsInRecords(records).flatMap((board) => {
@@ -35,14 +42,16 @@ export function boardData(records: readonly ResultRecord[], headline: Partial<Re
           study: row.study,
           arm: row.arm,
           facets: row.facets,
-          winRate: row.winRate ?? null,
+          winRate: row.winRate === undefined ? null : sig(row.winRate),
           seeds: row.seeds,
           paramsTotal: row.provenance.paramsTotal,
           paramsActive: row.provenance.paramsActive,
           flopsPerToken: row.provenance.flopsPerTokenInference,
           tokens: row.provenance.tokens,
           backend: row.provenance.backend,
-          metrics: Object.fromEntries([...row.metrics].map(([name, c]) => [name, { mean: c.mean, ciLow: c.ciLow, ciHigh: c.ciHigh, rank: c.rank }])),
+          metrics: Object.fromEntries(
+            [...row.metrics].map(([name, c]) => [name, { mean: sig(c.mean), ciLow: sig(c.ciLow), ciHigh: sig(c.ciHigh), rank: c.rank }]),
+          ),
         })),
       },
     ];
