@@ -1,5 +1,5 @@
 import type { Evaluator, MetricRecord } from '@labbench/core';
-import { heldOutForwardStats, inDomainWindows, sliceWindows, type TokenWindows } from '@labbench/tensor';
+import { heldOutEvaluator, heldOutForwardStats, sliceWindows, type TokenWindows } from '@labbench/tensor';
 import { DsmoeLM } from './model.js';
 
 const MAX_WINDOWS = 64;
@@ -60,18 +60,15 @@ export function calibrateThreshold(model: DsmoeLM, windows: TokenWindows, target
  * selecting on loss, so held-out text is fair here.
  * Board `routing`.
  */
-export const dsmoeActivationEvaluator: Evaluator = {
+export const dsmoeActivationEvaluator: Evaluator = heldOutEvaluator({
   id: 'dsmoe-activation',
   description:
     'DSMoE: calibrates the evaluation threshold of the gated variants to the target activation (3 of 8), then reports mean active experts per layer and overall on held-out text.',
   boards: ['routing'],
-  requires: 'causal',
-  async evaluate(subject, context) {
-    const model = subject.model;
-    if (!(model instanceof DsmoeLM) || model.c.variant === 'prune') return [];
-    const windows = await inDomainWindows(model, subject.tokenizer, context.data, Number(context.options.maxWindows ?? MAX_WINDOWS));
+  windows: { default: MAX_WINDOWS },
+  measure(model, windows, subject) {
     const { count, time } = windows;
-    if (count === 0) return [];
+    if (!(model instanceof DsmoeLM) || model.c.variant === 'prune' || count === 0) return [];
     // calibrate on the first half of the windows and report activation on the second half, so the
     // 3-of-8 gate checks that the threshold transfers to text it was not fitted on (both halves
     // when there are too few windows to split)
@@ -135,4 +132,4 @@ export const dsmoeActivationEvaluator: Evaluator = {
     }
     return records;
   },
-};
+});
