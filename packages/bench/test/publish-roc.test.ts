@@ -113,11 +113,12 @@ test('readRoc: a malformed details.roc is a ContractError (exit 2) naming the re
   assert.deepEqual(readRoc(detection({ task: 'A', detector: 'd', roc: SKLEARN })), SKLEARN);
 });
 
-test('rocSeries: one curve per (task, arm, facets) and seed, however many records of that seed carry it', () => {
+test('rocSeries: one curve per (task, arm, facets) and seed, however many records of that seed carry it; controls (direction none) are no detectors', () => {
   const records = [0, 1].flatMap((seed) =>
     ['auroc', 'tpr_at_1fpr'].map((metric) => detection({ seed, metric, task: 'A', detector: 'loglik@lm-a', roc: powerCurve(2 + seed) })),
   );
-  const [series, ...rest] = rocSeries(records);
+  const control = { ...detection({ task: 'A', detector: 'length-control', roc: powerCurve(50) }), direction: 'none' as const };
+  const [series, ...rest] = rocSeries([...records, control]);
   assert.equal(rest.length, 0);
   assert.equal(series.curves.length, 2);
   assert.equal(series.task, 'A');

@@ -85,15 +85,16 @@ export interface RocSeries {
 }
 
 /**
- * The ROC series of a study, by task (a record's `facets.task`, else `all`). A (task, arm, facets)
- * keeps one curve per seed: several records of one seed carrying the same curve (its AUROC and
+ * The ROC series of a study's detectors, by task (a record's `facets.task`, else `all`); records
+ * of direction `none` (controls) are left out. A (task, arm, facets) keeps one curve per seed: several records of one seed carrying the same curve (its AUROC and
  * TPR@1%FPR records) count once.
  */
 export function rocSeries(records: readonly ResultRecord[]): RocSeries[] {
   const byKey = new Map<string, { task: string; arm: string; facets: Record<string, string>; bySeed: Map<number, RocCurve> }>();
   for (const r of records) {
     const curve = readRoc(r);
-    if (!curve) continue;
+    // a control (direction none, e.g. a length-leakage probe) is not a detector to rank
+    if (!curve || r.direction === 'none') continue;
     const { task = 'all', ...facets } = facetsOf(r);
     const key = JSON.stringify([task, r.arm, facets]);
     const entry = byKey.get(key) ?? { task, arm: r.arm, facets, bySeed: new Map() };
