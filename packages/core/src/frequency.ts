@@ -8,6 +8,17 @@
 /** The MiLe paper's split: buckets covering 80%, 15% and 5% of tokens, high to low frequency. */
 export const DEFAULT_FREQUENCY_SHARES = [0.8, 0.15, 0.05] as const;
 
+/** The names of the three default buckets, high to low frequency. */
+const DEFAULT_BUCKET_NAMES = ['high', 'medium', 'low'] as const;
+
+/**
+ * The name a bucket's metrics carry (`freq_<name>`): 'high', 'medium' and 'low' with three buckets
+ * (the default shares), `bucket<i>` otherwise, so evaluators that report the same buckets name them alike.
+ */
+export function frequencyBucketName(bucket: number, buckets: number): string {
+  return buckets === 3 ? DEFAULT_BUCKET_NAMES[bucket]! : `bucket${bucket}`;
+}
+
 /**
  * Bucket id per token id (0 = most frequent bucket).
  *

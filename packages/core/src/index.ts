@@ -55,4 +55,4 @@ export type { LeaderboardRow, MetricCell, Facets, BoardCsvOptions, WriteLeaderbo
 export type { TrainingStart, TrainingPhase, TrainingPlan } from './contracts/model.js';
 export { applyStudySummary, applyStudySummaries } from './study-summary.js';
 export type { StudySummary } from './study-summary.js';
-export { frequencyBuckets, DEFAULT_FREQUENCY_SHARES } from './frequency.js';
+export { frequencyBuckets, frequencyBucketName, DEFAULT_FREQUENCY_SHARES } from './frequency.js';

@@ -1,7 +1,5 @@
-import { frequencyBuckets, type EvalDocument, type Evaluator, type MetricRecord, type TrainedTokenizer } from '@labbench/core';
+import { DEFAULT_FREQUENCY_SHARES, frequencyBucketName, frequencyBuckets, type EvalDocument, type Evaluator, type MetricRecord, type TrainedTokenizer } from '@labbench/core';
 
-const BUCKET_NAMES = ['high', 'medium', 'low'] as const;
-const DEFAULT_SHARES = [0.8, 0.15, 0.05];
 
 function occurrences(tokenizer: TrainedTokenizer, documents: readonly EvalDocument[]): Float64Array {
   const mass = new Float64Array(tokenizer.vocabSize);
@@ -22,7 +20,7 @@ export const frequencyBucketSizes: Evaluator = {
   requires: 'causal',
   async evaluate(subject, context) {
     if (!subject.tokenCounts) return [];
-    const shares = (context.options.shares as number[] | undefined) ?? DEFAULT_SHARES;
+    const shares = (context.options.shares as readonly number[] | undefined) ?? DEFAULT_FREQUENCY_SHARES;
     const inDomain = occurrences(subject.tokenizer, await context.data.inDomain());
     const outOfDomain = occurrences(subject.tokenizer, await context.data.outOfDomain());
     const buckets = frequencyBuckets(subject.tokenCounts, shares, inDomain);
@@ -31,7 +29,7 @@ export const frequencyBucketSizes: Evaluator = {
       const sizes = new Float64Array(shares.length);
       for (let id = 0; id < mass.length; id++) sizes[buckets[id]] += mass[id];
       for (let b = 0; b < shares.length; b++) {
-        const name = shares.length === 3 ? BUCKET_NAMES[b] : `bucket${b}`;
+        const name = frequencyBucketName(b, shares.length);
         records.push({ board: 'ppl', metric: `${domain}.freq_${name}.eval_tokens`, value: sizes[b], direction: 'none', n: sizes[b], details: { shares, domain, bucket: name } });
       }
     }

@@ -1,8 +1,5 @@
-import { frequencyBuckets, type EvalDocument, type Evaluator, type MetricRecord, type RollingScore, type Scorer } from '@labbench/core';
+import { DEFAULT_FREQUENCY_SHARES, frequencyBucketName, frequencyBuckets, type EvalDocument, type Evaluator, type MetricRecord, type RollingScore, type Scorer } from '@labbench/core';
 
-/** Bucket names, high to low training frequency (MiLe's 80% / 15% / 5% analysis). */
-const BUCKET_NAMES = ['high', 'medium', 'low'] as const;
-const DEFAULT_SHARES = [0.8, 0.15, 0.05];
 // A bucket's perplexity rests on at least this many tokens at the campaign profile (issue #17);
 // smaller budgets still report the bucket and flag it (details.belowMinimum).
 export const MIN_BUCKET_TOKENS = 2000;
@@ -32,7 +29,7 @@ function bucketRecords(scorer: Scorer, scores: readonly RollingScore[], ids: rea
   const records: MetricRecord[] = [];
   for (let b = 0; b < k; b++) {
     if (counts[b] === 0) continue;
-    const name = k === 3 ? BUCKET_NAMES[b] : `bucket${b}`;
+    const name = frequencyBucketName(b, k);
     const present = scores.map((_, d) => d).filter((d) => docCounts[d][b] > 0);
     records.push({
       board: 'ppl', metric: `${domain}.freq_${name}.token_ppl`, value: Math.exp(-sums[b] / counts[b]), direction: 'lower', n: counts[b],
@@ -64,7 +61,7 @@ export const perplexityByFrequency: Evaluator = {
   requires: 'causal',
   async evaluate(subject, context) {
     if (!subject.scorer || !subject.tokenCounts) return [];
-    const shares = (context.options.shares as number[] | undefined) ?? DEFAULT_SHARES;
+    const shares = (context.options.shares as readonly number[] | undefined) ?? DEFAULT_FREQUENCY_SHARES;
     const inDomainDocs = await context.data.inDomain();
     const inDomain = await score(subject.scorer, inDomainDocs);
     const mass = new Float64Array(subject.tokenCounts.length);
