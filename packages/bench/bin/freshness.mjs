@@ -15,18 +15,29 @@ export function startConditions(execArgv = process.execArgv, nodeOptions = proce
   });
 }
 
-/** Newest modification time under a folder (folders count: deleting a file changes its folder). */
-function newest(dir) {
+/**
+ * Newest modification time under a folder (folders count: deleting a file changes its folder) and
+ * whether it holds any TypeScript, in one walk (a recursive readdirSync spent ~35 ms in path
+ * arithmetic on every CLI start).
+ */
+function scan(dir) {
   let time = statSync(dir).mtimeMs;
+  let typescript = false;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    time = Math.max(time, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) {
+      const sub = scan(path);
+      time = Math.max(time, sub.time);
+      typescript ||= sub.typescript;
+    } else {
+      time = Math.max(time, statSync(path).mtimeMs);
+      typescript ||= entry.name.endsWith('.ts');
+    }
   }
-  return time;
+  return { time, typescript };
 }
 
 const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
-const hasTypeScript = (src) => existsSync(src) && readdirSync(src, { recursive: true }).some((f) => String(f).endsWith('.ts'));
 
 /** The workspace root above `from` (nearest package.json with workspaces), if any. */
 export function workspaceRootOf(from) {
@@ -47,11 +58,14 @@ export function staleWorkspacePackage(root) {
     if (!existsSync(parent)) continue;
     for (const name of readdirSync(parent).sort()) {
       const dir = join(parent, name);
-      if (!hasTypeScript(join(dir, 'src'))) continue;
+      const src = join(dir, 'src');
+      if (!existsSync(src)) continue;
+      const sources = scan(src);
+      if (!sources.typescript) continue;
       const built = join(dir, 'dist', '.tsbuildinfo');
       const relative = dir.slice(root.length + 1);
       if (!existsSync(built)) return relative;
-      const inputs = Math.max(newest(join(dir, 'src')), statSync(join(dir, 'package.json')).mtimeMs);
+      const inputs = Math.max(sources.time, statSync(join(dir, 'package.json')).mtimeMs);
       if (inputs > statSync(built).mtimeMs) return relative;
     }
   }
