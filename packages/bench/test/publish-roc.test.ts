@@ -159,6 +159,21 @@ test('plots: a ROC plot per task draws the best 5 detectors by AUROC, each named
     for (const d of detectors.slice(2)) assert.ok(words.includes(d), `legend names ${d} in full: ${words.join(' | ')}`);
     for (const d of detectors.slice(0, 2)) assert.ok(!words.includes(d), `the two weakest are left out: ${d}`);
     assert.equal(bands(plot.svg), 5, 'a min-max band over the two seeds per detector');
+    // the 300 x 300 plot's line paths: five curves from the origin, straight up at FPR 0, and the chance diagonal
+    const lines = [...plot.svg.matchAll(/<g class="mark-line role-mark[^"]*"[^>]*>(.*?)<\/g>/gs)].flatMap((g) =>
+      [...g[1].matchAll(/ d="([^"]*)"/g)].map((m) => m[1]),
+    );
+    assert.deepEqual(
+      lines.filter((d) => d === 'M0,300L300,0'),
+      ['M0,300L300,0'],
+      'the chance diagonal',
+    );
+    const curves = lines.filter((d) => d !== 'M0,300L300,0');
+    assert.equal(curves.length, 5);
+    assert.ok(
+      curves.every((d) => d.startsWith('M0,300L0,')),
+      `curves start at the origin: ${curves.map((d) => d.slice(0, 20))}`,
+    );
     assert.ok(words.includes('false positive rate') && words.includes('true positive rate'));
     assert.ok(/strokeDash|stroke-dasharray/.test(plot.svg), 'the dashed chance diagonal');
   }

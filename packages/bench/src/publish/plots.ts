@@ -258,14 +258,20 @@ async function rocPlots(study: string, records: readonly ResultRecord[]): Promis
     );
     const withArm = new Set(best.map((s) => s.arm)).size > 1;
     const names = best.map((s) => seriesName(s, withArm));
-    const rows = best.flatMap((s, i) => averageRoc(s.curves).map((p) => ({ detector: names[i], ...p, seeds: s.curves.length })));
+    // every ROC curve starts at the origin (a threshold above every score): drawn first, then the
+    // averaged points, in that order (`i`), so the rise at FPR 0 is a vertical segment
+    const origin = { fpr: 0, mean: 0, low: 0, high: 0 };
+    const rows = best.flatMap((s, i) => [origin, ...averageRoc(s.curves)].map((p, k) => ({ detector: names[i], ...p, i: k })));
+    const order = { field: 'i', type: 'quantitative' };
     const colour = { field: 'detector', type: 'nominal', title: 'detector (mean AUROC order)', scale: { domain: names }, legend: { values: names } };
     const axis = (field: string, title: string) => ({ field, type: 'quantitative', title, scale: { domain: [0, 1] } });
+    // the band without the origin point: an area's order channel would stack it, not order it
     const band = {
+      transform: [{ filter: 'datum.i > 0' }],
       mark: { type: 'area', opacity: 0.2 },
       encoding: { x: axis('fpr', 'false positive rate'), y: axis('low', 'true positive rate'), y2: { field: 'high' }, color: colour },
     };
-    const line = { mark: 'line', encoding: { x: axis('fpr', 'false positive rate'), y: axis('mean', 'true positive rate'), color: colour } };
+    const line = { mark: 'line', encoding: { x: axis('fpr', 'false positive rate'), y: axis('mean', 'true positive rate'), color: colour, order } };
     const chance = {
       data: {
         values: [
