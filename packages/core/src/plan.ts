@@ -5,7 +5,8 @@ import type { Profile } from './profiles.js';
 import { trainTokens } from './profiles.js';
 import type { Registry } from './registry.js';
 import { describeErrors } from './schemas.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { newAjv } from './schemas/validator-cache.js';
 import { estimateCell, type CellEstimate } from './plan-cost.js';
 import { REFERENCE_ARMS } from './gates.js';
 
@@ -25,7 +26,7 @@ export interface PlannedCell {
 /** The evaluator that scores count-model reference arms (plugins/reference-lm). */
 export const REFERENCE_EVALUATOR = 'reference-lm';
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
+let ajv: Ajv2020 | undefined; // loaded on first use: most commands never check a component config
 
 export function evaluatorUses(study: StudyDefinition): EvaluatorUse[] {
   return study.evaluators.map((e) => (typeof e === 'string' ? { id: e } : e));
@@ -34,6 +35,7 @@ export function evaluatorUses(study: StudyDefinition): EvaluatorUse[] {
 /** Checks a config against a component's JSON schema; names the study, arm and field on failure. */
 function checkConfig(schema: object | undefined, config: object | undefined, where: string): void {
   if (!schema || !config) return;
+  ajv ??= newAjv({ allErrors: true, strict: false });
   const validate = ajv.compile(schema);
   if (!validate(config)) {
     throw new ConfigError(where, describeErrors(validate.errors, config).join('; '), 'Fix the study config; the component\'s defaults show the expected fields.');

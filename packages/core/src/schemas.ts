@@ -1,6 +1,4 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { BOARD_ID_PATTERN } from './contracts/board.js';
 import { ConfigError } from './errors.js';
 import { PROFILE_NAMES } from './profiles.js';
@@ -8,9 +6,6 @@ import type { SchemaType } from './schemas/derive.js';
 import { trainingLineSchema } from './schemas/training.js';
 import { replicationSchema } from './schemas/replication.js';
 import { cachedValidator } from './schemas/validator-cache.js';
-
-// ajv-formats' default export is the plugin function under CommonJS interop.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
 
 const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 const id = /^[a-z][a-z0-9.-]{0,63}$/.source;
@@ -286,9 +281,8 @@ export const resultRecordSchema = {
   },
 } as const;
 
-// code.source: validators are cached as ajv's standalone code (schemas/validator-cache.ts)
-const ajv = new Ajv2020({ allErrors: true, strict: true, code: { source: true } });
-addFormats(ajv);
+// ajv is loaded only to compile: validators are cached as its standalone code (schemas/validator-cache.ts)
+const AJV_OPTIONS: Options = { allErrors: true, strict: true };
 
 const schemas = { study: studySchema, suite: suiteSchema, result: resultRecordSchema, training: trainingLineSchema, replication: replicationSchema };
 
@@ -300,7 +294,7 @@ const validators = new Map<SchemaName, ValidateFunction>();
 function validatorOf(name: SchemaName): ValidateFunction {
   let validate = validators.get(name);
   if (!validate) {
-    validate = cachedValidator(name, ajv, schemas[name]);
+    validate = cachedValidator(name, schemas[name], AJV_OPTIONS);
     validators.set(name, validate);
   }
   return validate;

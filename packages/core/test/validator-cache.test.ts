@@ -4,23 +4,18 @@
  * serve a validator of another schema or a corrupt file.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { cachedValidator, validatorCacheDir, validatorCacheFile } from '../src/schemas/validator-cache.js';
+import { cachedValidator, newAjv, validatorCacheDir, validatorCacheFile } from '../src/schemas/validator-cache.js';
 import { describeErrors, resultRecordSchema, studySchema } from '../src/schemas.js';
 
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
-
-function freshAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, code: { source: true } });
-  addFormats(ajv);
-  return ajv;
-}
+const OPTIONS = { allErrors: true, strict: true };
+const compiled = (schema: object) => newAjv(OPTIONS, { formats: true }).compile(schema);
 
 /** A cache folder inside node_modules (where the cached code's require('ajv/...') resolves). */
 function cacheDir(): string {
@@ -72,16 +67,18 @@ const mutatedRecord = fc
 
 test('validator cache: the cached result validator gives the same verdict and the same sentences as a fresh compile', () => {
   const dir = cacheDir();
-  const first = cachedValidator('result', freshAjv(), resultRecordSchema, dir);
-  const file = validatorCacheFile(dir, 'result', freshAjv(), resultRecordSchema);
+  const first = cachedValidator('result', resultRecordSchema, OPTIONS, dir);
+  const file = validatorCacheFile(dir, 'result', resultRecordSchema, OPTIONS);
   assert.ok(existsSync(file), 'the first compile writes the standalone code');
-  const cached = cachedValidator('result', freshAjv(), resultRecordSchema, dir);
+  const cached = cachedValidator('result', resultRecordSchema, OPTIONS, dir);
   assert.notEqual(cached, first, 'the second call loads the file instead of compiling');
+  const fresh = compiled(resultRecordSchema);
   fc.assert(
     fc.property(mutatedRecord, (data) => {
-      const expected = first(data);
+      const expected = fresh(data);
+      assert.equal(first(data), expected);
       assert.equal(cached(data), expected);
-      assert.deepEqual(describeErrors(cached.errors, data), describeErrors(first.errors, data));
+      assert.deepEqual(describeErrors(cached.errors, data), describeErrors(fresh.errors, data));
     }),
     { numRuns: 200 },
   );
@@ -89,8 +86,8 @@ test('validator cache: the cached result validator gives the same verdict and th
 
 test('validator cache: a study with a bad field is refused by the cached study validator with the field named', () => {
   const dir = cacheDir();
-  cachedValidator('study', freshAjv(), studySchema, dir);
-  const cached = cachedValidator('study', freshAjv(), studySchema, dir);
+  cachedValidator('study', studySchema, OPTIONS, dir);
+  const cached = cachedValidator('study', studySchema, OPTIONS, dir);
   const study = { id: 'x', version: 1, title: 't', claim: 'c', shared: { model: 'dense' }, arms: { a: {} }, evaluators: ['perplexity'] };
   assert.equal(cached(study), true);
   assert.equal(cached({ ...study, arms: { a: { stepsFraction: -1 } } }), false);
@@ -99,21 +96,38 @@ test('validator cache: a study with a bad field is refused by the cached study v
 
 test('validator cache: another schema gets another file; a corrupt file is compiled afresh and replaced', () => {
   const dir = cacheDir();
-  const ajv = freshAjv();
-  const a = validatorCacheFile(dir, 'study', ajv, studySchema);
-  const b = validatorCacheFile(dir, 'study', ajv, { ...studySchema, title: 'edited' });
-  assert.notEqual(a, b, 'any edit of the schema changes the key');
-  cachedValidator('study', freshAjv(), studySchema, dir);
+  const a = validatorCacheFile(dir, 'study', studySchema, OPTIONS);
+  assert.notEqual(validatorCacheFile(dir, 'study', { ...studySchema, title: 'edited' }, OPTIONS), a, 'any edit of the schema changes the key');
+  assert.notEqual(validatorCacheFile(dir, 'study', studySchema, { ...OPTIONS, strict: false }), a, 'and so do the options');
+  cachedValidator('study', studySchema, OPTIONS, dir);
   writeFileSync(a, 'module.exports = ;');
-  const validate = cachedValidator('study', freshAjv(), studySchema, dir);
+  const validate = cachedValidator('study', studySchema, OPTIONS, dir);
   assert.equal(validate({}), false);
   assert.equal(readdirSync(dir).length, 1);
-  assert.equal(typeof cachedValidator('study', freshAjv(), studySchema, dir), 'function', 'the rewritten file loads');
+  assert.equal(typeof cachedValidator('study', studySchema, OPTIONS, dir), 'function', 'the rewritten file loads');
+});
+
+test('validator cache: a process that finds its validators cached does not load ajv', () => {
+  const dir = cacheDir();
+  cachedValidator('study', studySchema, OPTIONS, dir);
+  const script = `
+    const { cachedValidator } = await import(${JSON.stringify(new URL('../src/schemas/validator-cache.ts', import.meta.url).href)});
+    const { studySchema } = await import(${JSON.stringify(new URL('../src/schemas.ts', import.meta.url).href)});
+    const { createRequire } = await import('node:module');
+    const validate = cachedValidator('study', studySchema, ${JSON.stringify(OPTIONS)}, ${JSON.stringify(dir)});
+    const loaded = Object.keys(createRequire(import.meta.url).cache).filter((f) => /[\\/]ajv[\\/]dist[\\/](2020|core|compile)/.test(f));
+    console.log(JSON.stringify({ valid: validate({}), loaded }));`;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    cwd: dirname(fileURLToPath(import.meta.url)),
+  });
+  assert.equal(child.status, 0, child.stderr);
+  assert.deepEqual(JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}'), { valid: false, loaded: [] });
 });
 
 test('validator cache: an unusable folder only means compiling every time', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'labbench-vc-')), 'not-a-folder');
   writeFileSync(file, '');
-  const validate = cachedValidator('study', freshAjv(), studySchema, join(file, 'sub'));
+  const validate = cachedValidator('study', studySchema, OPTIONS, join(file, 'sub'));
   assert.equal(validate({}), false);
 });

@@ -2,20 +2,35 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
-import type { AnySchema, ValidateFunction } from 'ajv';
+import type { AnySchema, Options, ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { writeFileAtomic } from '../atomic.js';
 
 // Compiling the study schema takes about 80 ms of CPU, paid by every CLI command that discovers
-// plugins (`labbench list` included). ajv's standalone code of a compiled validator is plain
-// CommonJS that loads in about 3 ms, so the first compile writes it to node_modules/.cache and
-// later processes require it. The file name holds a hash of the schema, the ajv version and the
-// options, so an edited schema compiles afresh and never meets a stale validator; any failure to
-// read or write the cache falls back to compiling (a read-only install just stays slower).
+// plugins (`labbench list` included), and loading ajv another 40. ajv's standalone code of a
+// compiled validator is plain CommonJS that loads in about 3 ms, so the first compile writes it
+// to node_modules/.cache and later processes require it without loading ajv. The file name holds
+// a hash of the schema, the ajv and ajv-formats versions and the options, so an edited schema
+// compiles afresh and never meets a stale validator; any failure to read or write the cache
+// falls back to compiling (a read-only install just stays slower).
 
 const require = createRequire(import.meta.url);
 /** Bump when the way validators are generated changes. */
 const LAYOUT = 1;
+
+/**
+ * A new ajv for JSON Schema draft 2020-12, loaded on first use (with require(): an import of its
+ * CommonJS costs more). `formats` adds ajv-formats; `source` keeps the code for the cache.
+ */
+export function newAjv(options: Options, { formats = false, source = false } = {}): Ajv2020 {
+  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const ajv = new Ajv({ ...options, ...(source ? { code: { source: true } } : {}) });
+  if (formats) {
+    const plugin = require('ajv-formats') as { default?: (ajv: Ajv2020) => void } & ((ajv: Ajv2020) => void);
+    (plugin.default ?? plugin)(ajv);
+  }
+  return ajv;
+}
 
 /** The folder of cached validators: beside ajv's node_modules, so their require('ajv/...') resolve. */
 export function validatorCacheDir(): string | undefined {
@@ -29,26 +44,23 @@ export function validatorCacheDir(): string | undefined {
   }
 }
 
-/** The cache file of a schema under an ajv instance (its version and options are part of the key). */
-export function validatorCacheFile(dir: string, name: string, ajv: Ajv2020, schema: AnySchema): string {
-  const { version } = require('ajv/package.json') as { version: string };
-  // plain option values as they are; objects (code, uriResolver: circular) by their keys
-  const options = Object.entries(ajv.opts)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => [k, typeof v === 'object' && v !== null ? Object.keys(v).sort() : typeof v === 'function' ? String(v) : v]);
+const versionOf = (pkg: string): string => (require(`${pkg}/package.json`) as { version: string }).version;
+
+/** The cache file of a schema compiled with `options` (and ajv-formats). */
+export function validatorCacheFile(dir: string, name: string, schema: AnySchema, options: Options): string {
   const key = createHash('sha256')
-    .update(JSON.stringify({ LAYOUT, version, options, formats: Object.keys(ajv.formats).sort(), schema }))
+    .update(JSON.stringify({ LAYOUT, ajv: versionOf('ajv'), formats: versionOf('ajv-formats'), options, schema }))
     .digest('hex')
     .slice(0, 24);
   return join(dir, `${name}-${key}.cjs`);
 }
 
 /**
- * The validator of `schema`: loaded from the cache when it holds one for exactly this schema and
- * ajv, else compiled with `ajv` (which must have `code: { source: true }`) and written there.
+ * The validator of `schema` under `options` with ajv-formats: loaded from the cache when it holds
+ * one for exactly this schema, options and versions, else compiled and written there.
  */
-export function cachedValidator(name: string, ajv: Ajv2020, schema: AnySchema, dir = validatorCacheDir()): ValidateFunction {
-  const file = dir === undefined ? undefined : validatorCacheFile(dir, name, ajv, schema);
+export function cachedValidator(name: string, schema: AnySchema, options: Options, dir = validatorCacheDir()): ValidateFunction {
+  const file = dir === undefined ? undefined : validatorCacheFile(dir, name, schema, options);
   if (file && existsSync(file)) {
     try {
       const loaded = require(file) as ValidateFunction;
@@ -57,6 +69,7 @@ export function cachedValidator(name: string, ajv: Ajv2020, schema: AnySchema, d
       // unreadable or corrupt: compile below and overwrite it
     }
   }
+  const ajv = newAjv(options, { formats: true, source: file !== undefined });
   const validate = ajv.compile(schema);
   if (file) {
     try {
