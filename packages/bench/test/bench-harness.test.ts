@@ -32,7 +32,7 @@ test('bench throughput --json: one step of the tiny model reports the backend th
 test('bench throughput: a bad option says what is allowed', () => {
   const { code, stderr } = labbench(['bench', 'throughput', '--model', 'tiny', '--backend', 'gpu']);
   assert.notEqual(code, 0);
-  assert.match(stderr, /native, native-1t, wasm, wasm-stock, cpu/);
+  assert.match(stderr, /native, native-1t, native-1t-unfused, wasm, wasm-stock, cpu/);
 });
 
 test('bench throughput --model quick and --model <study>/<arm>: the arm is built by its plugin at the profile, and the PyTorch peer has the same parameter count', () => {

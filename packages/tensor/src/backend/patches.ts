@@ -73,6 +73,13 @@ export function nativeFusedKernels(native: NativeFused, nativeMatMul: tf.KernelC
   ];
 }
 
+/**
+ * The elementwise fusions (RMSNorm, LayerNorm, SwiGLU, attention softmax, global norm: each op
+ * falls back to stock kernels without them) and the row GatherV2: what `bench throughput
+ * --unfused` switches off to measure them in the same process.
+ */
+export const elementwiseFusions: readonly string[] = [RMS_NORM, RMS_NORM_GRAD, LAYER_NORM, LAYER_NORM_GRAD, SWIGLU, SWIGLU_GRAD, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, SUM_OF_SQUARES, tf.GatherV2];
+
 /** Names of the wasm kernels labbench patches or adds, plus those native kernels replace. */
 export function patchedKernelNames(): string[] {
   return [...new Set([...patchedNames(), tf.BatchMatMul, tf._FusedMatMul, ...fusedNames, ADAM_UPDATE])];

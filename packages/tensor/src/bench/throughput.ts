@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '#tfjs';
 import type { BackendInfo } from '@labbench/core';
+import { elementwiseFusions, stockWasmKernel } from '../backend/patches.js';
 import { initBackend, loadNative, nativeThreads, nativeUnavailableReason, setWasmKernels, type WasmKernelMode } from '../backend/select.js';
 import { type ArmResolver, type PeerSpec, buildBenchModel, randomBatch, trainStep } from './models.js';
 import { profileStep } from './profile.js';
@@ -17,12 +18,13 @@ import { profileStep } from './profile.js';
  *   each running single-threaded OpenBLAS: both cores)
  * - `native-1t`: the same on one thread (shows what the second core gives)
  * - `wasm`: wasm with labbench's pure-wasm kernel patches (what CI and users without OpenBLAS get)
+ * - `native-1t-unfused`: native-1t without the elementwise fusions (only with --unfused): what they give
  * - `wasm-stock`: tfjs's own wasm kernels (slow; only with --stock or --backend wasm-stock)
  * - `cpu`: tfjs's pure-JS backend (only when asked)
  * Default: every available one of native, native-1t, wasm. `--profile [N]` adds the top N kernels
  * of one profiled step per variant.
  */
-export type ThroughputVariant = 'native' | 'native-1t' | 'wasm' | 'wasm-stock' | 'cpu';
+export type ThroughputVariant = 'native' | 'native-1t' | 'native-1t-unfused' | 'wasm' | 'wasm-stock' | 'cpu';
 
 export interface VariantResult {
   readonly variant: ThroughputVariant;
@@ -70,10 +72,18 @@ async function activate(variant: ThroughputVariant): Promise<{ backend: BackendI
   }
   await initBackend('wasm');
   await tf.setBackend('wasm');
-  if (variant === 'native' || variant === 'native-1t') {
+  if (variant.startsWith('native')) {
     if (!(await loadNative())) return nativeUnavailableReason() ?? 'native kernels are not available';
     const backend = await setWasmKernels('native');
-    const threads = await nativeThreads(variant === 'native-1t' ? 1 : defaultThreads);
+    const threads = await nativeThreads(variant === 'native' ? defaultThreads : 1);
+    if (variant === 'native-1t-unfused') {
+      // the same without the elementwise fusions: their ops compose stock kernels again (the next activation restores them)
+      for (const name of elementwiseFusions) {
+        if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+        const stock = stockWasmKernel(name);
+        if (stock) tf.registerKernel(stock);
+      }
+    }
     return { backend, threads };
   }
   const mode: WasmKernelMode = variant === 'wasm-stock' ? 'stock' : 'patched';
@@ -184,8 +194,8 @@ export async function throughputBenchmark(options: Readonly<Record<string, strin
   const rounds = Number(options.rounds ?? (options.peer ? 2 : 1));
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${options.rounds}`);
   const requested = String(options.backend ?? 'all');
-  const variants: ThroughputVariant[] = requested === 'all' ? ['native', 'native-1t', 'wasm', ...(options.stock ? ['wasm-stock' as const] : [])] : (requested.split(',') as ThroughputVariant[]);
-  for (const v of variants) if (!['native', 'native-1t', 'wasm', 'wasm-stock', 'cpu'].includes(v)) throw new Error(`unknown --backend '${v}': native, native-1t, wasm, wasm-stock, cpu or all`);
+  const variants: ThroughputVariant[] = requested === 'all' ? ['native', 'native-1t', ...(options.unfused ? ['native-1t-unfused' as const] : []), 'wasm', ...(options.stock ? ['wasm-stock' as const] : [])] : (requested.split(',') as ThroughputVariant[]);
+  for (const v of variants) if (!['native', 'native-1t', 'native-1t-unfused', 'wasm', 'wasm-stock', 'cpu'].includes(v)) throw new Error(`unknown --backend '${v}': native, native-1t, native-1t-unfused, wasm, wasm-stock, cpu or all`);
   if (options.peer && options.peer !== 'pytorch') throw new Error(`unknown --peer '${options.peer}' (pytorch)`);
   const loadBefore = loadavg()[0];
   await initBackend('wasm');
@@ -255,6 +265,13 @@ export async function throughputBenchmark(options: Readonly<Record<string, strin
       out.peerTried = peers.map((p) => p.tried?.map((t) => ({ config: t.config, tokens_per_s: t.tokens_per_s, error: t.error })));
     }
   }
+  // what the elementwise fusions give, measured in this process round by round (no peer needed)
+  const fusedAt = variants.indexOf('native-1t');
+  const unfusedAt = variants.indexOf('native-1t-unfused');
+  if (fusedAt >= 0 && unfusedAt >= 0) {
+    const pairs = perRound.map((r) => [r.results[fusedAt], r.results[unfusedAt]]).filter(([a, b]) => 'tokensPerSecond' in a && 'tokensPerSecond' in b) as [VariantResult, VariantResult][];
+    if (pairs.length > 0) out.fusionGain = { rounds: pairs.map(([a, b]) => a.tokensPerSecond / b.tokensPerSecond), median: median(pairs.map(([a, b]) => a.tokensPerSecond / b.tokensPerSecond)) };
+  }
   if (options.profile) out.profiles = profiles;
   out.loadAverageRounds = perRound.map((r) => r.loadAverage);
   out.loadAverageAfter = loadavg()[0];
@@ -267,6 +284,7 @@ export async function throughputBenchmark(options: Readonly<Record<string, strin
     for (const [name, value] of Object.entries((out.ratios as Record<string, number>) ?? {})) lines.push(`labbench ${name} = ${value.toFixed(2)}${rounds > 1 ? ` (rounds ${(out.roundRatios as Record<string, number[]>)[name].map((x) => x.toFixed(2)).join(', ')})` : ''}`);
     for (const [name, value] of Object.entries((out.cpuRatios as Record<string, number>) ?? {})) lines.push(`labbench ${name} in tokens per CPU-second = ${value.toFixed(2)}`);
   }
+  if (out.fusionGain) lines.push(`native-1t / native-1t-unfused = ${(out.fusionGain as { median: number }).median.toFixed(2)} (median of ${perRound.length} rounds): what the elementwise fusions give`);
   lines.push(`load average (1 min) ${loadBefore.toFixed(1)} before, ${perRound.map((r) => r.loadAverage.toFixed(1)).join(', ')} after each round: compare ratios from one run, never absolute numbers of different runs`);
   for (const [variant, p] of Object.entries(profiles) as [string, Awaited<ReturnType<typeof profileStep>>][]) {
     lines.push(`profile of one step, ${variant} (${p.totalMs.toFixed(0)} ms in kernels, profiler overhead included):`);
