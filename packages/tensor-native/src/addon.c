@@ -10,6 +10,16 @@
 #include <stdatomic.h>
 #include <node_api.h>
 
+// The exp-heavy row loops are compiled twice and picked when the addon loads (GCC function
+// multi-versioning): for x86-64-v3 (AVX2, FMA) and for the portable baseline the rest of the addon
+// is built for (-march=x86-64-v2), so one binary runs on any x86-64 CPU and still uses AVX2 where
+// there is one. A machine always runs the same version, so results do not depend on thread counts.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define WIDE __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define WIDE
+#endif
+
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "tensor-native: " #call " failed"); return NULL; } } while (0)
 
 static int f32(napi_env env, napi_value v, float **data, size_t *len) {
@@ -205,7 +215,7 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static float row_max(const float *x, int64_t n) {
+static inline __attribute__((always_inline)) float row_max(const float *x, int64_t n) {
   float mx = x[0];
 #pragma omp simd reduction(max:mx)
   for (int64_t j = 0; j < n; j++) mx = x[j] > mx ? x[j] : mx;
@@ -213,7 +223,7 @@ static float row_max(const float *x, int64_t n) {
 }
 
 // y = exp(x - mx); returns the sum (vectorised: the exponentials, then a simd reduction)
-static float exp_row(const float *x, float *y, int64_t n, float mx) {
+static inline __attribute__((always_inline)) float exp_row(const float *x, float *y, int64_t n, float mx) {
 #pragma omp simd
   for (int64_t j = 0; j < n; j++) y[j] = fast_exp(x[j] - mx);
   float sum = 0.0f;
@@ -223,7 +233,7 @@ static float exp_row(const float *x, float *y, int64_t n, float mx) {
 }
 
 typedef struct { const float *x; const int32_t *t; float *nll; float *g; int64_t cols; } ce_ctx;
-static void ce_rows(void *arg, int64_t from, int64_t to) {
+WIDE static void ce_rows(void *arg, int64_t from, int64_t to) {
   ce_ctx *c = (ce_ctx *)arg; int64_t cols = c->cols;
   for (int64_t r = from; r < to; r++) {
     const float *xr = c->x + r * cols; float *gr = c->g + r * cols; int32_t target = c->t[r];
@@ -257,7 +267,7 @@ static napi_value softmaxCrossEntropy(napi_env env, napi_callback_info info) {
 }
 
 typedef struct { const float *x; float *y; int64_t cols; } sm_ctx;
-static void sm_rows(void *arg, int64_t from, int64_t to) {
+WIDE static void sm_rows(void *arg, int64_t from, int64_t to) {
   sm_ctx *c = (sm_ctx *)arg; int64_t cols = c->cols;
   for (int64_t r = from; r < to; r++) {
     const float *xr = c->x + r * cols; float *yr = c->y + r * cols;
@@ -493,7 +503,7 @@ static inline float sigmoidf_fast(float g) {
 }
 
 typedef struct { const float *x, *dy; float *y; int64_t hidden; } swiglu_ctx;
-static void swiglu_rows(void *arg, int64_t from, int64_t to) {
+WIDE static void swiglu_rows(void *arg, int64_t from, int64_t to) {
   swiglu_ctx *c = (swiglu_ctx *)arg; int64_t f = c->hidden;
   for (int64_t r = from; r < to; r++) {
     const float *gate = c->x + 2 * r * f, *val = gate + f; float *y = c->y + r * f;
@@ -501,7 +511,7 @@ static void swiglu_rows(void *arg, int64_t from, int64_t to) {
     for (int64_t j = 0; j < f; j++) y[j] = gate[j] * sigmoidf_fast(gate[j]) * val[j];
   }
 }
-static void swiglu_grad_rows(void *arg, int64_t from, int64_t to) {
+WIDE static void swiglu_grad_rows(void *arg, int64_t from, int64_t to) {
   swiglu_ctx *c = (swiglu_ctx *)arg; int64_t f = c->hidden;
   for (int64_t r = from; r < to; r++) {
     const float *gate = c->x + 2 * r * f, *val = gate + f, *dy = c->dy + r * f; float *dgate = c->y + 2 * r * f, *dval = dgate + f;
@@ -539,7 +549,7 @@ static napi_value swigluGrad(napi_env env, napi_callback_info info) {
 }
 
 typedef struct { const float *s, *dy; float *p; int64_t tq, tk; float scale; int causal; } att_ctx;
-static void att_rows(void *arg, int64_t from, int64_t to) {
+WIDE static void att_rows(void *arg, int64_t from, int64_t to) {
   att_ctx *c = (att_ctx *)arg; int64_t tk = c->tk;
   for (int64_t r = from; r < to; r++) {
     const float *s = c->s + r * tk; float *p = c->p + r * tk;
