@@ -1,5 +1,6 @@
 import type { ReplicationEntry } from '@labbench/core';
 import { fmt } from './html.js';
+import { facetDifference } from './replication.js';
 
 /** One row of the page's replication table, whatever produced the verdicts. */
 export interface ClaimRow {
@@ -21,17 +22,35 @@ export interface ClaimRow {
   readonly gates: readonly { readonly gate: string; readonly passed: boolean | null; readonly text: string; readonly detail: string }[];
 }
 
+/**
+ * What the claim compares, in a line: the metric, and what tells the two sides apart when that is
+ * not the arm alone (`auroc (task A vs task B-para, B-summ)`, `a vs b` for two-metric claims).
+ */
+function sides(e: ReplicationEntry): string {
+  const facets = facetDifference(e);
+  if (facets.method || facets.baseline) return `${e.metric} (${facets.method || 'all'} vs ${facets.baseline || 'all'})`;
+  return e.baselineMetric && e.baselineMetric !== e.metric ? `${e.metric} vs ${e.baselineMetric}` : e.metric;
+}
+
 /** From the statistics engine's replication entries (the page's preferred source). */
 export function rowsFromEntries(entries: readonly ReplicationEntry[]): ClaimRow[] {
   return entries.map((e) => ({
-    paper: e.paper, study: e.study, claim: e.text, role: e.role, metric: e.metric,
+    paper: e.paper,
+    study: e.study,
+    claim: e.text,
+    role: e.role,
+    metric: sides(e),
     figure: e.paperFigure ? `${e.paperFigure.figure}${e.paperFigure.source ? ` (${e.paperFigure.source})` : ''}` : '',
     effect: e.ratio ? e.ratio.value : e.effect,
     interval: e.ratio ? [e.ratio.low, e.ratio.high] : e.interval,
     scale: e.ratio ? 'ratio' : 'difference',
-    verdict: e.correctedVerdict ?? e.verdict, reason: e.reason, seeds: e.seeds,
+    verdict: e.correctedVerdict ?? e.verdict,
+    reason: e.reason,
+    seeds: e.seeds,
     gates: e.gates.map((g) => ({
-      gate: g.gate, passed: g.passed, text: g.text,
+      gate: g.gate,
+      passed: g.passed,
+      text: g.text,
       detail: g.measured === null ? 'not measured' : `${fmt(g.measured)}, needs ${g.comparison === '>=' ? '\u2265' : '\u2264'} ${fmt(g.threshold)}`,
     })),
   }));

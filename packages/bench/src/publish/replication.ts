@@ -111,9 +111,23 @@ const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '
 const fmtP = (p: number | null) => (p === null ? '-' : p < 0.001 ? p.toExponential(1) : p.toFixed(3));
 const better = (d: ReplicationEntry['direction']) => (d === 'higher' ? 'higher is better' : d === 'lower' ? 'lower is better' : 'no direction');
 
+/**
+ * The facets that tell a claim's two sides apart (`task A` vs `task B-para, B-summ`), for claims
+ * on a faceted board; facets both sides share (the same detector list) would only be noise.
+ */
+export function facetDifference(e: Pick<ReplicationEntry, 'facets'>): { method: string; baseline: string } {
+  if (!e.facets) return { method: '', baseline: '' };
+  const text = (v: string | readonly string[] | undefined) => (v === undefined ? 'any' : typeof v === 'string' ? v : v.join(', '));
+  const keys = [...new Set([...Object.keys(e.facets.method), ...Object.keys(e.facets.baseline)])].sort();
+  const differing = keys.filter((k) => text(e.facets!.method[k]) !== text(e.facets!.baseline[k]));
+  const side = (filter: Record<string, string | readonly string[]>) => differing.map((k) => `${k} ${text(filter[k])}`).join('; ');
+  return { method: side(e.facets.method), baseline: side(e.facets.baseline) };
+}
+
 function comparison(e: ReplicationEntry): string {
-  const side = (arm: string, metric: string, mean: number | null) => `${arm} \`${metric}\` ${fmt(mean)}`;
-  return `${side(e.methodArm, e.metric, e.methodMean)} vs ${side(e.baselineArm, e.baselineMetric, e.baselineMean)}${e.direction === null ? '' : ` (${better(e.direction)})`}`;
+  const facets = facetDifference(e);
+  const side = (arm: string, metric: string, facet: string, mean: number | null) => `${arm} \`${metric}\`${facet ? ` (${facet})` : ''} ${fmt(mean)}`;
+  return `${side(e.methodArm, e.metric, facets.method, e.methodMean)} vs ${side(e.baselineArm, e.baselineMetric, facets.baseline, e.baselineMean)}${e.direction === null ? '' : ` (${better(e.direction)})`}`;
 }
 
 function effectText(e: ReplicationEntry): string {
