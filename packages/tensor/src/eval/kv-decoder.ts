@@ -24,9 +24,34 @@ export class KvDecoder {
   private padMask: tf.Tensor4D | undefined; // [B, 1, 1, capacity], -1e9 on padding slots
   private pads = new Int32Array(0);
   private slots = 0;
+  /** Host copies of the token and position tables, read on first use (see `embed`). */
+  private tables: { token: Float32Array; position: Float32Array } | undefined;
 
   /** @param embeddingScale multiplier of the token embedding at the input (see `verifiedKvScale`). */
   constructor(private readonly model: DecoderLM, private readonly embeddingScale = 1) {}
+
+  /**
+   * The input [N, D]: token row * scale + position row, built on the host. The same float32
+   * operations as `tf.add(tf.mul(tf.gather(...), scale), tf.gather(...))` (each product and sum
+   * rounded to float32 once: IEEE arithmetic, so the same bits), without the stock wasm gather,
+   * which was a fifth of a scoring pass's kernel time. The tables are read once per decoder: a
+   * decoder lives for one scoring or generation call, during which the weights do not change.
+   */
+  private embed(ids: Int32Array, positions: Int32Array): tf.Tensor2D {
+    const { dModel } = this.model.config;
+    this.tables ??= { token: this.model.tokenEmbedding.dataSync() as Float32Array, position: this.model.positionEmbedding.dataSync() as Float32Array };
+    const { token, position } = this.tables;
+    const out = new Float32Array(ids.length * dModel);
+    const scale = Math.fround(this.embeddingScale);
+    for (let i = 0; i < ids.length; i++) {
+      const t = ids[i] * dModel;
+      const p = positions[i] * dModel;
+      const o = i * dModel;
+      if (scale === 1) for (let d = 0; d < dModel; d++) out[o + d] = token[t + d] + position[p + d];
+      else for (let d = 0; d < dModel; d++) out[o + d] = Math.fround(token[t + d] * scale) + position[p + d];
+    }
+    return tf.tensor2d(out, [ids.length, dModel]);
+  }
 
   /**
    * Runs left-padded prompts and returns the logits of each row's last position [B * V].
@@ -84,9 +109,7 @@ export class KvDecoder {
     const total = this.slots + time;
     const { logits, keys, values } = tf.tidy(() => {
       const tokenIds = tf.tensor1d(ids, 'int32'); // [B * S]
-      const embedded = tf.gather(m.tokenEmbedding, tokenIds); // [B * S, D]
-      const scaled = this.embeddingScale === 1 ? embedded : tf.mul(embedded, this.embeddingScale);
-      let x = tf.reshape(tf.add(scaled, tf.gather(m.positionEmbedding, tf.tensor1d(positions, 'int32'))), [batch, time, dModel]) as tf.Tensor3D; // [B, S, D]
+      let x = tf.reshape(this.embed(ids, positions), [batch, time, dModel]) as tf.Tensor3D; // [B, S, D]
       // additive mask [B, 1, S, L]: padding slots, and future slots among the new positions
       const pad = tf.slice(this.padMask!, [0, 0, 0, 0], [batch, 1, 1, total]);
       const mask = time === 1 ? pad : tf.add(pad, tf.reshape(tf.pad(causalMask(time), [[0, 0], [this.slots, 0]]), [1, 1, time, total]));
