@@ -15,7 +15,11 @@ function unknownBoard(registry: Registry, id: string): string {
   return `board '${id}' is not registered by any installed plugin (${suggest(id, registry.boards().map((b) => b.id))})`;
 }
 
-/** Evaluators' declared boards and the boards of every study's claims and gates are registered (run at discovery). */
+/**
+ * Evaluators' declared boards, and the boards of the claims and gates of every study that can run
+ * here (all its evaluators installed), are registered (run at discovery). A study whose evaluators
+ * are missing is left alone, as discovery leaves it alone otherwise: planning it says what is missing.
+ */
 export function assertBoardsRegistered(registry: Registry): void {
   for (const id of registry.ids('evaluator')) {
     const { item, origin } = registry.entry('evaluator', id);
@@ -25,6 +29,7 @@ export function assertBoardsRegistered(registry: Registry): void {
   }
   for (const id of registry.ids('study')) {
     const { item: study, origin } = registry.entry('study', id);
+    if (!study.evaluators.every((use) => registry.has('evaluator', typeof use === 'string' ? use : use.id))) continue;
     const named = [...(study.claims ?? []).map((c) => [`claims.${c.id}`, c.board] as const), ...(study.gates ?? []).map((g) => [`gates.${g.id}`, g.board] as const)];
     for (const [path, board] of named) {
       if (!registry.board(board)) throw new ContractError(`study '${id}' of ${origin.packageName} › ${path}.board`, `names ${unknownBoard(registry, board)}.`, registerFix(board, origin.packageName));

@@ -55,6 +55,9 @@ test('assertBoardsRegistered: an evaluator or a claim on a board nobody register
   });
   const claimOnly = new Registry([{ plugin: definePlugin({ id: 'perplexity', boards: [ppl], studies: [study] }), origin: origin('perplexity') }]);
   assert.throws(() => assertBoardsRegistered(claimOnly), /study 'alpha' of @x\/perplexity › claims\.c1\.board: names board 'routing' is not registered/);
+  // a study whose evaluators are not installed cannot run here: discovery leaves it to planning
+  const cannotRun = new Registry([{ plugin: definePlugin({ id: 'perplexity', boards: [ppl], studies: [{ ...study, evaluators: ['absent'] }] }), origin: origin('perplexity') }]);
+  assertBoardsRegistered(cannotRun);
 });
 
 test('assertRecordBoards: publish refuses an installed study\'s records on an unregistered board, naming the plugin that wrote them', () => {
