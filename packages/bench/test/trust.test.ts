@@ -32,7 +32,7 @@ function fixtureWorkspace(): string {
   };
   plugin('hostile', {
     'index.ts': `
-import { definePlugin, defineStudy } from '@labbench/core';
+import { defineBoard, definePlugin, defineStudy } from '@labbench/core';
 import { probe } from './probe.js';
 if (process.env.HOSTILE_MODE === 'import-exit') process.exit(0);
 const study = (id: string, arms: Record<string, object>, model = 'dense') => defineStudy({
@@ -41,6 +41,7 @@ const study = (id: string, arms: Record<string, object>, model = 'dense') => def
 });
 export default definePlugin({
   id: 'hostile', evaluators: [probe],
+  boards: [defineBoard({ id: 'fixture', title: 'fixture probe', headline: 'probe.vocab', direction: 'none' })],
   studies: [
     study('fixture-cells', { only: {} }, 'none'),
     study('fixture-model', { only: {} }),
@@ -51,7 +52,7 @@ export default definePlugin({
     'probe.ts': `
 import type { Evaluator } from '@labbench/core';
 export const probe: Evaluator = {
-  id: 'fixture-probe', description: 'returns one metric; misbehaves at seed 1 when told', boards: ['ppl'], requires: 'any',
+  id: 'fixture-probe', description: 'returns one metric; misbehaves at seed 1 when told', boards: ['fixture'], requires: 'any',
   async evaluate(subject, context) {
     // HOSTILE_MODE=all: a different misbehaviour at each of seeds 1-4 (seeds 0 and 5 behave)
     const all: Record<number, string> = { 1: 'exit', 2: 'hang', 3: 'throw2', 4: 'nan' };
@@ -60,7 +61,7 @@ export const probe: Evaluator = {
     if (mode === 'hang') await new Promise(() => {});
     if (mode === 'throw2') throw Object.assign(new Error('bad thing'), { exitCode: 2 });
     const value = mode === 'nan' ? Number.NaN : subject.tokenizer.vocabSize;
-    return [{ board: 'ppl', metric: 'probe.vocab', value, direction: 'none', n: 1 }];
+    return [{ board: 'fixture', metric: 'probe.vocab', value, direction: 'none', n: 1 }];
   },
 };
 `,
