@@ -12,6 +12,7 @@ import { hashJson } from './hash.js';
 import { checkMetrics } from './metric-check.js';
 import type { PlannedCell } from './plan.js';
 import { planStudies } from './plan.js';
+import { budgetOf, canonicalArm, modelConfigOf } from './training-identity.js';
 import type { Profile } from './profiles.js';
 import { trainTokens } from './profiles.js';
 import { withoutProcessExit, type Registry } from './registry.js';
@@ -92,25 +93,7 @@ export function createCellContext(options: {
 /** This module and what it imports (token streams, cache, keys): on every cell's path. */
 const SELF = fileURLToPath(import.meta.url);
 
-/** The profile's base model size, overridden by the arm's own model config. */
-export function modelConfigOf(profile: Profile, arm: PlannedCell['arm']): Record<string, unknown> {
-  return { ...profile.model, ...(arm.modelConfig ?? {}) };
-}
-
-export function budgetOf(profile: Profile, arm: PlannedCell['arm']) {
-  const steps = Math.max(1, Math.round(profile.steps * (arm.stepsFraction ?? 1)));
-  return {
-    steps,
-    batchSize: profile.batchSize,
-    seqLen: profile.seqLen,
-    learningRate: arm.train?.learningRate ?? profile.learningRate,
-    warmupSteps: arm.train?.warmupSteps ?? profile.warmupSteps,
-    weightDecay: arm.train?.weightDecay ?? profile.weightDecay,
-    checkpoints: Math.min(arm.train?.checkpoints ?? profile.checkpoints, steps),
-    // only when set, so the budgets (and cache keys) of every other arm stay as they were
-    ...(arm.train?.schedule ? { schedule: arm.train.schedule } : {}),
-  };
-}
+export { budgetOf, modelConfigOf } from './training-identity.js';
 
 export function componentVersions(registry: Registry, cell: PlannedCell, withEvaluators: boolean): Record<string, string> {
   const out: Record<string, string> = {
@@ -147,7 +130,7 @@ export async function cellKeys(ctx: CellContext, cell: PlannedCell, sourceTrainK
   const { arm } = cell;
   const code = codeHashes(ctx, cell);
   const trainKey = hashJson({
-    arm: { ...arm, modelConfig: modelConfigOf(profile, arm), initFrom: sourceTrainKey ?? null },
+    arm: canonicalArm(registry, profile, arm, sourceTrainKey ?? null),
     plugins: componentVersions(registry, cell, false), code: code.train,
     dataHash: await tokens.dataHash(arm, cell.seed), tokenizer: tokens.tokenizerKey(arm), seed: cell.seed,
     budget: budgetOf(profile, arm), backend: engine.backend,

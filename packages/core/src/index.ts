@@ -33,7 +33,8 @@ export type { DiscoveredPlugin, PluginOrigin, ComponentKind } from './registry.j
 export { ContentStore } from './cache.js';
 export { TrainingFault } from './engine.js';
 export type { BackendName, BackendInfo, TrainingBudget, StepProgress, TrainRequest, TrainedCell, TrainingEngine } from './engine.js';
-export { planStudies, shardCells, shardGroups, assignShards, evaluatorUses, REFERENCE_EVALUATOR } from './plan.js';
+export { planStudies, shardCells, shardGroups, assignShards, evaluatorUses, trainedWith, cellCost, REFERENCE_EVALUATOR } from './plan.js';
+export { canonicalArm, trainingIdentity } from './training-identity.js';
 export type { ShardGroup } from './plan.js';
 export type { CellEstimate } from './plan-cost.js';
 export type { PlannedCell } from './plan.js';

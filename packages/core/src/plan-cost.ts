@@ -15,6 +15,9 @@ export interface CellEstimate {
   readonly tokens: number;
   /** Tokens its evaluators score, an upper bound (see EVAL_CHARS_PER_TOKEN). */
   readonly evalTokens: number;
+  /** Training's share of `cost` (0 for count models); a cell that shares another's training pays only evalCost. */
+  readonly trainCost: number;
+  readonly evalCost: number;
   readonly cost: number;
 }
 
@@ -67,8 +70,10 @@ export function estimateCell(registry: Registry, profile: Profile, cell: Planned
   const tokens = trainTokens(profile, cell.arm.stepsFraction ?? 1);
   const evalTokens = Math.round(cell.evaluators.length * EVAL_DOMAINS * profile.eval.maxChars / EVAL_CHARS_PER_TOKEN);
   if (cell.arm.model === 'none') {
-    return { params: { total: 0, active: 0 }, flopsPerToken: { train: 0, inference: 0 }, tokens, evalTokens, cost: (tokens + evalTokens) * COUNT_MODEL_COST_PER_TOKEN };
+    const [trainCost, evalCost] = [tokens * COUNT_MODEL_COST_PER_TOKEN, evalTokens * COUNT_MODEL_COST_PER_TOKEN];
+    return { params: { total: 0, active: 0 }, flopsPerToken: { train: 0, inference: 0 }, tokens, evalTokens, trainCost, evalCost, cost: trainCost + evalCost };
   }
   const { params, flops } = modelNumbers(registry, profile, cell);
-  return { params, flopsPerToken: flops, tokens, evalTokens, cost: tokens * flops.train + EVAL_INEFFICIENCY * evalTokens * flops.inference };
+  const [trainCost, evalCost] = [tokens * flops.train, EVAL_INEFFICIENCY * evalTokens * flops.inference];
+  return { params, flopsPerToken: flops, tokens, evalTokens, trainCost, evalCost, cost: trainCost + evalCost };
 }

@@ -9,6 +9,7 @@ import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { newAjv } from './schemas/validator-cache.js';
 import { estimateCell, type CellEstimate } from './plan-cost.js';
 import { REFERENCE_ARMS } from './gates.js';
+import { trainingIdentity } from './training-identity.js';
 
 /** One arm of one study at one seed. */
 export interface PlannedCell {
@@ -19,6 +20,8 @@ export interface PlannedCell {
   readonly evaluators: readonly EvaluatorUse[];
   /** Why the planner added the arm (absent for the study's own arms). */
   readonly role?: 'reference' | 'knockout';
+  /** Equal for cells that train the same thing (see training-identity.ts), across studies. */
+  readonly trainingIdentity: string;
   /** Parameters, FLOPs and cost of the cell (builds the model once per config; memoised). */
   readonly estimate: () => CellEstimate;
 }
@@ -62,9 +65,15 @@ export function planStudies(registry: Registry, studyIds: readonly string[], pro
     const study = registry.get('study', id);
     const arms = campaignArms(study, planArms(registry, study, profile), profile);
     for (let s = 0; s < seeds; s++) {
+      const identities = new Map<string, string>(); // arm -> identity, sources first (arms are ordered)
       for (const a of arms) {
         let memo: CellEstimate | undefined;
-        const cell: PlannedCell = { study, armId: a.armId, arm: a.arm, seed: s, evaluators: a.evaluators, ...(a.role ? { role: a.role } : {}), estimate: () => (memo ??= estimateCell(registry, profile, cell)) };
+        const identity = trainingIdentity(registry, profile, a.arm, s, a.arm.initFrom ? (identities.get(a.arm.initFrom) ?? a.arm.initFrom) : null);
+        identities.set(a.armId, identity);
+        const cell: PlannedCell = {
+          study, armId: a.armId, arm: a.arm, seed: s, evaluators: a.evaluators, ...(a.role ? { role: a.role } : {}),
+          trainingIdentity: identity, estimate: () => (memo ??= estimateCell(registry, profile, cell)),
+        };
         cells.push(cell);
       }
     }
@@ -212,12 +221,57 @@ function groupKey(cell: PlannedCell, bySeedArm: ReadonlyMap<string, PlannedCell>
 
 export function shardGroups(cells: readonly PlannedCell[]): ShardGroup[] {
   const bySeedArm = new Map(cells.map((c) => [`${c.study.id}#${c.seed}#${c.armId}`, c]));
-  const groups = new Map<string, PlannedCell[]>();
+  // union-find over group keys: cells that share a training (trainedWith) join one group, so one
+  // shard trains it once and its other users load it
+  const parent = new Map<string, string>();
+  const find = (k: string): string => {
+    let root = k;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(k, root);
+    return root;
+  };
+  const trainer = trainedWith(cells);
+  const keyOf = new Map<PlannedCell, string>();
   for (const c of cells) {
     const key = groupKey(c, bySeedArm);
+    keyOf.set(c, key);
+    if (!parent.has(key)) parent.set(key, key);
+  }
+  for (const c of cells) {
+    const first = trainer.get(c);
+    if (first) {
+      const [a, b] = [find(keyOf.get(first)!), find(keyOf.get(c)!)];
+      if (a !== b) parent.set(b, a);
+    }
+  }
+  const groups = new Map<string, PlannedCell[]>();
+  for (const c of cells) {
+    const key = find(keyOf.get(c)!);
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
-  return [...groups].map(([key, members]) => ({ key, cells: members, cost: members.reduce((a, c) => a + c.estimate().cost, 0) }));
+  return [...groups].map(([key, members]) => ({ key, cells: members, cost: members.reduce((a, c) => a + cellCost(c, trainer), 0) }));
+}
+
+/**
+ * For each cell that trains what an earlier cell of the plan trains (equal trainingIdentity, a
+ * model, not a count model), that earlier cell: the runner trains it once and the others load it.
+ */
+export function trainedWith(cells: readonly PlannedCell[]): Map<PlannedCell, PlannedCell> {
+  const first = new Map<string, PlannedCell>();
+  const out = new Map<PlannedCell, PlannedCell>();
+  for (const c of cells) {
+    if (c.arm.model === 'none') continue;
+    const known = first.get(c.trainingIdentity);
+    if (known) out.set(c, known);
+    else first.set(c.trainingIdentity, c);
+  }
+  return out;
+}
+
+/** A cell's cost in its plan: evaluation only when another cell trains its model. */
+export function cellCost(cell: PlannedCell, trainer: ReadonlyMap<PlannedCell, PlannedCell>): number {
+  const e = cell.estimate();
+  return trainer.has(cell) ? e.evalCost : e.cost;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { BackendInfo, StepProgress, TrainingEngine } from './engine.js';
 import { writeFileAtomic } from './atomic.js';
 import { ConfigError } from './errors.js';
 import type { PlannedCell } from './plan.js';
-import { planStudies, shardCells } from './plan.js';
+import { planStudies, shardCells, trainedWith } from './plan.js';
 import type { Profile } from './profiles.js';
 import type { Registry } from './registry.js';
 import type { Provenance, ResultRecord } from './results.js';
@@ -144,6 +144,10 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
   const outcomes = new Map<string, CellOutcome>();
   const statuses = new Map<string, CellStatus>();
   const needed = new Set(cells.filter((c) => c.arm.initFrom).map((c) => cellId(c.study.id, c.arm.initFrom!, c.seed)));
+  // a cell that trains what an earlier cell trains (another study's identical arm) waits for it and
+  // loads its checkpoint instead of training it a second time
+  const trainer = new Map([...trainedWith(cells)].map(([c, first]) => [c, cellId(first.study.id, first.armId, first.seed)]));
+  for (const id of trainer.values()) needed.add(id);
   const running = new Map<string, Promise<void>>();
   const prepare = preparer(options);
   const order = launchOrder(cells);
@@ -206,6 +210,8 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
         const sourceId = cell.arm.initFrom ? cellId(cell.study.id, cell.arm.initFrom, cell.seed) : undefined;
         const source = sourceId ? outcomes.get(sourceId) : undefined;
         if (sourceId && !source && (pending.has(sourceId) || running.has(sourceId))) continue; // wait for the source
+        const twinId = trainer.get(cell);
+        if (twinId && (pending.has(twinId) || running.has(twinId))) continue; // wait for the cell that trains it
         pending.delete(id);
         launched = true;
         if (sourceId && (!source || source.status === 'failed' || !source.trainKey)) {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ConfigError, ContractError, PROFILES, Registry, definePlugin, defineStudy, planStudies, shardCells, type LanguageModel, type ModelFactory, type StudyDefinition } from '../src/index.js';
-import { assignShards, shardGroups, type ShardGroup } from '../src/plan.js';
+import { assignShards, shardGroups, trainedWith, type ShardGroup } from '../src/plan.js';
 
 const origin = (name: string) => ({ packageName: name, version: '1.0.0', dir: `plugins/${name}`, entry: `/plugins/${name}/src/index.ts`, manifest: { id: name, kinds: ['model' as const] } });
 
@@ -137,8 +137,33 @@ test('shardCells: arms joined by initFrom stay together, independent arms are gr
   for (const part of parts) {
     for (const c of part.filter((x) => x.armId === 'c')) assert.ok(part.some((o) => o.study === c.study && o.seed === c.seed && o.armId === 'b'), 'c converts b');
   }
-  // per study and seed: b+c, a, extra, two references, two knock-outs
-  assert.equal(shardGroups(cells).length, 2 * 3 * 7);
+  // per seed: arms that train the same thing share a group across studies (b and extra are both {},
+  // beta copies alpha): {b, c, extra} of both studies, a, two knock-outs, and each study's two references
+  assert.equal(shardGroups(cells).length, 3 * (1 + 1 + 2 + 2 * 2));
+});
+
+test('shared training: a model two cells train is trained by the first, costed once, and kept in its shard', () => {
+  const cells = planStudies(registry([study, { ...study, id: 'beta' }]), [], PROFILES.smoke, 2);
+  const trainer = trainedWith(cells);
+  for (const [cell, first] of trainer) {
+    assert.equal(cell.trainingIdentity, first.trainingIdentity);
+    assert.ok(cells.indexOf(first) < cells.indexOf(cell), 'the trainer comes first in plan order');
+    assert.notEqual(cell.arm.model, 'none');
+  }
+  const beta = cells.find((c) => c.study.id === 'beta' && c.armId === 'a' && c.seed === 1)!;
+  assert.equal(trainer.get(beta)?.study.id, 'alpha');
+  assert.equal(trainer.has(cells.find((c) => c.study.id === 'alpha' && c.armId === 'a' && c.seed === 1)!), false);
+  // seeds never share: the identity includes the seed
+  assert.ok(cells.every((c) => trainer.get(c) === undefined || trainer.get(c)!.seed === c.seed));
+  // group costs count each training once
+  const groups = shardGroups(cells);
+  const distinct = new Map(cells.filter((c) => !trainer.has(c)).map((c) => [c, c.estimate().cost]));
+  const expected = [...distinct.values()].reduce((a, b) => a + b, 0) + [...trainer.keys()].reduce((a, c) => a + c.estimate().evalCost, 0);
+  assert.equal(groups.reduce((a, g) => a + g.cost, 0), expected);
+  for (const g of groups) for (const c of g.cells) if (trainer.has(c)) assert.ok(g.cells.includes(trainer.get(c)!));
+  // a different model config is a different training
+  const other = planStudies(registry([study, { ...study, id: 'beta', arms: { ...study.arms, a: { modelConfig: { width: 21 } } } }]), [], PROFILES.smoke, 1);
+  assert.equal(trainedWith(other).has(other.find((c) => c.study.id === 'beta' && c.armId === 'a')!), false);
 });
 
 test('planStudies: without a language-model baseline the references follow the first language-model arm', () => {

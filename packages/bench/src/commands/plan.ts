@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, DataError, assignShards, getProfile, planStudies, shardGroups, type PlannedCell } from '@labbench/core';
+import { ConfigError, DataError, assignShards, cellCost, getProfile, planStudies, shardGroups, trainedWith, type PlannedCell } from '@labbench/core';
 import { loadContext } from './context.js';
 
 /**
@@ -65,13 +65,16 @@ export function readThroughput(path: string | undefined, state: string): Through
 
 const hoursOf = (cost: number, t: Throughput) => cost / (t.trainGflops * 1e9) / 3600;
 
-function cellRow(c: PlannedCell, t: Throughput) {
+function cellRow(c: PlannedCell, t: Throughput, trainer: ReadonlyMap<PlannedCell, PlannedCell>) {
   const e = c.estimate();
+  const first = trainer.get(c);
   return {
     study: c.study.id, arm: c.armId, seed: c.seed, ...(c.role ? { role: c.role } : {}),
     paramsTotal: e.params.total, paramsActive: e.params.active,
     flopsPerTokenTrain: e.flopsPerToken.train, tokens: e.tokens, evalTokens: e.evalTokens,
-    hours: hoursOf(e.cost, t),
+    // a cell whose model another cell trains pays only its evaluation
+    ...(first ? { trainedBy: `${first.study.id}/${first.armId}` } : {}),
+    hours: hoursOf(cellCost(c, trainer), t),
   };
 }
 
@@ -113,12 +116,13 @@ export function registerPlan(program: Command): void {
       const throughput = readThroughput(flags.throughput, state);
       const cells = planStudies(registry, flags.study ?? [], profile, seeds);
       const groups = shardGroups(cells);
+      const trainer = trainedWith(cells);
       const count = shardCount(groups.map((g) => g.cost), target * 3600 * throughput.trainGflops * 1e9);
       const shards = assignShards(groups, count);
       const base = ['labbench', 'run', '--profile', profile.name, ...(flags.study?.length ? ['--study', ...flags.study] : []), ...(flags.seeds ? ['--seeds', String(seeds)] : [])];
       const plan = {
         profile: profile.name, seeds, throughput,
-        cells: cells.map((c) => cellRow(c, throughput)),
+        cells: cells.map((c) => cellRow(c, throughput, trainer)),
         totalHours: hoursOf(groups.reduce((a, g) => a + g.cost, 0), throughput),
         hoursPerShardTarget: target,
         shards: shards.map((s, i) => ({
@@ -129,7 +133,7 @@ export function registerPlan(program: Command): void {
       if (flags.json) return write(`${JSON.stringify(plan, null, 2)}\n`);
       const lines = [`profile ${profile.name}: ${cells.length} cells, ${seeds} seed(s); throughput ${throughput.trainGflops.toFixed(1)} GFLOP/s from ${throughput.source}`, ''];
       lines.push(['study', 'arm', 'seed', 'params', 'FLOP/token', 'tokens', 'hours'].join('\t'));
-      for (const r of plan.cells) lines.push([r.study, r.arm, r.seed, `${fmt(r.paramsTotal)}${r.paramsActive !== r.paramsTotal ? ` (${fmt(r.paramsActive)} active)` : ''}`, fmt(r.flopsPerTokenTrain), fmt(r.tokens), r.hours.toFixed(3)].join('\t'));
+      for (const r of plan.cells) lines.push([r.study, r.arm, r.seed, `${fmt(r.paramsTotal)}${r.paramsActive !== r.paramsTotal ? ` (${fmt(r.paramsActive)} active)` : ''}`, fmt(r.flopsPerTokenTrain), fmt(r.tokens), `${r.hours.toFixed(3)}${r.trainedBy ? ` (trained by ${r.trainedBy})` : ''}`].join('\t'));
       const byStudy = new Map<string, { cells: number; hours: number }>();
       for (const r of plan.cells) {
         const s = byStudy.get(r.study) ?? { cells: 0, hours: 0 };
