@@ -19,9 +19,10 @@ import { unsortedSegmentSum } from './kernels/unsorted-segment-sum.js';
 import { freezeStock, patchedNames, replaceWasm, stockWasmKernel } from './registry.js';
 
 /**
- * Kernels the wasm backend lacks or runs on a slow path, registered once for every plugin (one
- * file per kernel under kernels/, like tfjs-core; each is tested against the stock or cpu kernel
- * in packages/tensor/test/kernel-parity.test.ts).
+ * Kernels the wasm backend lacks or runs on a slow path, and labbench's fused kernels, registered
+ * once for every plugin: one file per kernel under kernels/ (like tfjs-core), with its gradient and
+ * its op beside it, and one parity test per kernel in packages/tensor/test/kernels/<kernel>.test.ts
+ * (against the stock kernel, the cpu backend or the composed ops).
  */
 
 export { adamRows } from './kernels/adam-update.js';
