@@ -1,4 +1,4 @@
-import { levenbergMarquardt } from 'ml-levenberg-marquardt';
+import { levenbergMarquardt } from './lm.js';
 import { digamma } from './digamma.js';
 import { rSquared } from './metrics.js';
 

@@ -1,4 +1,4 @@
-import { levenbergMarquardt } from 'ml-levenberg-marquardt';
+import { levenbergMarquardt } from './lm.js';
 
 /**
  * Temporal families for a quantity y(t) over training steps t (spec 3.2, "keep selectable"):

@@ -1,4 +1,12 @@
-import { Matrix, pseudoInverse, solve } from 'ml-matrix';
+import { createRequire } from 'node:module';
+
+type MlMatrix = typeof import('ml-matrix');
+let mlMatrix: MlMatrix | undefined;
+/** ml-matrix, loaded on the first solve: an import of it cost about 35 ms at every labbench start. */
+function matrices(): MlMatrix {
+  mlMatrix ??= createRequire(import.meta.url)('ml-matrix') as MlMatrix;
+  return mlMatrix;
+}
 
 /**
  * W = argmin ||X W - Delta||_F (spec §4.3), on the host in float64.
@@ -19,6 +27,7 @@ export function solveCompensation(x: number[][], delta: number[][], solver: 'pin
 }
 
 function solveRaw(x: number[][], delta: number[][], solver: 'pinv' | 'ridge', ridge: number): number[][] {
+  const { Matrix, pseudoInverse, solve } = matrices();
   const X = new Matrix(x);
   const D = new Matrix(delta);
   if (solver === 'pinv') return pseudoInverse(X, 1e-10).mmul(D).to2DArray();
@@ -33,6 +42,7 @@ function solveRaw(x: number[][], delta: number[][], solver: 'pinv' | 'ridge', ri
 
 /** ||X W - Delta||_F and ||Delta||_F. */
 export function residualNorms(x: number[][], delta: number[][], w: number[][]): { residual: number; target: number } {
+  const { Matrix } = matrices();
   const r = new Matrix(x).mmul(new Matrix(w)).sub(new Matrix(delta));
   return { residual: r.norm('frobenius'), target: new Matrix(delta).norm('frobenius') };
 }
