@@ -6,7 +6,7 @@ import { check, type resultRecordSchema } from './schemas.js';
 import { parseJsonLine, readInputText } from './json-lines.js';
 
 /** One line of results.jsonl: one metric of one cell (the type of `resultRecordSchema`, fields documented there). */
-export type ResultRecord = SchemaType<typeof resultRecordSchema>;
+export interface ResultRecord extends SchemaType<typeof resultRecordSchema> {}
 
 /** Where a record comes from: cell key, sizes, backend, versions, commit, date and profile. */
 export type Provenance = ResultRecord['provenance'];
@@ -57,7 +57,7 @@ export function readResults(path: string): ResultRecord[] {
 }
 
 /** One line of training.jsonl: the training record (loss curves, model statistics) of one cell. */
-export type TrainingLine = SchemaType<typeof trainingLineSchema>;
+export interface TrainingLine extends SchemaType<typeof trainingLineSchema> {}
 
 /**
  * Checks every line of a training file against the training schema (with the depth and size

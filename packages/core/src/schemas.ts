@@ -218,7 +218,7 @@ export const suiteSchema = {
 } as const;
 
 /** A suite file, as `labbench run --suite FILE` reads it. */
-export type SuiteFile = SchemaType<typeof suiteSchema>;
+export interface SuiteFile extends SchemaType<typeof suiteSchema> {}
 
 const finite = { type: 'number' } as const;
 export const resultRecordSchema = {

@@ -12,7 +12,7 @@ import type { SchemaType } from '../schemas/derive.js';
  * Every type here is derived from `studySchema` (schemas.ts), where each field is documented in
  * its `description`: a study a plugin defines in TypeScript and one read from JSON have one shape.
  */
-export type StudyDefinition = SchemaType<typeof studySchema>;
+export interface StudyDefinition extends SchemaType<typeof studySchema> {}
 
 /** One arm as a study writes it: every field optional, `shared` fills the gaps. */
 export type ArmSettings = StudyDefinition['shared'];

@@ -205,7 +205,7 @@ export const replicationSchema = {
 } as const;
 
 /** The whole file. */
-export type ReplicationFile = SchemaType<typeof replicationSchema>;
+export interface ReplicationFile extends SchemaType<typeof replicationSchema> {}
 /** One claim's verdict. */
 export type ReplicationEntry = ReplicationFile['entries'][number];
 export type Verdict = ReplicationEntry['verdict'];
