@@ -31,6 +31,11 @@ export const ATTENTION_SOFTMAX = 'LabbenchAttentionSoftmax';
 /** Its gradient: inputs { dy, probs }, attrs { scale }, output d scores. */
 export const ATTENTION_SOFTMAX_GRAD = 'LabbenchAttentionSoftmaxGrad';
 
+/** The fused QKV projection to heads: input { qkv [B, T, 3D] }, attrs { heads }, outputs q, k, v [B, H, T, Dh]. */
+export const SPLIT_HEADS = 'LabbenchSplitHeads';
+/** Its gradient: inputs { dq, dk, dv } [B, H, T, Dh], attrs { heads }, output [B, T, 3D]. */
+export const MERGE_HEADS = 'LabbenchMergeHeads';
+
 /** Sum of squares of every input (`t0`, `t1`, ...): a scalar, for global-norm clipping. */
 export const SUM_OF_SQUARES = 'LabbenchSumOfSquares';
 

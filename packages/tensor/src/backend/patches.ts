@@ -1,5 +1,5 @@
 import * as tf from '#tfjs';
-import { ADAM_UPDATE, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, LAYER_NORM, LAYER_NORM_GRAD, RMS_NORM, RMS_NORM_GRAD, SOFTMAX_CROSS_ENTROPY, SUM_OF_SQUARES, SWIGLU, SWIGLU_GRAD } from './kernel-names.js';
+import { ADAM_UPDATE, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, LAYER_NORM, LAYER_NORM_GRAD, MERGE_HEADS, RMS_NORM, RMS_NORM_GRAD, SOFTMAX_CROSS_ENTROPY, SPLIT_HEADS, SUM_OF_SQUARES, SWIGLU, SWIGLU_GRAD } from './kernel-names.js';
 import type { BackendName } from './kernel.js';
 import { adamKernel } from './kernels/adam-update.js';
 import { attentionSoftmaxGradKernel, attentionSoftmaxKernel } from './kernels/attention-softmax.js';
@@ -10,6 +10,7 @@ import { layerNormGradKernel, layerNormKernel } from './kernels/layer-norm.js';
 import { rmsNormGradKernel, rmsNormKernel } from './kernels/rms-norm.js';
 import { sharedCast, sharedIdentity } from './kernels/shared-memory.js';
 import { softmaxCrossEntropyKernel } from './kernels/softmax-cross-entropy.js';
+import { mergeHeadsKernel, splitHeadsGradConfig, splitHeadsKernel } from './kernels/split-heads.js';
 import { blockSplit } from './kernels/split-v.js';
 import { sumOfSquaresKernel } from './kernels/sum-of-squares.js';
 import { swigluGradKernel, swigluKernel } from './kernels/swiglu.js';
@@ -36,6 +37,7 @@ export function registerMissingGradients(): void {
   if (gradientsPatched) return;
   gradientsPatched = true;
   if (!tf.getGradient(tf.TopK)) tf.registerGradient(topKGradConfig);
+  if (!tf.getGradient(SPLIT_HEADS)) tf.registerGradient(splitHeadsGradConfig);
 }
 
 /** Kernels wasm lacks entirely: even the `stock` kernel set keeps labbench's (training needs them). */
@@ -43,9 +45,9 @@ export const wasmAdditions: ReadonlySet<string> = new Set([tf.UnsortedSegmentSum
 
 /** labbench's fused kernels that run on both backends (their ops compose stock kernels where these are missing). */
 const fusedKernels: readonly ((b: BackendName) => tf.KernelConfig)[] = [
-  softmaxCrossEntropyKernel, rmsNormKernel, rmsNormGradKernel, layerNormKernel, layerNormGradKernel, swigluKernel, swigluGradKernel, attentionSoftmaxKernel, attentionSoftmaxGradKernel, sumOfSquaresKernel,
+  softmaxCrossEntropyKernel, rmsNormKernel, rmsNormGradKernel, layerNormKernel, layerNormGradKernel, swigluKernel, swigluGradKernel, attentionSoftmaxKernel, attentionSoftmaxGradKernel, sumOfSquaresKernel, splitHeadsKernel, mergeHeadsKernel,
 ];
-const fusedNames = [SOFTMAX_CROSS_ENTROPY, RMS_NORM, RMS_NORM_GRAD, LAYER_NORM, LAYER_NORM_GRAD, SWIGLU, SWIGLU_GRAD, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, SUM_OF_SQUARES];
+const fusedNames = [SOFTMAX_CROSS_ENTROPY, RMS_NORM, RMS_NORM_GRAD, LAYER_NORM, LAYER_NORM_GRAD, SWIGLU, SWIGLU_GRAD, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, SUM_OF_SQUARES, SPLIT_HEADS, MERGE_HEADS];
 
 /** The raw fused functions of @labbench/tensor-native (same signatures as the JS row loops). */
 export interface NativeFused {
@@ -79,7 +81,7 @@ export function nativeFusedKernels(native: NativeFused, nativeMatMul: tf.KernelC
  * falls back to stock kernels without them) and the row GatherV2: what `bench throughput
  * --unfused` switches off to measure them in the same process.
  */
-export const elementwiseFusions: readonly string[] = [RMS_NORM, RMS_NORM_GRAD, LAYER_NORM, LAYER_NORM_GRAD, SWIGLU, SWIGLU_GRAD, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, SUM_OF_SQUARES, tf.GatherV2];
+export const elementwiseFusions: readonly string[] = [RMS_NORM, RMS_NORM_GRAD, LAYER_NORM, LAYER_NORM_GRAD, SWIGLU, SWIGLU_GRAD, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, SUM_OF_SQUARES, SPLIT_HEADS, MERGE_HEADS, tf.GatherV2];
 
 /** Names of the wasm kernels labbench patches or adds, plus those native kernels replace. */
 export function patchedKernelNames(): string[] {

@@ -2,6 +2,7 @@ import * as tf from '#tfjs';
 import type { ParameterFactory } from './init.js';
 import { rmsNorm, swiglu } from '../ops/index.js';
 import { fusedAttentionSoftmax } from '../backend/kernels/attention-softmax.js';
+import { fusedSplitHeads } from '../backend/kernels/split-heads.js';
 import { fusedSwiGlu } from '../backend/kernels/swiglu.js';
 
 /**
@@ -143,7 +144,8 @@ export class CausalSelfAttention implements Attention {
   apply(x: tf.Tensor3D, context: BlockContext): BlockOutput {
     const { batch, time } = context;
     const qkv = linear(x, this.wQkv as tf.Tensor2D); // [B, T, 3D]
-    const [q, k, v] = tf.split(qkv, 3, 2).map((t) => this.splitHeads(t, batch, time)); // 3 x [B, H, T, Dh]
+    // one kernel and its gradient where registered (backend/kernels/split-heads.ts)
+    const [q, k, v] = fusedSplitHeads(qkv, this.heads) ?? tf.split(qkv, 3, 2).map((t) => this.splitHeads(t, batch, time)); // 3 x [B, H, T, Dh]
     const probs = this.probabilities(q, k, time);
     context.shared.set(`attn.probs.${context.layer}`, probs);
     return { y: this.mix(probs, v, batch, time) };

@@ -1,0 +1,92 @@
+import * as tf from '#tfjs';
+import type { TensorInfo } from '#tfjs';
+import { type BackendName, defineKernel } from '../kernel.js';
+import { MERGE_HEADS, SPLIT_HEADS } from '../kernel-names.js';
+
+/**
+ * The fused QKV projection's output to attention heads in one kernel: [B, T, 3D] -> q, k, v, each
+ * [B, H, T, Dh] (composed: a SplitV, three reshapes and three rank-4 transposes; backward three
+ * transposes and a concat). Its gradient, MergeHeads, writes the three head gradients back into
+ * one [B, T, 3D]. Pure copies of Dh-float blocks, so no arithmetic changes.
+ */
+
+interface Geometry {
+  batch: number;
+  time: number;
+  heads: number;
+  dh: number;
+}
+const geometry = (shape: readonly number[], heads: number): Geometry => ({ batch: shape[0], time: shape[1], heads, dh: shape[2] / 3 / heads });
+
+/** q[b, h, t, :] = qkv[b, t, 0 * D + h * Dh : ...], k from D, v from 2D (copy = true); the reverse with copy = false. */
+function moveHeads(packed: Float32Array, parts: Float32Array[], { batch, time, heads, dh }: Geometry, split: boolean): void {
+  const d = heads * dh;
+  for (let b = 0; b < batch; b++) {
+    for (let t = 0; t < time; t++) {
+      const row = (b * time + t) * 3 * d;
+      for (let s = 0; s < 3; s++) {
+        const part = parts[s];
+        for (let h = 0; h < heads; h++) {
+          const from = row + s * d + h * dh;
+          const to = ((b * heads + h) * time + t) * dh;
+          if (split) part.set(packed.subarray(from, from + dh), to);
+          else packed.set(part.subarray(to, to + dh), from);
+        }
+      }
+    }
+  }
+}
+
+type Attrs = { heads: number };
+
+export function splitHeadsKernel(backendName: BackendName) {
+  const shapes = (g: Geometry) => [g.batch, g.heads, g.time, g.dh];
+  if (backendName === 'cpu') {
+    return defineKernel<{ qkv: TensorInfo }, Attrs, 'cpu'>(SPLIT_HEADS, 'cpu', ({ inputs: { qkv }, attrs: { heads }, backend: c }) => {
+      const g = geometry(qkv.shape, heads);
+      const parts = [0, 1, 2].map(() => new Float32Array(g.batch * g.time * heads * g.dh));
+      moveHeads(Float32Array.from(c.readSync(qkv.dataId)), parts, g, true);
+      return parts.map((p) => c.makeTensorInfo(shapes(g), 'float32', p));
+    });
+  }
+  return defineKernel<{ qkv: TensorInfo }, Attrs>(SPLIT_HEADS, 'wasm', ({ inputs: { qkv }, attrs: { heads }, backend: w }) => {
+    const g = geometry(qkv.shape, heads);
+    const outs = [0, 1, 2].map(() => w.makeOutput(shapes(g), 'float32'));
+    moveHeads(w.typedArrayFromHeap(qkv), outs.map((o) => w.typedArrayFromHeap(o)), g, true); // views after the allocations
+    return outs;
+  });
+}
+
+export function mergeHeadsKernel(backendName: BackendName) {
+  const packedShape = (q: TensorInfo) => [q.shape[0], q.shape[2], 3 * q.shape[1] * q.shape[3]];
+  if (backendName === 'cpu') {
+    return defineKernel<{ dq: TensorInfo; dk: TensorInfo; dv: TensorInfo }, Attrs, 'cpu'>(MERGE_HEADS, 'cpu', ({ inputs: { dq, dk, dv }, attrs: { heads }, backend: c }) => {
+      const shape = packedShape(dq);
+      const packed = new Float32Array(shape[0] * shape[1] * shape[2]);
+      moveHeads(packed, [dq, dk, dv].map((t) => Float32Array.from(c.readSync(t.dataId))), geometry(shape, heads), false);
+      return c.makeTensorInfo(shape, 'float32', packed);
+    });
+  }
+  return defineKernel<{ dq: TensorInfo; dk: TensorInfo; dv: TensorInfo }, Attrs>(MERGE_HEADS, 'wasm', ({ inputs: { dq, dk, dv }, attrs: { heads }, backend: w }) => {
+    const shape = packedShape(dq);
+    const out = w.makeOutput(shape, 'float32');
+    moveHeads(w.typedArrayFromHeap(out), [dq, dk, dv].map((t) => w.typedArrayFromHeap(t)), geometry(shape, heads), false);
+    return out;
+  });
+}
+
+/** SplitHeads' gradient: the three head gradients merged back (unused outputs arrive as zeros). */
+export const splitHeadsGradConfig: tf.GradConfig = {
+  kernelName: SPLIT_HEADS,
+  gradFunc: (dy, saved, attrs) => {
+    void saved;
+    const [dq, dk, dv] = dy as tf.Tensor[];
+    return { qkv: () => tf.engine().runKernel(MERGE_HEADS, { dq, dk, dv }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor };
+  },
+};
+
+/** [B, T, 3D] -> q, k, v [B, H, T, Dh] with its gradient, or undefined without the kernel (the caller splits and transposes). */
+export function fusedSplitHeads(qkv: tf.Tensor, heads: number): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] | undefined {
+  if (!tf.getKernel(SPLIT_HEADS, tf.getBackend()) || qkv.dtype !== 'float32' || qkv.rank !== 3 || (qkv.shape[2] ?? 0) % (3 * heads) !== 0) return undefined;
+  return tf.engine().runKernel(SPLIT_HEADS, { qkv }, { heads }) as unknown as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+}
