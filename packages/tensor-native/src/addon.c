@@ -157,6 +157,7 @@ static void parallel_for(range_fn body, void *ctx, int64_t count, int64_t work) 
 }
 
 // sgemm chunks: one chunk is a run of matrices of the batch, or a block of rows of op(A) and C.
+#define ROW_BLOCK 128
 typedef struct { gemm_job g; int64_t per_chunk; bool by_rows; } gemm_plan;
 static void gemm_chunk(void *arg, int64_t i) {
   const gemm_plan *p = (const gemm_plan *)arg;
@@ -199,16 +200,23 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   gemm_job job = { a, b, c, 0, batch, m, n, k, sa, sb, sc, ta, tb, alpha, beta, ta ? m : k };
   // Our own threads, each running single-threaded OpenBLAS (see run_chunks): several matrices
   // (attention heads) go out one by one, a single matrix in blocks of rows.
+  // How C is cut depends only on the shapes, never on the thread count: every row of C is computed
+  // by the same OpenBLAS call at any thread count, so results have the same bits (OpenBLAS picks
+  // its microkernels, and its small-matrix path, by the sizes of each call).
   int threads = threads_in_use < 1 ? 1 : threads_in_use;
-  if (threads == 1 || (double)batch * m * n * k < 65536.0) { run_gemms(&job); return NULL; }
+  if ((double)batch * m * n * k < 65536.0) { run_gemms(&job); return NULL; }
   gemm_plan plan = { job, 1, false };
   int64_t chunks;
   if (batch >= 2) {
+    if (threads == 1) { run_gemms(&job); return NULL; } // one call per matrix either way
     plan.per_chunk = (batch + 8 * threads - 1) / (8 * threads); // at most 8 chunks per thread
     chunks = (batch + plan.per_chunk - 1) / plan.per_chunk;
-  } else if (m >= 32 * threads) {
+  } else if (m >= 2 * ROW_BLOCK) {
+    // blocks of at least ROW_BLOCK rows, a quarter of C each at most, starting at multiples of 64
     plan.by_rows = true;
-    plan.per_chunk = (m + 2 * threads - 1) / (2 * threads); // 2 blocks per thread: B is packed once per block
+    int64_t per = (m + 3) / 4;
+    per = per < ROW_BLOCK ? ROW_BLOCK : per;
+    plan.per_chunk = (per + 63) / 64 * 64;
     chunks = (m + plan.per_chunk - 1) / plan.per_chunk;
   } else { run_gemms(&job); return NULL; }
   run_chunks(gemm_chunk, &plan, chunks);
