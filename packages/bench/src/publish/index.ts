@@ -1,7 +1,17 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { assertRecordBoards, type Board, type JudgeOptions, type Registry, type ResultRecord, resultsCsv, writeFileAtomic, writeLeaderboards, writeResults } from '@labbench/core';
+import {
+  assertRecordBoards,
+  type Board,
+  type JudgeOptions,
+  type Registry,
+  type ResultRecord,
+  resultsCsv,
+  writeFileAtomic,
+  writeLeaderboards,
+  writeResults,
+} from '@labbench/core';
 import { replaceDirectory } from './atomic-dir.js';
 import { rowsFromEntries } from './claims-view.js';
 import { mergeTrainingLists, readTraining, type TrainingLine } from './merge.js';
@@ -116,6 +126,7 @@ export async function publishLeaderboards(
     plots: allPlots,
     headline: headline.byStudy,
     boardHeadline: headline.byBoard,
+    facetOrder: [...new Set(registry.boards().flatMap((b) => b.facets ?? []))],
     titles,
     preview: options.preview ?? false,
   });

@@ -39,6 +39,8 @@ export interface PageInput {
   /** Per study, its claims' metrics as `board/metric`, headline claims first. */
   readonly headline: ReadonlyMap<string, readonly string[]>;
   readonly boardHeadline?: Parameters<typeof boardData>[1];
+  /** Facet columns in this order first (the registered boards' facets: task, detector, ...). */
+  readonly facetOrder?: readonly string[];
   readonly titles?: ReadonlyMap<string, string>;
   /** A smoke (or otherwise preview) run: the page says so and gives no verdicts. */
   readonly preview: boolean;
@@ -56,8 +58,17 @@ function runHeader(records: readonly ResultRecord[], preview: boolean): string {
     ['profile', profiles.join(', ') || 'none'],
     ['date', dates.length ? `${dates[0].slice(0, 16).replace('T', ' ')} to ${dates[dates.length - 1].slice(0, 16).replace('T', ' ')} UTC` : 'never'],
     ['commit', commits.length > 3 ? `${commits.slice(0, 3).join(', ')} and ${commits.length - 3} more` : commits.join(', ') || '-'],
-    ['seeds', `${range([...seedsPerArm.values()].map((s) => s.size), String)} per arm`],
-    ['scale', `${range(records.map((r) => r.provenance.paramsTotal).filter((x) => x > 0))} parameters; ${range(records.map((r) => r.provenance.tokens).filter((x) => x > 0))} training tokens per arm; ${compact(records.length)} records`],
+    [
+      'seeds',
+      `${range(
+        [...seedsPerArm.values()].map((s) => s.size),
+        String,
+      )} per arm`,
+    ],
+    [
+      'scale',
+      `${range(records.map((r) => r.provenance.paramsTotal).filter((x) => x > 0))} parameters; ${range(records.map((r) => r.provenance.tokens).filter((x) => x > 0))} training tokens per arm; ${compact(records.length)} records`,
+    ],
   ];
   const banner = preview
     ? `<p class="banner" id="preview-banner">preview: no verdicts. This page was published from a ${escapeHtml(profiles.join(' + '))} run, whose numbers only show that everything runs.</p>\n`
@@ -70,14 +81,29 @@ const badge = (verdict: string) => `<span class="badge v-${escapeHtml(verdict.re
 
 /** The replication table: paper, claim, the paper's figure, the measured effect and interval, verdict, gates. */
 function replicationTable(claims: readonly ClaimRow[], preview: boolean, notRun: readonly string[]): string {
-  const rows = claims.map((c, i) => {
-    const effect = c.effect === null ? '-' : `${c.scale === 'ratio' ? '\u00d7' : ''}${fmt(c.effect)}${c.interval ? ` [${fmt(c.interval[0])}, ${fmt(c.interval[1])}]` : ''}`;
-    const gates = c.gates.length === 0 ? '-' : c.gates.map((g) => `<span class="gate-${g.passed === true ? 'pass' : g.passed === false ? 'fail' : 'unknown'}" title="${escapeHtml(g.text)}">${g.passed === true ? '\u2713' : g.passed === false ? '\u2717' : '?'} ${escapeHtml(g.gate)}${g.detail ? ` <small>(${escapeHtml(g.detail)})</small>` : ''}</span>`).join('<br>');
-    const verdict = preview ? badge('preview') : badge(c.verdict);
-    const paper = i > 0 && claims[i - 1].paper === c.paper ? '' : escapeHtml(c.paper); // one paper, several claims: named once
-    return `<tr><td>${paper}</td><td>${escapeHtml(c.claim)}${c.role === 'secondary' ? ' <small>(secondary)</small>' : ''}<br><small>${escapeHtml(c.study)}: ${escapeHtml(c.metric)}</small></td>`
-      + `<td>${escapeHtml(c.figure || '-')}</td><td class="effect">${escapeHtml(effect)}</td><td class="verdict" title="${escapeHtml(c.reason)}">${verdict}</td><td class="gates">${gates}</td><td>${c.seeds}</td></tr>`;
-  }).join('\n');
+  const rows = claims
+    .map((c, i) => {
+      const effect =
+        c.effect === null
+          ? '-'
+          : `${c.scale === 'ratio' ? '\u00d7' : ''}${fmt(c.effect)}${c.interval ? ` [${fmt(c.interval[0])}, ${fmt(c.interval[1])}]` : ''}`;
+      const gates =
+        c.gates.length === 0
+          ? '-'
+          : c.gates
+              .map(
+                (g) =>
+                  `<span class="gate-${g.passed === true ? 'pass' : g.passed === false ? 'fail' : 'unknown'}" title="${escapeHtml(g.text)}">${g.passed === true ? '\u2713' : g.passed === false ? '\u2717' : '?'} ${escapeHtml(g.gate)}${g.detail ? ` <small>(${escapeHtml(g.detail)})</small>` : ''}</span>`,
+              )
+              .join('<br>');
+      const verdict = preview ? badge('preview') : badge(c.verdict);
+      const paper = i > 0 && claims[i - 1].paper === c.paper ? '' : escapeHtml(c.paper); // one paper, several claims: named once
+      return (
+        `<tr><td>${paper}</td><td>${escapeHtml(c.claim)}${c.role === 'secondary' ? ' <small>(secondary)</small>' : ''}<br><small>${escapeHtml(c.study)}: ${escapeHtml(c.metric)}</small></td>` +
+        `<td>${escapeHtml(c.figure || '-')}</td><td class="effect">${escapeHtml(effect)}</td><td class="verdict" title="${escapeHtml(c.reason)}">${verdict}</td><td class="gates">${gates}</td><td>${c.seeds}</td></tr>`
+      );
+    })
+    .join('\n');
   return `<section id="replication"><h2>Replication</h2>
 <p>Effect = method \u2212 baseline (\u00d7: method / baseline) on the claim's metric, mean over paired seeds with its 95% interval. Details: <a href="REPLICATION.md">REPLICATION.md</a>.</p>
 <table><thead><tr><th>paper</th><th>claim</th><th>paper's figure</th><th>measured effect [95% CI]</th><th>verdict</th><th>gates</th><th>seeds</th></tr></thead><tbody>
@@ -87,8 +113,16 @@ ${rows}
 
 function plotsSection(plots: readonly Plot[]): string {
   const studies = [...new Set(plots.map((p) => p.study))].sort();
-  const groups = studies.map((study) => `<h3>${escapeHtml(study)}</h3>\n${plots.filter((p) => p.study === study)
-    .map((p) => `<figure><img src="plots/${p.file.split('/').map(encodeURIComponent).join('/')}" alt="${escapeHtml(p.title)}"><figcaption>${escapeHtml(p.title)}</figcaption></figure>`).join('\n')}`);
+  const groups = studies.map(
+    (study) =>
+      `<h3>${escapeHtml(study)}</h3>\n${plots
+        .filter((p) => p.study === study)
+        .map(
+          (p) =>
+            `<figure><img src="plots/${p.file.split('/').map(encodeURIComponent).join('/')}" alt="${escapeHtml(p.title)}"><figcaption>${escapeHtml(p.title)}</figcaption></figure>`,
+        )
+        .join('\n')}`,
+  );
   return `<section id="plots"><h2>Plots</h2>\n${groups.join('\n')}\n</section>`;
 }
 
@@ -99,8 +133,13 @@ function plotsSection(plots: readonly Plot[]): string {
  * page script, and a Content-Security-Policy admits only the page's own script and style.
  */
 export function sitePage(input: PageInput): string {
-  const boards = boardData(input.records, input.boardHeadline);
-  const sections = boards.map((b) => `<section id="board-${escapeHtml(b.board)}"><h3>${escapeHtml(b.board)}</h3><input type="search" placeholder="filter study, arm or facet"><div class="scroll"><table></table></div></section>`).join('\n');
+  const boards = boardData(input.records, input.boardHeadline, input.facetOrder);
+  const sections = boards
+    .map(
+      (b) =>
+        `<section id="board-${escapeHtml(b.board)}"><h3>${escapeHtml(b.board)}</h3><input type="search" placeholder="filter study, arm or facet"><div class="scroll"><table></table></div></section>`,
+    )
+    .join('\n');
   const json = JSON.stringify(boards).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -112,7 +151,7 @@ ${runHeader(input.records, input.preview)}
 ${replicationTable(input.claims, input.preview, input.notRun ?? [])}
 <section id="studies"><h2>Boards by study</h2>
 <p>Means over seeds with 95% confidence intervals; ranks (#) are per study and direction-aware (\u2191 higher is better, \u2193 lower). Tidy data: <a href="results.csv">results.csv</a> (one row per study, arm, seed, metric); every record: <a href="results.jsonl">results.jsonl</a>.</p>
-${studyBoards(input.records, input.headline, input.titles ?? new Map())}
+${studyBoards(input.records, input.headline, input.titles ?? new Map(), input.facetOrder)}
 </section>
 <section id="boards"><h2>All boards</h2>
 <p>Every board as one table: click a header to sort, type to filter; the win rate counts pairwise wins within a study, overlapping intervals as ties.</p>

@@ -27,7 +27,11 @@ export function boardsInRecords(records: readonly Pick<ResultRecord, 'board' | '
 const sig = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(6)) : x);
 
 /** One table per board: rows per (study, arm, facets), headline metrics first. */
-export function boardData(records: readonly ResultRecord[], headline: Partial<Record<Board, readonly string[]>> = {}): BoardData[] {
+export function boardData(
+  records: readonly ResultRecord[],
+  headline: Partial<Record<Board, readonly string[]>> = {},
+  facetOrder: readonly string[] = [],
+): BoardData[] {
   return boardsInRecords(records).flatMap((board) => {
     const rows = buildBoard(records, board);
     if (rows.length === 0) return [];
@@ -36,7 +40,10 @@ export function boardData(records: readonly ResultRecord[], headline: Partial<Re
     return [
       {
         board,
-        facets: [...new Set(rows.flatMap((r) => Object.keys(r.facets)))].sort(),
+        facets: orderFacets(
+          rows.flatMap((r) => Object.keys(r.facets)),
+          facetOrder,
+        ),
         metrics: orderMetrics(directions.keys(), headline[board]).map((name) => ({ name, direction: directions.get(name)! })),
         rows: rows.map((row) => ({
           study: row.study,
@@ -127,19 +134,41 @@ function compactRows(rows: Rows, shown: readonly string[], directions: ReadonlyM
   const value = (byBoard: Map<Board, LeaderboardRow>) => byBoard.get(board)?.metrics.get(metric)?.mean;
   // rows without that metric but with another shown one (a study summary's row) always stay
   const others = [...rows].filter(([, r]) => value(r) === undefined && shown.some((m) => has(r, m)));
-  const sorted = [...rows].filter(([, r]) => value(r) !== undefined).sort(([, a], [, b]) => sign * (value(a)! - value(b)!));
+  const measured = [...rows].filter(([, r]) => value(r) !== undefined);
+  // facet rows pooled over the most facets (generator `all`, decoding `all`) compete first: a
+  // detector's slice of one generator would otherwise crowd the headline rows out
+  const pooledCount = (r: Map<Board, LeaderboardRow>) => Object.values([...r.values()][0].facets).filter((v) => v === 'all').length;
+  const most = Math.max(0, ...measured.map(([, r]) => pooledCount(r)));
+  const pooled = measured.filter(([, r]) => pooledCount(r) === most);
+  const over =
+    most === 0 ? [] : Object.keys([...pooled[0][1].values()][0].facets).filter((f) => pooled.every(([, r]) => [...r.values()][0].facets[f] === 'all'));
+  const sorted = [...pooled, ...measured.filter(([, r]) => pooledCount(r) !== most)].sort(
+    ([, a], [, b]) => Number(pooledCount(b) === most) - Number(pooledCount(a) === most) || sign * (value(a)! - value(b)!),
+  );
   const kept = [...others, ...sorted].slice(0, Math.max(COMPACT_ROWS, others.length));
+  const among = over.length > 0 ? ` among the rows over all ${over.join(' and ')}` : '';
   return {
     kept: new Map(kept),
-    note: `${kept.length} of ${rows.size} rows: the best by ${metric}${others.length ? ' and the study summary' : ''}; every row is in the full table below.`,
+    note: `${kept.length} of ${rows.size} rows: the best by ${metric}${among}${others.length ? ', and the study summary' : ''}; every row is in the full table below.`,
   };
+}
+
+/** Facet columns in the registered boards' order (task, detector, generator, ...), others alphabetically after them. */
+export function orderFacets(names: Iterable<string>, preferred: readonly string[] = []): string[] {
+  const all = [...new Set(names)];
+  return [...preferred.filter((f) => all.includes(f)), ...all.filter((f) => !preferred.includes(f)).sort()];
 }
 
 /**
  * One compact board per study: its arms (and facet rows) with the headline metrics (the claims')
  * first; every other metric behind a <details> toggle.
  */
-export function studyBoards(records: readonly ResultRecord[], headline: ReadonlyMap<string, readonly string[]>, titles: ReadonlyMap<string, string>): string {
+export function studyBoards(
+  records: readonly ResultRecord[],
+  headline: ReadonlyMap<string, readonly string[]>,
+  titles: ReadonlyMap<string, string>,
+  facetOrder: readonly string[] = [],
+): string {
   const studies = [...new Set(records.map((r) => r.study))].sort();
   const boards = new Map(boardsInRecords(records).map((b) => [b, buildBoard(records, b)] as const));
   return studies
@@ -153,7 +182,10 @@ export function studyBoards(records: readonly ResultRecord[], headline: Readonly
         rows.set(e.key, (rows.get(e.key) ?? new Map()).set(e.board, e.row));
         for (const [m, c] of e.row.metrics) directions.set(`${e.board}/${m}`, c.direction);
       }
-      const facets = [...new Set(entries.flatMap((e) => Object.keys(e.row.facets)))].sort();
+      const facets = orderFacets(
+        entries.flatMap((e) => Object.keys(e.row.facets)),
+        facetOrder,
+      );
       const all = orderMetrics(directions.keys(), headline.get(study) ?? []);
       const shown = compactMetrics(rows, all, headline.get(study) ?? []);
       const rest = all.filter((m) => !shown.includes(m));
@@ -163,7 +195,13 @@ export function studyBoards(records: readonly ResultRecord[], headline: Readonly
       const title = titles.get(study);
       return `<section class="study" id="study-${escapeHtml(study)}"><h3>${escapeHtml(study)}${title ? `: ${escapeHtml(title)}` : ''}</h3>
 <p class="scale">${escapeHtml(scale)}</p>
-${table(kept, facets, shown, directions, true)}${note ? `\n<p class="scale">${escapeHtml(note)}</p>` : ''}
+${table(
+  kept,
+  facets.filter((f) => [...kept.values()].some((r) => ([...r.values()][0].facets[f] ?? '') !== '')),
+  shown,
+  directions,
+  true,
+)}${note ? `\n<p class="scale">${escapeHtml(note)}</p>` : ''}
 ${rest.length > 0 || note ? `<details><summary>all ${all.length} metrics${note ? `, all ${rows.size} rows` : ''}</summary><div class="scroll">${table(rows, facets, all, directions, false)}</div></details>` : ''}
 </section>`;
     })
