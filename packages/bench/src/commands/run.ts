@@ -156,7 +156,7 @@ export function registerRun(program: Command): void {
       // cross-arm summaries need every arm of a study: only an unsharded run has them (publish re-applies)
       const records = shard ? summary.records : applyStudySummaries(summary.records, registry.plugins.flatMap((p) => p.plugin.summaries ?? []));
       if (records.length !== summary.records.length) writeResults(summary.resultsPath, records);
-      const boards = writeLeaderboards(records, outDir);
+      const boards = writeLeaderboards(records, outDir, { boards: registry.boards() }); // registered boards: headline metric and facet columns first
       process.stdout.write(`${records.length} records from ${summary.cells.length} cells -> ${summary.resultsPath}\n`);
       for (const path of boards) process.stdout.write(`  ${path}\n`);
       printClaimSummary(registry, studies.length > 0 ? studies : registry.ids('study'), summary.records);
