@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { runCli, tempDir, workspaceRoot } from './helpers.js';
@@ -91,8 +91,9 @@ function assertSmokeRun(cwd: string, name: string, home: string, cli?: string): 
   for (const arm of ['baseline', 'method', 'ref-bigram']) assert.ok(arms.has(arm), `bits per byte of arm ${arm} (arms: ${[...arms].join(', ')})`);
 }
 
-test('nx g @labbench/workspace-plugin:plugin in a copy of the workspace: lockfile entry, labbench list, and the smoke study runs to the end', () => {
+test('nx g @labbench/workspace-plugin:plugin in a copy of the workspace: lockfile entry, labbench list, and the smoke study runs to the end', (t) => {
   const copy = workspaceCopy();
+  t.after(() => rmSync(copy, { recursive: true, force: true }));
   generate(copy, 'my-method');
   for (const file of ['src/index.ts', 'src/model.ts', 'src/study.ts', 'test/contract.test.ts', 'README.md']) {
     assert.ok(existsSync(join(copy, 'plugins/my-method', file)), `plugins/my-method/${file}`);
@@ -108,13 +109,14 @@ test('nx g @labbench/workspace-plugin:plugin in a copy of the workspace: lockfil
 
 test('end to end on fresh clones: generate, commit, clone, npm ci, smoke run (LABBENCH_E2E=1)', {
   skip: process.env.LABBENCH_E2E !== '1' && 'opt-in: LABBENCH_E2E=1',
-}, () => {
+}, (t) => {
   const sh = (cwd: string, command: string, args: string[], env: Record<string, string> = {}) => {
     const result = spawnSync(command, args, { cwd, env: { ...process.env, ...NX_ENV, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     assert.equal(result.status, 0, `${command} ${args.join(' ')} in ${cwd}:\n${result.stdout?.slice(-4000)}\n${result.stderr?.slice(-4000)}`);
     return result.stdout;
   };
   const base = tempDir('labbench-e2e-');
+  t.after(() => rmSync(base, { recursive: true, force: true })); // two installs: 1.7 GB
   const first = join(base, 'first');
   const second = join(base, 'second');
   // the committed tree of this workspace (what a contributor clones)
