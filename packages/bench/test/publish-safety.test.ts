@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliPath, runCli, tempDir } from './helpers.js';
 import { bareWorkspace, jsonl, record, snapshot, studyRecords, trainingLine, writeRun } from './publish-fixtures.js';
@@ -102,6 +102,12 @@ test('publish: republishing from the published folder alone rebuilds every plot 
   writeFileSync(join(root, 'bare-results.jsonl'), readFileSync(join(out, 'results.jsonl')));
   assert.equal(publish(root, ['--results', join(root, 'bare-results.jsonl'), '--out', out]).code, 0);
   assert.deepEqual(Object.keys(snapshot(out)).filter((f) => f.startsWith('plots/')).sort(), plots);
+  // from a published folder without its training archive into a new folder: its plots come along, marked as kept
+  rmSync(join(out, 'training.jsonl.gz'));
+  const moved = join(root, 'moved');
+  assert.equal(publish(root, ['--results', join(out, 'results.jsonl'), '--out', moved]).code, 0);
+  assert.deepEqual(Object.keys(snapshot(moved)).filter((f) => f.startsWith('plots/')).sort(), plots);
+  assert.match(readFileSync(join(moved, 'index.html'), 'utf8'), /alpha: train loss \(kept from an earlier publish\)/);
 });
 
 test('publish: records of different profiles or labbench versions are refused without --allow-mixed, naming what differs', () => {
