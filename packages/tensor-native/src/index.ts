@@ -11,8 +11,11 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+
+// required, not imported: the same instance either way, and an import of the bundle costs 3-5x the
+// CPU of every process that loads this package (see @labbench/tensor's tfjs/generate.mjs)
+const tf = createRequire(import.meta.url)('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
 
 /** The raw addon. Every array is a Float32Array (Int32Array for targets) view; sizes in elements. */
 export interface NativeBinding {
