@@ -3,6 +3,8 @@ import * as tf from '#tfjs';
 import type { KernelConfig, TensorInfo } from '#tfjs';
 import { initBackend, loadNative, nativeUnavailableReason } from '../backend/select.js';
 import { patchedKernel, stockWasmKernel } from '../backend/patches.js';
+import { ATTENTION_SOFTMAX, LAYER_NORM, RMS_NORM, RMS_NORM_GRAD, SWIGLU, SWIGLU_GRAD } from '../backend/kernel-names.js';
+import { causalMask } from '../nn/blocks.js';
 import { ADAM_UPDATE, SOFTMAX_CROSS_ENTROPY, composedCrossEntropy } from '../ops/index.js';
 
 /**
@@ -79,6 +81,46 @@ function cases(): Case[] {
       inputs: () => ({ logits: r([N, V], 1), targets: tf.randomUniformInt([N], 0, V, 2) }), attrs: {},
       // what runs without the fused kernel: log-softmax, one-hot mask, and their gradients
       stockOp: ({ logits, targets }) => tf.grad((l: tf.Tensor) => tf.sum(composedCrossEntropy(l as tf.Tensor2D, targets as tf.Tensor1D)))(logits),
+    },
+    // the fused kernels against the stock ops they replace (forward, and the gradients that dominate)
+    {
+      kernel: RMS_NORM, name: 'RMSNorm forward ([1024, 256])', work: 4 * 2 * N * D, unit: 'GB/s',
+      inputs: () => ({ x: r([N, D], 1), gain: r([D], 2) }), attrs: { eps: 1e-5 },
+      stockOp: ({ x, gain }) => tf.mul(tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), 1e-5))), gain),
+    },
+    {
+      kernel: RMS_NORM_GRAD, name: 'RMSNorm gradient ([1024, 256])', work: 4 * 3 * N * D, unit: 'GB/s',
+      inputs: () => ({ dy: r([N, D], 1), x: r([N, D], 2), gain: r([D], 3), rinv: tf.abs(r([N], 4)) }), attrs: {},
+      stockOp: ({ dy, x, gain }) => tf.grads((a: tf.Tensor, g: tf.Tensor) => tf.sum(tf.mul(tf.mul(tf.mul(a, tf.rsqrt(tf.add(tf.mean(tf.square(a), -1, true), 1e-5))), g), dy)))([x, gain]),
+    },
+    {
+      kernel: LAYER_NORM, name: 'LayerNorm forward ([1024, 256])', work: 4 * 2 * N * D, unit: 'GB/s',
+      inputs: () => ({ x: r([N, D], 1), gain: r([D], 2), bias: r([D], 3) }), attrs: { eps: 1e-5 },
+      stockOp: ({ x, gain, bias }) => {
+        const { mean, variance } = tf.moments(x, -1, true);
+        return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), gain), bias);
+      },
+    },
+    {
+      kernel: SWIGLU, name: 'SwiGLU forward ([1024, 2 x 1024] -> [1024, 1024])', work: 4 * 3 * N * F, unit: 'GB/s',
+      inputs: () => ({ x: r([N, 2 * F], 1) }), attrs: {},
+      stockOp: ({ x }) => {
+        const [a, b] = tf.split(x, 2, 1);
+        return tf.mul(tf.mul(a, tf.sigmoid(a)), b);
+      },
+    },
+    {
+      kernel: SWIGLU_GRAD, name: 'SwiGLU gradient ([1024, 1024] -> [1024, 2 x 1024])', work: 4 * 5 * N * F, unit: 'GB/s',
+      inputs: () => ({ dy: r([N, F], 1), x: r([N, 2 * F], 2) }), attrs: {},
+      stockOp: ({ dy, x }) => tf.grad((u: tf.Tensor) => {
+        const [a, b] = tf.split(u, 2, 1);
+        return tf.sum(tf.mul(tf.mul(tf.mul(a, tf.sigmoid(a)), b), dy));
+      })(x),
+    },
+    {
+      kernel: ATTENTION_SOFTMAX, name: 'attention softmax, scaled and causal ([8,4,128,128])', work: 4 * 2 * 8 * 4 * 128 * 128, unit: 'GB/s',
+      inputs: () => ({ scores: r([8, 4, 128, 128], 1) }), attrs: { scale: 0.125, causal: true },
+      stockOp: ({ scores }) => tf.softmax(tf.add(tf.mul(scores, 0.125), causalMask(128))),
     },
     {
       kernel: 'UnsortedSegmentSum', name: 'embedding gradient ([1024, 256] into [2048, 256])', work: 4 * 2 * N * D, unit: 'GB/s',
