@@ -18,25 +18,41 @@ interface Geometry {
 }
 const geometry = (shape: readonly number[], heads: number): Geometry => ({ batch: shape[0], time: shape[1], heads, dh: shape[2] / 3 / heads });
 
-/** q[b, h, t, :] = qkv[b, t, 0 * D + h * Dh : ...], k from D, v from 2D (copy = true); the reverse with copy = false. */
-function moveHeads(packed: Float32Array, parts: Float32Array[], { batch, time, heads, dh }: Geometry, split: boolean): void {
+/**
+ * q[b, h, t, :] = qkv[b, t, 0 * D + h * Dh : ...], k from D, v from 2D (split = true); the reverse
+ * with split = false. `copy(from, to, n)` moves n floats from packed (at from) to a part (at to),
+ * or back.
+ */
+function moveHeads({ batch, time, heads, dh }: Geometry, copy: (s: number, from: number, to: number) => void): void {
   const d = heads * dh;
   for (let b = 0; b < batch; b++) {
     for (let t = 0; t < time; t++) {
       const row = (b * time + t) * 3 * d;
-      for (let s = 0; s < 3; s++) {
-        const part = parts[s];
-        for (let h = 0; h < heads; h++) {
-          const from = row + s * d + h * dh;
-          const to = ((b * heads + h) * time + t) * dh;
-          // element loops: for blocks of a few dozen floats faster than set(subarray) (no view objects)
-          if (split) for (let e = 0; e < dh; e++) part[to + e] = packed[from + e];
-          else for (let e = 0; e < dh; e++) packed[from + e] = part[to + e];
-        }
-      }
+      for (let s = 0; s < 3; s++) for (let h = 0; h < heads; h++) copy(s, row + s * d + h * dh, ((b * heads + h) * time + t) * dh);
     }
   }
 }
+
+/** Element copies between separate arrays (cpu backend). */
+function moveArrays(packed: Float32Array, parts: Float32Array[], g: Geometry, split: boolean): void {
+  const { dh } = g;
+  moveHeads(g, (s, from, to) => {
+    const part = parts[s];
+    if (split) for (let e = 0; e < dh; e++) part[to + e] = packed[from + e];
+    else for (let e = 0; e < dh; e++) packed[from + e] = part[to + e];
+  });
+}
+
+/** On wasm every tensor lives in one heap: copyWithin per block (a memmove), no views. */
+function moveOnHeap(heap: Float32Array, packedAt: number, partsAt: number[], g: Geometry, split: boolean): void {
+  const { dh } = g;
+  moveHeads(g, (s, from, to) => {
+    if (split) heap.copyWithin(partsAt[s] + to, packedAt + from, packedAt + from + dh);
+    else heap.copyWithin(packedAt + from, partsAt[s] + to, partsAt[s] + to + dh);
+  });
+}
+
+const offsetOf = (w: { dataIdMap: { get(id: object): { memoryOffset: number } } }, t: TensorInfo) => w.dataIdMap.get(t.dataId).memoryOffset / 4;
 
 type Attrs = { heads: number };
 
@@ -46,14 +62,14 @@ export function splitHeadsKernel(backendName: BackendName) {
     return defineKernel<{ qkv: TensorInfo }, Attrs, 'cpu'>(SPLIT_HEADS, 'cpu', ({ inputs: { qkv }, attrs: { heads }, backend: c }) => {
       const g = geometry(qkv.shape, heads);
       const parts = [0, 1, 2].map(() => new Float32Array(g.batch * g.time * heads * g.dh));
-      moveHeads(Float32Array.from(c.readSync(qkv.dataId)), parts, g, true);
+      moveArrays(Float32Array.from(c.readSync(qkv.dataId)), parts, g, true);
       return parts.map((p) => c.makeTensorInfo(shapes(g), 'float32', p));
     });
   }
   return defineKernel<{ qkv: TensorInfo }, Attrs>(SPLIT_HEADS, 'wasm', ({ inputs: { qkv }, attrs: { heads }, backend: w }) => {
     const g = geometry(qkv.shape, heads);
     const outs = [0, 1, 2].map(() => w.makeOutput(shapes(g), 'float32'));
-    moveHeads(w.typedArrayFromHeap(qkv), outs.map((o) => w.typedArrayFromHeap(o)), g, true); // views after the allocations
+    moveOnHeap(w.wasm.HEAPF32, offsetOf(w, qkv), outs.map((o) => offsetOf(w, o)), g, true); // the heap after the allocations
     return outs;
   });
 }
@@ -64,14 +80,14 @@ export function mergeHeadsKernel(backendName: BackendName) {
     return defineKernel<{ dq: TensorInfo; dk: TensorInfo; dv: TensorInfo }, Attrs, 'cpu'>(MERGE_HEADS, 'cpu', ({ inputs: { dq, dk, dv }, attrs: { heads }, backend: c }) => {
       const shape = packedShape(dq);
       const packed = new Float32Array(shape[0] * shape[1] * shape[2]);
-      moveHeads(packed, [dq, dk, dv].map((t) => Float32Array.from(c.readSync(t.dataId))), geometry(shape, heads), false);
+      moveArrays(packed, [dq, dk, dv].map((t) => Float32Array.from(c.readSync(t.dataId))), geometry(shape, heads), false);
       return c.makeTensorInfo(shape, 'float32', packed);
     });
   }
   return defineKernel<{ dq: TensorInfo; dk: TensorInfo; dv: TensorInfo }, Attrs>(MERGE_HEADS, 'wasm', ({ inputs: { dq, dk, dv }, attrs: { heads }, backend: w }) => {
     const shape = packedShape(dq);
     const out = w.makeOutput(shape, 'float32');
-    moveHeads(w.typedArrayFromHeap(out), [dq, dk, dv].map((t) => w.typedArrayFromHeap(t)), geometry(shape, heads), false);
+    moveOnHeap(w.wasm.HEAPF32, offsetOf(w, out), [dq, dk, dv].map((t) => offsetOf(w, t)), geometry(shape, heads), false);
     return out;
   });
 }
