@@ -46,6 +46,8 @@ export default definePlugin({
     study('fixture-cells', { only: {} }, 'none'),
     study('fixture-model', { only: {} }),
     study('fixture-convert', { base: {}, convert: { initFrom: 'base', stepsFraction: 0.5 } }),
+    // trains exactly what fixture-model's arm trains (the model's defaults spelled out)
+    study('fixture-twin', { again: { modelConfig: { ffnHidden: 16, activation: 'swiglu' } } }),
   ],
 });
 `,
@@ -134,6 +136,15 @@ test('editing an evaluator re-evaluates without retraining; editing an unrelated
   const edited = run(root, home, ['--study', 'fixture-model']);
   assert.equal(edited.code, 0, edited.stderr);
   assert.deepEqual(edited.cells.map((c) => [c.status, c.training]), [['ok', 'loaded']], 'recomputed from the cached checkpoint');
+});
+
+test('two studies whose arms train the same thing share one trained cell: the second loads it, even with two workers', () => {
+  const home = tempDir('labbench-twin-');
+  const r = run(root, home, ['--study', 'fixture-model', 'fixture-twin', '--jobs', '2']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.cells.map((c) => [c.arm, c.status, c.training]), [['only', 'ok', 'trained'], ['again', 'ok', 'loaded']]);
+  const values = readFileSync(join(home, 'out', 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).value);
+  assert.equal(values[0], values[1]);
 });
 
 test('an unwritable --out is reported before any worker starts or anything trains, with exit 2', () => {
