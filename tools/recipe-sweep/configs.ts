@@ -66,4 +66,32 @@ const budget: SweepPlan = {
   ],
 };
 
-export const PLANS: Readonly<Record<string, SweepPlan>> = { quick, budget };
+/**
+ * The optimiser at the campaign budget (4.9M tokens): twice the steps at half the batch, and twice
+ * the peak learning rate, against d128-L4-V4096-4.9M (batch 32 x 1200 steps, peak 2e-3).
+ */
+const optimiser: SweepPlan = {
+  ...budget,
+  runs: [
+    { name: 'd128-L4-V4096-4.9M-b16x2400', factor: 'batch 16 x 2400 steps (same tokens, twice the updates)', config: { batchSize: 16, steps: 2400, warmupSteps: 120 } },
+    { name: 'd128-L4-V4096-4.9M-lr4e-3', factor: 'peak LR 4e-3', config: { batchSize: 32, learningRate: 4e-3 } },
+    { name: 'd128-L4-V4096-4.9M-b8x4800', factor: 'batch 8 x 4800 steps (same tokens, four times the updates)', config: { batchSize: 8, steps: 4800, warmupSteps: 240 } },
+  ],
+};
+
+/**
+ * The tokenizer's vocabulary at the campaign model (d 128, 4 layers, 2.46M tokens): a bigram over
+ * a 4096-token vocabulary is nearly a word bigram; over 1024 or 2048 tokens it sees less, while the
+ * network's bits per byte need not move. Which vocabulary puts the baseline past its gate at the
+ * smallest budget, and does the FFN knock-out still cost >= 0.1 there?
+ */
+const vocabPlan = (vocab: number): SweepPlan => ({
+  ...budget,
+  corpus: { ...budget.corpus, vocab },
+  runs: [
+    { name: `d128-L4-V${vocab}-2.5M`, factor: `vocabulary ${vocab}`, config: {} },
+    { name: `d128-L4-V${vocab}-2.5M-ffn1`, factor: `vocabulary ${vocab}, SwiGLU FFN of width 1 (knock-out)`, config: { ffnHidden: 1 } },
+  ],
+});
+
+export const PLANS: Readonly<Record<string, SweepPlan>> = { quick, budget, optimiser, v1024: vocabPlan(1024), v2048: vocabPlan(2048) };

@@ -5,7 +5,7 @@
  * the same tokens. Appends one JSON line per run to `<out>.jsonl` (a rerun skips what is there);
  * report.ts turns the lines into the CSV, the tables and the plots.
  *
- * Usage: node --conditions=@labbench/source --import tsx tools/recipe-sweep/sweep.ts --plan quick [--out docs/recipe/quick]
+ * Usage: node --conditions=@labbench/source --import tsx tools/recipe-sweep/sweep.ts --plan quick [--out docs/recipe/quick] [--only <run name>]
  * Run it alone on the machine and under `nice`: it is a measurement.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -48,8 +48,10 @@ console.error(`${planName}: ${corpus.train.length} training tokens, ${corpus.eva
   streamRefs.map((r) => `${r.kind} ${r.bitsPerByte.toFixed(3)} bpb`).join(', '));
 
 const done = new Set(existsSync(`${out}.jsonl`) ? readFileSync(`${out}.jsonl`, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).name as string) : []);
+// --only <name>: one run of the plan, so two processes can share a plan (one core each)
+const only = argValue('--only');
 for (const run of plan.runs) {
-  if (done.has(run.name)) continue;
+  if (done.has(run.name) || (only !== undefined && run.name !== only)) continue;
   const result = await runRecipe(corpus, { ...plan.base, ...run.config }, plan.checkpoints ?? 6);
   const references = referencesFor(result.tokens, result.validTargets);
   const line = {
