@@ -1,3 +1,4 @@
+import { ConfigError } from '@labbench/core';
 import { decoderDefaults, type DecoderConfig, decoderSchemaProperties } from '@labbench/tensor';
 
 /**
@@ -90,7 +91,7 @@ export const dsmoeConfigSchema = {
 /** Expert width D / n; throws when n does not divide D. */
 export function sliceWidth(c: DsmoeConfig): number {
   if (c.ffnHidden % c.experts !== 0) {
-    throw new Error(`dsmoe: ffnHidden (${c.ffnHidden}) must be divisible by experts (${c.experts}); pick n dividing D.`);
+    throw new ConfigError('dsmoe › modelConfig.experts', `ffnHidden (${c.ffnHidden}) must be divisible by experts (${c.experts}).`, 'Pick a number of experts that divides ffnHidden.');
   }
   return c.ffnHidden / c.experts;
 }

@@ -1,4 +1,5 @@
 import type { ForwardOptions, ForwardOutput, LanguageModel, ModelBuildContext, ModelFactory } from '@labbench/core';
+import { ConfigError } from '@labbench/core';
 import { DecoderLM, DenseFeedForward, copyMatchingWeights, localName, tf } from '@labbench/tensor';
 import { dsmoeConfigSchema, dsmoeDefaults, ffnWeights, sliceWidth, type DsmoeConfig } from './config.js';
 import { DsmoeFeedForward, type SparsityControl } from './layer.js';
@@ -77,7 +78,7 @@ function pruneFrom(from: LanguageModel, to: DsmoeLM): void {
     const wIn = source.get(`layer${layer}.ffn.wIn`);
     const wOut = source.get(`layer${layer}.ffn.wOut`);
     const ffn = block.feedForward as DenseFeedForward;
-    if (!wIn || !wOut) throw new Error(`dsmoe prune: the model to convert has no layer${layer}.ffn.wIn / wOut; initFrom must be a dense decoder.`);
+    if (!wIn || !wOut) throw new ConfigError('dsmoe › initFrom', `the model to convert has no layer${layer}.ffn.wIn / wOut.`, 'Point initFrom at an arm whose model is a dense decoder.');
     tf.tidy(() => {
       const norms = tf.sqrt(tf.sum(tf.square(tf.reshape(wOut, [c.experts, width * c.dModel])), 1)).arraySync() as number[]; // [n]
       const kept = norms
@@ -112,8 +113,8 @@ export const dsmoeModel: ModelFactory<DsmoeConfig> = {
   create(config, context): LanguageModel {
     const c: DsmoeConfig = { ...dsmoeDefaults, ...config };
     sliceWidth(c);
-    if (c.variant === 'topk' && c.topK > c.experts) throw new Error(`dsmoe: topK (${c.topK}) must be <= experts (${c.experts}).`);
-    if (c.variant === 'prune' && c.pruneKeep > c.experts) throw new Error(`dsmoe: pruneKeep (${c.pruneKeep}) must be <= experts (${c.experts}).`);
+    if (c.variant === 'topk' && c.topK > c.experts) throw new ConfigError('dsmoe › modelConfig.topK', `topK (${c.topK}) must be <= experts (${c.experts}).`, 'Lower topK or raise experts.');
+    if (c.variant === 'prune' && c.pruneKeep > c.experts) throw new ConfigError('dsmoe › modelConfig.pruneKeep', `pruneKeep (${c.pruneKeep}) must be <= experts (${c.experts}).`, 'Lower pruneKeep or raise experts.');
     const model = new DsmoeLM(c, context, { lambda: c.sparsityLambda });
     if (context.initFrom) {
       copyMatchingWeights(context.initFrom, model);

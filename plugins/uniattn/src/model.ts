@@ -1,4 +1,5 @@
 import type { LanguageModel, ModelBuildContext, ModelFactory, ParamCount, TrainingPlan, TrainingStart } from '@labbench/core';
+import { ConfigError } from '@labbench/core';
 import { DecoderLM, copyMatchingWeights, fixedWindows, tf, tokenCrossEntropy } from '@labbench/tensor';
 import { layerRoles, uniattnConfigSchema, uniattnDefaults, type UniAttnConfig } from './config.js';
 import { DroppedAttention, UniAttention, type UnifyMode } from './attention.js';
@@ -141,7 +142,7 @@ export const uniattnModel: ModelFactory<UniAttnConfig> = {
   configSchema: uniattnConfigSchema,
   create(config, context): LanguageModel {
     const c: UniAttnConfig = { ...uniattnDefaults, ...config };
-    if (c.dModel % c.heads !== 0) throw new Error(`uniattn: dModel (${c.dModel}) must be divisible by heads (${c.heads}).`);
+    if (c.dModel % c.heads !== 0) throw new ConfigError('uniattn › modelConfig.heads', `dModel (${c.dModel}) must be divisible by heads (${c.heads}).`, 'Pick a head count that divides dModel.');
     const model = new UniAttnLM(c, context, { unify: true });
     if (context.initFrom) copyMatchingWeights(context.initFrom, model);
     return model;
