@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { buildPlots, plotFile, scaleGroups } from '../src/publish/plots.js';
+import { buildPlots, plotFile, roundPathCoordinates, scaleGroups } from '../src/publish/plots.js';
 import { svgMarks, trainingLine } from './publish-fixtures.js';
 
 const LONG = ['lm-scaffold-bpe-20000-merges-at-equal-tokens', 'lm-bpe-20000-merges-at-equal-tokens-baseline'];
@@ -115,4 +115,17 @@ test('plots: a bar chart of several arms (one arm of the study without the stati
   for (const arm of ['hash', 'maskmoe', 'smoe']) assert.ok(texts(stat.svg).includes(arm), `legend names ${arm}`);
   assert.ok(!texts(stat.svg).includes('knockout-routing'), 'the arm without the statistic is not in the legend');
   assert.equal(warn.mock.callCount(), 0, warn.mock.calls.map((c) => String(c.arguments[0])).join(' | '));
+});
+
+test('roundPathCoordinates: path numbers move by at most 0.05 px, text and other attributes keep every digit', () => {
+  fc.assert(fc.property(fc.array(fc.double({ min: -1000, max: 1000, noNaN: true }), { minLength: 1, maxLength: 20 }), fc.double({ min: 0, max: 10, noNaN: true }), (xs, label) => {
+    const d = xs.map((x, i) => `${i === 0 ? 'M' : 'L'}${x.toFixed(3)},${(x / 2).toFixed(3)}`).join('');
+    const text = `<text x="1.234">${label.toFixed(4)}</text>`;
+    const out = roundPathCoordinates(`<svg><path d="${d}"/>${text}</svg>`);
+    assert.ok(out.endsWith(`${text}</svg>`), 'text untouched');
+    const before = d.match(/-?\d+\.\d+/g)!.map(Number);
+    const after = out.match(/ d="([^"]*)"/)![1].match(/-?\d+(\.\d+)?/g)!.map(Number);
+    assert.equal(after.length, before.length);
+    after.forEach((v, i) => assert.ok(Math.abs(v - before[i]) <= 0.05 + 1e-9, `${before[i]} -> ${v}`));
+  }));
 });

@@ -49,7 +49,16 @@ async function render(spec: Record<string, unknown>): Promise<string> {
   const view = new vega.View(vega.parse(compile(full).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
-  return svg;
+  return roundPathCoordinates(svg);
+}
+
+/**
+ * Path coordinates to a tenth of a pixel: Vega writes three decimals, a third of a curve-heavy
+ * file, and a tenth of a pixel is below what any screen shows (keeps the committed page under
+ * 2 MB). Only `d` attributes: labels and ticks keep their digits.
+ */
+export function roundPathCoordinates(svg: string): string {
+  return svg.replace(/ d="([^"]*)"/g, (_, d: string) => ` d="${d.replace(/-?\d+\.\d+/g, (n) => String(Math.round(Number(n) * 10) / 10))}"`);
 }
 
 const q = (field: string, title: string, zero = false) => ({ field, type: 'quantitative', title, scale: { zero } });
