@@ -47,6 +47,8 @@ export interface EvalArtifact {
   readonly wallSeconds: number;
   readonly trainSeconds?: number;
   readonly evalSeconds?: number;
+  /** Seconds per evaluator (the evaluation's profile: which evaluator to make cheaper). */
+  readonly evaluatorSeconds?: Readonly<Record<string, number>>;
   readonly date: string;
 }
 
@@ -170,9 +172,13 @@ export async function executeCell(ctx: CellContext, task: CellTask, reporter: Ce
     }
     const trainSeconds = elapsed();
     try {
-      const metrics = cached?.metrics ?? await evaluate(ctx, cell, tokenizer, trained.model, trained.artifact.record, reporter, trained.tokenCounts);
+      const evaluatorSeconds: Record<string, number> = {};
+      const metrics = cached?.metrics ?? await evaluate(ctx, cell, tokenizer, trained.model, trained.artifact.record, reporter, trained.tokenCounts, evaluatorSeconds);
       const total = elapsed();
-      const result: EvalArtifact = { metrics, artifact: trained.artifact, wallSeconds: total, trainSeconds, evalSeconds: total - trainSeconds, date: new Date().toISOString() };
+      const result: EvalArtifact = {
+        metrics, artifact: trained.artifact, wallSeconds: total, trainSeconds, evalSeconds: total - trainSeconds,
+        ...(cached ? {} : { evaluatorSeconds }), date: new Date().toISOString(),
+      };
       tryCache(() => ctx.store.put('evals', evalKey, result), `evaluation ${evalKey.slice(0, 12)}`, warnings);
       return { status: 'ok', training: cell.arm.model === 'none' ? undefined : trained.loaded ? 'loaded' : 'trained', trainKey, evalKey, result, warnings, wallSeconds: total };
     } finally {
@@ -240,6 +246,7 @@ async function trainOrLoad(
 async function evaluate(
   ctx: CellContext, cell: PlannedCell, tokenizer: TrainedTokenizer, model: LanguageModel | undefined,
   record: TrainingRecord | null, reporter: CellReporter, tokenCounts?: Float64Array,
+  seconds: Record<string, number> = {},
 ): Promise<MetricRecord[]> {
   const { registry, engine, profile, data } = ctx;
   const subject: EvalSubject = {
@@ -257,10 +264,12 @@ async function evaluate(
     const fits = evaluator.requires === 'any' || evaluator.requires === 'tokenizer' || (model !== undefined && evaluator.requires === model.kind);
     if (!fits) continue;
     const where = `evaluator '${use.id}' (${origin.packageName}) on ${cell.study.id}/${cell.armId}/seed${cell.seed}`;
+    const started = performance.now();
     const out = await withoutProcessExit(where, () => evaluator.evaluate(subject, {
       seed: cell.seed, limits: profile.eval, data: data.evalData(profile.eval), options: use.options ?? {},
       log: (m) => reporter.log(`${use.id}: ${m}`),
     }));
+    seconds[use.id] = (seconds[use.id] ?? 0) + (performance.now() - started) / 1000;
     checkMetrics(out, where, new Set(registry.boards().map((b) => b.id)));
     metrics.push(...out);
   }

@@ -42,6 +42,8 @@ export interface CellStatus extends CellLabel {
   /** Seconds spent training (or loading) and evaluating, when the cell was computed in this run. */
   readonly trainSeconds?: number;
   readonly evalSeconds?: number;
+  /** Of `evalSeconds`, the seconds each evaluator took. */
+  readonly evaluatorSeconds?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -175,7 +177,10 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
       ...(outcome.training ? { training: outcome.training } : {}),
       ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
       ...(outcome.failedAtStep !== undefined ? { failedAtStep: outcome.failedAtStep } : {}),
-      ...(outcome.status === 'ok' && outcome.result ? { trainSeconds: outcome.result.trainSeconds, evalSeconds: outcome.result.evalSeconds } : {}),
+      ...(outcome.status === 'ok' && outcome.result ? {
+        trainSeconds: outcome.result.trainSeconds, evalSeconds: outcome.result.evalSeconds,
+        ...(outcome.result.evaluatorSeconds ? { evaluatorSeconds: outcome.result.evaluatorSeconds } : {}),
+      } : {}),
     };
     outcomes.set(id, outcome);
     statuses.set(id, status);
@@ -306,8 +311,12 @@ function defaultExecutor(options: RunOptions): CellExecutor {
 
 function roundTimes(s: CellStatus): CellStatus {
   const r = (x: number | undefined) => (x === undefined ? undefined : Math.round(x * 10) / 10);
-  const { wallSeconds, trainSeconds, evalSeconds, ...rest } = s;
-  return { ...rest, wallSeconds: r(wallSeconds)!, ...(trainSeconds !== undefined ? { trainSeconds: r(trainSeconds), evalSeconds: r(evalSeconds) } : {}) };
+  const { wallSeconds, trainSeconds, evalSeconds, evaluatorSeconds, ...rest } = s;
+  return {
+    ...rest, wallSeconds: r(wallSeconds)!,
+    ...(trainSeconds !== undefined ? { trainSeconds: r(trainSeconds), evalSeconds: r(evalSeconds) } : {}),
+    ...(evaluatorSeconds ? { evaluatorSeconds: Object.fromEntries(Object.entries(evaluatorSeconds).map(([k, v]) => [k, r(v)!])) } : {}),
+  };
 }
 
 // A folder with less room than this cannot hold a run's results and checkpoints.

@@ -53,3 +53,24 @@ test('sampleToken: for any logits, options and seed, the token is among the top-
     { numRuns: 500 },
   );
 });
+
+test('sampleToken: for any few logits and temperature, untruncated draws follow softmax(logits / T) (within 5 standard errors)', () => {
+  const few = fc.array(fc.float({ noNaN: true, min: -4, max: 4 }), { minLength: 2, maxLength: 6 }).map((xs) => Float32Array.from(xs));
+  fc.assert(
+    fc.property(few, fc.constantFrom(0.5, 1, 2), fc.integer(), (xs, temperature, seed) => {
+      const draws = 4000;
+      const rng = new Rng(seed);
+      const counts = new Array<number>(xs.length).fill(0);
+      for (let k = 0; k < draws; k++) counts[sampleToken(xs, { maxTokens: 1, temperature, seed: 0 }, rng)]++;
+      const max = Math.max(...xs);
+      const weights = [...xs].map((x) => Math.exp((x - max) / temperature));
+      const total = weights.reduce((a, b) => a + b, 0);
+      weights.forEach((w, i) => {
+        const p = w / total;
+        const se = Math.sqrt((p * (1 - p)) / draws);
+        assert.ok(Math.abs(counts[i] / draws - p) <= 5 * se + 1e-9, `id ${i}: frequency ${counts[i] / draws}, softmax ${p}`);
+      });
+    }),
+    { numRuns: 60 },
+  );
+});

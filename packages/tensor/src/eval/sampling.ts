@@ -3,7 +3,7 @@ import type { Rng } from '@labbench/core';
 
 /**
  * Greedy, temperature, top-k and nucleus (top-p) sampling from one row of logits, on the host.
- * `rank` orders the ids by logit, largest first, ties by smaller id (a test passes the comparator
+ * Top-k and top-p walk the ids in `rank` order; plain temperature sampling needs no order. `rank` orders the ids by logit, largest first, ties by smaller id (a test passes the comparator
  * sort, to check the native-sort ranking draws the same tokens).
  */
 export function sampleToken(logits: Float32Array, options: GenerationOptions, rng: Rng, rank: (logits: Float32Array) => number[] = descendingOrder): number {
@@ -12,6 +12,7 @@ export function sampleToken(logits: Float32Array, options: GenerationOptions, rn
     for (let i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
     return best;
   }
+  if (!(options.topK && options.topK > 0) && !(options.topP !== undefined && options.topP < 1)) return sampleFull(logits, options.temperature, rng);
   let order = rank(logits);
   if (options.topK && options.topK > 0) order = order.slice(0, options.topK);
   const max = logits[order[0]];
@@ -32,6 +33,28 @@ export function sampleToken(logits: Float32Array, options: GenerationOptions, rn
     if (u <= 0) return order[i];
   }
   return order[order.length - 1];
+}
+
+/**
+ * Plain temperature sampling over the whole vocabulary: the inverse CDF in id order, one pass, no
+ * sort (sorting every row was most of a batched generation step, and only top-k and top-p need the
+ * order). Draws a different token than the sorted walk for the same uniform, with the same
+ * distribution. Rows with +Infinity logits draw the first of them (the limit of the softmax).
+ */
+function sampleFull(logits: Float32Array, temperature: number, rng: Rng): number {
+  let max = -Infinity;
+  let best = 0;
+  for (let i = 0; i < logits.length; i++) if (logits[i] > max) { max = logits[i]; best = i; }
+  if (max === Infinity || max === -Infinity) return best;
+  const weights = new Float64Array(logits.length);
+  let total = 0;
+  for (let i = 0; i < logits.length; i++) total += weights[i] = Math.exp((logits[i] - max) / temperature);
+  let u = rng.float() * total;
+  for (let i = 0; i < logits.length; i++) {
+    u -= weights[i];
+    if (u <= 0 && weights[i] > 0) return i;
+  }
+  return best; // rounding left u above 0: the mode
 }
 
 /** Index bits of a sort key: vocabularies up to 2^21 ids (Float64 keys stay below 2^53, exact). */
