@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
 #include <sched.h>
@@ -299,6 +300,91 @@ static napi_value softmax(napi_env env, napi_callback_info info) {
   }
   sm_ctx ctx = { x, y, cols };
   parallel_for(sm_rows, &ctx, rows, rows * cols);
+  return NULL;
+}
+
+// logitStats: per-position scores of raw logits for evaluation (the native twin of
+// @labbench/tensor's eval/logit-stats.ts JS loop). The exponentials are float32 (fast_exp); every
+// sum is float64, as in the JS loop: entropy and Var[ln p] come from first and second moments,
+// whose difference cancels. exp(d) below e^-87 is taken as 0 (fast_exp clamps there; the JS loop
+// underflows to 0 too), so -Infinity logits (masked ids) contribute nothing instead of 0 * -inf.
+enum { LS_ARGMAX = 1, LS_DISTRIBUTION = 2 };
+typedef struct {
+  const float *x; const int32_t *t; float *logp; int32_t *argmax, *rank; float *entropy, *variance;
+  int64_t cols; int flags; _Atomic int failed;
+} ls_ctx;
+WIDE static void ls_rows(void *arg, int64_t from, int64_t to) {
+  ls_ctx *c = (ls_ctx *)arg; int64_t cols = c->cols; bool dist = (c->flags & LS_DISTRIBUTION) != 0;
+  // exp(l - max) per id, kept for p: one buffer per chunk (chunks run on any thread)
+  float *ex = dist ? (float *)malloc(sizeof(float) * cols) : NULL;
+  if (dist && !ex) { atomic_store(&c->failed, 1); return; }
+  for (int64_t r = from; r < to; r++) {
+    int32_t target = c->t[r];
+    if (target < 0) continue; // unscored: outputs untouched
+    const float *xr = c->x + r * cols;
+    float mx = row_max(xr, cols);
+    double sum = 0.0;
+    if (dist) {
+#pragma omp simd
+      for (int64_t j = 0; j < cols; j++) { float d = xr[j] - mx; ex[j] = d < -87.0f ? 0.0f : fast_exp(d); }
+#pragma omp simd reduction(+:sum)
+      for (int64_t j = 0; j < cols; j++) sum += (double)ex[j];
+    } else {
+#pragma omp simd reduction(+:sum)
+      for (int64_t j = 0; j < cols; j++) { float d = xr[j] - mx; sum += d < -87.0f ? 0.0 : (double)fast_exp(d); }
+    }
+    double logSum = log(sum);
+    float xt = xr[target];
+    c->logp[r] = (float)(((double)xt - (double)mx) - logSum);
+    if (c->flags & LS_ARGMAX) {
+      int64_t best = 0; // the first maximum, as tf.argMax
+      while (best < cols - 1 && !(xr[best] == mx)) best++;
+      c->argmax[r] = (int32_t)best;
+    }
+    if (dist) {
+      // with d = l - max and ln p = d - ln(sum): H = ln(sum) - E[d], Var[ln p] = Var[d] = E[d^2] - E[d]^2
+      // (moments of d, not of ln p: the smaller magnitudes cancel less)
+      double s1 = 0.0, s2 = 0.0, mxd = mx; int64_t above = 0;
+#pragma omp simd reduction(+:s1, s2, above)
+      for (int64_t j = 0; j < cols; j++) {
+        double e = ex[j];
+        double d = e > 0.0 ? (double)xr[j] - mxd : 0.0;
+        s1 += e * d; s2 += e * d * d;
+        above += xr[j] > xt ? 1 : 0;
+      }
+      double mean = s1 / sum, var = s2 / sum - mean * mean;
+      c->rank[r] = (int32_t)(1 + above);
+      c->entropy[r] = (float)(logSum - mean);
+      c->variance[r] = (float)(var > 0.0 ? var : 0.0);
+    }
+  }
+  free(ex);
+}
+
+// logitStats(logits [rows, cols], targets Int32 [rows], logProbs, argmax Int32, ranks Int32, entropies,
+// variances, rows, cols, offset, flags): for each row whose target is >= 0, writes at [offset + row]
+// the target's log-probability, with flags & 1 the argmax (first maximum), with flags & 2 the rank
+// (1 + ids with a strictly larger logit), the entropy and Var[ln p]. Rows with target < 0 are skipped.
+static napi_value logitStats(napi_env env, napi_callback_info info) {
+  size_t argc = 11; napi_value argv[11];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *x, *logp, *ent, *var; int32_t *t, *am, *rk; size_t lx, lt, llp, lam, lrk, lent, lvar;
+  if (argc < 11 || !f32(env, argv[0], &x, &lx) || !i32arr(env, argv[1], &t, &lt) || !f32(env, argv[2], &logp, &llp) || !i32arr(env, argv[3], &am, &lam) ||
+      !i32arr(env, argv[4], &rk, &lrk) || !f32(env, argv[5], &ent, &lent) || !f32(env, argv[6], &var, &lvar)) return NULL;
+  int64_t rows = num(env, argv[7]), cols = num(env, argv[8]), offset = num(env, argv[9]), flags = num(env, argv[10]);
+  uint64_t end = (uint64_t)(offset + rows);
+  bool dist = (flags & LS_DISTRIBUTION) != 0;
+  if (rows < 0 || cols <= 0 || offset < 0 || (uint64_t)(rows * cols) > lx || (uint64_t)rows > lt || end > llp ||
+      ((flags & LS_ARGMAX) && end > lam) || (dist && (end > lrk || end > lent || end > lvar))) {
+    napi_throw_range_error(env, NULL, "tensor-native: logitStats shapes exceed the views");
+    return NULL;
+  }
+  for (int64_t r = 0; r < rows; r++) {
+    if (t[r] >= cols) { napi_throw_range_error(env, NULL, "tensor-native: logitStats target id is not below the vocabulary size"); return NULL; }
+  }
+  ls_ctx ctx = { x, t, logp + offset, am + offset, rk + offset, ent + offset, var + offset, cols, (int)flags, 0 };
+  parallel_for(ls_rows, &ctx, rows, rows * cols * (dist ? 3 : 2));
+  if (atomic_load(&ctx.failed)) { napi_throw_error(env, NULL, "tensor-native: logitStats could not allocate its row buffer"); return NULL; }
   return NULL;
 }
 
@@ -644,6 +730,7 @@ static napi_value init(napi_env env, napi_value exports) {
     { "adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL },
     { "biasActivation", NULL, biasActivation, NULL, NULL, NULL, napi_default, NULL },
     { "softmax", NULL, softmax, NULL, NULL, NULL, napi_default, NULL },
+    { "logitStats", NULL, logitStats, NULL, NULL, NULL, napi_default, NULL },
     { "rmsNorm", NULL, rmsNorm, NULL, NULL, NULL, napi_default, NULL },
     { "rmsNormGrad", NULL, rmsNormGrad, NULL, NULL, NULL, napi_default, NULL },
     { "layerNorm", NULL, layerNorm, NULL, NULL, NULL, napi_default, NULL },

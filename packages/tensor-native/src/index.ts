@@ -22,6 +22,13 @@ export interface NativeBinding {
   sgemm(a: Float32Array, b: Float32Array, c: Float32Array, batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean, strideA: number, strideB: number, strideC: number, alpha: number, beta: number): void;
   softmaxCrossEntropy(logits: Float32Array, targets: Int32Array, nll: Float32Array, grad: Float32Array, rows: number, cols: number): void;
   softmax(x: Float32Array, y: Float32Array, rows: number, cols: number): void;
+  /**
+   * Evaluation scores from raw logits [rows, cols] (the twin of @labbench/tensor's eval/logit-stats.ts loop):
+   * for rows with target >= 0, writes at [offset + row] the target's log-probability; flags & 1: the argmax
+   * (first maximum); flags & 2: the rank (1 + strictly larger logits), entropy and Var[ln p]. Rows with
+   * target < 0 are left untouched. RangeError when a view is too short or a target is >= cols.
+   */
+  logitStats(logits: Float32Array, targets: Int32Array, logProbs: Float32Array, argmax: Int32Array, ranks: Int32Array, entropies: Float32Array, variances: Float32Array, rows: number, cols: number, offset: number, flags: number): void;
   adam(x: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, xo: Float32Array, mo: Float32Array, vo: Float32Array, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, c1: number, c2: number, gradScale: number): void;
   biasActivation(c: Float32Array, bias: Float32Array | null, rows: number, n: number, activation: number, alpha: number): void;
   // row loops of @labbench/tensor's fused kernels (backend/kernels/*.ts wraps them; the same signatures as its JS loops)

@@ -3,6 +3,7 @@ import type { BackendInfo, BackendName } from '@labbench/core';
 import type { KernelConfig } from '#tfjs';
 import { LABBENCH_KERNELS, type LabbenchKernelNames } from './kernel-names.js';
 import { type NativeFused, nativeFusedKernels, patchCpu, patchWasm, patchedKernel, patchedKernelNames, registerMissingGradients, stockWasmKernel, wasmAdditions } from './patches.js';
+import type { NativeLogitStats } from '../eval/logit-stats.js';
 
 export type BackendPreference = 'auto' | BackendName;
 
@@ -11,7 +12,7 @@ interface NativePackage {
   readonly available: boolean;
   readonly loadError?: string;
   /** The raw addon (its fused row functions are wrapped by this package's kernels). */
-  readonly binding?: Partial<NativeFused>;
+  readonly binding?: Partial<NativeFused> & { readonly logitStats?: NativeLogitStats };
   register(names: LabbenchKernelNames): boolean;
   kernels(names: LabbenchKernelNames): KernelConfig[];
   threads(n?: number): number;
@@ -27,6 +28,12 @@ export interface NativeModule {
 
 let native: NativeModule | undefined;
 let nativeError: string | undefined;
+let logitStats: NativeLogitStats | undefined;
+
+/** The addon's logit-statistics loop while the native kernels are in use (eval/logit-stats.ts), else undefined. */
+export function nativeLogitStats(): NativeLogitStats | undefined {
+  return current?.nativeKernels ? logitStats : undefined;
+}
 
 /** The optional native package, loaded once (undefined when it is not installed or not built). */
 export async function loadNative(): Promise<NativeModule | undefined> {
@@ -41,6 +48,7 @@ export async function loadNative(): Promise<NativeModule | undefined> {
     else {
       // the fused kernels are written once, here; the addon gives their row loops (an older addon without them: JS loops)
       const b = mod.binding;
+      logitStats = b?.logitStats; // an older addon without it: the JS loop
       const nativeMatMul = mod.kernels(LABBENCH_KERNELS).find((k) => k.kernelName === tf.BatchMatMul);
       const complete = b?.rmsNorm && b.rmsNormGrad && b.layerNorm && b.layerNormGrad && b.swiglu && b.swigluGrad && b.attentionSoftmax && b.attentionSoftmaxGrad && b.biasActivation;
       const fused = complete ? nativeFusedKernels(b as NativeFused, nativeMatMul) : [];

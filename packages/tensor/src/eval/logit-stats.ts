@@ -5,7 +5,16 @@
  * the values are at least as accurate as float32 log-softmax.
  *
  * Shapes: N positions, V vocabulary; logits are row-major [N, V].
+ *
+ * With the native kernels in use (wasm + @labbench/tensor-native) the rows are scored by the
+ * addon's `logitStats` (float32 exponentials, float64 sums, rows split over the addon's threads):
+ * the JS loop's Math.exp over the vocabulary was the largest single item of an evaluation profile.
+ * Without them, `scorePositionsJs` below runs.
  */
+import { nativeLogitStats } from '../backend/select.js';
+
+/** The addon's row loop (@labbench/tensor-native's logitStats; flags: 1 argmax, 2 distribution). */
+export type NativeLogitStats = (logits: Float32Array, targets: Int32Array, logProbs: Float32Array, argmax: Int32Array, ranks: Int32Array, entropies: Float32Array, variances: Float32Array, rows: number, cols: number, offset: number, flags: number) => void;
 
 /** Which statistics a caller needs beyond the target's log-probability. */
 export interface ScoreNeeds {
@@ -32,11 +41,26 @@ export function allocateScores(n: number): PositionScores {
 /**
  * Fills `out` at positions [0, n) of `logits` [n, V] whose target is >= 0, writing at
  * `out[offset + i]`. Ties: argmax takes the first maximum (as tf.argMax); rank counts strictly
- * larger logits, plus one.
+ * larger logits, plus one. Natively when the native kernels are in use, else in JS.
  */
 export function scorePositions(logits: Float32Array, vocab: number, targets: Int32Array, needs: ScoreNeeds, out: PositionScores, offset = 0): void {
+  const native = nativeLogitStats();
+  if (!native) {
+    scorePositionsJs(logits, vocab, targets, needs, out, offset);
+    return;
+  }
+  const flags = (needs.argmax ? 1 : 0) | (needs.distribution ? 2 : 0);
+  native(logits, targets, out.logProbs, out.argmax, out.ranks, out.entropies, out.variances, targets.length, vocab, offset, flags);
+}
+
+/** exp(l_v - max) of the row being scored, kept for p_v; grown as needed, shared by every call. */
+let scratch = new Float64Array(0);
+
+/** The JS loop (wasm without the addon, cpu, tensorflow); `scorePositions` with the same results up to float32 exp. */
+export function scorePositionsJs(logits: Float32Array, vocab: number, targets: Int32Array, needs: ScoreNeeds, out: PositionScores, offset = 0): void {
   const n = targets.length;
-  const exps = needs.distribution ? new Float64Array(vocab) : undefined; // exp(l_v - max), kept for p_v
+  if (needs.distribution && scratch.length < vocab) scratch = new Float64Array(vocab);
+  const exps = needs.distribution ? scratch : undefined;
   for (let i = 0; i < n; i++) {
     const target = targets[i];
     if (target < 0) continue;
@@ -67,6 +91,7 @@ export function scorePositions(logits: Float32Array, vocab: number, targets: Int
         if (x > targetLogit) rank++;
         const lp = x - lse;
         const p = exps[v] / sum;
+        if (p === 0) continue; // a -Infinity logit (masked id): p ln p -> 0, not 0 * -inf
         entropy -= p * lp;
         second += p * lp * lp;
       }
