@@ -4,7 +4,7 @@
  * change of core's entry point is a one-line change here.
  */
 export type {
-  Split, CorpusDocument, TrainingTextOptions, DataProvider, TrainingPair, TrainingPairsOptions, ClozeItem, MultipleChoiceItem, DetectionPrompt, DialogueItem,
+  Split, CorpusDocument, TrainingTextOptions, ValidationTextOptions, DataProvider, TrainingPair, TrainingPairsOptions, ClozeItem, MultipleChoiceItem, DetectionPrompt, DialogueItem,
   EvalData, EvalDocument, EvalLimits,
 } from '@labbench/core';
-export { DataError, ConfigError, suggest, sha256, canonicalJson, writeFileAtomic, Rng, deriveSeed, PAIR_SEPARATORS } from '@labbench/core';
+export { DataError, ConfigError, suggest, sha256, hashJson, canonicalJson, writeFileAtomic, Rng, deriveSeed, PAIR_SEPARATORS } from '@labbench/core';

@@ -1,4 +1,4 @@
-import { canonicalJson, type DataProvider, type EvalLimits, type TrainingTextOptions } from './core.js';
+import { canonicalJson, hashJson, type DataProvider, type EvalLimits, type TrainingTextOptions, type ValidationTextOptions } from './core.js';
 import { SetCache, defaultCacheDir } from './cache.js';
 import { createEvalData, validationTexts } from './eval-data.js';
 import { MIXTURES, trainingTextHash } from './mixtures.js';
@@ -38,6 +38,19 @@ export function createDataProvider(options: DataProviderOptions = {}): DataProvi
         hashes.set(key, hash);
       }
       return hash;
+    },
+    validationHash: async (o: ValidationTextOptions) => {
+      const key = canonicalJson({ validation: o.domain, maxChars: o.maxChars });
+      let hash = hashes.get(key);
+      if (hash === undefined) {
+        hash = hashJson(validationTexts(o));
+        hashes.set(key, hash);
+      }
+      return hash;
+    },
+    knownHashes: () => Object.fromEntries(hashes),
+    adoptHashes: (known) => {
+      for (const [key, hash] of Object.entries(known)) if (!hashes.has(key)) hashes.set(key, hash);
     },
     mixtures: () => [...MIXTURES.map((m) => m.id), ...PAIR_MIXTURES.map((m) => m.id)],
     sets: () => SETS.map((s) => s.name),

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ConfigError } from '@labbench/core';
+import { ConfigError, hashJson } from '@labbench/core';
 import { createDataProvider, datasetsList, MIXTURES, PAIR_MIXTURES, SETS } from '../src/index.js';
 import { corpus } from '../src/corpora.js';
 import { createMemoryDataProvider } from '../src/testing/index.js';
@@ -92,4 +92,33 @@ test('createMemoryDataProvider: the same contract without corpora', async () => 
   assert.ok(total(await memory.trainingText({ mixture: 'default', maxChars: 2000, seed: 0 })) <= 2000);
   assert.equal((await memory.evalData({ documents: 5, items: 2, maxChars: 100 }).set('tiny')).length, 2);
   assert.equal((await memory.evalData({ documents: 1, items: 2, maxChars: 100 }).inDomain()).length, 1);
+});
+
+test('provider: knownHashes carries computed hashes to another provider, which answers them without building the text', async () => {
+  const options = { mixture: 'default', maxChars: 20_000, seed: 3 };
+  const parent = createDataProvider({ cacheDir: dir });
+  const hash = await parent.hash(options);
+  const known = parent.knownHashes?.() ?? {};
+  assert.deepEqual(Object.values(known), [hash]);
+  // a worker adopts them: a planted value proves the answer is the adopted one, not recomputed
+  const worker = createDataProvider({ cacheDir: dir });
+  const key = Object.keys(known)[0];
+  worker.adoptHashes?.({ [key]: 'adopted' });
+  assert.equal(await worker.hash(options), 'adopted');
+  // its own value is never overwritten by an adopted one
+  parent.adoptHashes?.({ [key]: 'other' });
+  assert.equal(await parent.hash(options), hash);
+  // options it was not given are still computed from the text
+  assert.equal(await worker.hash({ ...options, seed: 4 }), await parent.hash({ ...options, seed: 4 }));
+});
+
+test('provider: validationHash is hashJson of validationText, and travels with knownHashes', async () => {
+  const parent = createDataProvider({ cacheDir: dir });
+  const o = { domain: 'out-of-domain', maxChars: 5_000 } as const;
+  const hash = await parent.validationHash?.(o);
+  assert.equal(hash, hashJson(await parent.validationText(o)));
+  const worker = createDataProvider({ cacheDir: dir });
+  worker.adoptHashes?.(parent.knownHashes?.() ?? {});
+  assert.equal(await worker.validationHash?.(o), hash);
+  assert.notEqual(await worker.validationHash?.({ ...o, domain: 'in-domain' }), hash);
 });

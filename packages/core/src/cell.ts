@@ -31,6 +31,8 @@ export interface CellTask {
   readonly needCheckpoint: boolean;
   /** Reliability tests: make the loss NaN from this step on. */
   readonly injectNanAtStep?: number;
+  /** Training-text hashes the scheduling process already computed (DataProvider.knownHashes). */
+  readonly dataHashes?: Readonly<Record<string, string>>;
 }
 
 export interface TrainedArtifact {
@@ -152,6 +154,7 @@ export async function executeCell(ctx: CellContext, task: CellTask, reporter: Ce
   const elapsed = () => (performance.now() - started) / 1000;
   let keys: { trainKey: string; evalKey: string } | undefined;
   try {
+    if (task.dataHashes) ctx.data.adoptHashes?.(task.dataHashes);
     const cell = plannedCell(ctx, task.study, task.arm, task.seed, task.seeds);
     if (cell.arm.initFrom && !task.sourceTrainKey) throw new Error(`source ${task.study}/${cell.arm.initFrom}/${task.seed} has no trained model.`);
     const label = `${cell.study.id}/${cell.armId}/seed${cell.seed}`;

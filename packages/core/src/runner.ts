@@ -196,7 +196,11 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
       injectNanAtStep: options.injectNan?.cell === cellId(cell.study.id, cell.armId, cell.seed) ? options.injectNan.step : undefined,
     };
     const cellReporter: CellReporter = { step: (p) => reporter.step(label, p), log: (m) => reporter.log(m) };
-    running.set(id, prepare(cell).then(() => executor.run(task, cellReporter))
+    const withHashes = (): CellTask => {
+      const dataHashes = options.prepareData?.knownHashes?.();
+      return dataHashes && Object.keys(dataHashes).length > 0 ? { ...task, dataHashes } : task;
+    };
+    running.set(id, prepare(cell).then(() => executor.run(withHashes(), cellReporter))
       .catch((error: unknown): CellOutcome => ({ status: 'failed', reason: (error as Error).message ?? String(error), warnings: [], wallSeconds: 0 }))
       .then((outcome) => {
         running.delete(id);

@@ -1,5 +1,5 @@
 import type { ArmSpec } from './contracts/study.js';
-import type { DataProvider } from './contracts/data.js';
+import type { DataProvider, ValidationTextOptions } from './contracts/data.js';
 import type { TokenizerJSON, TrainedTokenizer } from './contracts/tokenizer.js';
 import type { ContentStore } from './cache.js';
 import { hashJson } from './hash.js';
@@ -110,17 +110,21 @@ export class TokenData {
   }
 
   /** The stored streams' key: the tokenizer and the exact text (training options and content hash, held-out text). */
-  private async streamsKey(arm: ArmSpec, seed: number, valid: readonly string[], ood: readonly string[]): Promise<string> {
+  private async streamsKey(arm: ArmSpec, seed: number, validHash: string, oodHash: string): Promise<string> {
     const options = this.trainingTextOptions(arm, seed);
-    return hashJson({ tokenizer: this.tokenizerKey(arm), train: options, trainHash: await this.data.hash(options), valid: hashJson(valid), ood: hashJson(ood) });
+    return hashJson({ tokenizer: this.tokenizerKey(arm), train: options, trainHash: await this.data.hash(options), valid: validHash, ood: oodHash });
   }
 
   private async encodeOrLoad(arm: ArmSpec, seed: number, tokenizer: TrainedTokenizer): Promise<TokenStreams> {
-    const validText = await this.data.validationText({ domain: 'in-domain', maxChars: this.profile.validationChars });
-    const oodText = await this.data.validationText({ domain: 'out-of-domain', maxChars: this.profile.validationChars });
-    const key = await this.streamsKey(arm, seed, validText, oodText);
+    const validOptions = { domain: 'in-domain', maxChars: this.profile.validationChars } as const;
+    const oodOptions = { domain: 'out-of-domain', maxChars: this.profile.validationChars } as const;
+    // the texts' hashes name the stored streams; the texts themselves are built only to encode them
+    const textHash = async (o: ValidationTextOptions) => this.data.validationHash ? this.data.validationHash(o) : hashJson(await this.data.validationText(o));
+    const key = await this.streamsKey(arm, seed, await textHash(validOptions), await textHash(oodOptions));
     const saved = this.store.getBytes('streams', key);
     if (saved) return unpackStreams(saved, tokenizer.vocabSize);
+    const validText = await this.data.validationText(validOptions);
+    const oodText = await this.data.validationText(oodOptions);
     const train = encodeDocuments(tokenizer, await this.data.trainingText(this.trainingTextOptions(arm, seed)));
     const valid = encodeDocuments(tokenizer, validText);
     const ood = encodeDocuments(tokenizer, oodText);

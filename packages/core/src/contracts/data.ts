@@ -46,6 +46,11 @@ export interface TrainingPairsOptions {
   readonly seed: number;
 }
 
+export interface ValidationTextOptions {
+  readonly domain: 'in-domain' | 'out-of-domain';
+  readonly maxChars: number;
+}
+
 /** Where the runner gets text. Implemented by the datasets package and wired in by the CLI. */
 export interface DataProvider {
   /** Training documents in a deterministic order for the given options. */
@@ -54,11 +59,20 @@ export interface DataProvider {
    * Validation-split documents for loss curves during training (never the test split).
    * `out-of-domain` gives held-out text of another domain.
    */
-  validationText(options: { readonly domain: 'in-domain' | 'out-of-domain'; readonly maxChars: number }): Promise<readonly string[]>;
+  validationText(options: ValidationTextOptions): Promise<readonly string[]>;
   /** Held-out data for evaluators, capped by the profile's limits. */
   evalData(limits: EvalLimits): EvalData;
   /** Content hash of what `trainingText` returns for these options (goes into the cell key). */
   hash(options: TrainingTextOptions): Promise<string>;
+  /** Optional: `hashJson` of what `validationText` returns for these options, without building it when known. */
+  validationHash?(options: ValidationTextOptions): Promise<string>;
+  /**
+   * Optional: the hashes computed so far (training and validation texts), by options, so a run's worker processes can adopt them
+   * (`adoptHashes`) instead of building each training text again only to hash it (seconds per
+   * worker). Same code, same installed corpora, same run: the values are the worker's own.
+   */
+  knownHashes?(): Readonly<Record<string, string>>;
+  adoptHashes?(hashes: Readonly<Record<string, string>>): void;
   /**
    * Optional: dialogue pairs from training-split threads only (never a held-out thread), in a
    * deterministic order for the options.

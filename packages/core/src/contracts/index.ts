@@ -11,6 +11,6 @@ export { resolveArm, defineStudy } from './study.js';
 export type { ArmSpec, EvaluatorUse, StudyDefinition, StudyClaim, PaperFigure, GateSpec, KnockoutSpec } from './study.js';
 export { PLUGIN_KINDS, PLUGIN_ID_PATTERN, definePlugin } from './plugin.js';
 export type { PluginKind, LabbenchPlugin, PluginManifest, PluginBenchmark } from './plugin.js';
-export type { Split, CorpusDocument, TrainingTextOptions, DataProvider, TrainingPair, TrainingPairsOptions, ClozeItem, MultipleChoiceItem, DetectionPrompt, DialogueItem } from './data.js';
+export type { Split, CorpusDocument, TrainingTextOptions, ValidationTextOptions, DataProvider, TrainingPair, TrainingPairsOptions, ClozeItem, MultipleChoiceItem, DetectionPrompt, DialogueItem } from './data.js';
 export { PAIR_SEPARATORS } from './data.js';
 export type { ObjectiveOptions, ObjectiveOutput } from './model.js';
