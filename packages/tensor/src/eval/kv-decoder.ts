@@ -1,7 +1,7 @@
-import * as tf from '#tfjs';
 import type { LanguageModel } from '@labbench/core';
+import * as tf from '#tfjs';
+import { type BlockContext, CausalSelfAttention, causalMask, DenseFeedForward, linear } from '../nn/blocks.js';
 import { DecoderLM } from '../nn/decoder.js';
-import { CausalSelfAttention, DenseFeedForward, causalMask, linear, type BlockContext } from '../nn/blocks.js';
 import { NoAttention } from '../nn/no-attention.js';
 import { rmsNorm } from '../ops/index.js';
 import { readBack } from './batched-forward.js';
@@ -18,6 +18,14 @@ import { readBack } from './batched-forward.js';
  * over its own tokens sees. Only models this file can reproduce exactly take this path (the plain
  * DecoderLM with its own attention and dense FFN, causal); `supportsKvCache` says which.
  */
+/** Cached keys and values per layer [B, H, L, Dh], the additive pad mask [B, 1, 1, >= L + S] and L. */
+interface Cache {
+  readonly keys: readonly tf.Tensor4D[];
+  readonly values: readonly tf.Tensor4D[];
+  readonly padMask: tf.Tensor4D;
+  readonly slots: number;
+}
+
 export class KvDecoder {
   private keys: tf.Tensor4D[] = []; // per layer [B, H, L, Dh]
   private values: tf.Tensor4D[] = [];
@@ -28,7 +36,15 @@ export class KvDecoder {
   private tables: { token: Float32Array; position: Float32Array } | undefined;
 
   /** @param embeddingScale multiplier of the token embedding at the input (see `verifiedKvScale`). */
-  constructor(private readonly model: DecoderLM, private readonly embeddingScale = 1) {}
+  constructor(
+    private readonly model: DecoderLM,
+    private readonly embeddingScale = 1,
+  ) {}
+
+  /** Floats the cache holds per row and slot: keys and values of every layer (an upper bound with attention-free layers). */
+  get floatsPerSlot(): number {
+    return 2 * this.model.layers.length * this.model.config.dModel;
+  }
 
   /**
    * The input [N, D]: token row * scale + position row, built on the host. The same float32
@@ -103,16 +119,90 @@ export class KvDecoder {
     }
   }
 
+  /**
+   * Continues cached rows with several new tokens each, leaving the cache as it was: new row b
+   * reads cached row `from[b]` (rows may share one: a context prefilled once, then each of its
+   * continuations) and appends `ids[b * time, (b + 1) * time)`, right-padded, at positions that
+   * continue from that row's own length. Returns the logits at the flat positions `at` (row b,
+   * new position j: b * time + j), [K * V]. A padded position is only seen by later padded ones
+   * (the causal mask), so it changes no real position's output; its position is clamped to the
+   * table, as in `step`. Several `extend`s may follow one `start`.
+   */
+  extend(from: Int32Array, ids: Int32Array, time: number, at: Int32Array): Float32Array {
+    const batch = from.length;
+    const slots = this.slots;
+    const last = this.model.positionEmbedding.shape[0] - 1;
+    const positions = Int32Array.from(ids, (_, i) => Math.min(last, slots - this.pads[from[Math.floor(i / time)]] + (i % time)));
+    // the cached rows each new row continues: keys and values [B', H, L, Dh], pad mask [B', 1, 1, L + S]
+    const cache = tf.tidy(() => {
+      const index = tf.tensor1d(from, 'int32');
+      const pad = tf.gather(tf.slice(this.padMask!, [0, 0, 0, 0], [-1, 1, 1, slots]), index);
+      return {
+        keys: this.keys.map((k) => tf.gather(k, index)),
+        values: this.values.map((v) => tf.gather(v, index)),
+        padMask: tf.concat([pad, tf.zeros([batch, 1, 1, time])], 3) as tf.Tensor4D,
+      };
+    });
+    try {
+      const out = this.forward({ ...cache, slots }, ids, positions, batch, time, at);
+      tf.dispose([...out.keys, ...out.values]);
+      return out.logits;
+    } finally {
+      tf.dispose([...cache.keys, ...cache.values, cache.padMask]);
+    }
+  }
+
+  /** The forward pass over this decoder's cache; the cache becomes the rows it returns. */
   private run(ids: Int32Array, positions: Int32Array, batch: number, time: number, at?: Int32Array): Float32Array {
+    const { logits, keys, values } = this.forward(
+      { keys: this.keys, values: this.values, padMask: this.padMask!, slots: this.slots },
+      ids,
+      positions,
+      batch,
+      time,
+      at,
+    );
+    tf.dispose([...this.keys, ...this.values]);
+    this.keys = keys;
+    this.values = values;
+    this.slots += time;
+    return logits;
+  }
+
+  /**
+   * New positions [B, S] after `cache.slots` cached ones: the logits (at `at`, else each row's
+   * last position) and the per-layer keys and values of cached + new slots, which the caller owns.
+   */
+  private forward(
+    cache: Cache,
+    ids: Int32Array,
+    positions: Int32Array,
+    batch: number,
+    time: number,
+    at?: Int32Array,
+  ): { logits: Float32Array; keys: tf.Tensor4D[]; values: tf.Tensor4D[] } {
     const m = this.model;
     const { dModel } = m.config;
-    const total = this.slots + time;
+    const { slots } = cache;
+    const total = slots + time;
     const { logits, keys, values } = tf.tidy(() => {
       const tokenIds = tf.tensor1d(ids, 'int32'); // [B * S]
       let x = tf.reshape(this.embed(ids, positions), [batch, time, dModel]) as tf.Tensor3D; // [B, S, D]
       // additive mask [B, 1, S, L]: padding slots, and future slots among the new positions
-      const pad = tf.slice(this.padMask!, [0, 0, 0, 0], [batch, 1, 1, total]);
-      const mask = time === 1 ? pad : tf.add(pad, tf.reshape(tf.pad(causalMask(time), [[0, 0], [this.slots, 0]]), [1, 1, time, total]));
+      const pad = tf.slice(cache.padMask, [0, 0, 0, 0], [batch, 1, 1, total]);
+      const mask =
+        time === 1
+          ? pad
+          : tf.add(
+              pad,
+              tf.reshape(
+                tf.pad(causalMask(time), [
+                  [0, 0],
+                  [slots, 0],
+                ]),
+                [1, 1, time, total],
+              ),
+            );
       const keys: tf.Tensor4D[] = [];
       const values: tf.Tensor4D[] = [];
       const shared = new Map<string, tf.Tensor>();
@@ -122,8 +212,8 @@ export class KvDecoder {
         if (attention instanceof CausalSelfAttention) {
           const qkv = linear(rmsNorm(x, block.attnNorm), attention.wQkv as tf.Tensor2D); // [B, S, 3D]
           const [q, k, v] = tf.split(qkv, 3, 2).map((t) => attention.splitHeads(t, batch, time)); // 3 x [B, H, S, Dh]
-          const kAll = this.slots === 0 ? k : tf.concat([this.keys[layer], k], 2) as tf.Tensor4D; // [B, H, L, Dh]
-          const vAll = this.slots === 0 ? v : tf.concat([this.values[layer], v], 2) as tf.Tensor4D;
+          const kAll = slots === 0 ? k : (tf.concat([cache.keys[layer], k], 2) as tf.Tensor4D); // [B, H, L, Dh]
+          const vAll = slots === 0 ? v : (tf.concat([cache.values[layer], v], 2) as tf.Tensor4D);
           keys.push(kAll);
           values.push(vAll);
           const scores = tf.add(tf.mul(tf.matMul(q, kAll, false, true), 1 / Math.sqrt(dModel / attention.heads)), mask); // [B, H, S, L]
@@ -143,11 +233,7 @@ export class KvDecoder {
       const out = m.unembedding ? tf.matMul(h, m.unembedding as tf.Tensor2D) : tf.matMul(h, m.tokenEmbedding as tf.Tensor2D, false, true); // [B, V]
       return { logits: out, keys, values };
     });
-    tf.dispose([...this.keys, ...this.values]);
-    this.keys = keys as tf.Tensor4D[];
-    this.values = values as tf.Tensor4D[];
-    this.slots = total;
-    return readBack(logits);
+    return { logits: readBack(logits), keys: keys as tf.Tensor4D[], values: values as tf.Tensor4D[] };
   }
 
   dispose(): void {
@@ -167,7 +253,9 @@ export class KvDecoder {
  */
 export function supportsKvCache(model: LanguageModel): model is DecoderLM {
   if (!(model instanceof DecoderLM) || model.constructor !== DecoderLM || model.kind !== 'causal') return false;
-  return model.layers.every((l) => (l.attention.constructor === CausalSelfAttention || l.attention.constructor === NoAttention) && l.feedForward.constructor === DenseFeedForward);
+  return model.layers.every(
+    (l) => (l.attention.constructor === CausalSelfAttention || l.attention.constructor === NoAttention) && l.feedForward.constructor === DenseFeedForward,
+  );
 }
 
 const verified = new WeakMap<LanguageModel, number | null>();
@@ -190,10 +278,14 @@ export function verifiedKvScale(model: LanguageModel): number | undefined {
   const length = Math.max(1, Math.min(6, (seqLen ?? 8) - 1));
   const vocab = model.tokenEmbedding.shape[0];
   const probe = Int32Array.from({ length: length + 1 }, (_, i) => (i * 7919 + 3) % vocab); // [S + 1]
-  const expected = [length, length + 1].map((n) => readBack(tf.tidy(() => {
-    const logits = model.forward(tf.tensor2d(probe.subarray(0, n), [1, n], 'int32'), { training: false }).logits; // [1, n, V]
-    return tf.slice(logits, [0, n - 1, 0], [1, 1, -1]);
-  })));
+  const expected = [length, length + 1].map((n) =>
+    readBack(
+      tf.tidy(() => {
+        const logits = model.forward(tf.tensor2d(probe.subarray(0, n), [1, n], 'int32'), { training: false }).logits; // [1, n, V]
+        return tf.slice(logits, [0, n - 1, 0], [1, 1, -1]);
+      }),
+    ),
+  );
   let found: number | null = null;
   for (const scale of candidates) {
     const decoder = new KvDecoder(model, scale);

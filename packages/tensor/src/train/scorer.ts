@@ -1,10 +1,20 @@
-import type { ContinuationRequest, ContinuationScore, GenerationOptions, LanguageModel, RollingScore, Scorer, TokenScores, TrainedTokenizer } from '@labbench/core';
-import { scoreRows, type ScoreRow, type ScoredRows } from '../eval/batched-forward.js';
+import type {
+  ContinuationRequest,
+  ContinuationScore,
+  GenerationOptions,
+  LanguageModel,
+  RollingScore,
+  Scorer,
+  TokenScores,
+  TrainedTokenizer,
+} from '@labbench/core';
+import { type ScoredRows, type ScoreRow, scoreRows } from '../eval/batched-forward.js';
 import { cachedTokenizer } from '../eval/encode-cache.js';
 import { generateIds } from '../eval/generation.js';
 import { KvDecoder, verifiedKvScale } from '../eval/kv-decoder.js';
-import type { DecoderLM } from '../nn/decoder.js';
 import type { ScoreNeeds } from '../eval/logit-stats.js';
+import { scoreSharedPrefixes, sharedPrefixGroups } from '../eval/shared-prefix.js';
+import type { DecoderLM } from '../nn/decoder.js';
 
 export { sampleToken } from '../eval/sampling.js';
 
@@ -17,7 +27,8 @@ export { sampleToken } from '../eval/sampling.js';
  * Evaluation is forward-only and batched (eval/batched-forward.ts: rows packed by length, about
  * 4k positions per pass, scores computed on the host from one read of the logits); texts are
  * encoded once per tokenizer and process (eval/encode-cache.ts); generation runs all prompts
- * together, with a key-value cache on the reference decoder (eval/generation.ts).
+ * together, with a key-value cache on the reference decoder (eval/generation.ts). Continuations
+ * that share a context run it once on that cache (eval/shared-prefix.ts).
  */
 export class CausalScorer implements Scorer {
   private readonly tokenizer: TrainedTokenizer;
@@ -25,14 +36,26 @@ export class CausalScorer implements Scorer {
   /**
    * @param batchSize the fewest rows per forward pass (the profile's batch); passes hold more
    *   rows when they are short, up to about 4k positions.
+   * @param options.sharePrefixes false scores every continuation as its own row, context included
+   *   (the path shared-prefix scoring is tested against); default true.
    */
-  constructor(private readonly model: LanguageModel, tokenizer: TrainedTokenizer, readonly maxLength: number, private readonly batchSize: number) {
+  constructor(
+    private readonly model: LanguageModel,
+    tokenizer: TrainedTokenizer,
+    readonly maxLength: number,
+    private readonly batchSize: number,
+    private readonly options: { sharePrefixes?: boolean } = {},
+  ) {
     this.tokenizer = cachedTokenizer(tokenizer);
   }
 
-  private score(rows: readonly ScoreRow[], needs: ScoreNeeds): ScoredRows {
+  /** The verified key-value decoder of the model, or undefined when it has none (see kv-decoder.ts). */
+  private kvDecoder(): KvDecoder | undefined {
     const scale = verifiedKvScale(this.model);
-    const decoder = scale === undefined ? undefined : new KvDecoder(this.model as DecoderLM, scale);
+    return scale === undefined ? undefined : new KvDecoder(this.model as DecoderLM, scale);
+  }
+
+  private score(rows: readonly ScoreRow[], needs: ScoreNeeds, decoder = this.kvDecoder()): ScoredRows {
     return scoreRows(this.model, rows, { padId: this.tokenizer.eosId, vocab: this.tokenizer.vocabSize, minRows: this.batchSize, needs, decoder });
   }
 
@@ -78,7 +101,9 @@ export class CausalScorer implements Scorer {
       let logLikelihood = 0;
       for (const lp of logProbs) logLikelihood += lp;
       const bytes = Buffer.byteLength(texts[i], 'utf8');
-      return options.keepTokens ? { logLikelihood, tokens: ids.length, bytes, tokenLogProbs: logProbs, tokenIds: ids.slice() } : { logLikelihood, tokens: ids.length, bytes };
+      return options.keepTokens
+        ? { logLikelihood, tokens: ids.length, bytes, tokenLogProbs: logProbs, tokenIds: ids.slice() }
+        : { logLikelihood, tokens: ids.length, bytes };
     });
   }
 
@@ -89,12 +114,22 @@ export class CausalScorer implements Scorer {
       const [from, to] = [first[i], first[i] + ids.length];
       const entropies = s.entropies.slice(from, to);
       return {
-        tokenIds: ids.slice(), logProbs: s.logProbs.slice(from, to), ranks: s.ranks.slice(from, to), entropies,
-        expectedLogProbs: entropies.map((h) => -h), varianceLogProbs: s.variances.slice(from, to),
+        tokenIds: ids.slice(),
+        logProbs: s.logProbs.slice(from, to),
+        ranks: s.ranks.slice(from, to),
+        entropies,
+        expectedLogProbs: entropies.map((h) => -h),
+        varianceLogProbs: s.variances.slice(from, to),
       };
     });
   }
 
+  /**
+   * Each request as the row [eos, context, continuation] cut to its last T + 1 tokens, scored at
+   * the continuation's positions. On the key-value path, requests whose context window (the row
+   * up to the continuation's first target) recurs run that window once (eval/shared-prefix.ts);
+   * the others, and models without the path, are scored row by row.
+   */
   async logLikelihood(requests: readonly ContinuationRequest[]): Promise<ContinuationScore[]> {
     const T = this.maxLength;
     const rows = requests.map(({ context, continuation }) => {
@@ -108,19 +143,33 @@ export class CausalScorer implements Scorer {
       const ids = window.subarray(0, window.length - 1);
       const targets = new Int32Array(ids.length).fill(-1);
       targets.set(window.subarray(window.length - cont.length), ids.length - cont.length); // the continuation's positions
-      return { ids, targets };
+      return { ids, targets, cont: cont.length };
     });
-    const { scores, offsets } = this.score(rows, { argmax: true });
-    return rows.map((row, i) => {
+    const decoder = this.kvDecoder();
+    const prefixed = rows.map(({ ids, targets, cont }) => ({
+      prefix: ids.subarray(0, ids.length - cont + 1),
+      continuation: targets.subarray(ids.length - cont),
+    }));
+    const groups = decoder && this.options.sharePrefixes !== false ? sharedPrefixGroups(prefixed) : [];
+    const shared = groups.length > 0 ? scoreSharedPrefixes(decoder!, prefixed, groups, { padId: this.tokenizer.eosId, vocab: this.tokenizer.vocabSize }) : [];
+    const alone = rows.flatMap((_, i) => (shared[i] ? [] : [i]));
+    const { scores, offsets } = this.score(
+      alone.map((i) => rows[i]),
+      { argmax: true },
+      decoder,
+    );
+    const results: ContinuationScore[] = rows.map((row, i) => ({ ...shared[i]!, tokens: row.cont }));
+    alone.forEach((i, r) => {
       let logLikelihood = 0;
       let isGreedy = true;
-      row.targets.forEach((t, j) => {
+      rows[i].targets.forEach((t, j) => {
         if (t < 0) return;
-        logLikelihood += scores.logProbs[offsets[i] + j];
-        if (scores.argmax[offsets[i] + j] !== t) isGreedy = false;
+        logLikelihood += scores.logProbs[offsets[r] + j];
+        if (scores.argmax[offsets[r] + j] !== t) isGreedy = false;
       });
-      return { logLikelihood, isGreedy, tokens: row.targets.filter((t) => t >= 0).length };
+      results[i] = { logLikelihood, isGreedy, tokens: rows[i].cont };
     });
+    return results;
   }
 
   async generate(prompts: readonly string[], options: GenerationOptions): Promise<string[]> {
