@@ -42,3 +42,11 @@ export const SUM_OF_SQUARES = 'LabbenchSumOfSquares';
 /** The fused kernels with a native implementation, as handed to @labbench/tensor-native's `register(names)`. */
 export const LABBENCH_KERNELS = { softmaxCrossEntropy: SOFTMAX_CROSS_ENTROPY, adamUpdate: ADAM_UPDATE } as const;
 export type LabbenchKernelNames = typeof LABBENCH_KERNELS;
+
+/** Attention's heads back to token rows: input { x [B, H, T, Dh] }, output [B * T, H * Dh] (the transpose and reshape before the output projection). */
+export const HEADS_TO_ROWS = 'LabbenchHeadsToRows';
+/** Its gradient: input { dy [B * T, H * Dh] }, attrs { batch, heads }, output [B, H, T, Dh]. */
+export const ROWS_TO_HEADS = 'LabbenchRowsToHeads';
+
+/** A residual add x + y where y has x's size in another shape: inputs { x, y }, output in x's shape. */
+export const RESIDUAL_ADD = 'LabbenchResidualAdd';

@@ -2,6 +2,7 @@ import * as tf from '#tfjs';
 import type { ParameterFactory } from './init.js';
 import { rmsNorm, swiglu } from '../ops/index.js';
 import { fusedAttentionSoftmax } from '../backend/kernels/attention-softmax.js';
+import { fusedHeadsToRows } from '../backend/kernels/heads-to-rows.js';
 import { fusedSplitHeads } from '../backend/kernels/split-heads.js';
 import { fusedSwiGlu } from '../backend/kernels/swiglu.js';
 
@@ -137,7 +138,8 @@ export class CausalSelfAttention implements Attention {
   /** Mixes values with probabilities and projects out: -> [B, T, D]. */
   mix(probs: tf.Tensor4D, v: tf.Tensor4D, batch: number, time: number, wO: tf.Tensor2D = this.wO as tf.Tensor2D): tf.Tensor3D {
     const heads = tf.matMul(probs, v); // [B, H, T, Dh]
-    const merged = tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [batch * time, this.dModel]); // [N, D]
+    // one copy kernel and its gradient where registered (backend/kernels/heads-to-rows.ts)
+    const merged = fusedHeadsToRows(heads) ?? tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [batch * time, this.dModel]); // [N, D]
     return tf.reshape(tf.matMul(merged, wO), [batch, time, this.dModel]) as tf.Tensor3D;
   }
 

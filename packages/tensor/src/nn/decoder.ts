@@ -3,6 +3,7 @@ import type { ForwardOptions, ForwardOutput, LanguageModel, ModelBuildContext, P
 import { ParameterFactory, countParameters } from './init.js';
 import { CausalSelfAttention, DenseFeedForward, ownsResidual, type Attention, type BlockContext, type FeedForward } from './blocks.js';
 import { rmsNorm } from '../ops/index.js';
+import { residualAdd } from '../backend/kernels/residual-add.js';
 import { NoAttention } from './no-attention.js';
 
 /** The reference decoder-only LM (LLaMA-style pre-norm blocks). */
@@ -120,15 +121,15 @@ export class DecoderLM implements LanguageModel {
       const attnInput = rmsNorm(x, block.attnNorm) as tf.Tensor3D; // [B, T, D]
       shared.set(`attn.input.${layer}`, attnInput);
       const attn = block.attention.apply(attnInput, base);
-      x = tf.add(x, attn.y) as tf.Tensor3D; // [B, T, D]
+      x = residualAdd(x, attn.y); // [B, T, D]; one kernel where registered (backend/kernels/residual-add.ts)
       shared.set(`residual.attn.${layer}`, x);
       const residual = tf.reshape(x, [batch * time, dModel]) as tf.Tensor2D; // [N, D]
       const normed = tf.reshape(rmsNorm(x, block.ffnNorm), [batch * time, dModel]) as tf.Tensor2D; // [N, D]
       const context: BlockContext = { ...base, residual };
       const ffnBlock = block.feedForward;
       const ffn = ownsResidual(ffnBlock) ? ffnBlock.applyResidual(residual, normed, context) : ffnBlock.apply(normed, context);
-      const y = tf.reshape(ffn.y, [batch, time, dModel]); // [B, T, D]
-      x = (ownsResidual(ffnBlock) ? y : tf.add(x, y)) as tf.Tensor3D;
+      // the new stream, or x + the FFN's [N, D] output as one kernel (no reshape of y)
+      x = ownsResidual(ffnBlock) ? tf.reshape(ffn.y, [batch, time, dModel]) as tf.Tensor3D : residualAdd(x, ffn.y); // [B, T, D]
       for (const out of [attn, ffn]) {
         if (out.aux) auxLosses.push(out.aux);
         for (const [name, value] of Object.entries(out.stats ?? {})) stats[`${name}.layer${layer}`] = value;
