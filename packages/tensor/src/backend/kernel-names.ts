@@ -50,3 +50,6 @@ export const ROWS_TO_HEADS = 'LabbenchRowsToHeads';
 
 /** A residual add x + y where y has x's size in another shape: inputs { x, y }, output in x's shape. */
 export const RESIDUAL_ADD = 'LabbenchResidualAdd';
+
+/** Adam(W) over many variables: inputs { t0 ... t(4k-1) } = x, g, m, v of each, attrs AdamUpdateConfig and weightDecays [k], outputs x', m', v' of each. */
+export const ADAM_UPDATE_ALL = 'LabbenchAdamUpdateAll';

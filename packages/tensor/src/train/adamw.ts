@@ -1,6 +1,7 @@
 import * as tf from '#tfjs';
 import { adamUpdate } from '../ops/index.js';
 import { fusedSumOfSquares } from '../backend/kernels/sum-of-squares.js';
+import { fusedAdamUpdateAll } from '../backend/kernels/adam-update-all.js';
 
 export interface AdamWOptions {
   readonly beta1: number;
@@ -59,6 +60,17 @@ export class AdamW {
       const scale = clipNorm > 0 && normValue > clipNorm ? clipNorm / normValue : 1;
       const c1 = 1 - beta1 ** this.t;
       const c2 = 1 - beta2 ** this.t;
+      // every variable in one kernel call where registered (backend/kernels/adam-update-all.ts): the same per-variable arithmetic
+      const config = { learningRate, beta1, beta2, epsilon, c1, c2, gradScale: scale, weightDecay };
+      const all = fusedAdamUpdateAll(this.variables, grads, this.m, this.v, config, this.variables.map((x) => (decays(x) ? weightDecay : 0)));
+      if (all) {
+        all.forEach(([x, m, v], i) => {
+          this.m[i].assign(m);
+          this.v[i].assign(v);
+          this.variables[i].assign(x);
+        });
+        return normValue;
+      }
       this.variables.forEach((variable, i) => {
         // one fused kernel per variable (native or patched where registered), not a dozen elementwise ones
         const [x, m, v] = adamUpdate(variable, grads[i], this.m[i], this.v[i], {
