@@ -43,7 +43,7 @@ const ref = (l: Line, kind: string) => {
 };
 const csvCell = (v: unknown) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v));
 
-for (const plan of ['quick', 'budget', 'optimiser', 'v1024', 'v2048']) {
+for (const plan of ['quick', 'budget', 'optimiser', 'tokens', 'v1024', 'v2048']) {
   const lines = read(plan);
   if (lines.length === 0) continue;
   current = lines;
