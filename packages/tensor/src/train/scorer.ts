@@ -158,7 +158,10 @@ export class CausalScorer implements Scorer {
       { argmax: true },
       decoder,
     );
-    const results: ContinuationScore[] = rows.map((row, i) => ({ ...shared[i]!, tokens: row.cont }));
+    const results = new Array<ContinuationScore>(rows.length);
+    shared.forEach((s, i) => {
+      if (s) results[i] = { ...s, tokens: rows[i].cont };
+    });
     alone.forEach((i, r) => {
       let logLikelihood = 0;
       let isGreedy = true;
