@@ -11,7 +11,7 @@ const full = { experts: 8, topK: 2, expertHiddenScale: 1, sharedExperts: 1, shar
 
 export const cartesianStudy = defineStudy({
   id: 'cartesian-moe',
-  version: 2,
+  version: 3, // v3: the campaign profile's budget moved to 7.4M tokens (docs/recipe.md s.4c)
   title: 'CartesianMoE vs SMoE baselines at equal total and activated parameters',
   claim:
     "Cartesian-product routing (two stacked routed sub-layers of half experts) lowers perplexity versus SMoE-Share, SMoE-Top3, Hash, Fine-grained and Top-P routing at equal total and activated parameters, and degrades far less when each token's top-1 expert is disabled.",

@@ -10,7 +10,7 @@ const bpb = 'id.all.bits_per_byte';
  */
 export const denseBaseline = defineStudy({
   id: 'dense-baseline',
-  version: 2,
+  version: 3, // v3: the campaign profile's budget moved to 7.4M tokens (docs/recipe.md s.4c)
   title: 'Dense baselines: SwiGLU vs ReLU FFN at equal parameters',
   claim: 'A SwiGLU FFN reaches lower perplexity than a ReLU FFN with the same number of parameters (Shazeer, 2020).',
   paper: { title: 'GLU Variants Improve Transformer', url: 'https://arxiv.org/abs/2002.05202', year: 2020 },

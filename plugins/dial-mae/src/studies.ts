@@ -19,7 +19,7 @@ const PAIRS = 'email-pairs';
 const ABOVE_CHANCE = 0.15;
 export const dialMaeStudy = defineStudy({
   id: 'dial-mae',
-  version: 2,
+  version: 3, // v3: the campaign profile's budget moved to 7.4M tokens (docs/recipe.md s.4c)
   title: 'Dial-MAE post-training vs MLM-only vs none, zero-shot and after contrastive fine-tuning, on e-mail reply pairs',
   claim: 'Asymmetric masked auto-encoder post-training (masked context -> [CLS] -> shallow decoder rebuilds a 75%-masked response) gives a bi-encoder better response selection (R10@1) than MLM-only post-training or none, zero-shot and after InfoNCE fine-tuning.',
   paper,

@@ -14,7 +14,7 @@ const activation = ['beats-bigram', 'knockout-ffn-matters', 'dsmoe-at-3of8'];
  */
 export const dsmoeStudy = defineStudy({
   id: 'dsmoe',
-  version: 2,
+  version: 3, // v3: the campaign profile's budget moved to 7.4M tokens (docs/recipe.md s.4c)
   title: 'DSMoE: thresholded sigmoid gates over a partitioned dense FFN vs top-k conversion and pruning',
   claim:
     'At matched activation (3 of 8 experts), DSMoE converted from a trained dense model reaches lower perplexity than a top-3 MoE conversion and static pruning; without the STE it is much worse, and thresholding only at evaluation is worse.',

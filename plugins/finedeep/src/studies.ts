@@ -15,7 +15,7 @@ const notRetrieved = 'table numbers not retrieved (architectures.md §2.6)';
  */
 export const finedeepStudy = defineStudy({
   id: 'finedeep',
-  version: 2,
+  version: 3, // v3: the campaign profile's budget moved to 7.4M tokens (docs/recipe.md s.4c)
   title: 'Finedeep: multi-layer fine-grained experts vs the dense FFN at equal parameters',
   claim:
     'Re-cutting the dense FFN into M sequential sub-layers of K output-routed experts lowers perplexity at equal parameters and raises the non-sparse activation rate (NSAR), best at a balanced M x K.',

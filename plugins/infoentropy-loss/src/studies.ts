@@ -16,7 +16,7 @@ const SHARES = [0.8, 0.15, 0.05];
 const BUCKETS = { shares: SHARES, minTokensPerBucket: 2000 };
 export const infoentropy = defineStudy({
   id: 'infoentropy',
-  version: 2,
+  version: 3, // v3: the campaign profile's budget moved to 7.4M tokens (docs/recipe.md s.4c)
   title: 'MiLe (InfoEntropy) loss vs cross-entropy and focal loss',
   claim: 'Weighting cross-entropy by the entropy of the predicted distribution lowers perplexity on medium- and low-frequency tokens at similar overall perplexity, and beats focal loss on rare tokens.',
   paper: { title: 'MiLe Loss: a New Loss for Mitigating the Bias of Learning Difficulties in Generative Language Models', url: 'https://arxiv.org/abs/2310.19531', year: 2024 },

@@ -10,7 +10,7 @@ const regime = ['beats-bigram', 'smoe-router-learns', 'knockout-routing-matters'
 
 export const maskMoeStudy = defineStudy({
   id: 'maskmoe',
-  version: 2,
+  version: 3, // v3: the campaign profile's budget moved to 7.4M tokens (docs/recipe.md s.4c)
   title: 'MaskMoE vs SMoE and Hash routing, with a V_freq sweep',
   claim:
     'Frozen per-token routing masks (rare tokens see one expert, frequent tokens several) lower perplexity versus dynamic (SMoE) and fixed (Hash) routing, chiefly on rare tokens.',

@@ -8,7 +8,7 @@ import { defineStudy } from '@labbench/core';
  */
 export const temporalScalingLawStudy = defineStudy({
   id: 'temporal-scaling-law',
-  version: 2,
+  version: 3, // v3: the campaign profile's budget moved to 7.4M tokens (docs/recipe.md s.4c)
   title: 'Temporal scaling law: forecasting validation loss from per-position curves',
   claim: 'Fitting a hyperbolic per-position law per checkpoint and its parameter trajectories forecasts later validation loss better than a power law in steps, and ranks training mixtures from early training better than early loss.',
   paper: { title: 'Temporal Scaling Law for Large Language Models', url: 'https://arxiv.org/abs/2404.17785', year: 2025 },

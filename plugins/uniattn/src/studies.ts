@@ -20,7 +20,7 @@ const regime = ['beats-bigram', 'post-training-moves-domain-loss'];
  */
 export const uniattnStudy = defineStudy({
   id: 'uniattn',
-  version: 2,
+  version: 3, // v3: the campaign profile's budget moved to 7.4M tokens (docs/recipe.md s.4c)
   title: 'UniAttn: softmax unification with linear compensation vs plain fine-tuning, CLA and attention dropping',
   claim:
     'Sharing the anchor softmax across a SuperBlock with a least-squares compensation matches plain post-training and beats cross-layer K/V sharing and attention dropping at the same softmax and K-cache savings.',

@@ -10,7 +10,7 @@ import { defineStudy } from '../core.js';
 
 export default defineStudy({
   id: 'scaffold-bpe',
-  version: 3,
+  version: 4, // v4: the campaign profile's budget moved to 7.4M tokens (docs/recipe.md s.4c)
   title: 'Scaffold-BPE vs BPE: tokenizer statistics across vocabulary sizes',
   claim: 'At equal vocabulary size, Scaffold-BPE replaces low-frequency scaffold tokens by more frequent ones, which raises unigram entropy and bytes per token and gives better language models.',
   paper: {

@@ -21,7 +21,7 @@ const trainedOnAll = { detector: TRAINED.map((d) => `${d}/from-all`), generator:
 const whiteBox = { setting: 'white-box', decoding: 'all' };
 export default defineStudy({
   id: 'hc3-plus',
-  version: 3,
+  version: 4, // v4: the campaign profile's budget moved to 7.4M tokens (docs/recipe.md s.4c)
   title: 'HC3 Plus analogue: free continuation vs paraphrase and summary analogues written by our own tiny LMs',
   claim: 'Machine text is harder to detect on semantic-invariant tasks (here analogues of paraphrase and summary, conditioned on the human text) than on free generation (here continuation).',
   paper,
