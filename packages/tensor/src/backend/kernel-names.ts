@@ -53,3 +53,8 @@ export const RESIDUAL_ADD = 'LabbenchResidualAdd';
 
 /** Adam(W) over many variables: inputs { t0 ... t(4k-1) } = x, g, m, v of each, attrs AdamUpdateConfig and weightDecays [k], outputs x', m', v' of each. */
 export const ADAM_UPDATE_ALL = 'LabbenchAdamUpdateAll';
+
+/** The decoder's input: inputs { table [V, D], ids [B, T] int32, positions [P >= T, D] }, attrs { scale }, output table[ids] * scale + positions[:T] [B, T, D]. */
+export const EMBED = 'LabbenchEmbed';
+/** Its gradient: inputs { dy [B, T, D], ids }, attrs { vocab, positions, scale }, outputs [dTable [V, D], dPositions [P, D]]. */
+export const EMBED_GRAD = 'LabbenchEmbedGrad';

@@ -1,11 +1,12 @@
 import * as tf from '#tfjs';
-import { ADAM_UPDATE, ADAM_UPDATE_ALL, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, HEADS_TO_ROWS, LAYER_NORM, LAYER_NORM_GRAD, MERGE_HEADS, RESIDUAL_ADD, RMS_NORM, RMS_NORM_GRAD, ROWS_TO_HEADS, SOFTMAX_CROSS_ENTROPY, SPLIT_HEADS, SUM_OF_SQUARES, SWIGLU, SWIGLU_GRAD } from './kernel-names.js';
+import { ADAM_UPDATE, ADAM_UPDATE_ALL, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, EMBED, EMBED_GRAD, HEADS_TO_ROWS, LAYER_NORM, LAYER_NORM_GRAD, MERGE_HEADS, RESIDUAL_ADD, RMS_NORM, RMS_NORM_GRAD, ROWS_TO_HEADS, SOFTMAX_CROSS_ENTROPY, SPLIT_HEADS, SUM_OF_SQUARES, SWIGLU, SWIGLU_GRAD } from './kernel-names.js';
 import type { BackendName } from './kernel.js';
 import { adamKernel } from './kernels/adam-update.js';
 import { adamUpdateAllKernel } from './kernels/adam-update-all.js';
 import { attentionSoftmaxGradKernel, attentionSoftmaxKernel } from './kernels/attention-softmax.js';
 import { batchMatMulKernel } from './kernels/batch-mat-mul.js';
 import { type BiasActivation, fusedMatMulKernel } from './kernels/fused-mat-mul.js';
+import { embedGradConfig, embedGradKernel, embedKernel } from './kernels/embed.js';
 import { rowGather } from './kernels/gather.js';
 import { headsToRowsGradConfig, headsToRowsKernel, rowsToHeadsKernel } from './kernels/heads-to-rows.js';
 import { layerNormGradKernel, layerNormKernel } from './kernels/layer-norm.js';
@@ -43,6 +44,7 @@ export function registerMissingGradients(): void {
   if (!tf.getGradient(SPLIT_HEADS)) tf.registerGradient(splitHeadsGradConfig);
   if (!tf.getGradient(HEADS_TO_ROWS)) tf.registerGradient(headsToRowsGradConfig);
   if (!tf.getGradient(RESIDUAL_ADD)) tf.registerGradient(residualAddGradConfig);
+  if (!tf.getGradient(EMBED)) tf.registerGradient(embedGradConfig);
 }
 
 /** Kernels wasm lacks entirely: even the `stock` kernel set keeps labbench's (training needs them). */
@@ -51,9 +53,9 @@ export const wasmAdditions: ReadonlySet<string> = new Set([tf.UnsortedSegmentSum
 /** labbench's fused kernels that run on both backends (their ops compose stock kernels where these are missing). */
 const fusedKernels: readonly ((b: BackendName) => tf.KernelConfig)[] = [
   softmaxCrossEntropyKernel, rmsNormKernel, rmsNormGradKernel, layerNormKernel, layerNormGradKernel, swigluKernel, swigluGradKernel, attentionSoftmaxKernel, attentionSoftmaxGradKernel, sumOfSquaresKernel, splitHeadsKernel, mergeHeadsKernel,
-  headsToRowsKernel, rowsToHeadsKernel, residualAddKernel, adamUpdateAllKernel,
+  headsToRowsKernel, rowsToHeadsKernel, residualAddKernel, adamUpdateAllKernel, embedKernel, embedGradKernel,
 ];
-const fusedNames = [SOFTMAX_CROSS_ENTROPY, RMS_NORM, RMS_NORM_GRAD, LAYER_NORM, LAYER_NORM_GRAD, SWIGLU, SWIGLU_GRAD, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, SUM_OF_SQUARES, SPLIT_HEADS, MERGE_HEADS, HEADS_TO_ROWS, ROWS_TO_HEADS, RESIDUAL_ADD, ADAM_UPDATE_ALL];
+const fusedNames = [SOFTMAX_CROSS_ENTROPY, RMS_NORM, RMS_NORM_GRAD, LAYER_NORM, LAYER_NORM_GRAD, SWIGLU, SWIGLU_GRAD, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, SUM_OF_SQUARES, SPLIT_HEADS, MERGE_HEADS, HEADS_TO_ROWS, ROWS_TO_HEADS, RESIDUAL_ADD, ADAM_UPDATE_ALL, EMBED, EMBED_GRAD];
 
 /** The raw fused functions of @labbench/tensor-native (same signatures as the JS row loops). */
 export interface NativeFused {
@@ -87,7 +89,7 @@ export function nativeFusedKernels(native: NativeFused, nativeMatMul: tf.KernelC
  * falls back to stock kernels without them) and the row GatherV2: what `bench throughput
  * --unfused` switches off to measure them in the same process.
  */
-export const elementwiseFusions: readonly string[] = [RMS_NORM, RMS_NORM_GRAD, LAYER_NORM, LAYER_NORM_GRAD, SWIGLU, SWIGLU_GRAD, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, SUM_OF_SQUARES, SPLIT_HEADS, MERGE_HEADS, HEADS_TO_ROWS, ROWS_TO_HEADS, RESIDUAL_ADD, ADAM_UPDATE_ALL, tf.GatherV2];
+export const elementwiseFusions: readonly string[] = [RMS_NORM, RMS_NORM_GRAD, LAYER_NORM, LAYER_NORM_GRAD, SWIGLU, SWIGLU_GRAD, ATTENTION_SOFTMAX, ATTENTION_SOFTMAX_GRAD, SUM_OF_SQUARES, SPLIT_HEADS, MERGE_HEADS, HEADS_TO_ROWS, ROWS_TO_HEADS, RESIDUAL_ADD, ADAM_UPDATE_ALL, EMBED, EMBED_GRAD, tf.GatherV2];
 
 /** Names of the wasm kernels labbench patches or adds, plus those native kernels replace. */
 export function patchedKernelNames(): string[] {

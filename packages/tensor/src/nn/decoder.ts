@@ -4,6 +4,7 @@ import { ParameterFactory, countParameters } from './init.js';
 import { CausalSelfAttention, DenseFeedForward, ownsResidual, type Attention, type BlockContext, type FeedForward } from './blocks.js';
 import { rmsNorm } from '../ops/index.js';
 import { residualAdd } from '../backend/kernels/residual-add.js';
+import { fusedEmbed } from '../backend/kernels/embed.js';
 import { NoAttention } from './no-attention.js';
 
 /** The reference decoder-only LM (LLaMA-style pre-norm blocks). */
@@ -109,10 +110,9 @@ export class DecoderLM implements LanguageModel {
     const [batch, time] = ids.shape;
     const { dModel } = this.config;
     const tokenIds = tf.reshape(ids, [-1]) as tf.Tensor1D; // [N]
-    const positions = tf.slice(this.positionEmbedding, [0, 0], [time, dModel]); // [T, D]
-    const embedded = tf.reshape(tf.gather(this.tokenEmbedding, tokenIds), [batch, time, dModel]); // [B, T, D]
     const scale = (this.config.embeddingScale ?? 'sqrt-d') === 'sqrt-d' ? Math.sqrt(dModel) : 1;
-    let x = tf.add(scale === 1 ? embedded : tf.mul(embedded, scale), positions) as tf.Tensor3D; // [B, T, D]
+    // E[ids] * scale + P[:T] [B, T, D]: one kernel and its gradient where registered (backend/kernels/embed.ts)
+    let x = fusedEmbed(this.tokenEmbedding as tf.Tensor2D, ids, this.positionEmbedding as tf.Tensor2D, scale) ?? this.composedEmbedding(ids, tokenIds, scale);
     const shared = new Map<string, tf.Tensor>();
     const auxLosses: tf.Scalar[] = [];
     const stats: Record<string, tf.Tensor> = {};
@@ -141,6 +141,15 @@ export class DecoderLM implements LanguageModel {
     const logits2d = this.unembedding ? tf.matMul(flat, this.unembedding as tf.Tensor2D) : tf.matMul(flat, this.tokenEmbedding as tf.Tensor2D, false, true); // [N, V]
     const logits = tf.reshape(logits2d, [batch, time, -1]) as tf.Tensor3D; // [B, T, V]
     return { output: { logits, auxLoss: auxLosses.length > 0 ? (tf.addN(auxLosses) as tf.Scalar) : undefined, stats }, shared };
+  }
+
+  /** The input without the fused kernel: gather, product by the scale, add of the sliced position table. */
+  private composedEmbedding(ids: tf.Tensor2D, tokenIds: tf.Tensor1D, scale: number): tf.Tensor3D {
+    const [batch, time] = ids.shape;
+    const { dModel } = this.config;
+    const positions = tf.slice(this.positionEmbedding, [0, 0], [time, dModel]); // [T, D]
+    const embedded = tf.reshape(tf.gather(this.tokenEmbedding, tokenIds), [batch, time, dModel]); // [B, T, D]
+    return tf.add(scale === 1 ? embedded : tf.mul(embedded, scale), positions) as tf.Tensor3D; // [B, T, D]
   }
 
   params(): ParamCount {
