@@ -700,6 +700,99 @@ static napi_value attentionSoftmaxGrad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// ---- labbench's LabbenchEmbed, LabbenchEmbedGrad and LabbenchHeadsToRows / RowsToHeads (the
+// decoder's input and attention's heads back to rows). Plain float arithmetic in the stock ops'
+// order, compiled for the baseline target only (no FMA clone: a fused multiply-add would change
+// the bits of table * scale + position).
+
+typedef struct { const float *table, *pos; const int32_t *ids; float *out; int64_t time, d; float scale; } embed_ctx;
+static void embed_rows(void *arg, int64_t from, int64_t to) {
+  embed_ctx *c = (embed_ctx *)arg; int64_t d = c->d;
+  for (int64_t i = from; i < to; i++) {
+    const float *e = c->table + (int64_t)c->ids[i] * d, *p = c->pos + (i % c->time) * d; float *o = c->out + i * d;
+    if (c->scale == 1.0f) for (int64_t j = 0; j < d; j++) o[j] = e[j] + p[j];
+    else for (int64_t j = 0; j < d; j++) { float v = e[j] * c->scale; o[j] = v + p[j]; }
+  }
+}
+
+// embed(table [V, D], ids Int32 [N], positions [P, D], out [N, D], tokens, time, d, scale, vocab)
+static napi_value embed(napi_env env, napi_callback_info info) {
+  size_t argc = 9; napi_value argv[9];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *table, *pos, *out; int32_t *ids; size_t lt, lp, lo, li;
+  if (argc < 9 || !f32(env, argv[0], &table, &lt) || !i32arr(env, argv[1], &ids, &li) || !f32(env, argv[2], &pos, &lp) || !f32(env, argv[3], &out, &lo)) return NULL;
+  int64_t tokens = num(env, argv[4]), time = num(env, argv[5]), d = num(env, argv[6]), vocab = num(env, argv[8]);
+  if (tokens < 0 || time <= 0 || d <= 0 || vocab <= 0 || (uint64_t)tokens > li || (uint64_t)(tokens * d) > lo || (uint64_t)(vocab * d) > lt || (uint64_t)(time * d) > lp) {
+    napi_throw_range_error(env, NULL, "tensor-native: embed shapes exceed the views"); return NULL;
+  }
+  for (int64_t i = 0; i < tokens; i++) if (ids[i] < 0 || ids[i] >= vocab) { napi_throw_range_error(env, NULL, "tensor-native: embed token id is not in [0, vocab)"); return NULL; }
+  embed_ctx ctx = { table, pos, ids, out, time, d, (float)dbl(env, argv[7]) };
+  parallel_for(embed_rows, &ctx, tokens, tokens * d);
+  return NULL;
+}
+
+// columns over the threads: every element sums its tokens in token order whatever the thread count
+typedef struct { const float *dy; const int32_t *ids; float *dt, *dp; int64_t tokens, time, d; float scale; } embedg_ctx;
+static void embedg_cols(void *arg, int64_t from, int64_t to) {
+  embedg_ctx *c = (embedg_ctx *)arg; int64_t d = c->d;
+  for (int64_t i = 0; i < c->tokens; i++) {
+    const float *g = c->dy + i * d; float *t = c->dt + (int64_t)c->ids[i] * d, *p = c->dp + (i % c->time) * d;
+    if (c->scale == 1.0f) for (int64_t j = from; j < to; j++) t[j] += g[j];
+    else for (int64_t j = from; j < to; j++) { float v = g[j] * c->scale; t[j] += v; }
+    for (int64_t j = from; j < to; j++) p[j] += g[j];
+  }
+}
+
+// embedGrad(dy [N, D], ids Int32 [N], dTable [V, D], dPositions [P, D], tokens, time, d, scale): zeroes and fills both
+static napi_value embedGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 8; napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *dy, *dt, *dp; int32_t *ids; size_t ly, li, lt, lp;
+  if (argc < 8 || !f32(env, argv[0], &dy, &ly) || !i32arr(env, argv[1], &ids, &li) || !f32(env, argv[2], &dt, &lt) || !f32(env, argv[3], &dp, &lp)) return NULL;
+  int64_t tokens = num(env, argv[4]), time = num(env, argv[5]), d = num(env, argv[6]);
+  if (tokens < 0 || time <= 0 || d <= 0 || (uint64_t)tokens > li || (uint64_t)(tokens * d) > ly || (uint64_t)(time * d) > lp) {
+    napi_throw_range_error(env, NULL, "tensor-native: embedGrad shapes exceed the views"); return NULL;
+  }
+  for (int64_t i = 0; i < tokens; i++) if (ids[i] < 0 || (uint64_t)((int64_t)ids[i] * d + d) > lt) { napi_throw_range_error(env, NULL, "tensor-native: embedGrad token id is outside the table"); return NULL; }
+  memset(dt, 0, lt * sizeof(float)); memset(dp, 0, lp * sizeof(float));
+  embedg_ctx ctx = { dy, ids, dt, dp, tokens, time, d, (float)dbl(env, argv[7]) };
+  parallel_for(embedg_cols, &ctx, d, tokens * d);
+  return NULL;
+}
+
+typedef struct { float *rows, *heads; int64_t batch, heads_n, time, dh, stride, offset; int to_rows; } h2r_ctx;
+static void h2r_range(void *arg, int64_t from, int64_t to) {
+  h2r_ctx *c = (h2r_ctx *)arg; int64_t dh = c->dh;
+  for (int64_t bt = from; bt < to; bt++) {
+    int64_t b = bt / c->time, t = bt % c->time;
+    for (int64_t h = 0; h < c->heads_n; h++) {
+      float *r = c->rows + bt * c->stride + c->offset + h * dh, *x = c->heads + ((b * c->heads_n + h) * c->time + t) * dh;
+      if (c->to_rows) memcpy(r, x, dh * sizeof(float)); else memcpy(x, r, dh * sizeof(float));
+    }
+  }
+}
+
+// headsToRows(rows, heads [B, H, T, Dh], batch, heads, time, dh, toRows[, rowStride, rowOffset]): copies
+// heads[b, h, t, :] <-> rows[(b * T + t) * rowStride + rowOffset + h * Dh, ...] one way or the other
+// (rowStride defaults to H * Dh and rowOffset to 0: rows [B * T, H * Dh]; the fused QKV rows
+// [B * T, 3D] hold q, k, v at offsets 0, D, 2D with stride 3D)
+static napi_value headsToRows(napi_env env, napi_callback_info info) {
+  size_t argc = 9; napi_value argv[9];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *rows, *heads; size_t lr, lh; bool to_rows = false;
+  if (argc < 7 || !f32(env, argv[0], &rows, &lr) || !f32(env, argv[1], &heads, &lh)) return NULL;
+  int64_t batch = num(env, argv[2]), hn = num(env, argv[3]), time = num(env, argv[4]), dh = num(env, argv[5]);
+  napi_get_value_bool(env, argv[6], &to_rows);
+  int64_t stride = argc >= 9 ? num(env, argv[7]) : hn * dh, offset = argc >= 9 ? num(env, argv[8]) : 0;
+  if (batch < 0 || hn <= 0 || time <= 0 || dh <= 0 || offset < 0 || stride < offset + hn * dh || (uint64_t)(batch * time * hn * dh) > lh ||
+      (batch > 0 && (uint64_t)((batch * time - 1) * stride + offset + hn * dh) > lr)) {
+    napi_throw_range_error(env, NULL, "tensor-native: headsToRows shapes exceed the views"); return NULL;
+  }
+  h2r_ctx ctx = { rows, heads, batch, hn, time, dh, stride, offset, to_rows ? 1 : 0 };
+  parallel_for(h2r_range, &ctx, batch * time, batch * time * hn * dh);
+  return NULL;
+}
+
 // setThreads(n): OpenBLAS threads; returns the count in force.
 static napi_value setThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1; napi_value argv[1]; napi_value out;
@@ -739,6 +832,9 @@ static napi_value init(napi_env env, napi_value exports) {
     { "swigluGrad", NULL, swigluGrad, NULL, NULL, NULL, napi_default, NULL },
     { "attentionSoftmax", NULL, attentionSoftmax, NULL, NULL, NULL, napi_default, NULL },
     { "attentionSoftmaxGrad", NULL, attentionSoftmaxGrad, NULL, NULL, NULL, napi_default, NULL },
+    { "embed", NULL, embed, NULL, NULL, NULL, napi_default, NULL },
+    { "embedGrad", NULL, embedGrad, NULL, NULL, NULL, napi_default, NULL },
+    { "headsToRows", NULL, headsToRows, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, setThreads, NULL, NULL, NULL, napi_default, NULL },
     { "config", NULL, config, NULL, NULL, NULL, napi_default, NULL },
   };

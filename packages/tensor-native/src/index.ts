@@ -40,6 +40,11 @@ export interface NativeBinding {
   swigluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, rows: number, hidden: number): void;
   attentionSoftmax(scores: Float32Array, probs: Float32Array, rows: number, tq: number, tk: number, scale: number, causal: boolean): void;
   attentionSoftmaxGrad(dy: Float32Array, probs: Float32Array, ds: Float32Array, rows: number, cols: number, scale: number): void;
+  /** The decoder's input and its gradient, attention's heads to rows and back (absent from an addon built before them). */
+  embed?(table: Float32Array, ids: Int32Array, positions: Float32Array, out: Float32Array, tokens: number, time: number, d: number, scale: number, vocab: number): void;
+  embedGrad?(dy: Float32Array, ids: Int32Array, dTable: Float32Array, dPositions: Float32Array, tokens: number, time: number, d: number, scale: number): void;
+  /** heads [B, H, T, Dh] <-> rows at (b * T + t) * rowStride + rowOffset + h * Dh (default stride H * Dh, offset 0). */
+  headsToRows?(rows: Float32Array, heads: Float32Array, batch: number, headCount: number, time: number, dh: number, toRows: boolean, rowStride?: number, rowOffset?: number): void;
   setThreads(n?: number): number;
   config(): string;
 }

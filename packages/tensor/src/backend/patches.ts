@@ -8,7 +8,7 @@ import { batchMatMulKernel } from './kernels/batch-mat-mul.js';
 import { type BiasActivation, fusedMatMulKernel } from './kernels/fused-mat-mul.js';
 import { embedGradConfig, embedGradKernel, embedKernel } from './kernels/embed.js';
 import { rowGather } from './kernels/gather.js';
-import { headsToRowsGradConfig, headsToRowsKernel, rowsToHeadsKernel } from './kernels/heads-to-rows.js';
+import { type HeadsToRowsLoop, headsToRowsGradConfig, headsToRowsKernel, rowsToHeadsKernel } from './kernels/heads-to-rows.js';
 import { layerNormGradKernel, layerNormKernel } from './kernels/layer-norm.js';
 import { residualAddGradConfig, residualAddKernel } from './kernels/residual-add.js';
 import { rmsNormGradKernel, rmsNormKernel } from './kernels/rms-norm.js';
@@ -68,6 +68,10 @@ export interface NativeFused {
   attentionSoftmax: Parameters<typeof attentionSoftmaxKernel>[1];
   attentionSoftmaxGrad: Parameters<typeof attentionSoftmaxGradKernel>[1];
   biasActivation: BiasActivation;
+  /** Optional: an addon built before these loops lacks them (the JS loops stay registered). */
+  embed?: Parameters<typeof embedKernel>[1];
+  embedGrad?: Parameters<typeof embedGradKernel>[1];
+  headsToRows?: HeadsToRowsLoop;
 }
 
 /**
@@ -81,6 +85,10 @@ export function nativeFusedKernels(native: NativeFused, nativeMatMul: tf.KernelC
     rmsNormKernel('wasm', native.rmsNorm), rmsNormGradKernel('wasm', native.rmsNormGrad), layerNormKernel('wasm', native.layerNorm), layerNormGradKernel('wasm', native.layerNormGrad),
     swigluKernel('wasm', native.swiglu), swigluGradKernel('wasm', native.swigluGrad),
     attentionSoftmaxKernel('wasm', native.attentionSoftmax), attentionSoftmaxGradKernel('wasm', native.attentionSoftmaxGrad),
+    ...(native.embed && native.embedGrad ? [embedKernel('wasm', native.embed), embedGradKernel('wasm', native.embedGrad)] : []),
+    ...(native.headsToRows
+      ? [headsToRowsKernel('wasm', native.headsToRows), rowsToHeadsKernel('wasm', native.headsToRows), splitHeadsKernel('wasm', native.headsToRows), mergeHeadsKernel('wasm', native.headsToRows)]
+      : []),
   ];
 }
 

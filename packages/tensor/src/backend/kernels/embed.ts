@@ -16,18 +16,15 @@ import { EMBED, EMBED_GRAD } from '../kernel-names.js';
  * which its UnsortedSegmentSum composes).
  */
 
-interface Geometry {
-  tokens: number;
-  time: number;
-  d: number;
-}
-
-function embedRows(
+/** out[i] = f32(table[ids[i]] * scale) + positions[i % time], rows of d (the JS loop; the addon's `embed` has the same signature). */
+export function embedRows(
   table: Float32Array,
   ids: Int32Array,
   positions: Float32Array,
   out: Float32Array,
-  { tokens, time, d }: Geometry,
+  tokens: number,
+  time: number,
+  d: number,
   scale: number,
   vocab: number,
 ): void {
@@ -42,15 +39,22 @@ function embedRows(
   }
 }
 
-/** Accumulates into dTable [V, D] and dPositions [P, D] (zeroed by the caller); the accumulators' type sets the rounding. */
-function embedGradRows(
+/**
+ * Zeroes dTable [V, D] and dPositions [P, D] and accumulates into them; the accumulators' type sets
+ * the rounding (the addon's `embedGrad` has the same signature, float32 only).
+ */
+export function embedGradRows(
   dy: Float32Array,
   ids: Int32Array,
   dTable: Float32Array | Float64Array,
   dPositions: Float32Array | Float64Array,
-  { tokens, time, d }: Geometry,
+  tokens: number,
+  time: number,
+  d: number,
   scale: number,
 ): void {
+  dTable.fill(0);
+  dPositions.fill(0);
   for (let i = 0; i < tokens; i++) {
     const dst = ids[i] * d;
     const src = i * d;
@@ -67,29 +71,31 @@ function embedGradRows(
 
 type Attrs = { scale: number };
 type GradAttrs = { vocab: number; positions: number; scale: number };
-const geometry = (ids: TensorInfo, d: number): Geometry => ({ tokens: ids.shape[0] * ids.shape[1], time: ids.shape[1], d });
+const tokensOf = (ids: TensorInfo) => ids.shape[0] * ids.shape[1];
 
-export function embedKernel(backendName: BackendName) {
+export function embedKernel(backendName: BackendName, rows: typeof embedRows = embedRows) {
   type Inputs = { table: TensorInfo; ids: TensorInfo; positions: TensorInfo };
   const outShape = (ids: TensorInfo, table: TensorInfo) => [ids.shape[0], ids.shape[1], table.shape[1]];
   if (backendName === 'cpu') {
     return defineKernel<Inputs, Attrs, 'cpu'>(EMBED, 'cpu', ({ inputs: { table, ids, positions }, attrs: { scale }, backend: c }) => {
-      const g = geometry(ids, table.shape[1]);
-      const out = new Float32Array(g.tokens * g.d);
+      const [tokens, d] = [tokensOf(ids), table.shape[1]];
+      const out = new Float32Array(tokens * d);
       const read = (t: TensorInfo) => c.readSync(t.dataId) as Float32Array;
-      embedRows(read(table), Int32Array.from(c.readSync(ids.dataId)), read(positions), out, g, scale, table.shape[0]);
+      rows(read(table), Int32Array.from(c.readSync(ids.dataId)), read(positions), out, tokens, ids.shape[1], d, scale, table.shape[0]);
       return c.makeTensorInfo(outShape(ids, table), 'float32', out);
     });
   }
   return defineKernel<Inputs, Attrs>(EMBED, 'wasm', ({ inputs: { table, ids, positions }, attrs: { scale }, backend: w }) => {
     const out = w.makeOutput(outShape(ids, table), 'float32');
     // views after the allocation (it may grow the heap)
-    embedRows(
+    rows(
       w.typedArrayFromHeap(table),
       heapInt32(w, ids),
       w.typedArrayFromHeap(positions),
       w.typedArrayFromHeap(out),
-      geometry(ids, table.shape[1]),
+      tokensOf(ids),
+      ids.shape[1],
+      table.shape[1],
       scale,
       table.shape[0],
     );
@@ -97,23 +103,23 @@ export function embedKernel(backendName: BackendName) {
   });
 }
 
-export function embedGradKernel(backendName: BackendName) {
+export function embedGradKernel(backendName: BackendName, rows: typeof embedGradRows = embedGradRows) {
   type Inputs = { dy: TensorInfo; ids: TensorInfo };
   if (backendName === 'cpu') {
     return defineKernel<Inputs, GradAttrs, 'cpu'>(EMBED_GRAD, 'cpu', ({ inputs: { dy, ids }, attrs: { vocab, positions, scale }, backend: c }) => {
       const d = dy.shape[2];
       const dTable = new Float64Array(vocab * d);
       const dPositions = new Float64Array(positions * d);
-      embedGradRows(c.readSync(dy.dataId) as Float32Array, Int32Array.from(c.readSync(ids.dataId)), dTable, dPositions, geometry(ids, d), scale);
+      rows(c.readSync(dy.dataId) as Float32Array, Int32Array.from(c.readSync(ids.dataId)), dTable, dPositions, tokensOf(ids), ids.shape[1], d, scale);
       return [c.makeTensorInfo([vocab, d], 'float32', Float32Array.from(dTable)), c.makeTensorInfo([positions, d], 'float32', Float32Array.from(dPositions))];
     });
   }
   return defineKernel<Inputs, GradAttrs>(EMBED_GRAD, 'wasm', ({ inputs: { dy, ids }, attrs: { vocab, positions, scale }, backend: w }) => {
     const d = dy.shape[2];
     const outs = [w.makeOutput([vocab, d], 'float32'), w.makeOutput([positions, d], 'float32')];
-    // views after the allocations; wasm's malloc does not zero
-    const [dTable, dPositions] = outs.map((o) => w.typedArrayFromHeap(o).fill(0));
-    embedGradRows(w.typedArrayFromHeap(dy), heapInt32(w, ids), dTable, dPositions, geometry(ids, d), scale);
+    // views after the allocations (the loop zeroes them: wasm's malloc does not)
+    const [dTable, dPositions] = outs.map((o) => w.typedArrayFromHeap(o));
+    rows(w.typedArrayFromHeap(dy), heapInt32(w, ids), dTable, dPositions, tokensOf(ids), ids.shape[1], d, scale);
     return outs;
   });
 }

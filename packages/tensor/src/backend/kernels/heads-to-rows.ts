@@ -46,13 +46,30 @@ function moveOnHeap(heap: Float32Array, rowsAt: number, headsAt: number, g: Geom
   });
 }
 
+/**
+ * heads [B, H, T, Dh] <-> rows at (b * T + t) * rowStride + rowOffset + h * Dh (default: rows
+ * [B * T, H * Dh]) over separate views: the addon's `headsToRows` (SplitHeads and MergeHeads use it
+ * too, with the fused QKV rows' stride 3D); on wasm the JS path copies within the heap instead.
+ */
+export type HeadsToRowsLoop = (
+  rows: Float32Array,
+  heads: Float32Array,
+  batch: number,
+  headCount: number,
+  time: number,
+  dh: number,
+  toRows: boolean,
+  rowStride?: number,
+  rowOffset?: number,
+) => void;
+
 const offsetOf = (w: { dataIdMap: { get(id: object): { memoryOffset: number } } }, t: TensorInfo) => w.dataIdMap.get(t.dataId).memoryOffset / 4;
 const fromHeads = (shape: readonly number[]): Geometry => ({ batch: shape[0], heads: shape[1], time: shape[2], dh: shape[3] });
 
 type GradAttrs = { batch: number; heads: number };
 const fromRows = (shape: readonly number[], { batch, heads }: GradAttrs): Geometry => ({ batch, heads, time: shape[0] / batch, dh: shape[1] / heads });
 
-export function headsToRowsKernel(backendName: BackendName) {
+export function headsToRowsKernel(backendName: BackendName, native?: HeadsToRowsLoop) {
   const rowsShape = (g: Geometry) => [g.batch * g.time, g.heads * g.dh];
   if (backendName === 'cpu') {
     return defineKernel<{ x: TensorInfo }, Record<string, never>, 'cpu'>(HEADS_TO_ROWS, 'cpu', ({ inputs: { x }, backend: c }) => {
@@ -65,12 +82,13 @@ export function headsToRowsKernel(backendName: BackendName) {
   return defineKernel<{ x: TensorInfo }>(HEADS_TO_ROWS, 'wasm', ({ inputs: { x }, backend: w }) => {
     const g = fromHeads(x.shape);
     const out = w.makeOutput(rowsShape(g), 'float32');
-    moveOnHeap(w.wasm.HEAPF32, offsetOf(w, out), offsetOf(w, x), g, true); // the heap after the allocation
+    if (native) native(w.typedArrayFromHeap(out), w.typedArrayFromHeap(x), g.batch, g.heads, g.time, g.dh, true);
+    else moveOnHeap(w.wasm.HEAPF32, offsetOf(w, out), offsetOf(w, x), g, true); // the heap after the allocation
     return out;
   });
 }
 
-export function rowsToHeadsKernel(backendName: BackendName) {
+export function rowsToHeadsKernel(backendName: BackendName, native?: HeadsToRowsLoop) {
   const headsShape = (g: Geometry) => [g.batch, g.heads, g.time, g.dh];
   if (backendName === 'cpu') {
     return defineKernel<{ dy: TensorInfo }, GradAttrs, 'cpu'>(ROWS_TO_HEADS, 'cpu', ({ inputs: { dy }, attrs, backend: c }) => {
@@ -83,7 +101,8 @@ export function rowsToHeadsKernel(backendName: BackendName) {
   return defineKernel<{ dy: TensorInfo }, GradAttrs>(ROWS_TO_HEADS, 'wasm', ({ inputs: { dy }, attrs, backend: w }) => {
     const g = fromRows(dy.shape, attrs);
     const out = w.makeOutput(headsShape(g), 'float32');
-    moveOnHeap(w.wasm.HEAPF32, offsetOf(w, dy), offsetOf(w, out), g, false);
+    if (native) native(w.typedArrayFromHeap(dy), w.typedArrayFromHeap(out), g.batch, g.heads, g.time, g.dh, false);
+    else moveOnHeap(w.wasm.HEAPF32, offsetOf(w, dy), offsetOf(w, out), g, false);
     return out;
   });
 }

@@ -2,6 +2,7 @@ import * as tf from '#tfjs';
 import type { TensorInfo } from '#tfjs';
 import { type BackendName, defineKernel } from '../kernel.js';
 import { MERGE_HEADS, SPLIT_HEADS } from '../kernel-names.js';
+import type { HeadsToRowsLoop } from './heads-to-rows.js';
 
 /**
  * The fused QKV projection's output to attention heads in one kernel: [B, T, 3D] -> q, k, v, each
@@ -56,7 +57,7 @@ const offsetOf = (w: { dataIdMap: { get(id: object): { memoryOffset: number } } 
 
 type Attrs = { heads: number };
 
-export function splitHeadsKernel(backendName: BackendName) {
+export function splitHeadsKernel(backendName: BackendName, native?: HeadsToRowsLoop) {
   const shapes = (g: Geometry) => [g.batch, g.heads, g.time, g.dh];
   if (backendName === 'cpu') {
     return defineKernel<{ qkv: TensorInfo }, Attrs, 'cpu'>(SPLIT_HEADS, 'cpu', ({ inputs: { qkv }, attrs: { heads }, backend: c }) => {
@@ -69,12 +70,14 @@ export function splitHeadsKernel(backendName: BackendName) {
   return defineKernel<{ qkv: TensorInfo }, Attrs>(SPLIT_HEADS, 'wasm', ({ inputs: { qkv }, attrs: { heads }, backend: w }) => {
     const g = geometry(qkv.shape, heads);
     const outs = [0, 1, 2].map(() => w.makeOutput(shapes(g), 'float32'));
-    moveOnHeap(w.wasm.HEAPF32, offsetOf(w, qkv), outs.map((o) => offsetOf(w, o)), g, true); // the heap after the allocations
+    // the addon's copy: part s from the rows of qkv at offset s * D, stride 3D
+    if (native) for (const [s, o] of outs.entries()) native(w.typedArrayFromHeap(qkv), w.typedArrayFromHeap(o), g.batch, heads, g.time, g.dh, false, 3 * heads * g.dh, s * heads * g.dh);
+    else moveOnHeap(w.wasm.HEAPF32, offsetOf(w, qkv), outs.map((o) => offsetOf(w, o)), g, true); // the heap after the allocations
     return outs;
   });
 }
 
-export function mergeHeadsKernel(backendName: BackendName) {
+export function mergeHeadsKernel(backendName: BackendName, native?: HeadsToRowsLoop) {
   const packedShape = (q: TensorInfo) => [q.shape[0], q.shape[2], 3 * q.shape[1] * q.shape[3]];
   if (backendName === 'cpu') {
     return defineKernel<{ dq: TensorInfo; dk: TensorInfo; dv: TensorInfo }, Attrs, 'cpu'>(MERGE_HEADS, 'cpu', ({ inputs: { dq, dk, dv }, attrs: { heads }, backend: c }) => {
@@ -87,7 +90,9 @@ export function mergeHeadsKernel(backendName: BackendName) {
   return defineKernel<{ dq: TensorInfo; dk: TensorInfo; dv: TensorInfo }, Attrs>(MERGE_HEADS, 'wasm', ({ inputs: { dq, dk, dv }, attrs: { heads }, backend: w }) => {
     const shape = packedShape(dq);
     const out = w.makeOutput(shape, 'float32');
-    moveOnHeap(w.wasm.HEAPF32, offsetOf(w, out), [dq, dk, dv].map((t) => offsetOf(w, t)), geometry(shape, heads), false);
+    const g = geometry(shape, heads);
+    if (native) for (const [s, part] of [dq, dk, dv].entries()) native(w.typedArrayFromHeap(out), w.typedArrayFromHeap(part), g.batch, heads, g.time, g.dh, true, 3 * heads * g.dh, s * heads * g.dh);
+    else moveOnHeap(w.wasm.HEAPF32, offsetOf(w, out), [dq, dk, dv].map((t) => offsetOf(w, t)), g, false);
     return out;
   });
 }
