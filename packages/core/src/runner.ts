@@ -153,8 +153,10 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
   const running = new Map<string, Promise<void>>();
   const prepare = preparer(options);
   const order = launchOrder(cells);
-  // the first cells' data is made while the workers start
-  for (const index of order.slice(0, executor.slots)) void prepare(cells[index]);
+  // every model cell's data is made here, one at a time in launch order, while the workers start
+  // and then while they compute: a cell of a later seed finds its streams ready instead of waiting
+  // for them behind a busy worker (the preparer makes each tokenizer and stream once)
+  for (const index of order) void prepare(cells[index]);
   const settled: Settled = { ...options, backend: await options.backend };
 
   const write = (): void => {
