@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataError, canonicalJson, sha256, writeFileAtomic } from './core.js';
 import { CORPUS_PACKAGES } from './corpora.js';
-import type { SetDefinition } from './sets/index.js';
+import type { CorpusName } from './corpora.js';
 
 /**
  * The cache of built evaluation sets: one `<name>.v<version>.jsonl` per set, a sidecar
@@ -26,6 +26,19 @@ export interface SetManifestEntry {
   readonly fingerprint: string;
 }
 
+/**
+ * What the cache stores: an evaluation set (SetDefinition) or a parsed corpus (corpora.ts), each a
+ * list of JSON objects built deterministically from the corpus packages it names.
+ */
+export interface CachedDefinition {
+  readonly name: string;
+  readonly version: number;
+  readonly itemType: string;
+  /** Corpora the builder reads (their package versions go into the fingerprint). */
+  readonly corpora: readonly CorpusName[];
+  build(): readonly object[];
+}
+
 const FORMAT_VERSION = 1;
 const require = createRequire(import.meta.url);
 
@@ -43,7 +56,7 @@ export function defaultCacheDir(): string {
  * set version and the corpus package versions it includes a hash of this package's source, so an
  * edited builder whose version was not bumped cannot serve a stale file.
  */
-export function setFingerprint(def: SetDefinition): string {
+export function setFingerprint(def: CachedDefinition): string {
   const packages = Object.fromEntries(def.corpora.map((c) => [CORPUS_PACKAGES[c], packageVersion(CORPUS_PACKAGES[c])]));
   return sha256(canonicalJson({ format: FORMAT_VERSION, set: def.name, version: def.version, itemType: def.itemType, packages, code: sourceHash() }));
 }
@@ -79,7 +92,7 @@ export class SetCache {
   ) {}
 
   /** Makes sure the set's file is built and intact, and returns its manifest entry. */
-  ensure(def: SetDefinition, force = false): SetManifestEntry {
+  ensure(def: CachedDefinition, force = false): SetManifestEntry {
     const fingerprint = setFingerprint(def);
     const cached = force ? undefined : this.verified(def, fingerprint);
     if (cached) return cached;
@@ -94,7 +107,7 @@ export class SetCache {
   }
 
   /** The set's items, built or read once per process. */
-  read(def: SetDefinition): readonly object[] {
+  read(def: CachedDefinition): readonly object[] {
     const memo = this.items.get(def.name);
     if (memo) return memo;
     const entry = this.ensure(def);
@@ -104,7 +117,7 @@ export class SetCache {
   }
 
   /** The sidecar entry if the file matches it and was built from the current inputs. */
-  private verified(def: SetDefinition, fingerprint: string): SetManifestEntry | undefined {
+  private verified(def: CachedDefinition, fingerprint: string): SetManifestEntry | undefined {
     const metaPath = join(this.dir, metaName(def));
     const dataPath = join(this.dir, fileName(def));
     if (!existsSync(metaPath) || !existsSync(dataPath)) return undefined;
@@ -143,8 +156,8 @@ export class SetCache {
   }
 }
 
-const fileName = (def: SetDefinition): string => `${def.name}.v${def.version}.jsonl`;
-const metaName = (def: SetDefinition): string => `${def.name}.v${def.version}.meta.json`;
+const fileName = (def: CachedDefinition): string => `${def.name}.v${def.version}.jsonl`;
+const metaName = (def: CachedDefinition): string => `${def.name}.v${def.version}.meta.json`;
 
 function parseLines(text: string, where: string): object[] {
   return text

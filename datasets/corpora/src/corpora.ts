@@ -1,3 +1,4 @@
+import type { CachedDefinition, SetCache } from './cache.js';
 import { ConfigError, suggest, type CorpusDocument } from './core.js';
 import { emailDocuments, loadEmailMessages, type EmailMessage } from './email/corpus.js';
 import { loadBrown } from './sources/brown.js';
@@ -7,7 +8,10 @@ import { loadSynsets, wordnetDocuments, type Synset } from './sources/wordnet.js
 
 /**
  * The corpora, loaded once per process and shared by the mixtures, the evaluation sets and the
- * stats (loading everything takes about two seconds; the sets need most of it).
+ * stats. Parsing them from their packages takes two to three seconds of CPU (the e-mail corpus
+ * most of it); with a disk cache (`cacheCorporaIn`, which the DataProvider sets) the parsed
+ * documents are read back as JSON lines in a fraction of that, so every run's scheduling process
+ * and each of its workers stop paying the parse before their first cell.
  */
 export const CORPUS_NAMES = ['brown', 'sotu', 'moby', 'email', 'wordnet'] as const;
 export type CorpusName = (typeof CORPUS_NAMES)[number];
@@ -24,16 +28,37 @@ export const CORPUS_PACKAGES: Readonly<Record<CorpusName, string>> = {
 const documents = new Map<CorpusName, readonly CorpusDocument[]>();
 let emailMessages: readonly EmailMessage[] | undefined;
 let synsets: readonly Synset[] | undefined;
+let diskCache: SetCache | undefined;
+
+/**
+ * Keep parsed corpora in `cache` (a SetCache over its own folder), or stop with `undefined`. The
+ * entries are fingerprinted like evaluation sets (corpus package version and this package's
+ * source), so an edited parser or a new package version rebuilds them. One cache per process: the
+ * last call wins, and documents already loaded stay in memory.
+ */
+export function cacheCorporaIn(cache: SetCache | undefined): void {
+  diskCache = cache;
+}
+
+// Bump when the shape of a cached entry changes without a source change (the fingerprint covers
+// source edits already).
+const CORPUS_ENTRY_VERSION = 1;
+
+function parsed<T extends object>(name: string, corpora: readonly CorpusName[], build: () => T[]): readonly T[] {
+  if (diskCache === undefined) return Object.freeze(build());
+  const def: CachedDefinition = { name: `corpus-${name}`, version: CORPUS_ENTRY_VERSION, itemType: name, corpora, build };
+  return diskCache.read(def) as readonly T[];
+}
 
 /** Parsed and threaded e-mail messages (including the ones that are not documents). */
 export function emailCorpus(): readonly EmailMessage[] {
-  emailMessages ??= Object.freeze(loadEmailMessages());
+  emailMessages ??= parsed('email-messages', ['email'], loadEmailMessages);
   return emailMessages;
 }
 
 /** WordNet synsets. */
 export function wordnetSynsets(): readonly Synset[] {
-  synsets ??= Object.freeze(loadSynsets());
+  synsets ??= parsed('wordnet-synsets', ['wordnet'], loadSynsets);
   return synsets;
 }
 
@@ -41,19 +66,21 @@ export function wordnetSynsets(): readonly Synset[] {
 export function corpus(name: CorpusName): readonly CorpusDocument[] {
   let docs = documents.get(name);
   if (docs === undefined) {
-    docs = Object.freeze(load(name));
+    docs = load(name);
     documents.set(name, docs);
   }
   return docs;
 }
 
-function load(name: CorpusName): CorpusDocument[] {
+function load(name: CorpusName): readonly CorpusDocument[] {
   switch (name) {
-    case 'brown': return loadBrown();
-    case 'sotu': return loadSotu();
-    case 'moby': return loadMoby();
-    case 'email': return emailDocuments(emailCorpus());
-    case 'wordnet': return wordnetDocuments(wordnetSynsets());
+    // Documents of the three book-like corpora are cached as they are; e-mail and WordNet
+    // documents are cheap to derive from their cached messages and synsets.
+    case 'brown': return parsed('brown', ['brown'], loadBrown);
+    case 'sotu': return parsed('sotu', ['sotu'], loadSotu);
+    case 'moby': return parsed('moby', ['moby'], loadMoby);
+    case 'email': return Object.freeze(emailDocuments(emailCorpus()));
+    case 'wordnet': return Object.freeze(wordnetDocuments(wordnetSynsets()));
   }
 }
 

@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { canonicalJson, hashJson, type DataProvider, type EvalLimits, type TrainingTextOptions, type ValidationTextOptions } from './core.js';
 import { SetCache, defaultCacheDir } from './cache.js';
+import { cacheCorporaIn } from './corpora.js';
 import { createEvalData, validationTexts } from './eval-data.js';
 import { MIXTURES, trainingTextHash } from './mixtures.js';
 import { PAIR_MIXTURES, buildTrainingPairs, trainingTextFor } from './pairs/training-pairs.js';
@@ -23,7 +25,10 @@ export interface DataProviderOptions {
  * const lambada = await data.evalData({ documents: 30, items: 500, maxChars: 300_000 }).set('cloze-lambada');
  */
 export function createDataProvider(options: DataProviderOptions = {}): DataProvider {
-  const cache = new SetCache(options.cacheDir ?? defaultCacheDir(), options.log);
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const cache = new SetCache(cacheDir, options.log);
+  // Parsed corpora beside the sets, in their own folder (and manifest).
+  cacheCorporaIn(new SetCache(join(cacheDir, 'corpora'), options.log));
   const hashes = new Map<string, string>();
   return {
     trainingText: async (o: TrainingTextOptions) => trainingTextFor(o),
