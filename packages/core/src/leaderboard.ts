@@ -6,7 +6,7 @@ import type { Board } from './contracts/evaluator.js';
 import { writeFileAtomic } from './atomic.js';
 import { boardsOf } from './boards.js';
 import type { ResultRecord } from './results.js';
-import { summarize, type Summary } from './stats.js';
+import { summarizeMetric, type Summary } from './stats.js';
 
 export interface MetricCell extends Summary {
   readonly direction: 'higher' | 'lower' | 'none';
@@ -88,7 +88,7 @@ export function buildBoard(records: readonly ResultRecord[], board: Board): Lead
   }
   const summaries = [...rows.values()].map((row) => ({
     ...row,
-    cells: new Map([...row.values].map(([m, { v, d }]) => [m, { ...summarize(v), direction: d }] as const)),
+    cells: new Map([...row.values].map(([m, { v, d }]) => [m, { ...summarizeMetric(m, v), direction: d }] as const)),
   }));
   const subjects = new Map([...new Set(summaries.map((r) => r.study))].map((study) => [study, subjectFacet(summaries.filter((r) => r.study === study).map((r) => r.facets))] as const));
   const ranked = summaries.map((row) => {

@@ -86,6 +86,23 @@ export function summarizePositive(values: readonly number[]): Summary {
   return { ...plain, ciLow: Math.exp(logs.ciLow), ciHigh: Math.exp(logs.ciHigh) };
 }
 
+/**
+ * Metrics that are positive by construction and compared as ratios: perplexities (`*ppl`,
+ * `*perplexity`), percentage errors (`*mape`, `*max_ape`) and ratios (`*ratio`). Their intervals
+ * over seeds are built on the log scale (`summarizePositive`), so a board never shows a perplexity
+ * interval below zero (a plain t-interval over two seeds, t = 12.7, easily does).
+ */
+const RATIO_LIKE_METRIC = /(?:^|[._-])(?:ppl|perplexity|mape|max_ape|ratio)$/;
+
+export function isRatioLikeMetric(metric: string): boolean {
+  return RATIO_LIKE_METRIC.test(metric);
+}
+
+/** The interval over seeds a board shows for `metric`: log scale for ratio-like metrics, else Student's t. */
+export function summarizeMetric(metric: string, values: readonly number[]): Summary {
+  return isRatioLikeMetric(metric) ? summarizePositive(values) : summarize(values);
+}
+
 /** Standard error of a mean of per-item values. */
 export function standardError(values: readonly number[]): number {
   return values.length < 2 ? 0 : sampleStandardDeviation(values as number[]) / Math.sqrt(values.length);

@@ -2,15 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
-import { boardCsv, buildBoard, formatNumber, safeText, type ResultRecord } from '../src/index.js';
+import { boardCsv, buildBoard, formatNumber, safeText, summarize, summarizePositive, type ResultRecord } from '../src/index.js';
 
 const provenance = {
   cellKey: 'a'.repeat(64), configHash: 'b'.repeat(64), paramsTotal: 10, paramsActive: 5, flopsPerTokenTrain: 30, flopsPerTokenInference: 10,
   tokens: 100, backend: 'wasm', nativeKernels: false, labbenchVersion: '0.1.0', plugins: {}, gitCommit: 'c'.repeat(40), date: '2026-01-01T00:00:00.000Z', profile: 'smoke',
 } as const;
 
-function record(arm: string, seed: number, value: number, direction: 'higher' | 'lower' = 'lower'): ResultRecord {
-  return { schema: 'labbench.result/v1', study: 's', studyVersion: 1, arm, seed, board: 'ppl', metric: 'bpb', value, direction, n: 1, provenance };
+function record(arm: string, seed: number, value: number, direction: 'higher' | 'lower' = 'lower', metric = 'bpb'): ResultRecord {
+  return { schema: 'labbench.result/v1', study: 's', studyVersion: 1, arm, seed, board: 'ppl', metric, value, direction, n: 1, provenance };
 }
 
 test('buildBoard: one row per arm, ranks follow the direction', () => {
@@ -39,4 +39,21 @@ test('formatNumber: for any finite double, no exponent notation and the value su
 
 test('safeText: for any string, the result never starts with a formula character', () => {
   fc.assert(fc.property(fc.string(), (s) => !/^[=+\-@\t\r]/.test(safeText(s))));
+});
+
+test('buildBoard: for any positive seed values, perplexity and percentage-error intervals stay above zero (log scale); other metrics keep the t-interval', () => {
+  const positives = fc.array(fc.double({ min: 1e-3, max: 1e6, noNaN: true }), { minLength: 2, maxLength: 6 });
+  fc.assert(fc.property(positives, fc.constantFrom('id.all.token_ppl', 'ood.email-spam.token_ppl', 'id.tsl.future_mape', 'future_max_ape'), (values, metric) => {
+    const rows = buildBoard(values.map((v, seed) => record('a', seed, v, 'lower', metric)), 'ppl');
+    const cell = rows[0].metrics.get(metric)!;
+    const plain = buildBoard(values.map((v, seed) => record('a', seed, v)), 'ppl')[0].metrics.get('bpb')!;
+    const expected = summarizePositive(values);
+    assert.ok(cell.ciLow > 0, `${metric}: ${cell.ciLow}`);
+    assert.deepEqual([cell.mean, cell.ciLow, cell.ciHigh], [expected.mean, expected.ciLow, expected.ciHigh]);
+    const t = summarize(values);
+    assert.deepEqual([plain.ciLow, plain.ciHigh], [t.ciLow, t.ciHigh]);
+  }));
+  // the issue's example: a perplexity of 335 and 120 over two seeds reads [-1,140, 1,595] on the t scale
+  const ppl = buildBoard([record('a', 0, 335, 'lower', 'id.all.token_ppl'), record('a', 1, 120, 'lower', 'id.all.token_ppl')], 'ppl')[0].metrics.get('id.all.token_ppl')!;
+  assert.ok(ppl.ciLow > 0 && ppl.ciHigh > 335);
 });
