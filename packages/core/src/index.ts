@@ -7,7 +7,7 @@ export * from './contracts/index.js';
 export { LabbenchError, ConfigError, DataError, ContractError, RegistryError, suggest, editDistance } from './errors.js';
 export { canonicalJson, sha256, hashJson } from './hash.js';
 export { writeFileAtomic } from './atomic.js';
-export { summarize, summarizePositive, summarizeMetric, isRatioLikeMetric, standardError, tCritical95, tQuantile, tCdf, tTwoSidedP, normalQuantile, normalCdf, holmAdjust, auroc, bitsPerByte } from './stats.js';
+export { summarize, summarizePositive, summarizeMetric, summarizeUnitInterval, isRatioLikeMetric, isUnitIntervalMetric, standardError, tCritical95, tQuantile, tCdf, tTwoSidedP, normalQuantile, normalCdf, holmAdjust, auroc, bitsPerByte } from './stats.js';
 export { judgeClaim, judgeReport, verdictOf, seedMeasurement } from './claims.js';
 export { matchesFacets, meanPerSeed, selectClaimRecords } from './claim-selection.js';
 export type { FacetFilter } from './claim-selection.js';

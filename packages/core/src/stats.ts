@@ -98,9 +98,42 @@ export function isRatioLikeMetric(metric: string): boolean {
   return RATIO_LIKE_METRIC.test(metric);
 }
 
-/** The interval over seeds a board shows for `metric`: log scale for ratio-like metrics, else Student's t. */
+/**
+ * Metrics that live in [0, 1]: accuracies (`*acc`, `*accuracy`), AUROC, TPR at 1% FPR, mean
+ * reciprocal rank and recall at k (`*mrr`, `*r10@k`).
+ */
+const UNIT_INTERVAL_METRIC = /(?:^|[._-])(?:acc|accuracy|auroc|tpr_at_1fpr|mrr|r\d+@\d+)$/;
+
+export function isUnitIntervalMetric(metric: string): boolean {
+  return UNIT_INTERVAL_METRIC.test(metric);
+}
+
+const logit = (p: number): number => Math.log(p / (1 - p));
+const expit = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/**
+ * Mean and 95% interval of a quantity in [0, 1] (an accuracy, an AUROC): the t-interval is built
+ * on the logits and mapped back, so it stays inside (0, 1); `mean` stays the arithmetic mean. When
+ * a value is exactly 0 or 1 (no logit), the plain interval is cut to [0, 1].
+ */
+export function summarizeUnitInterval(values: readonly number[]): Summary {
+  const plain = summarize(values);
+  if (values.length < 2) return plain;
+  if (values.every((v) => v > 0 && v < 1)) {
+    const logits = summarize(values.map(logit));
+    return { ...plain, ciLow: expit(logits.ciLow), ciHigh: expit(logits.ciHigh) };
+  }
+  return { ...plain, ciLow: Math.max(0, plain.ciLow), ciHigh: Math.min(1, plain.ciHigh) };
+}
+
+/**
+ * The interval over seeds a board shows for `metric`: log scale for ratio-like metrics, logit
+ * scale for metrics in [0, 1], else Student's t.
+ */
 export function summarizeMetric(metric: string, values: readonly number[]): Summary {
-  return isRatioLikeMetric(metric) ? summarizePositive(values) : summarize(values);
+  if (isRatioLikeMetric(metric)) return summarizePositive(values);
+  if (isUnitIntervalMetric(metric)) return summarizeUnitInterval(values);
+  return summarize(values);
 }
 
 /** Standard error of a mean of per-item values. */

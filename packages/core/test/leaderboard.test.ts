@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
-import { boardCsv, buildBoard, formatNumber, safeText, summarize, summarizePositive, type ResultRecord } from '../src/index.js';
+import { boardCsv, buildBoard, formatNumber, safeText, summarize, summarizePositive, summarizeUnitInterval, type ResultRecord } from '../src/index.js';
 
 const provenance = {
   cellKey: 'a'.repeat(64), configHash: 'b'.repeat(64), paramsTotal: 10, paramsActive: 5, flopsPerTokenTrain: 30, flopsPerTokenInference: 10,
@@ -56,4 +56,25 @@ test('buildBoard: for any positive seed values, perplexity and percentage-error 
   // a perplexity of 335 and 120 over two seeds reads [-1138.4, 1593.4] on the t scale (scipy.stats.t.ppf(0.975, 1) * np.std([335, 120], ddof=1) / np.sqrt(2) around 227.5)
   const ppl = buildBoard([record('a', 0, 335, 'lower', 'id.all.token_ppl'), record('a', 1, 120, 'lower', 'id.all.token_ppl')], 'ppl')[0].metrics.get('id.all.token_ppl')!;
   assert.ok(ppl.ciLow > 0 && ppl.ciHigh > 335);
+});
+
+test('buildBoard: for any seed values in [0, 1], accuracy, AUROC and recall intervals stay inside [0, 1]', () => {
+  const unit = fc.array(fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1)), { minLength: 2, maxLength: 6 });
+  fc.assert(fc.property(unit, fc.constantFrom('mc-cloze-rare.acc', 'auroc', 'tpr_at_1fpr', 'email-hard.r10@1', 'fiction-random.mrr'), (values, metric) => {
+    const cell = buildBoard(values.map((v, seed) => record('a', seed, v, 'higher', metric)), 'ppl')[0].metrics.get(metric)!;
+    const expected = summarizeUnitInterval(values);
+    assert.deepEqual([cell.mean, cell.ciLow, cell.ciHigh], [expected.mean, expected.ciLow, expected.ciHigh]);
+    assert.ok(cell.ciLow >= 0 && cell.ciHigh <= 1 && cell.ciLow <= cell.ciHigh, `${metric}: [${cell.ciLow}, ${cell.ciHigh}]`);
+  }));
+});
+
+test('summarizeUnitInterval: logit-scale interval inside (0, 1), or the plain one cut to [0, 1] at a 0 or a 1 (scipy)', () => {
+  // from scipy.special import logit, expit; expit(scipy.stats.ttest_1samp(logit([0.9, 0.6]), 0).confidence_interval(0.95))
+  const s = summarizeUnitInterval([0.9, 0.6]);
+  assert.ok(Math.abs(s.ciLow - 4.1828680647441045e-05) < 1e-12 && Math.abs(s.ciHigh - 0.9999969014592041) < 1e-12, `${s.ciLow} ${s.ciHigh}`);
+  assert.equal(s.mean, 0.75);
+  // scipy.stats.ttest_1samp([0.0, 0.1], 0).confidence_interval(0.95) = (-0.5853, 0.6853): cut at 0
+  const cut = summarizeUnitInterval([0, 0.1]);
+  assert.equal(cut.ciLow, 0);
+  assert.ok(Math.abs(cut.ciHigh - 0.6853102368087348) < 1e-9);
 });
