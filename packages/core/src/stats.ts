@@ -81,9 +81,13 @@ export function summarize(values: readonly number[]): Summary {
  */
 export function summarizePositive(values: readonly number[]): Summary {
   if (values.length < 2 || values.some((v) => !(v > 0))) return summarize(values);
-  const plain = summarize(values);
-  const logs = summarize(values.map(Math.log));
-  return { ...plain, ciLow: Math.exp(logs.ciLow), ciHigh: Math.exp(logs.ciHigh) };
+  return summarizeOnScale(values, Math.log, Math.exp);
+}
+
+/** The arithmetic mean and sd, with the t-interval built on `forward(values)` and mapped back by `back`. */
+function summarizeOnScale(values: readonly number[], forward: (x: number) => number, back: (y: number) => number): Summary {
+  const onScale = summarize(values.map(forward));
+  return { ...summarize(values), ciLow: back(onScale.ciLow), ciHigh: back(onScale.ciHigh) };
 }
 
 /**
@@ -117,12 +121,8 @@ const expit = (x: number): number => 1 / (1 + Math.exp(-x));
  * a value is exactly 0 or 1 (no logit), the plain interval is cut to [0, 1].
  */
 export function summarizeUnitInterval(values: readonly number[]): Summary {
+  if (values.length >= 2 && values.every((v) => v > 0 && v < 1)) return summarizeOnScale(values, logit, expit);
   const plain = summarize(values);
-  if (values.length < 2) return plain;
-  if (values.every((v) => v > 0 && v < 1)) {
-    const logits = summarize(values.map(logit));
-    return { ...plain, ciLow: expit(logits.ciLow), ciHigh: expit(logits.ciHigh) };
-  }
   return { ...plain, ciLow: Math.max(0, plain.ciLow), ciHigh: Math.min(1, plain.ciHigh) };
 }
 
