@@ -1,8 +1,25 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import type { CellExecutor, CellOutcome, CellReporter, CellTask } from '@labbench/core';
 import type { FromWorker, ToWorker, WorkerInit } from './cell-worker.js';
 
 const WORKER = new URL('./cell-worker' + (import.meta.url.endsWith('.ts') ? '.ts' : '.js'), import.meta.url);
+
+/**
+ * V8 options of the worker processes. Per-thread CPU accounting (/proc/<pid>/task) of a
+ * `dense-baseline` quick run showed V8's helper threads (parallel scavenges, concurrent marking,
+ * background compilation) using about a fifth as much CPU as the worker's main thread (5.7-5.9 s
+ * against 31 s). With a spare core that costs nothing; when the workers fill every core it is
+ * taken from the other workers. So: a 64 MB young generation (fewer scavenges: the tensor
+ * engine allocates many short-lived objects), and, when there are at least as many workers as
+ * cores, garbage collection on the worker's own thread. Neither changes a computed value (the
+ * records are compared bit for bit in docs/performance.md); `LABBENCH_WORKER_V8_OPTIONS` replaces
+ * them (space-separated; empty for V8's defaults), for measurements.
+ */
+export function workerV8Options(workers: number, cores = availableParallelism(), override = process.env.LABBENCH_WORKER_V8_OPTIONS): string[] {
+  if (override !== undefined) return override.split(/\s+/).filter(Boolean);
+  return ['--max-semi-space-size=64', ...(workers >= cores ? ['--single-threaded-gc'] : [])];
+}
 
 interface Worker {
   readonly child: ChildProcess;
@@ -90,7 +107,7 @@ export class ProcessPool implements CellExecutor {
   private spawn(): Worker {
     // TypeScript sources run through tsx (the parent may have registered it in-process, which a
     // child does not inherit); compiled JavaScript runs as it is.
-    const execArgv = WORKER.pathname.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
+    const execArgv = [...(WORKER.pathname.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : []), ...workerV8Options(this.slots)];
     const child = fork(WORKER, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
     const ready = new Promise<{ name: string; nativeKernels: boolean }>((resolve, reject) => {
       const onMessage = (message: FromWorker): void => {
