@@ -1,3 +1,4 @@
+import type { Evaluator, EvaluatorWork } from './contracts/evaluator.js';
 import type { FlopsPerToken, ParamCount } from './contracts/model.js';
 import type { PlannedCell } from './plan.js';
 import type { Profile } from './profiles.js';
@@ -74,6 +75,26 @@ export function estimateCell(registry: Registry, profile: Profile, cell: Planned
     return { params: { total: 0, active: 0 }, flopsPerToken: { train: 0, inference: 0 }, tokens, evalTokens, trainCost, evalCost, cost: trainCost + evalCost };
   }
   const { params, flops } = modelNumbers(registry, profile, cell);
-  const [trainCost, evalCost] = [tokens * flops.train, EVAL_INEFFICIENCY * evalTokens * flops.inference];
+  const extra = evaluatorWork(registry, profile, cell, tokens);
+  const trainCost = tokens * flops.train;
+  const evalCost = EVAL_INEFFICIENCY * (evalTokens + extra.inferenceTokens) * flops.inference + extra.trainTokens * flops.train;
   return { params, flopsPerToken: flops, tokens, evalTokens, trainCost, evalCost, cost: trainCost + evalCost };
+}
+
+/** The declared extra work of the cell's evaluators (Evaluator.work), summed; unknown evaluators count nothing here. */
+function evaluatorWork(registry: Registry, profile: Profile, cell: PlannedCell, tokens: number): EvaluatorWork {
+  let trainTokens = 0;
+  let inferenceTokens = 0;
+  for (const use of cell.evaluators) {
+    let evaluator: Evaluator;
+    try {
+      evaluator = registry.get('evaluator', use.id);
+    } catch {
+      continue; // planning never fails on an evaluator the run will report as unknown
+    }
+    const work = evaluator.work?.({ trainTokens: tokens, steps: Math.round(profile.steps * (cell.arm.stepsFraction ?? 1)), seqLen: profile.seqLen, limits: profile.eval, options: use.options ?? {} });
+    trainTokens += work?.trainTokens ?? 0;
+    inferenceTokens += work?.inferenceTokens ?? 0;
+  }
+  return { trainTokens, inferenceTokens };
 }

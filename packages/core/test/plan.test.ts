@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ConfigError, ContractError, PROFILES, Registry, definePlugin, defineStudy, planStudies, shardCells, type LanguageModel, type ModelFactory, type StudyDefinition } from '../src/index.js';
 import { assignShards, shardGroups, trainedWith, type ShardGroup } from '../src/plan.js';
+import { EVAL_INEFFICIENCY } from '../src/plan-cost.js';
 
 const origin = (name: string) => ({ packageName: name, version: '1.0.0', dir: `plugins/${name}`, entry: `/plugins/${name}/src/index.ts`, manifest: { id: name, kinds: ['model' as const] } });
 
@@ -110,6 +111,26 @@ test('estimate: evaluation is bounded by the text a profile allows (maxChars per
   const [a, b] = [few, PROFILES.campaign].map((p) => planStudies(registry([study]), ['alpha'], p, 1).find((c) => c.armId === 'a')!.estimate());
   assert.equal(a.evalTokens, b.evalTokens);
   assert.ok(b.evalTokens <= study.evaluators.length * 2 * PROFILES.campaign.eval.maxChars, `${b.evalTokens} tokens for ${PROFILES.campaign.eval.maxChars} characters per domain`);
+});
+
+test('estimate: an evaluator\'s declared work (a study in itself) is priced like training and scoring, with the cell\'s numbers and its options', () => {
+  const seen: unknown[] = [];
+  fc.assert(fc.property(fc.nat(50), fc.nat(1_000_000), (trainMultiple, inferenceTokens) => {
+    const heavy = { ...evaluator('heavy'), work: (input: { trainTokens: number; options: Readonly<Record<string, unknown>> }) => {
+      seen.push(input.options);
+      return { trainTokens: trainMultiple * input.trainTokens, inferenceTokens };
+    } };
+    const withHeavy = defineStudy({ ...study, id: 'beta', evaluators: ['perplexity', { id: 'heavy', options: { k: 2 } }] });
+    const plugin = definePlugin({ id: 'p', models: [fakeModel('m', true)], tokenizers: [{ id: 'tok' } as never], losses: [{ id: 'ce' } as never], evaluators: [evaluator('perplexity'), heavy], studies: [study, withHeavy] });
+    const reg = new Registry([{ plugin, origin: origin('p') }]);
+    const [plain, priced] = ['alpha', 'beta'].map((id) => planStudies(reg, [id], PROFILES.smoke, 1).find((c) => c.armId === 'a')!.estimate());
+    const expected = trainMultiple * plain.tokens * plain.flopsPerToken.train + EVAL_INEFFICIENCY * inferenceTokens * plain.flopsPerToken.inference;
+    // the fake evaluator scores like perplexity (one more evaluator's text) on top of its work
+    const scoring = priced.evalTokens - plain.evalTokens;
+    assert.equal(priced.trainCost, plain.trainCost);
+    assert.ok(Math.abs(priced.evalCost - plain.evalCost - expected - EVAL_INEFFICIENCY * scoring * plain.flopsPerToken.inference) <= 1e-6 * priced.evalCost);
+  }), { verbose: true });
+  assert.deepEqual(seen[0], { k: 2 });
 });
 
 const groupsArb = fc.uniqueArray(fc.record({ key: fc.string({ minLength: 1, maxLength: 6 }), cost: fc.integer({ min: 1, max: 1000 }) }), { selector: (g) => g.key, minLength: 1, maxLength: 30 });

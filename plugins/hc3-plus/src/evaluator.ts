@@ -1,4 +1,4 @@
-import type { DetectionPrompt, EvalContext, EvalSubject, Evaluator, LanguageModel, MetricRecord, Scorer } from '@labbench/core';
+import type { DetectionPrompt, EvalContext, EvalSubject, Evaluator, EvaluatorWork, EvaluatorWorkInput, LanguageModel, MetricRecord, Scorer } from '@labbench/core';
 import { deriveSeed } from '@labbench/core';
 import { CausalScorer } from '@labbench/tensor';
 import { buildTrainingText } from '@labbench/corpora';
@@ -45,6 +45,35 @@ export function createHc3PlusEvaluator(trainingText: TrainingTextSource = corpor
     boards: ['detection'],
     requires: 'causal',
     evaluate: (subject, context) => evaluateHc3Plus(subject, context, trainingText),
+    work: hc3PlusWork,
+  };
+}
+
+/** DetectGPT perturbations per text: the spec's 20-50, scaled down for CPU with the item budget. */
+function perturbationsFor(items: number): number {
+  return Math.min(10, Math.max(4, Math.round(items / 25)));
+}
+
+/** Share of the corpus outside the training split (corpus.ts: 15% valid + 50% test), where DetectGPT and the trained detectors score. */
+const HELD_OUT_SHARE = 0.65;
+
+/**
+ * The study this evaluator runs, in tokens of the cell's model, for `labbench plan`: it trains the
+ * second generator (lm-b, the cell's budget) and, per fit (all tasks, task A), a classifier and an
+ * instruction detector for `fineTuneFraction` of it; it generates one machine text per pair (3
+ * tasks x items pairs, up to T tokens) and scores 2 texts per pair under 2 scorers: token scores,
+ * cross-perplexity (observer and performer), DetectGPT on held-out texts (the text and its
+ * perturbations); the 4 trained transformer detectors score the held-out texts.
+ */
+export function hc3PlusWork(input: EvaluatorWorkInput): EvaluatorWork {
+  const options = { ...hc3PlusDefaults, ...(input.options as Partial<Hc3PlusOptions>) };
+  const pairs = TASKS.length * input.limits.items;
+  const texts = 2 * pairs;
+  const perScorer = 3 + HELD_OUT_SHARE * (1 + perturbationsFor(input.limits.items));
+  const detectorPasses = FITS.length * 2 * HELD_OUT_SHARE;
+  return {
+    trainTokens: input.trainTokens * (1 + FITS.length * 2 * options.fineTuneFraction),
+    inferenceTokens: input.seqLen * (pairs + texts * (2 * perScorer + detectorPasses)),
   };
 }
 
@@ -60,7 +89,7 @@ async function evaluateHc3Plus(subject: EvalSubject, context: EvalContext, train
   const settings: TrainSettings = { tokenizer, base: model, seqLen: T, batchSize, learningRate: options.learningRate };
   const items = context.limits.items;
   // spec: 20-50 perturbations; scaled down for CPU (DetectGPT's scoring is most of the evaluation's cost)
-  const perturbations = Math.min(10, Math.max(4, Math.round(items / 25)));
+  const perturbations = perturbationsFor(items);
   const report: ReportSettings = { seed: context.seed, resamples: items <= 50 ? 200 : 500 };
   const disposables: LanguageModel[] = [];
   let last = performance.now();

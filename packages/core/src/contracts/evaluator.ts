@@ -132,6 +132,28 @@ export interface EvalData {
   set<T = unknown>(name: string): Promise<readonly T[]>;
 }
 
+/** What `labbench plan` tells an evaluator about a cell, to size its work. */
+export interface EvaluatorWorkInput {
+  /** Tokens the cell's model trains on. */
+  readonly trainTokens: number;
+  /** Its training steps and context length. */
+  readonly steps: number;
+  readonly seqLen: number;
+  readonly limits: EvalLimits;
+  /** The evaluator's options from the study. */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Work beyond scoring the profile's evaluation text, in tokens of a model the size of the cell's:
+ * models the evaluator trains (forward, backward, update) and tokens it runs forward (generation,
+ * perturbed texts). The plan prices them like the cell's own training and scoring.
+ */
+export interface EvaluatorWork {
+  readonly trainTokens: number;
+  readonly inferenceTokens: number;
+}
+
 export interface Evaluator {
   readonly id: string;
   readonly description: string;
@@ -139,4 +161,10 @@ export interface Evaluator {
   /** Which models it can evaluate. */
   readonly requires: 'causal' | 'encoder' | 'tokenizer' | 'any';
   evaluate(subject: EvalSubject, context: EvalContext): Promise<MetricRecord[]>;
+  /**
+   * Its work beyond scoring, for an evaluator that is a study in itself (one that trains models or
+   * generates a corpus). Without it the plan counts scoring only (plan-cost.ts), which undercounts
+   * such an evaluator by several times the cell's own training.
+   */
+  work?(input: EvaluatorWorkInput): EvaluatorWork;
 }

@@ -5,7 +5,7 @@ export { BOARD_ID_PATTERN, boardIdProblem, checkBoard, defineBoard } from './boa
 export type { BoardDefinition } from './board.js';
 export type {
   Board, MetricRecord, ContinuationRequest, ContinuationScore, RollingScore, GenerationOptions, TokenScores, Scorer,
-  EvalSubject, CurvePoint, PositionCurve, TrainingRecord, EvalContext, EvalLimits, EvalDocument, EvalData, Evaluator,
+  EvalSubject, CurvePoint, PositionCurve, TrainingRecord, EvalContext, EvalLimits, EvalDocument, EvalData, Evaluator, EvaluatorWork, EvaluatorWorkInput,
 } from './evaluator.js';
 export { resolveArm, defineStudy } from './study.js';
 export type { ArmSpec, EvaluatorUse, StudyDefinition, StudyClaim, PaperFigure, GateSpec, KnockoutSpec } from './study.js';
