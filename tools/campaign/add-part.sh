@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Adds one finished campaign part to campaign/runs/<study> and republishes campaign/leaderboards.
+#
+#   tools/campaign/add-part.sh <study> <run folder>
+#
+# The run folder is a `labbench run --profile campaign --study <study> --out <folder>` computed from
+# the tag campaign-v1 (campaign/README.md). Checked before anything is copied (exit 2, nothing
+# written): every cell of cells.json is ok, every record is of <study>, of the campaign profile and
+# computed at the tag's commit. Then results.jsonl, cells.json and the board CSVs are copied,
+# training.jsonl is gzipped (-n: no name or time in the header, so the same run gives the same
+# bytes), the leaderboards are published from every part, and the part's claims are printed.
+set -euo pipefail
+
+fail() { echo "add-part: $*" >&2; exit 2; }
+[ $# -eq 2 ] || fail "usage: tools/campaign/add-part.sh <study> <run folder>"
+study=$1 run=$2
+[[ "$study" =~ ^[a-z0-9][a-z0-9-]*$ ]] || fail "'$study' is not a study id (lower-case letters, digits and dashes)."
+root=$(cd "$(dirname "$0")/../.." && pwd)
+for f in results.jsonl cells.json training.jsonl; do
+  [ -s "$run/$f" ] || fail "$run/$f is missing or empty: is '$run' a finished run folder (labbench run --out)?"
+done
+commit=$(git -C "$root" rev-parse --verify --quiet 'campaign-v1^{commit}') || fail "the tag campaign-v1 is not in this clone (git fetch --tags)."
+
+python3 - "$study" "$run" "$commit" <<'EOF' || exit 2
+import json, sys
+study, run, commit = sys.argv[1:]
+cells = json.load(open(f'{run}/cells.json'))
+bad = [f"{c['study']}/{c['arm']}/seed{c['seed']}: {c['status']}" for c in cells if c['status'] != 'ok']
+if bad: sys.exit(f"add-part: {len(bad)} cell(s) did not finish ({'; '.join(bad[:3])}): rerun the study (cached cells load) before adding it.")
+for n, line in enumerate(open(f'{run}/results.jsonl'), 1):
+    r = json.loads(line)
+    p = r.get('provenance', {})
+    where = f"{run}/results.jsonl line {n}"
+    if r['study'] != study: sys.exit(f"add-part: {where} is of study '{r['study']}', not '{study}'.")
+    if p.get('profile') != 'campaign': sys.exit(f"add-part: {where} is of profile '{p.get('profile')}', not campaign.")
+    if p.get('gitCommit') != commit: sys.exit(f"add-part: {where} was computed at {p.get('gitCommit')}, not at campaign-v1 ({commit[:7]}): run the part from the tag.")
+EOF
+
+dest="$root/campaign/runs/$study"
+mkdir -p "$dest"
+cp "$run/results.jsonl" "$run/cells.json" "$dest/"
+for csv in "$run"/*.csv; do [ -e "$csv" ] && cp "$csv" "$dest/"; done
+gzip -n -c "$run/training.jsonl" > "$dest/training.jsonl.gz.tmp" && mv "$dest/training.jsonl.gz.tmp" "$dest/training.jsonl.gz"
+
+cd "$root"
+node packages/bench/bin/labbench.mjs publish --results campaign/runs/*/results.jsonl --out campaign/leaderboards
+python3 - "$study" <<'EOF'
+import json, sys
+study = sys.argv[1]
+for e in json.load(open('campaign/leaderboards/replication.json'))['entries']:
+    if e['study'] != study: continue
+    print(f"{e['claim']} [{e['role']}]: {e['verdict']} (corrected: {e.get('correctedVerdict')}); effect {e.get('effect')} interval {e.get('interval')} p {e.get('p')}")
+    for g in e.get('gates') or []:
+        print(f"  gate {g['gate']}: {g['measured']} {g['comparison']} {g['threshold']} -> {'pass' if g['passed'] else 'FAIL'}")
+EOF
+echo "add-part: $study added to campaign/runs/$study; campaign/leaderboards republished. Update campaign/README.md (parts table, what it says, what is left)."

@@ -1,0 +1,46 @@
+// tools/campaign/add-part.sh refuses a part it cannot vouch for (exit 2, a sentence saying what and
+// where) before it copies anything into campaign/runs or republishes the leaderboards.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const script = join(root, 'tools/campaign/add-part.sh');
+const runs = join(root, 'campaign/runs');
+const hasTag = spawnSync('git', ['-C', root, 'rev-parse', '--verify', '--quiet', 'campaign-v1^{commit}']).status === 0;
+
+function addPart(...args) {
+  const before = readdirSync(runs).sort();
+  const out = spawnSync('bash', [script, ...args], { encoding: 'utf8' });
+  assert.deepEqual(readdirSync(runs).sort(), before, 'nothing is added to campaign/runs');
+  return out;
+}
+
+test('add-part: usage, a bad study id and a folder that is not a finished run exit 2', () => {
+  const empty = mkdtempSync(join(tmpdir(), 'labbench-part-'));
+  for (const [args, message] of [[[], /usage/], [['Bad Name', empty], /not a study id/], [['dsmoe', empty], /results\.jsonl is missing/]]) {
+    const out = addPart(...args);
+    assert.equal(out.status, 2, out.stderr);
+    assert.match(out.stderr, message);
+  }
+});
+
+test('add-part: records of another study or computed elsewhere than the tag exit 2', { skip: hasTag ? false : 'no campaign-v1 tag in this clone' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'labbench-part-'));
+  for (const f of ['results.jsonl', 'cells.json']) copyFileSync(join(runs, 'dsmoe', f), join(dir, f));
+  writeFileSync(join(dir, 'training.jsonl'), '{}\n');
+  const other = addPart('uniattn', dir);
+  assert.equal(other.status, 2);
+  assert.match(other.stderr, /line 1 is of study 'dsmoe', not 'uniattn'/);
+  // the same records with another commit
+  const moved = readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).map((r) => JSON.stringify({ ...r, provenance: { ...r.provenance, gitCommit: '0'.repeat(40) } }));
+  writeFileSync(join(dir, 'results.jsonl'), `${moved.join('\n')}\n`);
+  const elsewhere = addPart('dsmoe', dir);
+  assert.equal(elsewhere.status, 2);
+  assert.match(elsewhere.stderr, /computed at 0{40}, not at campaign-v1/);
+  assert.ok(existsSync(join(runs, 'dsmoe', 'results.jsonl')));
+});
