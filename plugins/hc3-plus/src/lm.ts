@@ -51,11 +51,15 @@ function windowRows(sequences: readonly Int32Array[], eos: number, T: number): {
 export function transformerLM(id: string, model: LanguageModel, tokenizer: TrainedTokenizer, seqLen: number, batchSize = 16): TokenLM {
   const V = tokenizer.vocabSize;
   const T = seqLen;
-  /** Log-probs of a batch of rows gathered on the device at flat (row * T + position) * V + token indices (or whole rows of V). */
+  /**
+   * Log-probs of a batch of rows at flat (row * T + position) * V + token indices (or whole rows
+   * of V). The log-softmax runs on the K rows read, not on all B * T: generation reads one
+   * position per row, and the softmax over [B * T, V] cost more than a third of each step.
+   */
   const gathered = (ids: Int32Array, rows: number, positions: readonly number[], tokens?: readonly number[]): Float32Array => tf.tidy(() => {
     const logits = model.forward(tf.tensor2d(ids, [rows, T], 'int32'), { training: false }).logits; // [B, T, V]
-    const logProbs = tf.reshape(tf.logSoftmax(logits), [rows * T, V]); // [B*T, V]
-    const at = tf.gather(logProbs, tf.tensor1d(Int32Array.from(positions), 'int32')); // [K, V]
+    const rowsRead = tf.gather(tf.reshape(logits, [rows * T, V]), tf.tensor1d(Int32Array.from(positions), 'int32')); // [K, V]
+    const at = tf.logSoftmax(rowsRead); // [K, V]
     if (!tokens) return at.dataSync() as Float32Array;
     const flat = Int32Array.from(tokens, (token, k) => k * V + token);
     return tf.gather(tf.reshape(at, [-1]), tf.tensor1d(flat, 'int32')).dataSync() as Float32Array; // [K]
