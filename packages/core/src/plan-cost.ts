@@ -92,7 +92,7 @@ function evaluatorWork(registry: Registry, profile: Profile, cell: PlannedCell, 
     } catch {
       continue; // planning never fails on an evaluator the run will report as unknown
     }
-    const work = evaluator.work?.({ trainTokens: tokens, steps: Math.round(profile.steps * (cell.arm.stepsFraction ?? 1)), seqLen: profile.seqLen, limits: profile.eval, options: use.options ?? {} });
+    const work = evaluator.work?.({ trainTokens: tokens, seqLen: profile.seqLen, limits: profile.eval, options: use.options ?? {} });
     trainTokens += work?.trainTokens ?? 0;
     inferenceTokens += work?.inferenceTokens ?? 0;
   }

@@ -43,9 +43,14 @@ export interface CorpusOptions {
  * texts per task); detectors still fit on a third of the documents.
  */
 export function splitOfDocument(source: string, docId: string): SplitName {
-  const bucket = deriveSeed(0x48433350, `${source}:${docId}`) % 20;
-  return bucket < 7 ? 'train' : bucket < 10 ? 'valid' : 'test';
+  const bucket = deriveSeed(0x48433350, `${source}:${docId}`) % SPLIT_BUCKETS;
+  return bucket < TRAIN_BUCKETS ? 'train' : bucket < TRAIN_BUCKETS + VALID_BUCKETS ? 'valid' : 'test';
 }
+const SPLIT_BUCKETS = 20;
+const TRAIN_BUCKETS = 7;
+const VALID_BUCKETS = 3;
+/** Expected share of documents outside the training split (valid and test), for cost estimates. */
+export const HELD_OUT_SHARE = 1 - TRAIN_BUCKETS / SPLIT_BUCKETS;
 
 /** The longest word prefix of `text` whose length is closest to `target` characters. */
 function closestPrefix(text: string, target: number): string {

@@ -2,7 +2,7 @@ import type { DetectionPrompt, EvalContext, EvalSubject, Evaluator, EvaluatorWor
 import { deriveSeed } from '@labbench/core';
 import { CausalScorer } from '@labbench/tensor';
 import { buildTrainingText } from '@labbench/corpora';
-import { allInNormalForm, buildCorpus, type Sample } from './corpus.js';
+import { HELD_OUT_SHARE, allInNormalForm, buildCorpus, type Sample } from './corpus.js';
 import { transformerLM, type TokenLM } from './lm.js';
 import { KneserNeyTrigram } from './ngram.js';
 import { TASKS, type TaskId } from './tasks.js';
@@ -54,16 +54,14 @@ function perturbationsFor(items: number): number {
   return Math.min(10, Math.max(4, Math.round(items / 25)));
 }
 
-/** Share of the corpus outside the training split (corpus.ts: 15% valid + 50% test), where DetectGPT and the trained detectors score. */
-const HELD_OUT_SHARE = 0.65;
-
 /**
  * The study this evaluator runs, in tokens of the cell's model, for `labbench plan`: it trains the
  * second generator (lm-b, the cell's budget) and, per fit (all tasks, task A), a classifier and an
  * instruction detector for `fineTuneFraction` of it; it generates one machine text per pair (3
  * tasks x items pairs, up to T tokens) and scores 2 texts per pair under 2 scorers: token scores,
  * cross-perplexity (observer and performer), DetectGPT on held-out texts (the text and its
- * perturbations); the 4 trained transformer detectors score the held-out texts.
+ * perturbations); the 4 trained transformer detectors score the held-out texts (valid and test:
+ * HELD_OUT_SHARE of the corpus).
  */
 export function hc3PlusWork(input: EvaluatorWorkInput): EvaluatorWork {
   const options = { ...hc3PlusDefaults, ...(input.options as Partial<Hc3PlusOptions>) };

@@ -136,8 +136,7 @@ export interface EvalData {
 export interface EvaluatorWorkInput {
   /** Tokens the cell's model trains on. */
   readonly trainTokens: number;
-  /** Its training steps and context length. */
-  readonly steps: number;
+  /** The profile's context length. */
   readonly seqLen: number;
   readonly limits: EvalLimits;
   /** The evaluator's options from the study. */
