@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs campaign studies in lanes, one lane per core: each lane takes the next study from the queue
+# and runs it with --jobs 1, so no core waits for the last cell of a study (with one study at a time
+# and --jobs 2, the other core idles while a study's last cell finishes: up to half an hour per
+# study at the campaign profile). Results do not depend on --jobs, and finished cells are cached,
+# so a stopped lane loses only the cell it was computing; rerun the same command to go on.
+#
+#   tools/campaign/lanes.sh <clone at campaign-v1> <parts folder> <study>...
+#
+# Each study's run folder is <parts folder>/<study> (add it with tools/campaign/add-part.sh), its
+# log <parts folder>/<study>.log; a study whose folder holds DONE (its run exited 0) is skipped.
+# LABBENCH_HOME must be set, so the cells go to a cache that outlives the clone; LANES sets the
+# number of lanes (default: the number of cores).
+set -euo pipefail
+
+fail() { echo "lanes: $*" >&2; exit 2; }
+[ $# -ge 3 ] || fail "usage: tools/campaign/lanes.sh <clone at campaign-v1> <parts folder> <study>..."
+clone=$1 parts=$2; shift 2
+[ -n "${LABBENCH_HOME:-}" ] || fail "LABBENCH_HOME is not set: set it to a folder outside the clone, so finished cells survive the clone and the session."
+tag=$(git -C "$clone" rev-parse --verify --quiet 'campaign-v1^{commit}') || fail "'$clone' is not a clone with the tag campaign-v1 (git fetch --tags)."
+head=$(git -C "$clone" rev-parse HEAD)
+[ "$head" = "$tag" ] || fail "'$clone' is at ${head:0:7}, not at campaign-v1 (${tag:0:7}): git -C '$clone' checkout campaign-v1."
+[ -z "$(git -C "$clone" status --porcelain --untracked-files=no)" ] || fail "'$clone' has local changes: the campaign runs the tag's code as it is."
+for study in "$@"; do
+  [[ "$study" =~ ^[a-z0-9][a-z0-9-]*$ ]] || fail "'$study' is not a study id (lower-case letters, digits and dashes)."
+done
+mkdir -p "$parts"
+parts=$(cd "$parts" && pwd)
+lanes=${LANES:-$(nproc)}
+
+# A lane claims a study by creating <parts>/<study>.claimed (mkdir is atomic); claims are cleared
+# when every lane has ended, so the next invocation can rerun unfinished studies.
+lane() {
+  local study
+  for study in "$@"; do
+    [ -e "$parts/$study/DONE" ] && continue
+    mkdir "$parts/$study.claimed" 2>/dev/null || continue
+    echo "lanes: $study started $(date -u +%H:%M:%S) UTC"
+    if (cd "$clone" && npx labbench run --profile campaign --study "$study" --jobs 1 --out "$parts/$study") > "$parts/$study.log" 2>&1; then
+      touch "$parts/$study/DONE"
+      echo "lanes: $study finished $(date -u +%H:%M:%S) UTC"
+    else
+      echo "lanes: $study stopped $(date -u +%H:%M:%S) UTC (exit $?; see $parts/$study.log)"
+    fi
+  done
+}
+trap 'rmdir "$parts"/*.claimed 2>/dev/null || true' EXIT
+for _ in $(seq "$lanes"); do lane "$@" & done
+wait

@@ -1,0 +1,58 @@
+// tools/campaign/lanes.sh refuses to run a campaign it cannot vouch for (exit 2, a sentence saying
+// what and how to fix it) before it creates anything or starts a run: no LABBENCH_HOME, a clone
+// that is not at the tag campaign-v1 or has local changes, a study id that is not one.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const script = join(root, 'tools/campaign/lanes.sh');
+
+/** A repository with the tag campaign-v1 on its first commit and HEAD on its second. */
+function repoPastTheTag() {
+  const dir = mkdtempSync(join(tmpdir(), 'labbench-lanes-repo-'));
+  const git = (...args) => assert.equal(spawnSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args]).status, 0, `git ${args.join(' ')}`);
+  git('init', '-q');
+  writeFileSync(join(dir, 'f'), '1');
+  git('add', 'f');
+  git('commit', '-qm', 'tagged');
+  git('tag', 'campaign-v1');
+  writeFileSync(join(dir, 'f'), '2');
+  git('commit', '-qam', 'after');
+  return { dir, git };
+}
+
+function lanes(env, ...args) {
+  const parts = join(mkdtempSync(join(tmpdir(), 'labbench-lanes-')), 'parts');
+  const out = spawnSync('bash', [script, ...args.map((a) => (a === '<parts>' ? parts : a))], { encoding: 'utf8', env: { ...process.env, ...env } });
+  assert.equal(existsSync(parts), false, 'no parts folder is created');
+  return out;
+}
+
+test('lanes: usage, no LABBENCH_HOME and a clone that is not at campaign-v1 exit 2 before anything runs', () => {
+  const { dir, git } = repoPastTheTag();
+  const home = { LABBENCH_HOME: mkdtempSync(join(tmpdir(), 'labbench-lanes-home-')) };
+  const cases = [
+    [home, [dir, '<parts>'], /usage/],
+    [{ LABBENCH_HOME: '' }, [dir, '<parts>', 'dsmoe'], /LABBENCH_HOME is not set/],
+    [home, [dir, '<parts>', 'dsmoe'], /is at [0-9a-f]{7}, not at campaign-v1/],
+  ];
+  for (const [env, args, message] of cases) {
+    const out = lanes(env, ...args);
+    assert.equal(out.status, 2, out.stderr);
+    assert.match(out.stderr, message);
+  }
+  git('checkout', '-q', 'campaign-v1');
+  writeFileSync(join(dir, 'f'), 'edited');
+  const edited = lanes(home, dir, '<parts>', 'dsmoe');
+  assert.equal(edited.status, 2, edited.stderr);
+  assert.match(edited.stderr, /has local changes/);
+  git('checkout', '-q', '--', 'f');
+  const badId = lanes(home, dir, '<parts>', 'dsmoe', 'Bad Name');
+  assert.equal(badId.status, 2, badId.stderr);
+  assert.match(badId.stderr, /'Bad Name' is not a study id/);
+});
