@@ -25,7 +25,8 @@ python3 - "$study" "$run" "$commit" <<'EOF' || exit 2
 import json, sys
 study, run, commit = sys.argv[1:]
 cells = json.load(open(f'{run}/cells.json'))
-bad = [f"{c['study']}/{c['arm']}/seed{c['seed']}: {c['status']}" for c in cells if c['status'] != 'ok']
+# 'cached': finished in an earlier run of the part and loaded by this one (a resumed part)
+bad = [f"{c['study']}/{c['arm']}/seed{c['seed']}: {c['status']}" for c in cells if c['status'] not in ('ok', 'cached')]
 if bad: sys.exit(f"add-part: {len(bad)} cell(s) did not finish ({'; '.join(bad[:3])}): rerun the study (cached cells load) before adding it.")
 for n, line in enumerate(open(f'{run}/results.jsonl'), 1):
     r = json.loads(line)

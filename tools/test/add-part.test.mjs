@@ -36,6 +36,15 @@ test('add-part: records of another study or computed elsewhere than the tag exit
   const other = addPart('uniattn', dir);
   assert.equal(other.status, 2);
   assert.match(other.stderr, /line 1 is of study 'dsmoe', not 'uniattn'/);
+  // cells loaded from the cache by a resumed run are finished cells: refused only for the study, not as unfinished
+  const cells = JSON.parse(readFileSync(join(dir, 'cells.json'), 'utf8'));
+  writeFileSync(join(dir, 'cells.json'), JSON.stringify(cells.map((c) => ({ ...c, status: 'cached' }))));
+  const resumed = addPart('uniattn', dir);
+  assert.equal(resumed.status, 2);
+  assert.match(resumed.stderr, /line 1 is of study 'dsmoe', not 'uniattn'/);
+  writeFileSync(join(dir, 'cells.json'), JSON.stringify(cells.map((c, i) => (i === 0 ? { ...c, status: 'failed' } : c))));
+  assert.match(addPart('dsmoe', dir).stderr, /1 cell\(s\) did not finish/);
+  writeFileSync(join(dir, 'cells.json'), JSON.stringify(cells));
   // the same records with another commit
   const moved = readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).map((r) => JSON.stringify({ ...r, provenance: { ...r.provenance, gitCommit: '0'.repeat(40) } }));
   writeFileSync(join(dir, 'results.jsonl'), `${moved.join('\n')}\n`);
