@@ -28,13 +28,15 @@ mkdir -p "$parts"
 parts=$(cd "$parts" && pwd)
 lanes=${LANES:-$(nproc)}
 
-# A lane claims a study by creating <parts>/<study>.claimed (mkdir is atomic); claims are cleared
-# when every lane has ended, so the next invocation can rerun unfinished studies.
+# A lane claims a study by creating a folder in this invocation's own claims folder (mkdir is
+# atomic), so a killed invocation leaves no claim behind to block the next one.
+claims=$(mktemp -d "${TMPDIR:-/tmp}/labbench-lanes-XXXXXX")
+trap 'rm -rf "$claims"' EXIT
 lane() {
   local study
   for study in "$@"; do
     [ -e "$parts/$study/DONE" ] && continue
-    mkdir "$parts/$study.claimed" 2>/dev/null || continue
+    mkdir "$claims/$study" 2>/dev/null || continue
     echo "lanes: $study started $(date -u +%H:%M:%S) UTC"
     if (cd "$clone" && npx labbench run --profile campaign --study "$study" --jobs 1 --out "$parts/$study") > "$parts/$study.log" 2>&1; then
       touch "$parts/$study/DONE"
@@ -44,6 +46,5 @@ lane() {
     fi
   done
 }
-trap 'rmdir "$parts"/*.claimed 2>/dev/null || true' EXIT
 for _ in $(seq "$lanes"); do lane "$@" & done
 wait

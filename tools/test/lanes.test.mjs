@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,4 +55,28 @@ test('lanes: usage, no LABBENCH_HOME and a clone that is not at campaign-v1 exit
   const badId = lanes(home, dir, '<parts>', 'dsmoe', 'Bad Name');
   assert.equal(badId.status, 2, badId.stderr);
   assert.match(badId.stderr, /'Bad Name' is not a study id/);
+});
+
+test('lanes: every study runs once, in its own folder, and a study marked DONE is not run again', () => {
+  const { dir, git } = repoPastTheTag();
+  git('checkout', '-q', 'campaign-v1');
+  // a stand-in for `npx labbench run ... --out <folder>`: records its arguments in the run folder
+  const bin = mkdtempSync(join(tmpdir(), 'labbench-lanes-bin-'));
+  writeFileSync(join(bin, 'npx'), '#!/bin/sh\nfor a; do out=$a; done\nmkdir -p "$out" && echo "$@" >> "$out/calls"\n');
+  chmodSync(join(bin, 'npx'), 0o755);
+  const parts = join(mkdtempSync(join(tmpdir(), 'labbench-lanes-')), 'parts');
+  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, LABBENCH_HOME: mkdtempSync(join(tmpdir(), 'labbench-lanes-home-')), LANES: '2' };
+  const studies = ['dsmoe', 'uniattn', 'maskmoe'];
+  const first = spawnSync('bash', [script, dir, parts, ...studies], { encoding: 'utf8', env });
+  assert.equal(first.status, 0, first.stderr);
+  for (const study of studies) {
+    assert.equal(readFileSync(join(parts, study, 'calls'), 'utf8'), `labbench run --profile campaign --study ${study} --jobs 1 --out ${join(parts, study)}\n`);
+    assert.ok(existsSync(join(parts, study, 'DONE')));
+  }
+  mkdirSync(join(parts, 'finedeep'));
+  const again = spawnSync('bash', [script, dir, parts, ...studies, 'finedeep'], { encoding: 'utf8', env });
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(readFileSync(join(parts, 'dsmoe', 'calls'), 'utf8').split('\n').length, 2, 'a DONE study is not run again');
+  assert.match(again.stdout, /finedeep started/);
+  assert.doesNotMatch(again.stdout, /dsmoe started/);
 });
