@@ -42,7 +42,8 @@ lane() {
       touch "$parts/$study/DONE"
       echo "lanes: $study finished $(date -u +%H:%M:%S) UTC"
     else
-      echo "lanes: $study stopped $(date -u +%H:%M:%S) UTC (exit $?; see $parts/$study.log)"
+      local rc=$? # before the date's command substitution resets it
+      echo "lanes: $study stopped $(date -u +%H:%M:%S) UTC (exit $rc; see $parts/$study.log)"
     fi
   done
 }

@@ -80,3 +80,17 @@ test('lanes: every study runs once, in its own folder, and a study marked DONE i
   assert.match(again.stdout, /finedeep started/);
   assert.doesNotMatch(again.stdout, /dsmoe started/);
 });
+
+test('lanes: a run that fails is reported with its exit code and not marked DONE', () => {
+  const { dir, git } = repoPastTheTag();
+  git('checkout', '-q', 'campaign-v1');
+  const bin = mkdtempSync(join(tmpdir(), 'labbench-lanes-bin-'));
+  writeFileSync(join(bin, 'npx'), '#!/bin/sh\nexit 3\n');
+  chmodSync(join(bin, 'npx'), 0o755);
+  const parts = join(mkdtempSync(join(tmpdir(), 'labbench-lanes-')), 'parts');
+  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, LABBENCH_HOME: mkdtempSync(join(tmpdir(), 'labbench-lanes-home-')), LANES: '1' };
+  const out = spawnSync('bash', [script, dir, parts, 'dsmoe'], { encoding: 'utf8', env });
+  assert.equal(out.status, 0, out.stderr);
+  assert.match(out.stdout, /dsmoe stopped .* \(exit 3;/);
+  assert.equal(existsSync(join(parts, 'dsmoe', 'DONE')), false);
+});
