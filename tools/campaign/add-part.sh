@@ -11,15 +11,16 @@
 # bytes), the leaderboards are published from every part, and the part's claims are printed.
 set -euo pipefail
 
-fail() { echo "add-part: $*" >&2; exit 2; }
+tool=add-part
+source "$(dirname "$0")/common.sh"
 [ $# -eq 2 ] || fail "usage: tools/campaign/add-part.sh <study> <run folder>"
 study=$1 run=$2
-[[ "$study" =~ ^[a-z0-9][a-z0-9-]*$ ]] || fail "'$study' is not a study id (lower-case letters, digits and dashes)."
+check_study_id "$study"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 for f in results.jsonl cells.json training.jsonl; do
   [ -s "$run/$f" ] || fail "$run/$f is missing or empty: is '$run' a finished run folder (labbench run --out)?"
 done
-commit=$(git -C "$root" rev-parse --verify --quiet 'campaign-v1^{commit}') || fail "the tag campaign-v1 is not in this clone (git fetch --tags)."
+commit=$(campaign_tag "$root")
 
 python3 - "$study" "$run" "$commit" <<'EOF' || exit 2
 import json, sys

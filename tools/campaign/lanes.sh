@@ -13,16 +13,17 @@
 # number of lanes (default: the number of cores).
 set -euo pipefail
 
-fail() { echo "lanes: $*" >&2; exit 2; }
+tool=lanes
+source "$(dirname "$0")/common.sh"
 [ $# -ge 3 ] || fail "usage: tools/campaign/lanes.sh <clone at campaign-v1> <parts folder> <study>..."
 clone=$1 parts=$2; shift 2
 [ -n "${LABBENCH_HOME:-}" ] || fail "LABBENCH_HOME is not set: set it to a folder outside the clone, so finished cells survive the clone and the session."
-tag=$(git -C "$clone" rev-parse --verify --quiet 'campaign-v1^{commit}') || fail "'$clone' is not a clone with the tag campaign-v1 (git fetch --tags)."
+tag=$(campaign_tag "$clone")
 head=$(git -C "$clone" rev-parse HEAD)
 [ "$head" = "$tag" ] || fail "'$clone' is at ${head:0:7}, not at campaign-v1 (${tag:0:7}): git -C '$clone' checkout campaign-v1."
 [ -z "$(git -C "$clone" status --porcelain --untracked-files=no)" ] || fail "'$clone' has local changes: the campaign runs the tag's code as it is."
 for study in "$@"; do
-  [[ "$study" =~ ^[a-z0-9][a-z0-9-]*$ ]] || fail "'$study' is not a study id (lower-case letters, digits and dashes)."
+  check_study_id "$study"
 done
 mkdir -p "$parts"
 parts=$(cd "$parts" && pwd)

@@ -26,6 +26,16 @@ function repoPastTheTag() {
   return { dir, git };
 }
 
+/** The environment of a lanes run whose `npx` is the shell script `body` (a stand-in for labbench). */
+function withFakeNpx(body, lanesCount) {
+  const bin = mkdtempSync(join(tmpdir(), 'labbench-lanes-bin-'));
+  writeFileSync(join(bin, 'npx'), `#!/bin/sh\n${body}\n`);
+  chmodSync(join(bin, 'npx'), 0o755);
+  const parts = join(mkdtempSync(join(tmpdir(), 'labbench-lanes-')), 'parts');
+  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, LABBENCH_HOME: mkdtempSync(join(tmpdir(), 'labbench-lanes-home-')), LANES: String(lanesCount) };
+  return { parts, env };
+}
+
 function lanes(env, ...args) {
   const parts = join(mkdtempSync(join(tmpdir(), 'labbench-lanes-')), 'parts');
   const out = spawnSync('bash', [script, ...args.map((a) => (a === '<parts>' ? parts : a))], { encoding: 'utf8', env: { ...process.env, ...env } });
@@ -40,6 +50,7 @@ test('lanes: usage, no LABBENCH_HOME and a clone that is not at campaign-v1 exit
     [home, [dir, '<parts>'], /usage/],
     [{ LABBENCH_HOME: '' }, [dir, '<parts>', 'dsmoe'], /LABBENCH_HOME is not set/],
     [home, [dir, '<parts>', 'dsmoe'], /is at [0-9a-f]{7}, not at campaign-v1/],
+    [home, [tmpdir(), '<parts>', 'dsmoe'], /has no tag campaign-v1/],
   ];
   for (const [env, args, message] of cases) {
     const out = lanes(env, ...args);
@@ -60,12 +71,8 @@ test('lanes: usage, no LABBENCH_HOME and a clone that is not at campaign-v1 exit
 test('lanes: every study runs once, in its own folder, and a study marked DONE is not run again', () => {
   const { dir, git } = repoPastTheTag();
   git('checkout', '-q', 'campaign-v1');
-  // a stand-in for `npx labbench run ... --out <folder>`: records its arguments in the run folder
-  const bin = mkdtempSync(join(tmpdir(), 'labbench-lanes-bin-'));
-  writeFileSync(join(bin, 'npx'), '#!/bin/sh\nfor a; do out=$a; done\nmkdir -p "$out" && echo "$@" >> "$out/calls"\n');
-  chmodSync(join(bin, 'npx'), 0o755);
-  const parts = join(mkdtempSync(join(tmpdir(), 'labbench-lanes-')), 'parts');
-  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, LABBENCH_HOME: mkdtempSync(join(tmpdir(), 'labbench-lanes-home-')), LANES: '2' };
+  // `npx labbench run ... --out <folder>` records its arguments in the run folder
+  const { parts, env } = withFakeNpx('for a; do out=$a; done\nmkdir -p "$out" && echo "$@" >> "$out/calls"', 2);
   const studies = ['dsmoe', 'uniattn', 'maskmoe'];
   const first = spawnSync('bash', [script, dir, parts, ...studies], { encoding: 'utf8', env });
   assert.equal(first.status, 0, first.stderr);
@@ -84,11 +91,7 @@ test('lanes: every study runs once, in its own folder, and a study marked DONE i
 test('lanes: a run that fails is reported with its exit code and not marked DONE', () => {
   const { dir, git } = repoPastTheTag();
   git('checkout', '-q', 'campaign-v1');
-  const bin = mkdtempSync(join(tmpdir(), 'labbench-lanes-bin-'));
-  writeFileSync(join(bin, 'npx'), '#!/bin/sh\nexit 3\n');
-  chmodSync(join(bin, 'npx'), 0o755);
-  const parts = join(mkdtempSync(join(tmpdir(), 'labbench-lanes-')), 'parts');
-  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, LABBENCH_HOME: mkdtempSync(join(tmpdir(), 'labbench-lanes-home-')), LANES: '1' };
+  const { parts, env } = withFakeNpx('exit 3', 1);
   const out = spawnSync('bash', [script, dir, parts, 'dsmoe'], { encoding: 'utf8', env });
   assert.equal(out.status, 0, out.stderr);
   assert.match(out.stdout, /dsmoe stopped .* \(exit 3;/);
