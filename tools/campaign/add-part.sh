@@ -4,9 +4,9 @@
 #   tools/campaign/add-part.sh <study> <run folder>
 #
 # The run folder is a `labbench run --profile campaign --study <study> --out <folder>` computed from
-# the tag campaign-v1 (campaign/README.md). Checked before anything is copied (exit 2, nothing
-# written): every cell of cells.json is ok, every record is of <study>, of the campaign profile and
-# computed at the tag's commit. Then results.jsonl, cells.json and the board CSVs are copied,
+# a campaign tag campaign-v<N> (campaign/README.md). Checked before anything is copied (exit 2,
+# nothing written): every cell of cells.json is ok, every record is of <study>, of the campaign
+# profile and computed at one commit that a campaign tag names. Then results.jsonl, cells.json and the board CSVs are copied,
 # training.jsonl is gzipped (-n: no name or time in the header, so the same run gives the same
 # bytes), the leaderboards are published from every part, and the part's claims are printed.
 set -euo pipefail
@@ -20,11 +20,14 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 for f in results.jsonl cells.json training.jsonl; do
   [ -s "$run/$f" ] || fail "$run/$f is missing or empty: is '$run' a finished run folder (labbench run --out)?"
 done
-commit=$(campaign_tag "$root")
+tags=$(campaign_tags "$root")
+commit=$(head -n 1 "$run/results.jsonl" | python3 -c "import json, sys; print(json.load(sys.stdin).get('provenance', {}).get('gitCommit', ''))" 2>/dev/null) || commit=
+tag=$(campaign_tag_of "$root" "$commit")
+[ -n "$tag" ] || fail "$run/results.jsonl line 1 was computed at ${commit:-an unknown commit}, which no campaign tag names ($(echo $tags)): run the part from a campaign tag."
 
-python3 - "$study" "$run" "$commit" <<'EOF' || exit 2
+python3 - "$study" "$run" "$commit" "$tag" <<'EOF' || exit 2
 import json, sys
-study, run, commit = sys.argv[1:]
+study, run, commit, tag = sys.argv[1:]
 cells = json.load(open(f'{run}/cells.json'))
 # 'cached': finished in an earlier run of the part and loaded by this one (a resumed part)
 bad = [f"{c['study']}/{c['arm']}/seed{c['seed']}: {c['status']}" for c in cells if c['status'] not in ('ok', 'cached')]
@@ -35,7 +38,7 @@ for n, line in enumerate(open(f'{run}/results.jsonl'), 1):
     where = f"{run}/results.jsonl line {n}"
     if r['study'] != study: sys.exit(f"add-part: {where} is of study '{r['study']}', not '{study}'.")
     if p.get('profile') != 'campaign': sys.exit(f"add-part: {where} is of profile '{p.get('profile')}', not campaign.")
-    if p.get('gitCommit') != commit: sys.exit(f"add-part: {where} was computed at {p.get('gitCommit')}, not at campaign-v1 ({commit[:7]}): run the part from the tag.")
+    if p.get('gitCommit') != commit: sys.exit(f"add-part: {where} was computed at {p.get('gitCommit')}, not at {tag} ({commit[:7]}) as line 1: a part runs from one tag.")
 EOF
 
 dest="$root/campaign/runs/$study"
@@ -55,4 +58,4 @@ for e in json.load(open('campaign/leaderboards/replication.json'))['entries']:
     for g in e.get('gates') or []:
         print(f"  gate {g['gate']}: {g['measured']} {g['comparison']} {g['threshold']} -> {'pass' if g['passed'] else 'FAIL'}")
 EOF
-echo "add-part: $study added to campaign/runs/$study; campaign/leaderboards republished. Update campaign/README.md (parts table, what it says, what is left)."
+echo "add-part: $study (from $tag) added to campaign/runs/$study; campaign/leaderboards republished. Update campaign/README.md (parts table, what it says, what is left)."

@@ -5,7 +5,7 @@
 # study at the campaign profile). Results do not depend on --jobs, and finished cells are cached,
 # so a stopped lane loses only the cell it was computing; rerun the same command to go on.
 #
-#   tools/campaign/lanes.sh <clone at campaign-v1> <parts folder> <study>...
+#   tools/campaign/lanes.sh <clone at a campaign tag> <parts folder> <study>...
 #
 # Each study's run folder is <parts folder>/<study> (add it with tools/campaign/add-part.sh), its
 # log <parts folder>/<study>.log; a study whose folder holds DONE (its run exited 0) is skipped.
@@ -15,12 +15,13 @@ set -euo pipefail
 
 tool=lanes
 source "$(dirname "$0")/common.sh"
-[ $# -ge 3 ] || fail "usage: tools/campaign/lanes.sh <clone at campaign-v1> <parts folder> <study>..."
+[ $# -ge 3 ] || fail "usage: tools/campaign/lanes.sh <clone at a campaign tag> <parts folder> <study>..."
 clone=$1 parts=$2; shift 2
 [ -n "${LABBENCH_HOME:-}" ] || fail "LABBENCH_HOME is not set: set it to a folder outside the clone, so finished cells survive the clone and the session."
-tag=$(campaign_tag "$clone")
+tags=$(campaign_tags "$clone")
 head=$(git -C "$clone" rev-parse HEAD)
-[ "$head" = "$tag" ] || fail "'$clone' is at ${head:0:7}, not at campaign-v1 (${tag:0:7}): git -C '$clone' checkout campaign-v1."
+tag=$(campaign_tag_of "$clone" "$head")
+[ -n "$tag" ] || fail "'$clone' is at ${head:0:7}, which no campaign tag names ($(echo $tags)): git -C '$clone' checkout $(echo "$tags" | tail -n 1), or the tag campaign/README.md gives for the study."
 [ -z "$(git -C "$clone" status --porcelain --untracked-files=no)" ] || fail "'$clone' has local changes: the campaign runs the tag's code as it is."
 for study in "$@"; do
   check_study_id "$study"
@@ -38,7 +39,7 @@ lane() {
   for study in "$@"; do
     [ -e "$parts/$study/DONE" ] && continue
     mkdir "$claims/$study" 2>/dev/null || continue
-    echo "lanes: $study started $(date -u +%H:%M:%S) UTC"
+    echo "lanes: $study started $(date -u +%H:%M:%S) UTC from $tag"
     if (cd "$clone" && npx labbench run --profile campaign --study "$study" --jobs 1 --out "$parts/$study") > "$parts/$study.log" 2>&1; then
       touch "$parts/$study/DONE"
       echo "lanes: $study finished $(date -u +%H:%M:%S) UTC"

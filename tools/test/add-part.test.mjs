@@ -29,7 +29,7 @@ test('add-part: usage, a bad study id and a folder that is not a finished run ex
   }
 });
 
-test('add-part: records of another study or computed elsewhere than the tag exit 2', { skip: hasTag ? false : 'no campaign-v1 tag in this clone' }, () => {
+test('add-part: records of another study, computed at a commit no campaign tag names, or at two commits exit 2', { skip: hasTag ? false : 'no campaign-v1 tag in this clone' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'labbench-part-'));
   for (const f of ['results.jsonl', 'cells.json']) copyFileSync(join(runs, 'dsmoe', f), join(dir, f));
   writeFileSync(join(dir, 'training.jsonl'), '{}\n');
@@ -50,6 +50,11 @@ test('add-part: records of another study or computed elsewhere than the tag exit
   writeFileSync(join(dir, 'results.jsonl'), `${moved.join('\n')}\n`);
   const elsewhere = addPart('dsmoe', dir);
   assert.equal(elsewhere.status, 2);
-  assert.match(elsewhere.stderr, /computed at 0{40}, not at campaign-v1/);
+  assert.match(elsewhere.stderr, /line 1 was computed at 0{40}, which no campaign tag names \(campaign-v1/);
+  // one part, one tag: a record computed at another commit than line 1's
+  writeFileSync(join(dir, 'results.jsonl'), [readFileSync(join(runs, 'dsmoe', 'results.jsonl'), 'utf8').split('\n')[0], ...moved.slice(1)].join('\n') + '\n');
+  const mixed = addPart('dsmoe', dir);
+  assert.equal(mixed.status, 2);
+  assert.match(mixed.stderr, /line 2 was computed at 0{40}, not at campaign-v1 \([0-9a-f]{7}\) as line 1/);
   assert.ok(existsSync(join(runs, 'dsmoe', 'results.jsonl')));
 });

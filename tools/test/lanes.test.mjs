@@ -1,6 +1,6 @@
 // tools/campaign/lanes.sh refuses to run a campaign it cannot vouch for (exit 2, a sentence saying
 // what and how to fix it) before it creates anything or starts a run: no LABBENCH_HOME, a clone
-// that is not at the tag campaign-v1 or has local changes, a study id that is not one.
+// that is not at a campaign tag (campaign-v<N>) or has local changes, a study id that is not one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -43,14 +43,14 @@ function lanes(env, ...args) {
   return out;
 }
 
-test('lanes: usage, no LABBENCH_HOME and a clone that is not at campaign-v1 exit 2 before anything runs', () => {
+test('lanes: usage, no LABBENCH_HOME and a clone that is not at a campaign tag exit 2 before anything runs', () => {
   const { dir, git } = repoPastTheTag();
   const home = { LABBENCH_HOME: mkdtempSync(join(tmpdir(), 'labbench-lanes-home-')) };
   const cases = [
     [home, [dir, '<parts>'], /usage/],
     [{ LABBENCH_HOME: '' }, [dir, '<parts>', 'dsmoe'], /LABBENCH_HOME is not set/],
-    [home, [dir, '<parts>', 'dsmoe'], /is at [0-9a-f]{7}, not at campaign-v1/],
-    [home, [tmpdir(), '<parts>', 'dsmoe'], /has no tag campaign-v1/],
+    [home, [dir, '<parts>', 'dsmoe'], /is at [0-9a-f]{7}, which no campaign tag names \(campaign-v1\): git -C .* checkout campaign-v1/],
+    [home, [tmpdir(), '<parts>', 'dsmoe'], /has no campaign-v<N> tag/],
   ];
   for (const [env, args, message] of cases) {
     const out = lanes(env, ...args);
@@ -96,4 +96,14 @@ test('lanes: a run that fails is reported with its exit code and not marked DONE
   assert.equal(out.status, 0, out.stderr);
   assert.match(out.stdout, /dsmoe stopped .* \(exit 3;/);
   assert.equal(existsSync(join(parts, 'dsmoe', 'DONE')), false);
+});
+
+test('lanes: a clone at a later campaign tag runs, and the log names the tag', () => {
+  const { dir, git } = repoPastTheTag();
+  git('tag', 'campaign-v2');
+  const { parts, env } = withFakeNpx('for a; do out=$a; done\nmkdir -p "$out"', 1);
+  const out = spawnSync('bash', [script, dir, parts, 'maskmoe'], { encoding: 'utf8', env });
+  assert.equal(out.status, 0, out.stderr);
+  assert.match(out.stdout, /maskmoe started .* from campaign-v2/);
+  assert.ok(existsSync(join(parts, 'maskmoe', 'DONE')));
 });
