@@ -205,7 +205,8 @@ export class ExpertBank {
    * experts are ignored, as they are zero in a routing). Reads the selection on the host, gathers
    * each expert's tokens (in token order) into one [M, D] block, runs expert e on its rows only,
    * and sums the M outputs back into their tokens: gather and segment-sum carry the gradients to x
-   * and to the gates, and a split of the fused weights carries them to each expert's slice.
+   * and to the gates, and a split of the fused weights carries them to each expert's slice. The
+   * host read is cheap on the CPU backends; on a GPU backend it is a sync point per routed layer.
    */
   applySelected(x: tf.Tensor2D, gates: tf.Tensor2D, selected: tf.Tensor2D): tf.Tensor2D {
     const [n, experts] = [x.shape[0], this.count];
