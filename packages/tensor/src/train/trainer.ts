@@ -4,6 +4,7 @@ import { TrainingFault } from '@labbench/core';
 import { tokenCrossEntropy } from '../ops/index.js';
 import { AdamW, adamWDefaults, learningRateAt } from './adamw.js';
 import { WindowSampler, fixedWindows } from './batches.js';
+import { StepRate } from './step-rate.js';
 
 // Validation windows per checkpoint: enough for a stable mean, few enough to stay cheap.
 const VALID_WINDOWS = 32;
@@ -67,6 +68,7 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
   const positionCurves: PositionCurve[] = [];
   let lastStats: Record<string, number[]> = {};
   const started = performance.now();
+  const rate = new StepRate(StepRate.windowFor(steps), started);
   const tokensPerStep = batchSize * seqLen;
   const logEvery = Math.max(1, Math.floor(steps / 50)); // about 50 points per curve
   let smoothed = Number.NaN;
@@ -116,8 +118,7 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
           }
         }
       }
-      const elapsed = (performance.now() - started) / 1000;
-      const tokensPerSecond = (step * tokensPerStep) / elapsed;
+      const tokensPerSecond = rate.step(performance.now()) * tokensPerStep; // recent steps, not since the start
       request.onProgress?.({ step, steps, loss: smoothed, tokensPerSecond, etaSeconds: ((steps - step) * tokensPerStep) / tokensPerSecond });
       if (step % 8 === 0) await new Promise((resolve) => setImmediate(resolve)); // let signals and output through
     }
