@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ExpertBank, ParameterFactory, expertBuckets, routeTokens, tf } from '../src/index.js';
 import { onEachBackend } from './kernels/helpers.js';
+import { assertAllClose } from '../src/testing/index.js';
 
 // Sparse dispatch (each expert on its own tokens) against the dense-masked reference (every expert on
 // every token, zero gates for the unselected): the same outputs and the same gradients, up to float
@@ -54,12 +55,7 @@ const routed = fc
     }),
   );
 
-function close(actual: tf.Tensor, expected: tf.Tensor, what: string): void {
-  const a = actual.dataSync();
-  const e = expected.dataSync();
-  const scale = Math.max(1, ...Array.from(e, Math.abs));
-  for (let i = 0; i < e.length; i++) assert.ok(Math.abs(a[i] - e[i]) <= 1e-4 * scale, `${what}[${i}]: sparse ${a[i]}, dense ${e[i]}`);
-}
+const close = (actual: tf.Tensor, expected: tf.Tensor, what: string) => assertAllClose(actual.dataSync(), expected.dataSync(), what);
 
 test('ExpertBank.applySelected: for any tokens, routing, k and gate normalisation, outputs and gradients (x, logits, both weights) equal the dense-masked apply (wasm with native kernels, and cpu)', async () => {
   await onEachBackend(() =>

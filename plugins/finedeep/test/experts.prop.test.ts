@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DenseFeedForward, ParameterFactory, initBackend, tf, type DecoderLM } from '@labbench/tensor';
-import { checkPartitionIdentity } from '@labbench/tensor/testing';
+import { assertAllClose, checkPartitionIdentity } from '@labbench/tensor/testing';
 import { ExpertSubLayer, FinedeepFeedForward, finedeepDefaults, finedeepModel, nsar, type FinedeepConfig, type NsarThreshold } from '../src/index.js';
 
 const context = { vocabSize: 40, seqLen: 8, seed: 3 };
@@ -81,10 +81,8 @@ test('ExpertSubLayer.apply: for any d, K, D_e, router, gate norm and activation,
       };
       const fast = run((t) => sub.apply(t).y);
       const ref = run(paper);
-      const close = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) =>
-        Array.from(b).forEach((v, i) => assert.ok(Math.abs(a[i] - v) <= 1e-4 * (1 + Math.abs(v)), `${what}[${i}]: ${a[i]} vs ${v}`));
-      close(fast.y, ref.y, 'y');
-      variables.forEach((v, i) => close(fast.grads[i], ref.grads[i], `d${v.name}`));
+      assertAllClose(fast.y, ref.y, 'y');
+      variables.forEach((v, i) => assertAllClose(fast.grads[i], ref.grads[i], `d${v.name}`));
       fast.dispose();
       ref.dispose();
       tf.dispose([w, ...variables]);

@@ -11,6 +11,17 @@ import { DenseFeedForward } from '../nn/blocks.js';
 import { crossEntropyLoss } from '../train/cross-entropy.js';
 import type { RoutedLayerOptions } from '../nn/moe.js';
 
+/**
+ * Asserts |actual - expected| <= tol (1 + |expected|) elementwise, naming the first element that is
+ * not: the check two computations of the same value (a fast path and its reference) share.
+ */
+export function assertAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, tol = 1e-4): void {
+  assert.equal(actual.length, expected.length, `${what}: ${actual.length} values, expected ${expected.length}`);
+  for (let i = 0; i < expected.length; i++) {
+    assert.ok(Math.abs(actual[i] - expected[i]) <= tol * (1 + Math.abs(expected[i])), `${what}[${i}]: ${actual[i]}, expected ${expected[i]}`);
+  }
+}
+
 /** A tiny training request for contract tests (byte tokenizer, a few steps). */
 export function tinyRequest(factory: ModelFactory<any>, config: Record<string, unknown>, steps = 3, seed = 0) {
   const tokenizer = byteTokenizer();
