@@ -4,9 +4,9 @@
 #   tools/campaign/add-part.sh <study> <run folder>
 #
 # The run folder is a `labbench run --profile campaign --study <study> --out <folder>` computed from
-# a campaign tag campaign-v<N> (campaign/README.md). Checked before anything is copied (exit 2,
+# a campaign version campaign-v<N> (campaign/frozen-code). Checked before anything is copied (exit 2,
 # nothing written): every cell of cells.json is ok, every record is of <study>, of the campaign
-# profile and computed at one commit that a campaign tag names. Then results.jsonl, cells.json and the board CSVs are copied,
+# profile and computed at one commit that a campaign version names. Then results.jsonl, cells.json and the board CSVs are copied,
 # training.jsonl is gzipped (-n: no name or time in the header, so the same run gives the same
 # bytes), the leaderboards are published from every part, and the part's claims are printed.
 set -euo pipefail
@@ -20,10 +20,10 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 for f in results.jsonl cells.json training.jsonl; do
   [ -s "$run/$f" ] || fail "$run/$f is missing or empty: is '$run' a finished run folder (labbench run --out)?"
 done
-tags=$(campaign_tags "$root")
+tags=$(campaign_tags)
 commit=$(head -n 1 "$run/results.jsonl" | python3 -c "import json, sys; print(json.load(sys.stdin).get('provenance', {}).get('gitCommit', ''))" 2>/dev/null) || commit=
-tag=$(campaign_tag_of "$root" "$commit")
-[ -n "$tag" ] || fail "$run/results.jsonl line 1 was computed at ${commit:-an unknown commit}, which no campaign tag names ($(echo $tags)): run the part from a campaign tag."
+tag=$(campaign_tag_of "$commit")
+[ -n "$tag" ] || fail "$run/results.jsonl line 1 was computed at ${commit:-an unknown commit}, which no campaign version names ($(echo $tags), campaign/frozen-code): run the part from a campaign version."
 
 python3 - "$study" "$run" "$commit" "$tag" <<'EOF' || exit 2
 import json, sys
@@ -46,6 +46,9 @@ mkdir -p "$dest"
 cp "$run/results.jsonl" "$run/cells.json" "$dest/"
 for csv in "$run"/*.csv; do [ -e "$csv" ] && cp "$csv" "$dest/"; done
 gzip -n -c "$run/training.jsonl" > "$dest/training.jsonl.gz.tmp" && mv "$dest/training.jsonl.gz.tmp" "$dest/training.jsonl.gz"
+
+# the part's cells kept between sessions (keep-cells.sh) are in its records now
+rm -rf "${kept_cells:?}/$study"
 
 cd "$root"
 node packages/bench/bin/labbench.mjs publish --results campaign/runs/*/results.jsonl --out campaign/leaderboards

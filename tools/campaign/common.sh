@@ -7,20 +7,35 @@ check_study_id() {
   [[ "$1" =~ ^[a-z0-9][a-z0-9-]*$ ]] || fail "'$1' is not a study id (lower-case letters, digits and dashes)."
 }
 
-# The campaign's frozen code: tags campaign-v<N>, each a commit every part run from it used
-# (campaign/README.md says which part ran from which). The tags of the repository at $1, oldest first
-# (exit 2 when it has none).
+# The campaign's frozen code: versions campaign-v<N>, each a commit every part run from it used
+# (campaign/README.md says which part ran from which), listed in campaign/frozen-code as
+# "<name> <commit>" lines, oldest first. A tracked file rather than git tags: tags do not travel
+# with every copy of the repository, and a fresh clone must still tell a campaign commit from any
+# other. LABBENCH_FROZEN_CODE names another list (the tools' tests).
+frozen_code=${LABBENCH_FROZEN_CODE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/campaign/frozen-code}
+
+# The versions' names, oldest first (exit 2 when the list is missing or empty).
 campaign_tags() {
   local tags
-  tags=$(git -C "$1" tag --list 'campaign-v*' | grep -E '^campaign-v[0-9]+$' | sort -V) || true
-  [ -n "$tags" ] || fail "'$1' has no campaign-v<N> tag (git -C '$1' fetch --tags)."
+  [ -r "$frozen_code" ] || fail "$frozen_code is missing: it lists the campaign's frozen commits."
+  tags=$(grep -E '^campaign-v[0-9]+ [0-9a-f]{40}$' "$frozen_code" | cut -d' ' -f1) || true
+  [ -n "$tags" ] || fail "$frozen_code lists no version ('campaign-v<N> <40-digit commit>' lines)."
   echo "$tags"
 }
 
-# The newest campaign tag that names commit $2 in the repository at $1, or nothing.
+# The commit of version $1.
+campaign_commit() {
+  grep -E "^$1 [0-9a-f]{40}\$" "$frozen_code" | cut -d' ' -f2
+}
+
+# The newest version whose commit is $1, or nothing.
 campaign_tag_of() {
   local tag
-  for tag in $(campaign_tags "$1"); do
-    if [ "$(git -C "$1" rev-parse "$tag^{commit}")" = "$2" ]; then echo "$tag"; fi
+  for tag in $(campaign_tags); do
+    if [ "$(campaign_commit "$tag")" = "$1" ]; then echo "$tag"; fi
   done | tail -n 1
 }
+
+# Where keep-cells.sh keeps the finished cells of parts that span sessions, one folder per study
+# (LABBENCH_KEPT_CELLS: another folder, for the tools' tests).
+kept_cells=${LABBENCH_KEPT_CELLS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/campaign/cells}

@@ -3,9 +3,10 @@
 # and runs it with --jobs 1, so no core waits for the last cell of a study (with one study at a time
 # and --jobs 2, the other core idles while a study's last cell finishes: up to half an hour per
 # study at the campaign profile). Results do not depend on --jobs, and finished cells are cached,
-# so a stopped lane loses only the cell it was computing; rerun the same command to go on.
+# so a stopped lane loses only the cell it was computing; rerun the same command to go on. Cells kept
+# in the repository by keep-cells.sh (a part that spans sessions) are restored into the cache first.
 #
-#   tools/campaign/lanes.sh <clone at a campaign tag> <parts folder> <study>...
+#   tools/campaign/lanes.sh <clone at a campaign version> <parts folder> <study>...
 #
 # Each study's run folder is <parts folder>/<study> (add it with tools/campaign/add-part.sh), its
 # log <parts folder>/<study>.log; a study whose folder holds DONE (its run exited 0) is skipped.
@@ -15,13 +16,14 @@ set -euo pipefail
 
 tool=lanes
 source "$(dirname "$0")/common.sh"
-[ $# -ge 3 ] || fail "usage: tools/campaign/lanes.sh <clone at a campaign tag> <parts folder> <study>..."
+[ $# -ge 3 ] || fail "usage: tools/campaign/lanes.sh <clone at a campaign version> <parts folder> <study>..."
 clone=$1 parts=$2; shift 2
 [ -n "${LABBENCH_HOME:-}" ] || fail "LABBENCH_HOME is not set: set it to a folder outside the clone, so finished cells survive the clone and the session."
-tags=$(campaign_tags "$clone")
+tags=$(campaign_tags)
 head=$(git -C "$clone" rev-parse HEAD)
-tag=$(campaign_tag_of "$clone" "$head")
-[ -n "$tag" ] || fail "'$clone' is at ${head:0:7}, which no campaign tag names ($(echo $tags)): git -C '$clone' checkout $(echo "$tags" | tail -n 1), or the tag campaign/README.md gives for the study."
+tag=$(campaign_tag_of "$head")
+latest=$(echo "$tags" | tail -n 1)
+[ -n "$tag" ] || fail "'$clone' is at ${head:0:7}, which no campaign version names ($(echo $tags)): git -C '$clone' checkout $(campaign_commit "$latest" | cut -c1-7) ($latest), or the version campaign/README.md gives for the study."
 [ -z "$(git -C "$clone" status --porcelain --untracked-files=no)" ] || fail "'$clone' has local changes: the campaign runs the tag's code as it is."
 for study in "$@"; do
   check_study_id "$study"
@@ -29,6 +31,20 @@ done
 mkdir -p "$parts"
 parts=$(cd "$parts" && pwd)
 lanes=${LANES:-$(nproc)}
+
+# Cells kept from an earlier session (tools/campaign/keep-cells.sh) go back into the cache, where
+# the run finds each under the key its own cell computes and loads it as a cached cell.
+restore_kept_cells() {
+  local entry key evals=$LABBENCH_HOME/cache/evals
+  [ -d "$kept_cells/$1" ] || return 0
+  mkdir -p "$evals"
+  for entry in "$kept_cells/$1"/*.json.gz; do
+    [ -e "$entry" ] || continue
+    key=$(basename "$entry" .json.gz)
+    [ -e "$evals/$key.json" ] && continue
+    gunzip -c "$entry" > "$evals/$key.json.tmp" && mv "$evals/$key.json.tmp" "$evals/$key.json"
+  done
+}
 
 # A lane claims a study by creating a folder in this invocation's own claims folder (mkdir is
 # atomic), so a killed invocation leaves no claim behind to block the next one.
@@ -39,6 +55,7 @@ lane() {
   for study in "$@"; do
     [ -e "$parts/$study/DONE" ] && continue
     mkdir "$claims/$study" 2>/dev/null || continue
+    restore_kept_cells "$study"
     echo "lanes: $study started $(date -u +%H:%M:%S) UTC from $tag"
     if (cd "$clone" && npx labbench run --profile campaign --study "$study" --jobs 1 --out "$parts/$study") > "$parts/$study.log" 2>&1; then
       touch "$parts/$study/DONE"

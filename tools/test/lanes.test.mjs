@@ -1,10 +1,11 @@
 // tools/campaign/lanes.sh refuses to run a campaign it cannot vouch for (exit 2, a sentence saying
 // what and how to fix it) before it creates anything or starts a run: no LABBENCH_HOME, a clone
-// that is not at a campaign tag (campaign-v<N>) or has local changes, a study id that is not one.
+// that is not at a campaign version (campaign-v<N> in a frozen-code list) or has local changes, a
+// study id that is not one. It restores the cells keep-cells.sh kept before it runs a study.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,18 +13,26 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const script = join(root, 'tools/campaign/lanes.sh');
 
-/** A repository with the tag campaign-v1 on its first commit and HEAD on its second. */
+/**
+ * A repository whose first commit is campaign-v1 of its own frozen-code list (`env` points the
+ * tools at it) and whose HEAD is its second; `freeze(name)` lists HEAD as another version.
+ */
 function repoPastTheTag() {
   const dir = mkdtempSync(join(tmpdir(), 'labbench-lanes-repo-'));
   const git = (...args) => assert.equal(spawnSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args]).status, 0, `git ${args.join(' ')}`);
+  const head = () => spawnSync('git', ['-C', dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
   git('init', '-q');
   writeFileSync(join(dir, 'f'), '1');
   git('add', 'f');
   git('commit', '-qm', 'tagged');
-  git('tag', 'campaign-v1');
+  const frozen = join(mkdtempSync(join(tmpdir(), 'labbench-lanes-frozen-')), 'frozen-code');
+  writeFileSync(frozen, `# versions\ncampaign-v1 ${head()}\n`);
+  const first = head();
   writeFileSync(join(dir, 'f'), '2');
   git('commit', '-qam', 'after');
-  return { dir, git };
+  const freeze = (name) => writeFileSync(frozen, `${readFileSync(frozen, 'utf8')}${name} ${head()}\n`);
+  const kept = mkdtempSync(join(tmpdir(), 'labbench-lanes-kept-'));
+  return { dir, git, first, freeze, env: { LABBENCH_FROZEN_CODE: frozen, LABBENCH_KEPT_CELLS: kept } };
 }
 
 /** The environment of a lanes run whose `npx` is the shell script `body` (a stand-in for labbench). */
@@ -43,21 +52,21 @@ function lanes(env, ...args) {
   return out;
 }
 
-test('lanes: usage, no LABBENCH_HOME and a clone that is not at a campaign tag exit 2 before anything runs', () => {
-  const { dir, git } = repoPastTheTag();
-  const home = { LABBENCH_HOME: mkdtempSync(join(tmpdir(), 'labbench-lanes-home-')) };
+test('lanes: usage, no LABBENCH_HOME, no version list and a clone that is not at a campaign version exit 2 before anything runs', () => {
+  const { dir, git, first, env } = repoPastTheTag();
+  const home = { ...env, LABBENCH_HOME: mkdtempSync(join(tmpdir(), 'labbench-lanes-home-')) };
   const cases = [
     [home, [dir, '<parts>'], /usage/],
-    [{ LABBENCH_HOME: '' }, [dir, '<parts>', 'dsmoe'], /LABBENCH_HOME is not set/],
-    [home, [dir, '<parts>', 'dsmoe'], /is at [0-9a-f]{7}, which no campaign tag names \(campaign-v1\): git -C .* checkout campaign-v1/],
-    [home, [tmpdir(), '<parts>', 'dsmoe'], /has no campaign-v<N> tag/],
+    [{ ...env, LABBENCH_HOME: '' }, [dir, '<parts>', 'dsmoe'], /LABBENCH_HOME is not set/],
+    [home, [dir, '<parts>', 'dsmoe'], new RegExp(`is at [0-9a-f]{7}, which no campaign version names \\(campaign-v1\\): git -C .* checkout ${first.slice(0, 7)} \\(campaign-v1\\)`)],
+    [{ ...home, LABBENCH_FROZEN_CODE: join(tmpdir(), 'no-such-list') }, [dir, '<parts>', 'dsmoe'], /no-such-list is missing/],
   ];
   for (const [env, args, message] of cases) {
     const out = lanes(env, ...args);
     assert.equal(out.status, 2, out.stderr);
     assert.match(out.stderr, message);
   }
-  git('checkout', '-q', 'campaign-v1');
+  git('checkout', '-q', first);
   writeFileSync(join(dir, 'f'), 'edited');
   const edited = lanes(home, dir, '<parts>', 'dsmoe');
   assert.equal(edited.status, 2, edited.stderr);
@@ -69,13 +78,14 @@ test('lanes: usage, no LABBENCH_HOME and a clone that is not at a campaign tag e
 });
 
 test('lanes: every study runs once, in its own folder, and a study marked DONE is not run again', () => {
-  const { dir, git } = repoPastTheTag();
-  git('checkout', '-q', 'campaign-v1');
+  const { dir, git, first, env: repoEnv } = repoPastTheTag();
+  git('checkout', '-q', first);
   // `npx labbench run ... --out <folder>` records its arguments in the run folder
   const { parts, env } = withFakeNpx('for a; do out=$a; done\nmkdir -p "$out" && echo "$@" >> "$out/calls"', 2);
+  Object.assign(env, repoEnv);
   const studies = ['dsmoe', 'uniattn', 'maskmoe'];
-  const first = spawnSync('bash', [script, dir, parts, ...studies], { encoding: 'utf8', env });
-  assert.equal(first.status, 0, first.stderr);
+  const once = spawnSync('bash', [script, dir, parts, ...studies], { encoding: 'utf8', env });
+  assert.equal(once.status, 0, once.stderr);
   for (const study of studies) {
     assert.equal(readFileSync(join(parts, study, 'calls'), 'utf8'), `labbench run --profile campaign --study ${study} --jobs 1 --out ${join(parts, study)}\n`);
     assert.ok(existsSync(join(parts, study, 'DONE')));
@@ -89,21 +99,60 @@ test('lanes: every study runs once, in its own folder, and a study marked DONE i
 });
 
 test('lanes: a run that fails is reported with its exit code and not marked DONE', () => {
-  const { dir, git } = repoPastTheTag();
-  git('checkout', '-q', 'campaign-v1');
+  const { dir, git, first, env: repoEnv } = repoPastTheTag();
+  git('checkout', '-q', first);
   const { parts, env } = withFakeNpx('exit 3', 1);
-  const out = spawnSync('bash', [script, dir, parts, 'dsmoe'], { encoding: 'utf8', env });
+  const out = spawnSync('bash', [script, dir, parts, 'dsmoe'], { encoding: 'utf8', env: { ...env, ...repoEnv } });
   assert.equal(out.status, 0, out.stderr);
   assert.match(out.stdout, /dsmoe stopped .* \(exit 3;/);
   assert.equal(existsSync(join(parts, 'dsmoe', 'DONE')), false);
 });
 
-test('lanes: a clone at a later campaign tag runs, and the log names the tag', () => {
-  const { dir, git } = repoPastTheTag();
-  git('tag', 'campaign-v2');
+test('lanes: a clone at a later campaign version runs, and the log names the version', () => {
+  const { dir, freeze, env: repoEnv } = repoPastTheTag();
+  freeze('campaign-v2');
   const { parts, env } = withFakeNpx('for a; do out=$a; done\nmkdir -p "$out"', 1);
-  const out = spawnSync('bash', [script, dir, parts, 'maskmoe'], { encoding: 'utf8', env });
+  const out = spawnSync('bash', [script, dir, parts, 'maskmoe'], { encoding: 'utf8', env: { ...env, ...repoEnv } });
   assert.equal(out.status, 0, out.stderr);
   assert.match(out.stdout, /maskmoe started .* from campaign-v2/);
   assert.ok(existsSync(join(parts, 'maskmoe', 'DONE')));
+});
+
+test('keep-cells then lanes: the finished cells of an unfinished part come back into a fresh cache byte for byte, and only those', () => {
+  const { dir, freeze, env: repoEnv } = repoPastTheTag();
+  freeze('campaign-v2');
+  const keep = join(root, 'tools/campaign/keep-cells.sh');
+  const key = (c) => c.repeat(64);
+  // a stopped run: two finished cells (one loaded from the cache), one failed, one not reached
+  const run = mkdtempSync(join(tmpdir(), 'labbench-keep-run-'));
+  const oldHome = mkdtempSync(join(tmpdir(), 'labbench-keep-home-'));
+  mkdirSync(join(oldHome, 'cache/evals'), { recursive: true });
+  const entries = { [key('a')]: '{"checksum":"x","payload":{"metrics":[1]}}', [key('b')]: '{"checksum":"y","payload":{"metrics":[2]}}', [key('c')]: '{"stale":true}' };
+  for (const [k, body] of Object.entries(entries)) writeFileSync(join(oldHome, 'cache/evals', `${k}.json`), body);
+  const cells = [
+    { study: 'maskmoe', arm: 'smoe', seed: 0, status: 'ok', evalKey: key('a') },
+    { study: 'maskmoe', arm: 'maskmoe', seed: 0, status: 'cached', evalKey: key('b') },
+    { study: 'maskmoe', arm: 'smoe', seed: 1, status: 'failed', evalKey: key('c') },
+  ];
+  writeFileSync(join(run, 'cells.json'), JSON.stringify(cells));
+  const keepEnv = { ...process.env, ...repoEnv, LABBENCH_HOME: oldHome };
+  const kept = spawnSync('bash', [keep, 'maskmoe', run], { encoding: 'utf8', env: keepEnv });
+  assert.equal(kept.status, 0, kept.stderr);
+  assert.match(kept.stdout, /2 cell\(s\) kept/);
+  assert.deepEqual(readdirSync(join(repoEnv.LABBENCH_KEPT_CELLS, 'maskmoe')).sort(), [`${key('a')}.json.gz`, `${key('b')}.json.gz`]);
+  assert.match(spawnSync('bash', [keep, 'maskmoe', run], { encoding: 'utf8', env: keepEnv }).stdout, /0 cell\(s\) kept .* \(2 kept before\)/);
+  // refused, nothing written: another study's cells, no LABBENCH_HOME, a home without the entries
+  for (const [study, env, message] of [['dsmoe', keepEnv, /holds a cell of study 'maskmoe'/], ['maskmoe', { ...keepEnv, LABBENCH_HOME: '' }, /LABBENCH_HOME is not set/],
+    ['maskmoe', { ...keepEnv, LABBENCH_HOME: tmpdir() }, /is missing: LABBENCH_HOME is not the folder/]]) {
+    const out = spawnSync('bash', [keep, study, run], { encoding: 'utf8', env });
+    assert.equal(out.status, 2, out.stderr);
+    assert.match(out.stderr, message);
+  }
+  assert.equal(existsSync(join(repoEnv.LABBENCH_KEPT_CELLS, 'dsmoe')), false);
+  // the next session: a fresh cache; the stand-in run lists what it finds in the cache
+  const { parts, env } = withFakeNpx('for a; do out=$a; done\nmkdir -p "$out" && ls "$LABBENCH_HOME/cache/evals" > "$out/found"', 1);
+  const out = spawnSync('bash', [script, dir, parts, 'maskmoe'], { encoding: 'utf8', env: { ...env, ...repoEnv } });
+  assert.equal(out.status, 0, out.stderr);
+  assert.deepEqual(readFileSync(join(parts, 'maskmoe', 'found'), 'utf8').trim().split('\n'), [`${key('a')}.json`, `${key('b')}.json`]);
+  for (const k of [key('a'), key('b')]) assert.equal(readFileSync(join(env.LABBENCH_HOME, 'cache/evals', `${k}.json`), 'utf8'), entries[k]);
 });
