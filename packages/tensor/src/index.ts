@@ -21,7 +21,7 @@ export { cachedTokenizer, encodeCached, tokenizerHash } from './eval/encode-cach
 export { saveVariables, loadVariables } from './train/checkpoint.js';
 export { createEngine, modelSeqLen } from './train/engine.js';
 export { loadBalancingLoss, routerStats, type RouterStats } from './ops/moe.js';
-export { ExpertBank, RoutedExperts, routeTokens, softmaxTopK, gatesFor, argmaxMask, type Renormalize, type SharedMix, type RoutingControl, type GateNormalization, type RoutingInput, type RoutingDecision, type RoutingPolicy, type RoutedLayerOptions, type RoutedBlockContext, type Routing } from './nn/moe.js';
+export { ExpertBank, RoutedExperts, expertBuckets, routeTokens, softmaxTopK, gatesFor, argmaxMask, type Renormalize, type SharedMix, type RoutingControl, type GateNormalization, type RoutingInput, type RoutingDecision, type RoutingPolicy, type RoutedLayerOptions, type RoutedBlockContext, type Routing } from './nn/moe.js';
 export { RoutedDecoderLM, type RoutingProbe } from './nn/moe-decoder.js';
 export {
   heldOutWindows,

@@ -10,9 +10,12 @@ import { loadBalancingLoss, routerStats } from '../ops/moe.js';
  * and evaluation switches live in the MoE plugins). Shapes: n tokens, D model width, N routed
  * experts, k experts per token, h expert width, S shared experts of width hs.
  *
- * Dispatch is dense-masked: every expert runs on every token and a gate matrix that is zero for
- * unselected experts mixes them (outputs and gradients equal sparse dispatch); parameter and FLOP
- * counts are analytic (selected experts only).
+ * Routed experts use sparse dispatch: each expert runs only on the tokens routed to it (gathered
+ * rows, summed back per token), with no capacity limit, so no token is dropped. Shared experts, which
+ * see every token, run dense. Parameter and FLOP counts are analytic (selected experts only).
+ * Campaign tag campaign-v1 ran the routed experts dense-masked (every expert on every token, gates
+ * zero for unselected experts): the same outputs and gradients up to float rounding, at N / k times
+ * the expert compute (8x for top-1 of 8).
  */
 
 /** How a shared expert enters: the learned 2-way softmax mix (DeepSpeed Residual-MoE), a plain sum, or none. */
@@ -141,6 +144,35 @@ export interface RoutedBlockContext extends BlockContext {
   readonly routing?: RoutingControl;
 }
 
+/**
+ * Host-side dispatch plan from a 0/1 selection [n * N] (row-major): the token of each selected
+ * (token, expert) pair grouped by expert and in token order within one (`rows`), the pair's index
+ * into the flattened [n, N] gates (`cells`), and the number of tokens per expert.
+ */
+export function expertBuckets(selected: ArrayLike<number>, n: number, experts: number): { rows: Int32Array; cells: Int32Array; counts: number[] } {
+  const counts = new Array<number>(experts).fill(0);
+  for (let t = 0; t < n; t++) for (let e = 0; e < experts; e++) if (selected[t * experts + e] !== 0) counts[e]++;
+  const starts = counts.map((_, e) => counts.slice(0, e).reduce((a, b) => a + b, 0));
+  const total = counts.reduce((a, b) => a + b, 0);
+  const rows = new Int32Array(total);
+  const cells = new Int32Array(total);
+  for (let t = 0; t < n; t++) {
+    for (let e = 0; e < experts; e++) {
+      if (selected[t * experts + e] === 0) continue;
+      const at = starts[e]++;
+      rows[at] = t;
+      cells[at] = t * experts + e;
+    }
+  }
+  return { rows, cells, counts };
+}
+
+/** tf.split, except that one part is the tensor itself (the gradient of a one-way split fails in tfjs). */
+function splitParts(t: tf.Tensor, parts: number | number[], axis: number): tf.Tensor[] {
+  const count = typeof parts === 'number' ? parts : parts.length;
+  return count > 1 ? tf.split(t, parts, axis) : [t];
+}
+
 /** N SwiGLU experts with fused weights: wIn [D, N*2h] (gate then up per expert), wOut [N*h, D]. */
 export class ExpertBank {
   readonly wIn: tf.Variable;
@@ -159,13 +191,41 @@ export class ExpertBank {
     this.wOut = params.normal(`${name}.wOut`, [count * hidden, dModel], outStd);
   }
 
-  /** x [n, D], gates [n, N] -> sum_e gates[:, e] * E_e(x), [n, D]. */
+  /** Dense: x [n, D], gates [n, N] -> sum_e gates[:, e] * E_e(x), [n, D], every expert on every token. */
   apply(x: tf.Tensor2D, gates: tf.Tensor2D): tf.Tensor2D {
     const n = x.shape[0];
     const up = tf.reshape(tf.matMul(x, this.wIn as tf.Tensor2D), [n, this.count, 2 * this.hidden]); // [n, N, 2h]
     const [gate, value] = tf.split(up, 2, 2);
     const hidden = tf.mul(swiglu(gate, value), tf.expandDims(gates, 2)); // [n, N, h]
     return tf.matMul(tf.reshape(hidden, [n, this.count * this.hidden]), this.wOut as tf.Tensor2D) as tf.Tensor2D; // [n, D]
+  }
+
+  /**
+   * Sparse: the same sum over the selected experts only (0/1 `selected` [n, N]; gates of unselected
+   * experts are ignored, as they are zero in a routing). Reads the selection on the host, gathers
+   * each expert's tokens (in token order) into one [M, D] block, runs expert e on its rows only,
+   * and sums the M outputs back into their tokens: gather and segment-sum carry the gradients to x
+   * and to the gates, and a split of the fused weights carries them to each expert's slice.
+   */
+  applySelected(x: tf.Tensor2D, gates: tf.Tensor2D, selected: tf.Tensor2D): tf.Tensor2D {
+    const [n, experts] = [x.shape[0], this.count];
+    const { rows, cells, counts } = expertBuckets(selected.dataSync(), n, experts);
+    if (rows.length === 0) return tf.zeros([n, this.dModel]);
+    const used = counts.flatMap((c, e) => (c > 0 ? [e] : []));
+    const sizes = used.map((e) => counts[e]);
+    const rowIndex = tf.tensor1d(rows, 'int32');
+    const xs = tf.gather(x, rowIndex); // [M, D], grouped by expert
+    const gs = tf.expandDims(tf.gather(tf.reshape(gates, [n * experts]), tf.tensor1d(cells, 'int32')), 1); // [M, 1]
+    const xParts = splitParts(xs, sizes, 0);
+    const gParts = splitParts(gs, sizes, 0);
+    const wIn = splitParts(this.wIn, experts, 1); // [D, 2h] each
+    const wOut = splitParts(this.wOut, experts, 0); // [h, D] each
+    const outs = used.map((e, i) => {
+      const [gate, value] = tf.split(tf.matMul(xParts[i], wIn[e]), 2, 1); // [m, h] each
+      return tf.matMul(tf.mul(swiglu(gate, value), gParts[i]), wOut[e]); // [m, D]
+    });
+    const ys = outs.length > 1 ? tf.concat(outs, 0) : outs[0]; // [M, D]
+    return tf.unsortedSegmentSum(ys, rowIndex, n) as tf.Tensor2D;
   }
 
   /** Parameters of one expert. */
@@ -212,7 +272,7 @@ export class RoutedExperts {
   /** y = c0 * routed + c1 * shared (softmax2), routed + shared (additive) or routed. */
   apply(x: tf.Tensor2D, context: RoutedBlockContext, statsPrefix: string): BlockOutput & { auxUnscaled?: tf.Scalar } {
     const r = this.route(x, context.tokenIds, context.routing, context.training);
-    const routed = this.experts.apply(x, r.gates); // [n, D]
+    const routed = this.experts.applySelected(x, r.gates, r.selected); // [n, D]
     let y = routed;
     let mix: tf.Tensor2D | undefined;
     if (this.shared) {
