@@ -6,7 +6,7 @@ export * as tf from '#tfjs';
 export { initBackend, currentBackend } from './backend/select.js';
 export type { BackendPreference } from './backend/select.js';
 export { patchWasm, registerMissingGradients } from './backend/patches.js';
-export { oneHotFloat, stopGradient, straightThrough, topKMask, rmsNorm, swiglu, tokenCrossEntropy } from './ops/index.js';
+export { oneHotFloat, stopGradient, straightThrough, sumRows, topKMask, rmsNorm, swiglu, tokenCrossEntropy } from './ops/index.js';
 export { ParameterFactory, countParameters, localName } from './nn/init.js';
 export { linear, DenseFeedForward, CausalSelfAttention, causalMask, ownsResidual } from './nn/blocks.js';
 export type { BlockOutput, BlockContext, FeedForward, ResidualFeedForward, Attention } from './nn/blocks.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { initBackend, stopGradient, straightThrough, tf, topKMask } from '../src/index.js';
+import { initBackend, stopGradient, straightThrough, sumRows, tf, topKMask } from '../src/index.js';
 
 test('topKMask: for any scores [R, E] and 1 <= k <= E, every row has exactly k ones at the k largest', async () => {
   await initBackend('cpu');
@@ -39,6 +39,30 @@ test('stopGradient: the value passes, the gradient is zero', async () => {
   const x = tf.tensor1d([1, 2]);
   const g = tf.grad((t: tf.Tensor) => tf.sum(tf.add(tf.mul(stopGradient(t), t), 0)))(x);
   assert.deepEqual(Array.from(g.dataSync()), [1, 2]); // d/dt (sg(t) * t) = sg(t)
+});
+
+test('sumRows: for any rows and ids, the value is tf.unsortedSegmentSum and the gradient is tfjs\'s (gather of dy), with no tensor left behind', async () => {
+  await initBackend('cpu');
+  const input = fc.record({ n: fc.integer({ min: 1, max: 5 }), m: fc.integer({ min: 1, max: 8 }), width: fc.integer({ min: 1, max: 3 }) }).chain(({ n, m, width }) =>
+    fc.record({
+      n: fc.constant(n),
+      rows: fc.array(fc.array(fc.integer({ min: -50, max: 50 }).map((v) => v / 10), { minLength: width, maxLength: width }), { minLength: m, maxLength: m }),
+      ids: fc.array(fc.integer({ min: 0, max: n - 1 }), { minLength: m, maxLength: m }),
+      dy: fc.array(fc.array(fc.integer({ min: -50, max: 50 }).map((v) => v / 10), { minLength: width, maxLength: width }), { minLength: n, maxLength: n }),
+    }),
+  );
+  fc.assert(fc.property(input, ({ n, rows, ids, dy }) => {
+    const before = tf.memory().numTensors;
+    const [ours, stock] = tf.tidy(() => {
+      const x = tf.tensor2d(rows);
+      const idsT = tf.tensor1d(ids, 'int32');
+      const weight = tf.tensor2d(dy);
+      const run = (sum: (t: tf.Tensor) => tf.Tensor) => [sum(x).arraySync(), tf.grad((t: tf.Tensor) => tf.sum(tf.mul(sum(t), weight)))(x).arraySync()];
+      return [run((t) => sumRows(t, idsT, n)), run((t) => tf.unsortedSegmentSum(t, idsT, n))];
+    });
+    assert.deepEqual(ours, stock);
+    return tf.memory().numTensors === before;
+  }), { numRuns: 60 });
 });
 
 test('TopK gradient: matches finite differences of the sum of the top-k values', async () => {

@@ -1,7 +1,7 @@
 import * as tf from '#tfjs';
 import type { ParameterFactory } from './init.js';
 import type { BlockContext, BlockOutput } from './blocks.js';
-import { oneHotFloat, stopGradient, swiglu, topKMask } from '../ops/index.js';
+import { oneHotFloat, stopGradient, sumRows, swiglu, topKMask } from '../ops/index.js';
 import { loadBalancingLoss, routerStats } from '../ops/moe.js';
 
 /**
@@ -225,7 +225,7 @@ export class ExpertBank {
       return tf.matMul(tf.mul(swiglu(gate, value), gParts[i]), wOut[e]); // [m, D]
     });
     const ys = outs.length > 1 ? tf.concat(outs, 0) : outs[0]; // [M, D]
-    return tf.unsortedSegmentSum(ys, rowIndex, n) as tf.Tensor2D;
+    return sumRows(ys, rowIndex, n) as tf.Tensor2D;
   }
 
   /** Parameters of one expert. */

@@ -36,6 +36,20 @@ export function straightThrough<T extends tf.Tensor>(x: T, hard: (x: T) => tf.Te
 }
 
 /**
+ * Sums the rows of x [M, ...] into n segments by segment id (ids [M] int32, each in [0, n)): the
+ * forward of tf.unsortedSegmentSum, whose gradient is just gather(dy, ids). tfjs's stock gradient
+ * also masks negative ids, with a full-size broadcast logicalAnd and a where: a sixth of a
+ * CartesianMoE training step, for ids that are never negative here.
+ */
+export function sumRows<T extends tf.Tensor>(x: T, ids: tf.Tensor1D, n: number): T {
+  const op = tf.customGrad((input, save) => {
+    (save as tf.GradSaveFunc)([ids]);
+    return { value: tf.unsortedSegmentSum(input as tf.Tensor, ids, n), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.gather(dy, saved[0]) };
+  });
+  return op(x) as T;
+}
+
+/**
  * 0/1 mask of the k largest entries along the last axis; ties go to the lower index (tfjs TopK is
  * stable). No gradient flows through the selection.
  * @param scores [..., E]
