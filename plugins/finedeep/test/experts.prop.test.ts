@@ -50,6 +50,49 @@ test('ExpertSubLayer: for any expert outputs, sum-normalised gates lie in (0, 1)
   );
 });
 
+test('ExpertSubLayer.apply: for any d, K, D_e, router, gate norm and activation, output and gradients equal the paper\'s form sum_k g_k(e) e_k', async () => {
+  await initBackend('cpu');
+  const input = fc.record({
+    d: fc.integer({ min: 1, max: 6 }),
+    K: fc.integer({ min: 1, max: 5 }),
+    De: fc.integer({ min: 1, max: 4 }),
+    rows: fc.integer({ min: 1, max: 5 }),
+    router: fc.constantFrom('per-expert' as const, 'shared' as const),
+    gateNorm: fc.constantFrom('sum' as const, 'none' as const),
+    activation: fc.constantFrom('swiglu' as const, 'relu' as const),
+    seed: fc.integer({ min: 1, max: 1000 }),
+  });
+  fc.assert(
+    fc.property(input, ({ d, K, De, rows, router, gateNorm, activation, seed }) => {
+      const c: FinedeepConfig = { ...finedeepDefaults, dModel: d, ffnHidden: K * De, subLayers: 1, expertsPerSubLayer: K, router, gateNorm, activation };
+      const params = new ParameterFactory(seed);
+      const sub = new ExpertSubLayer(params, c, 0, 0.8, 0.8);
+      const x = tf.variable(tf.randomNormal([rows, d], 0, 1, 'float32', seed)) as tf.Variable<tf.Rank.R2>;
+      const w = tf.randomNormal([rows, d], 0, 1, 'float32', seed + 1);
+      const paper = (t: tf.Tensor2D) => {
+        const e = sub.expertOutputs(sub.hidden(t).hidden); // [K, N, d]
+        return tf.sum(tf.mul(e, tf.expandDims(sub.gates(e), 2)), 0) as tf.Tensor2D;
+      };
+      const variables = [x, ...params.variables];
+      const run = (f: (t: tf.Tensor2D) => tf.Tensor2D) => {
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(f(x), w)) as tf.Scalar, variables);
+        const y = tf.tidy(() => f(x).dataSync());
+        return { y, grads: variables.map((v) => grads[v.name].dataSync()), dispose: () => tf.dispose([value, ...Object.values(grads)]) };
+      };
+      const fast = run((t) => sub.apply(t).y);
+      const ref = run(paper);
+      const close = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) =>
+        Array.from(b).forEach((v, i) => assert.ok(Math.abs(a[i] - v) <= 1e-4 * (1 + Math.abs(v)), `${what}[${i}]: ${a[i]} vs ${v}`));
+      close(fast.y, ref.y, 'y');
+      variables.forEach((v, i) => close(fast.grads[i], ref.grads[i], `d${v.name}`));
+      fast.dispose();
+      ref.dispose();
+      tf.dispose([w, ...variables]);
+    }),
+    { numRuns: 60 },
+  );
+});
+
 test('finedeep: with M = 1, K = 1 (gate exactly 1, shared norm) the model equals the dense layout with the same weights', async () => {
   await initBackend('cpu');
   const base = { dModel: 8, layers: 2, heads: 2, ffnHidden: 8 };
