@@ -6,7 +6,7 @@
 # The run folder is a `labbench run --profile campaign --study <study> --out <folder>` computed from
 # a campaign version campaign-v<N> (campaign/frozen-code). Checked before anything is copied (exit 2,
 # nothing written): every cell of cells.json is ok, every record is of <study>, of the campaign
-# profile and computed at one commit that a campaign version names. Then results.jsonl, cells.json and the board CSVs are copied,
+# profile, trained (if it has a model) on the native kernels, and computed at one commit that a campaign version names. Then results.jsonl, cells.json and the board CSVs are copied,
 # training.jsonl is gzipped (-n: no name or time in the header, so the same run gives the same
 # bytes), the leaderboards are published from every part, and the part's claims are printed.
 set -euo pipefail
@@ -38,6 +38,7 @@ for n, line in enumerate(open(f'{run}/results.jsonl'), 1):
     where = f"{run}/results.jsonl line {n}"
     if r['study'] != study: sys.exit(f"add-part: {where} is of study '{r['study']}', not '{study}'.")
     if p.get('profile') != 'campaign': sys.exit(f"add-part: {where} is of profile '{p.get('profile')}', not campaign.")
+    if p.get('backend', 'none') != 'none' and p.get('nativeKernels') is not True: sys.exit(f"add-part: {where} was trained without the native (OpenBLAS) kernels, on which every campaign cell trains (its key differs from theirs): install libopenblas-dev, npm rebuild @labbench/tensor-native in the clone, and rerun.")
     if p.get('gitCommit') != commit: sys.exit(f"add-part: {where} was computed at {p.get('gitCommit')}, not at {tag} ({commit[:7]}) as line 1: a part runs from one tag.")
 EOF
 

@@ -55,5 +55,13 @@ test('add-part: records of another study, computed at a commit no campaign versi
   const mixed = addPart('dsmoe', dir);
   assert.equal(mixed.status, 2);
   assert.match(mixed.stderr, /line 2 was computed at 0{40}, not at campaign-v1 \([0-9a-f]{7}\) as line 1/);
+  // a trained cell on the pure wasm kernels (a machine without libopenblas-dev); count models have no kernels to check
+  const records = readFileSync(join(runs, 'dsmoe', 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const trained = records.findIndex((r) => r.provenance.backend !== 'none');
+  const wasmOnly = records.map((r, i) => JSON.stringify(i === trained ? { ...r, provenance: { ...r.provenance, nativeKernels: false } } : r));
+  writeFileSync(join(dir, 'results.jsonl'), `${wasmOnly.join('\n')}\n`);
+  const wasm = addPart('dsmoe', dir);
+  assert.equal(wasm.status, 2);
+  assert.match(wasm.stderr, new RegExp(`line ${trained + 1} was trained without the native \\(OpenBLAS\\) kernels`));
   assert.ok(existsSync(join(runs, 'dsmoe', 'results.jsonl')));
 });

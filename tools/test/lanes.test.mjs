@@ -32,7 +32,13 @@ function repoPastTheTag() {
   git('commit', '-qam', 'after');
   const freeze = (name) => writeFileSync(frozen, `${readFileSync(frozen, 'utf8')}${name} ${head()}\n`);
   const kept = mkdtempSync(join(tmpdir(), 'labbench-lanes-kept-'));
-  return { dir, git, first, freeze, env: { LABBENCH_FROZEN_CODE: frozen, LABBENCH_KEPT_CELLS: kept } };
+  // a stand-in for the built native kernels (untracked, as node_modules is in a real clone)
+  const addon = join(dir, 'node_modules/@labbench/tensor-native');
+  mkdirSync(addon, { recursive: true });
+  writeFileSync(join(addon, 'package.json'), JSON.stringify({ name: '@labbench/tensor-native', type: 'module', exports: './index.js' }));
+  const nativeKernels = (available) => writeFileSync(join(addon, 'index.js'), `export const available = ${available};\n`);
+  nativeKernels(true);
+  return { dir, git, first, freeze, nativeKernels, env: { LABBENCH_FROZEN_CODE: frozen, LABBENCH_KEPT_CELLS: kept } };
 }
 
 /** The environment of a lanes run whose `npx` is the shell script `body` (a stand-in for labbench). */
@@ -52,8 +58,8 @@ function lanes(env, ...args) {
   return out;
 }
 
-test('lanes: usage, no LABBENCH_HOME, no version list and a clone that is not at a campaign version exit 2 before anything runs', () => {
-  const { dir, git, first, env } = repoPastTheTag();
+test('lanes: usage, no LABBENCH_HOME, no version list, a clone that is not at a campaign version or has no native kernels exit 2 before anything runs', () => {
+  const { dir, git, first, nativeKernels, env } = repoPastTheTag();
   const home = { ...env, LABBENCH_HOME: mkdtempSync(join(tmpdir(), 'labbench-lanes-home-')) };
   const cases = [
     [home, [dir, '<parts>'], /usage/],
@@ -75,6 +81,10 @@ test('lanes: usage, no LABBENCH_HOME, no version list and a clone that is not at
   const badId = lanes(home, dir, '<parts>', 'dsmoe', 'Bad Name');
   assert.equal(badId.status, 2, badId.stderr);
   assert.match(badId.stderr, /'Bad Name' is not a study id/);
+  nativeKernels(false);
+  const wasmOnly = lanes(home, dir, '<parts>', 'dsmoe');
+  assert.equal(wasmOnly.status, 2, wasmOnly.stderr);
+  assert.match(wasmOnly.stderr, /has no native kernels \(the addon is not built\): apt-get install libopenblas-dev/);
 });
 
 test('lanes: every study runs once, in its own folder, and a study marked DONE is not run again', () => {
