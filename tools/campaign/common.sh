@@ -23,9 +23,9 @@ campaign_tags() {
   echo "$tags"
 }
 
-# The commit of version $1.
+# The commit of version $1, or nothing.
 campaign_commit() {
-  grep -E "^$1 [0-9a-f]{40}\$" "$frozen_code" | cut -d' ' -f2
+  { grep -E "^$1 [0-9a-f]{40}\$" "$frozen_code" || true; } | cut -d' ' -f2
 }
 
 # The newest version whose commit is $1, or nothing.
@@ -39,3 +39,12 @@ campaign_tag_of() {
 # Where keep-cells.sh keeps the finished cells of parts that span sessions, one folder per study
 # (LABBENCH_KEPT_CELLS: another folder, for the tools' tests).
 kept_cells=${LABBENCH_KEPT_CELLS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/campaign/cells}
+
+# Every campaign cell so far trained on the native (OpenBLAS) kernels, and a cell's key includes the
+# kernels it ran on: a clone without them (a fresh machine has no libopenblas-dev) would retrain
+# every shared cell at a third of the speed, with other bits. Exit 2 unless the clone at $1 has them.
+check_native_kernels() {
+  local why
+  why=$(cd "$1" && node --input-type=module -e "const m = await import('@labbench/tensor-native').catch((e) => ({ loadError: e.message.split('\n')[0] })); if (!m.available) { console.log(m.loadError ?? 'the addon is not built'); process.exit(1); }") ||
+    fail "'$1' has no native kernels (${why:-?}): apt-get install libopenblas-dev pkg-config, then (cd '$1' && npm rebuild @labbench/tensor-native)."
+}

@@ -28,11 +28,7 @@ latest=$(echo "$tags" | tail -n 1)
 for study in "$@"; do
   check_study_id "$study"
 done
-# Every campaign cell so far trained on the native (OpenBLAS) kernels, and a cell's key includes the
-# kernels it ran on: a clone without them (a fresh machine has no libopenblas-dev) would retrain
-# every shared cell at a third of the speed, with other bits.
-why=$(cd "$clone" && node --input-type=module -e "const m = await import('@labbench/tensor-native').catch((e) => ({ loadError: e.message.split('\n')[0] })); if (!m.available) { console.log(m.loadError ?? 'the addon is not built'); process.exit(1); }") ||
-  fail "'$clone' has no native kernels (${why:-?}): apt-get install libopenblas-dev pkg-config, then (cd '$clone' && npm rebuild @labbench/tensor-native)."
+check_native_kernels "$clone"
 mkdir -p "$parts"
 parts=$(cd "$parts" && pwd)
 lanes=${LANES:-$(nproc)}

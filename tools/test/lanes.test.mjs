@@ -166,3 +166,17 @@ test('keep-cells then lanes: the finished cells of an unfinished part come back 
   assert.deepEqual(readFileSync(join(parts, 'maskmoe', 'found'), 'utf8').trim().split('\n'), [`${key('a')}.json`, `${key('b')}.json`]);
   for (const k of [key('a'), key('b')]) assert.equal(readFileSync(join(env.LABBENCH_HOME, 'cache/evals', `${k}.json`), 'utf8'), entries[k]);
 });
+
+test('clone: an unknown version, an existing folder and a commit the repository lacks exit 2 before anything is cloned', () => {
+  const clone = join(root, 'tools/campaign/clone.sh');
+  const { env } = repoPastTheTag();
+  writeFileSync(env.LABBENCH_FROZEN_CODE, `${readFileSync(env.LABBENCH_FROZEN_CODE, 'utf8')}campaign-v9 ${'0'.repeat(40)}\n`);
+  const target = join(mkdtempSync(join(tmpdir(), 'labbench-clone-')), 'new');
+  for (const [args, message] of [[['campaign-v1'], /usage/], [['campaign-v7', target], /'campaign-v7' is not a campaign version \(campaign-v1 campaign-v9;/],
+    [['campaign-v1', tmpdir()], /exists: give a new folder/], [['campaign-v9', target], /campaign-v9's commit 0000000 is not in/]]) {
+    const out = spawnSync('bash', [clone, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+    assert.equal(out.status, 2, out.stderr);
+    assert.match(out.stderr, message);
+  }
+  assert.equal(existsSync(target), false);
+});
