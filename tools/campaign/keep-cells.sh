@@ -3,45 +3,75 @@
 # session goes on from them: a session's machine, and the LABBENCH_HOME cache on it, do not outlive
 # the session, and a part can take longer than one (cartesian-moe: about 13 one-core hours).
 #
-#   tools/campaign/keep-cells.sh <study> <run folder>
+#   tools/campaign/keep-cells.sh <study> <run folder> [--checkpoints-of <arm>]...
 #
 # The run folder is a running or stopped `labbench run --profile campaign --study <study> --out
 # <folder>` (from lanes.sh or by hand, with LABBENCH_HOME set as it was for the run); its cells.json
-# is rewritten after every cell. Each finished cell's evaluation entry, $LABBENCH_HOME/cache/evals/
-# <evalKey>.json (its checksum inside), is copied gzipped (-n: same entry, same bytes) to
-# campaign/cells/<study>/<evalKey>.json.gz. lanes.sh puts them back into the cache before it runs the
-# study; a run finds an entry only under the key its own cell computes (code, data, configuration,
-# seed, budget), so a kept cell is never reused by other code, and add-part.sh removes the study's
-# kept cells once the part is added. Cells other cells train from (pretrained models) need their
-# checkpoints, which are not kept: while such a dependent is unfinished, its source retrains.
+# and results.jsonl are rewritten after every cell. Each finished cell's evaluation entry,
+# $LABBENCH_HOME/cache/evals/<evalKey>.json (its checksum inside), is copied gzipped (-n: same entry,
+# same bytes) to campaign/cells/<study>/evals/<evalKey>.json.gz: enough to load the cell, but not to
+# train from it. For the arms other arms train from (a study's pretrained model, `--checkpoints-of
+# pretrain`), the trained entry and the checkpoint are kept as well, under trained/ and checkpoints/
+# by training key (a dense campaign checkpoint is about 6 MB), so their dependents need not retrain
+# them. lanes.sh puts everything back into the cache before it runs the study; a run finds an entry
+# only under the key its own cell computes (code, data, configuration, seed, budget), so a kept cell
+# is never reused by other code, and add-part.sh removes the study's kept cells once the part is added.
 set -euo pipefail
 
 tool=keep-cells
 source "$(dirname "$0")/common.sh"
-[ $# -eq 2 ] || fail "usage: tools/campaign/keep-cells.sh <study> <run folder>"
+usage="usage: tools/campaign/keep-cells.sh <study> <run folder> [--checkpoints-of <arm>]..."
+[ $# -ge 2 ] || fail "$usage"
 study=$1 run=$2
+shift 2
+sources=()
+while [ $# -gt 0 ]; do
+  [ "$1" = --checkpoints-of ] && [ $# -ge 2 ] || fail "$usage"
+  check_study_id "$2" # arm ids are spelled as study ids
+  sources+=("$2")
+  shift 2
+done
 check_study_id "$study"
 [ -n "${LABBENCH_HOME:-}" ] || fail "LABBENCH_HOME is not set: set it to the folder the run used (its cells are cached there)."
 [ -s "$run/cells.json" ] || fail "$run/cells.json is missing or empty: is '$run' a run folder (labbench run --out) with a finished cell?"
 dest="$kept_cells/$study"
+cache="$LABBENCH_HOME/cache"
 
-# "<evalKey>" lines of the study's finished cells; any other study's cell is an error (exit 2)
-keys=$(python3 - "$study" "$run/cells.json" <<'EOF'
-import json, re, sys
-study, path = sys.argv[1:]
-for c in json.load(open(path)):
-    if c['study'] != study: sys.exit(f"keep-cells: {path} holds a cell of study '{c['study']}', not '{study}'.")
-    if c['status'] in ('ok', 'cached') and re.fullmatch(r'[0-9a-f]{64}', c.get('evalKey', '')): print(c['evalKey'])
+# "<kind> <key> <ext>" lines: every finished cell's evaluation entry, and the trained entry and
+# checkpoint of each finished cell of a --checkpoints-of arm; any other study's cell is an error (exit 2)
+entries=$(python3 - "$study" "$run" "${sources[@]}" <<'EOF'
+import json, os, re, sys
+study, run, *sources = sys.argv[1:]
+key = re.compile(r'[0-9a-f]{64}')
+finished = set()
+for c in json.load(open(f'{run}/cells.json')):
+    if c['study'] != study: sys.exit(f"keep-cells: {run}/cells.json holds a cell of study '{c['study']}', not '{study}'.")
+    if c['status'] in ('ok', 'cached') and key.fullmatch(c.get('evalKey', '')):
+        print('evals', c['evalKey'], 'json')
+        finished.add((c['arm'], c['seed']))
+unknown = set(sources) - {c['arm'] for c in json.load(open(f'{run}/cells.json'))}
+if unknown: sys.exit(f"keep-cells: --checkpoints-of {sorted(unknown)[0]}: no cell of that arm in {run}/cells.json.")
+if sources and os.path.exists(f'{run}/results.jsonl'):
+    seen = set()
+    for line in open(f'{run}/results.jsonl'):
+        r = json.loads(line)
+        train = r.get('provenance', {}).get('configHash', '')
+        if r['arm'] in sources and (r['arm'], r['seed']) in finished and key.fullmatch(train) and train not in seen:
+            seen.add(train)
+            print('trained', train, 'json')
+            print('checkpoints', train, 'ckpt')
 EOF
 ) || exit 2
 
-mkdir -p "$dest"
+for kind in evals trained checkpoints; do mkdir -p "$dest/$kind"; done
 kept=0 already=0
-for key in $keys; do
-  entry="$LABBENCH_HOME/cache/evals/$key.json"
+while read -r kind key ext; do
+  [ -n "$kind" ] || continue
+  entry="$cache/$kind/$key.$ext"
   [ -s "$entry" ] || fail "$entry is missing: LABBENCH_HOME is not the folder '$run' was run with."
-  if [ -e "$dest/$key.json.gz" ]; then already=$((already + 1)); continue; fi
-  gzip -n -c "$entry" > "$dest/$key.json.gz.tmp" && mv "$dest/$key.json.gz.tmp" "$dest/$key.json.gz"
+  target="$dest/$kind/$key.$ext.gz"
+  if [ -e "$target" ]; then already=$((already + 1)); continue; fi
+  gzip -n -c "$entry" > "$target.tmp" && mv "$target.tmp" "$target"
   kept=$((kept + 1))
-done
-echo "keep-cells: $study: $kept cell(s) kept in $dest ($already kept before); commit them."
+done <<< "$entries"
+echo "keep-cells: $study: $kept file(s) kept in $dest ($already kept before); commit them."

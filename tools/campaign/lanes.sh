@@ -36,14 +36,16 @@ lanes=${LANES:-$(nproc)}
 # Cells kept from an earlier session (tools/campaign/keep-cells.sh) go back into the cache, where
 # the run finds each under the key its own cell computes and loads it as a cached cell.
 restore_kept_cells() {
-  local entry key evals=$LABBENCH_HOME/cache/evals
-  [ -d "$kept_cells/$1" ] || return 0
-  mkdir -p "$evals"
-  for entry in "$kept_cells/$1"/*.json.gz; do
-    [ -e "$entry" ] || continue
-    key=$(basename "$entry" .json.gz)
-    [ -e "$evals/$key.json" ] && continue
-    gunzip -c "$entry" > "$evals/$key.json.tmp" && mv "$evals/$key.json.tmp" "$evals/$key.json"
+  local kind entry name
+  for kind in evals trained checkpoints; do
+    [ -d "$kept_cells/$1/$kind" ] || continue
+    mkdir -p "$LABBENCH_HOME/cache/$kind"
+    for entry in "$kept_cells/$1/$kind"/*.gz; do
+      [ -e "$entry" ] || continue
+      name=$LABBENCH_HOME/cache/$kind/$(basename "$entry" .gz)
+      [ -e "$name" ] && continue
+      gunzip -c "$entry" > "$name.tmp" && mv "$name.tmp" "$name"
+    done
   done
 }
 

@@ -128,43 +128,56 @@ test('lanes: a clone at a later campaign version runs, and the log names the ver
   assert.ok(existsSync(join(parts, 'maskmoe', 'DONE')));
 });
 
-test('keep-cells then lanes: the finished cells of an unfinished part come back into a fresh cache byte for byte, and only those', () => {
+test('keep-cells then lanes: the finished cells of an unfinished part, and the checkpoints of the arms others train from, come back into a fresh cache byte for byte, and only those', () => {
   const { dir, freeze, env: repoEnv } = repoPastTheTag();
   freeze('campaign-v2');
   const keep = join(root, 'tools/campaign/keep-cells.sh');
   const key = (c) => c.repeat(64);
-  // a stopped run: two finished cells (one loaded from the cache), one failed, one not reached
+  // a stopped run of a study whose arms train from `pretrain`: the pretrained model of seed 0 and one
+  // dependent finished (the dependent loaded from the cache), seed 1's pretrained model failed
   const run = mkdtempSync(join(tmpdir(), 'labbench-keep-run-'));
   const oldHome = mkdtempSync(join(tmpdir(), 'labbench-keep-home-'));
-  mkdirSync(join(oldHome, 'cache/evals'), { recursive: true });
-  const entries = { [key('a')]: '{"checksum":"x","payload":{"metrics":[1]}}', [key('b')]: '{"checksum":"y","payload":{"metrics":[2]}}', [key('c')]: '{"stale":true}' };
-  for (const [k, body] of Object.entries(entries)) writeFileSync(join(oldHome, 'cache/evals', `${k}.json`), body);
+  const files = {
+    [`evals/${key('a')}.json`]: '{"checksum":"x","payload":{"metrics":[1]}}', [`evals/${key('b')}.json`]: '{"checksum":"y","payload":{"metrics":[2]}}',
+    [`evals/${key('c')}.json`]: '{"stale":true}', [`trained/${key('d')}.json`]: '{"checksum":"z","payload":{}}', [`checkpoints/${key('d')}.ckpt`]: 'weights of seed 0',
+    [`trained/${key('e')}.json`]: '{}', [`checkpoints/${key('e')}.ckpt`]: 'weights of the dependent',
+  };
+  for (const [path, body] of Object.entries(files)) {
+    mkdirSync(join(oldHome, 'cache', path, '..'), { recursive: true });
+    writeFileSync(join(oldHome, 'cache', path), body);
+  }
   const cells = [
-    { study: 'maskmoe', arm: 'smoe', seed: 0, status: 'ok', evalKey: key('a') },
-    { study: 'maskmoe', arm: 'maskmoe', seed: 0, status: 'cached', evalKey: key('b') },
-    { study: 'maskmoe', arm: 'smoe', seed: 1, status: 'failed', evalKey: key('c') },
+    { study: 'uniattn', arm: 'pretrain', seed: 0, status: 'ok', evalKey: key('a') },
+    { study: 'uniattn', arm: 'uniattn', seed: 0, status: 'cached', evalKey: key('b') },
+    { study: 'uniattn', arm: 'pretrain', seed: 1, status: 'failed', evalKey: key('c') },
   ];
   writeFileSync(join(run, 'cells.json'), JSON.stringify(cells));
+  const record = (arm, seed, train) => JSON.stringify({ study: 'uniattn', arm, seed, provenance: { configHash: train } });
+  writeFileSync(join(run, 'results.jsonl'), `${[record('pretrain', 0, key('d')), record('pretrain', 0, key('d')), record('uniattn', 0, key('e'))].join('\n')}\n`);
   const keepEnv = { ...process.env, ...repoEnv, LABBENCH_HOME: oldHome };
-  const kept = spawnSync('bash', [keep, 'maskmoe', run], { encoding: 'utf8', env: keepEnv });
+  const kept = spawnSync('bash', [keep, 'uniattn', run, '--checkpoints-of', 'pretrain'], { encoding: 'utf8', env: keepEnv });
   assert.equal(kept.status, 0, kept.stderr);
-  assert.match(kept.stdout, /2 cell\(s\) kept/);
-  assert.deepEqual(readdirSync(join(repoEnv.LABBENCH_KEPT_CELLS, 'maskmoe')).sort(), [`${key('a')}.json.gz`, `${key('b')}.json.gz`]);
-  assert.match(spawnSync('bash', [keep, 'maskmoe', run], { encoding: 'utf8', env: keepEnv }).stdout, /0 cell\(s\) kept .* \(2 kept before\)/);
-  // refused, nothing written: another study's cells, no LABBENCH_HOME, a home without the entries
-  for (const [study, env, message] of [['dsmoe', keepEnv, /holds a cell of study 'maskmoe'/], ['maskmoe', { ...keepEnv, LABBENCH_HOME: '' }, /LABBENCH_HOME is not set/],
-    ['maskmoe', { ...keepEnv, LABBENCH_HOME: tmpdir() }, /is missing: LABBENCH_HOME is not the folder/]]) {
-    const out = spawnSync('bash', [keep, study, run], { encoding: 'utf8', env });
+  assert.match(kept.stdout, /4 file\(s\) kept/);
+  const keptDir = join(repoEnv.LABBENCH_KEPT_CELLS, 'uniattn');
+  const listed = (d) => ['evals', 'trained', 'checkpoints'].flatMap((kind) => readdirSync(join(d, kind)).map((f) => `${kind}/${f}`)).sort();
+  const wanted = [`checkpoints/${key('d')}.ckpt`, `evals/${key('a')}.json`, `evals/${key('b')}.json`, `trained/${key('d')}.json`];
+  assert.deepEqual(listed(keptDir), wanted.map((f) => `${f}.gz`));
+  assert.match(spawnSync('bash', [keep, 'uniattn', run], { encoding: 'utf8', env: keepEnv }).stdout, /0 file\(s\) kept .* \(2 kept before\)/);
+  // refused, nothing written: another study's cells, no LABBENCH_HOME, a home without the entries, an arm the run does not have
+  for (const [args, env, message] of [[['dsmoe', run], keepEnv, /holds a cell of study 'uniattn'/], [['uniattn', run], { ...keepEnv, LABBENCH_HOME: '' }, /LABBENCH_HOME is not set/],
+    [['uniattn', run], { ...keepEnv, LABBENCH_HOME: tmpdir() }, /is missing: LABBENCH_HOME is not the folder/],
+    [['uniattn', run, '--checkpoints-of', 'pretrian'], keepEnv, /--checkpoints-of pretrian: no cell of that arm/], [['uniattn', run, '--checkpoints-of'], keepEnv, /usage/]]) {
+    const out = spawnSync('bash', [keep, ...args], { encoding: 'utf8', env });
     assert.equal(out.status, 2, out.stderr);
     assert.match(out.stderr, message);
   }
   assert.equal(existsSync(join(repoEnv.LABBENCH_KEPT_CELLS, 'dsmoe')), false);
-  // the next session: a fresh cache; the stand-in run lists what it finds in the cache
-  const { parts, env } = withFakeNpx('for a; do out=$a; done\nmkdir -p "$out" && ls "$LABBENCH_HOME/cache/evals" > "$out/found"', 1);
-  const out = spawnSync('bash', [script, dir, parts, 'maskmoe'], { encoding: 'utf8', env: { ...env, ...repoEnv } });
+  // the next session: a fresh cache; the stand-in run lists what it finds there
+  const { parts, env } = withFakeNpx('for a; do out=$a; done\nmkdir -p "$out" && (cd "$LABBENCH_HOME/cache" && ls evals trained checkpoints) > "$out/found"', 1);
+  const out = spawnSync('bash', [script, dir, parts, 'uniattn'], { encoding: 'utf8', env: { ...env, ...repoEnv } });
   assert.equal(out.status, 0, out.stderr);
-  assert.deepEqual(readFileSync(join(parts, 'maskmoe', 'found'), 'utf8').trim().split('\n'), [`${key('a')}.json`, `${key('b')}.json`]);
-  for (const k of [key('a'), key('b')]) assert.equal(readFileSync(join(env.LABBENCH_HOME, 'cache/evals', `${k}.json`), 'utf8'), entries[k]);
+  assert.match(readFileSync(join(parts, 'uniattn', 'found'), 'utf8'), new RegExp(`^checkpoints:\n${key('d')}.ckpt\n\nevals:\n${key('a')}.json\n${key('b')}.json\n\ntrained:\n${key('d')}.json\n$`));
+  for (const f of wanted) assert.equal(readFileSync(join(env.LABBENCH_HOME, 'cache', f), 'utf8'), files[f]);
 });
 
 test('clone: an unknown version, an existing folder and a commit the repository lacks exit 2 before anything is cloned', () => {
