@@ -29,6 +29,7 @@ test('labbench run --study dense-baseline --profile smoke: ppl.csv has unigram a
 test('labbench plan --json: reference and knock-out cells, hours and shard commands', () => {
   const r = runCli(['plan', '--profile', 'smoke', '--study', 'dense-baseline', '--seeds', '2', '--hours-per-shard', '0.000001', '--json']);
   assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /tfjs-node/, "tfjs's banner: the models are built only for their costs");
   const plan = JSON.parse(r.stdout) as { cells: { arm: string; seed: number; hours: number; tokens: number; flopsPerTokenTrain: number }[]; totalHours: number; shards: { command: string; hours: number }[] };
   assert.deepEqual([...new Set(plan.cells.map((c) => c.arm))], ['swiglu', 'relu', 'ref-unigram', 'ref-bigram', 'knockout-ffn']);
   assert.equal(plan.cells.length, 10);

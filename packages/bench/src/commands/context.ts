@@ -11,6 +11,9 @@ export interface CliContext {
 
 export async function loadContext(): Promise<CliContext> {
   const root = findWorkspaceRoot();
+  // Commands build models in this process only to count parameters and FLOPs (plan, run's planning,
+  // preregister); tfjs's banner recommending tfjs-node would be noise on their output.
+  (await import('@labbench/tensor')).tf.env().set('PROD', true);
   return { root, state: stateDir(root), registry: await discoverPlugins(root) };
 }
 

@@ -138,7 +138,6 @@ export function registerRun(program: Command): void {
           return info as BackendInfo;
         });
         const { createDataProvider } = await import('@labbench/corpora');
-        (await import('@labbench/tensor')).tf.env().set('PROD', true); // models built here only for their cost estimates: no tfjs banner
         const prepareData = createDataProvider({ cacheDir: paths.datasets });
         const injected = process.env.LABBENCH_INJECT_NAN?.split('@');
         const runOnce = (seedsByStudy?: Record<string, number>) => runStudies({
