@@ -74,4 +74,21 @@ while read -r kind key ext; do
   gzip -n -c "$entry" > "$target.tmp" && mv "$target.tmp" "$target"
   kept=$((kept + 1))
 done <<< "$entries"
+# cells.tsv: which arm and seed each kept evaluation entry is (status.sh reads it; people too)
+python3 - "$run/cells.json" "$dest" <<'PY'
+import json, os, sys
+cells, dest = sys.argv[1:]
+index = f'{dest}/cells.tsv'
+rows = {}
+if os.path.exists(index):
+    for line in open(index).read().splitlines()[1:]:
+        arm, seed, key = line.split('\t')
+        rows[key] = (arm, int(seed))
+for c in json.load(open(cells)):
+    if os.path.exists(f"{dest}/evals/{c.get('evalKey')}.json.gz"): rows[c['evalKey']] = (c['arm'], c['seed'])
+with open(f'{index}.tmp', 'w') as out:
+    out.write('arm\tseed\tevalKey\n')
+    for key, (arm, seed) in sorted(rows.items(), key=lambda kv: (kv[1][1], kv[1][0])): out.write(f'{arm}\t{seed}\t{key}\n')
+os.replace(f'{index}.tmp', index)
+PY
 echo "keep-cells: $study: $kept file(s) kept in $dest ($already kept before); commit them."

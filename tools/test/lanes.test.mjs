@@ -162,6 +162,7 @@ test('keep-cells then lanes: the finished cells of an unfinished part, and the c
   const listed = (d) => ['evals', 'trained', 'checkpoints'].flatMap((kind) => readdirSync(join(d, kind)).map((f) => `${kind}/${f}`)).sort();
   const wanted = [`checkpoints/${key('d')}.ckpt`, `evals/${key('a')}.json`, `evals/${key('b')}.json`, `trained/${key('d')}.json`];
   assert.deepEqual(listed(keptDir), wanted.map((f) => `${f}.gz`));
+  assert.equal(readFileSync(join(keptDir, 'cells.tsv'), 'utf8'), `arm\tseed\tevalKey\npretrain\t0\t${key('a')}\nuniattn\t0\t${key('b')}\n`);
   assert.match(spawnSync('bash', [keep, 'uniattn', run], { encoding: 'utf8', env: keepEnv }).stdout, /0 file\(s\) kept .* \(2 kept before\)/);
   // refused, nothing written: another study's cells, no LABBENCH_HOME, a home without the entries, an arm the run does not have
   for (const [args, env, message] of [[['dsmoe', run], keepEnv, /holds a cell of study 'uniattn'/], [['uniattn', run], { ...keepEnv, LABBENCH_HOME: '' }, /LABBENCH_HOME is not set/],
