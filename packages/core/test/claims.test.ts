@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { judgeClaim, judgeReport } from '../src/claims.js';
-import { ConfigError } from '../src/errors.js';
+import { ConfigError, DataError } from '../src/errors.js';
 import { holmAdjust } from '../src/stats.js';
 import { claim, record, series, study } from './claim-records.js';
 
@@ -137,4 +137,23 @@ test('defaultGates: beats-bigram on the reference source arm when the study runs
   assert.deepEqual(defaultGates({ ...lm, arms: { method: {}, baseline: { model: 'none' } } }), [], 'a tokenizer-only baseline has no bits per byte');
   const knocked = defaultGates({ ...lm, knockouts: [{ component: 'ffn' }] });
   assert.deepEqual(knocked.map((g) => g.id), ['beats-bigram', 'knockout-ffn-matters']);
+});
+
+test('judgeClaim: a perplexity claim reads details.aggregate, so its document noise is that of the mean loss; an unknown aggregate is a DataError', () => {
+  // per-document mean losses of 6 documents, 3 seeds; the records' values are exp of the weighted means
+  const docs = (shift: number, seed: number) => [4.1, 3.7, 5.2, 4.4, 3.9, 4.8].map((x, j) => x + shift + 0.03 * Math.sin(7 * j + seed));
+  const weights = [120, 80, 200, 60, 150, 90];
+  const rows = (arm: string, shift: number, aggregate: string) => [0, 1, 2].map((seed) => {
+    const perDocument = docs(shift, seed);
+    const loss = perDocument.reduce((a, x, j) => a + x * weights[j], 0) / weights.reduce((a, w) => a + w, 0);
+    return record(arm, seed, Math.exp(loss), { metric: 'id.all.token_ppl', details: { perDocument, perDocumentWeights: weights, aggregate } });
+  });
+  const c = claim({ metric: 'id.all.token_ppl', scale: 'log' });
+  const j = judgeClaim(study([c]), c, [...rows('method', -0.02, 'exp-weighted-mean'), ...rows('baseline', 0, 'exp-weighted-mean')]);
+  const asLoss = claim({ metric: 'loss', scale: 'linear' });
+  const lossRows = (arm: string, shift: number) => rows(arm, shift, 'weighted-mean').map((r) => ({ ...r, metric: 'loss', value: Math.log(r.value) }));
+  const l = judgeClaim(study([asLoss]), asLoss, [...lossRows('method', -0.02), ...lossRows('baseline', 0)]);
+  close(j.effect, l.effect, 1e-9, 'log ratio = loss difference');
+  close(j.p, l.p, 1e-9, 'same p');
+  assert.throws(() => judgeClaim(study([c]), c, [...rows('method', -0.02, 'median'), ...rows('baseline', 0, 'median')]), (e: unknown) => e instanceof DataError && /details\.aggregate/.test(e.message));
 });

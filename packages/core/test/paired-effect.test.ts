@@ -152,3 +152,29 @@ test('pairedEffect: two metrics on different item sets resample each set on its 
   assert.equal(e.test, 'documents');
   assert.ok(Math.abs(e.documentVariance - ideal) < 0.1 * ideal, `${e.documentVariance} vs ${ideal}`);
 });
+
+test('pairedEffect: a perplexity (exp of the documents\' weighted mean loss) on the log scale has the same effect, noise and p as the mean loss on the linear scale', () => {
+  // log(ppl_m / ppl_b) = loss_m - loss_b for every seed and every document resample, so the two
+  // analyses are one; until 2026-12-03 the resample scaled a perplexity by mean* / mean instead of
+  // exp(mean* - mean), which shrank its document noise by the mean loss
+  const docs = fc.integer({ min: 2, max: 30 });
+  fc.assert(fc.property(docs, fc.integer({ min: 2, max: 5 }), fc.nat(), (d, seeds, seed) => {
+    const z = gaussian(seed);
+    const weights = Array.from({ length: d }, () => 1 + Math.floor(100 * Math.abs(z())));
+    const arm = (shift: number) => Array.from({ length: seeds }, (_, s) => {
+      const perDocument = Array.from({ length: d }, () => 4 + shift + 0.5 * z());
+      const loss = perDocument.reduce((a, x, j) => a + x * weights[j], 0) / weights.reduce((a, w) => a + w, 0);
+      return { loss: { seed: s, value: loss, perDocument, perDocumentWeights: weights }, ppl: { seed: s, value: Math.exp(loss), perDocument, perDocumentWeights: weights, aggregate: 'exp-weighted-mean' as const } };
+    });
+    const m = arm(0.05);
+    const b = arm(0);
+    const options = { resamples: 200, seed };
+    const onLoss = pairedEffect(m.map((x) => x.loss), b.map((x) => x.loss), options);
+    const onPpl = pairedEffect(m.map((x) => x.ppl), b.map((x) => x.ppl), { ...options, scale: 'log' });
+    const close = (x: number, y: number) => Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x), Math.abs(y));
+    assert.ok(close(onPpl.effect, onLoss.effect), `effect ${onPpl.effect} vs ${onLoss.effect}`);
+    assert.ok(close(onPpl.se!, onLoss.se!), `se ${onPpl.se} vs ${onLoss.se}`);
+    assert.ok(close(onPpl.p!, onLoss.p!), `p ${onPpl.p} vs ${onLoss.p}`);
+    assert.equal(onPpl.test, onLoss.test);
+  }), { numRuns: 60 });
+});
