@@ -16,8 +16,8 @@ function item(i: number) {
   return { id: `x${i}`, source: 'tiny', threadId: `t${i}`, context: `note ${i}`, turns: [`hello ${i}`, `note ${i}`], candidates, label: i % 10, split: i % 2 ? 'test' : 'valid' };
 }
 
-function contextOf(options: Record<string, unknown> = {}): EvalContext {
-  const items = Array.from({ length: 12 }, (_, i) => item(i));
+function contextOf(options: Record<string, unknown> = {}, threads?: (i: number) => string): EvalContext {
+  const items = Array.from({ length: 12 }, (_, i) => (threads ? { ...item(i), threadId: threads(i) } : item(i)));
   return {
     seed: 0, limits: { documents: 1, items: 100, maxChars: 1000 }, options, log: () => {},
     data: { inDomain: async () => [], outOfDomain: async () => [], set: async <T>() => items as unknown as readonly T[] },
@@ -39,6 +39,23 @@ test('dial-mae-retrieval: writes R10@1/2/5 and MRR on the dialogue board for eve
   const split = await evaluator.evaluate({ tokenizer: byteTokenizer(), model }, contextOf({ split: 'test', sets: ['dialogue-email-random'] }));
   assert.equal(split.length, 4);
   assert.equal(split[0].n, 6);
+  model.dispose();
+});
+
+test('dial-mae-retrieval: every record carries per-item values grouped by thread, whose weighted mean is the metric', async () => {
+  await initBackend('cpu');
+  const model = factory.create({ ...tinyConfig, objective: 'mlm' }, { vocabSize: 257, seqLen: 24, seed: 1 });
+  // 12 items in 4 threads of 3 (replies of one thread are resampled together)
+  const records = await evaluator.evaluate({ tokenizer: byteTokenizer(), model }, contextOf({ sets: ['dialogue-email-random'] }, (i) => `t${Math.floor(i / 3)}`));
+  assert.equal(records.length, 4);
+  for (const r of records) {
+    const d = r.details as { perDocument: number[]; perDocumentWeights: number[]; documents: number; items: number };
+    assert.equal(d.documents, 4);
+    assert.equal(d.items, 12);
+    assert.deepEqual(d.perDocumentWeights, [3, 3, 3, 3]);
+    const mean = d.perDocument.reduce((a, v, j) => a + v * d.perDocumentWeights[j], 0) / 12;
+    assert.ok(Math.abs(mean - r.value) < 1e-12, `${r.metric}: ${mean} vs ${r.value}`);
+  }
   model.dispose();
 });
 

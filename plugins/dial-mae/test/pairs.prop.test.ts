@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { resolveConfig } from '../src/config.js';
-import { pairSequence, splitWindow } from '../src/pairs.js';
+import { pairSequence, splitWindow, withResponseCap } from '../src/pairs.js';
 import { encoderVocab } from './helpers.js';
 
 const vocab = encoderVocab(50);
@@ -41,4 +41,15 @@ test('splitWindow: for any window and gap, the response starts `gap` tokens afte
     assert.deepEqual([...context], tokens.slice(0, context.length));
     assert.deepEqual([...response], tokens.slice(context.length + skip, context.length + skip + response.length));
   }), { numRuns: 200 });
+});
+
+test('withResponseCap: the response keeps its first `maxTokens` tokens (all of a shorter one), the context is untouched', () => {
+  const tokens = fc.array(fc.integer({ min: 0, max: 49 }), { minLength: 1, maxLength: 60 });
+  fc.assert(fc.property(tokens, tokens, fc.integer({ min: 1, max: 40 }), (context, response, maxTokens) => {
+    const pair = { context: Int32Array.from(context), response: Int32Array.from(response) };
+    const capped = withResponseCap(pair, maxTokens);
+    assert.deepEqual([...capped.response], response.slice(0, maxTokens));
+    assert.equal(capped.context, pair.context);
+    if (response.length <= maxTokens) assert.equal(capped, pair);
+  }));
 });
