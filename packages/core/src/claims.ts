@@ -40,7 +40,14 @@ export function seedMeasurement(r: ResultRecord): SeedMeasurement {
   if (r.details?.perDocument !== undefined && !perDocument) {
     throw new DataError(`study ${r.study}, arm ${r.arm}, seed ${r.seed}, metric ${r.metric} details.perDocument`, 'is not an array of numbers.', 'Write one number per evaluation document.');
   }
-  return { seed: r.seed, value: r.value, ...(perDocument ? { perDocument } : {}), ...(perDocumentWeights ? { perDocumentWeights } : {}) };
+  const aggregate = r.details?.aggregate;
+  if (aggregate !== undefined && aggregate !== 'weighted-mean' && aggregate !== 'exp-weighted-mean') {
+    throw new DataError(`study ${r.study}, arm ${r.arm}, seed ${r.seed}, metric ${r.metric} details.aggregate`, `is '${String(aggregate)}'.`, "Write 'weighted-mean' (the value is the documents' weighted mean) or 'exp-weighted-mean' (exp of it).");
+  }
+  return {
+    seed: r.seed, value: r.value, ...(perDocument ? { perDocument } : {}), ...(perDocumentWeights ? { perDocumentWeights } : {}),
+    ...(perDocument && aggregate ? { aggregate } : {}),
+  };
 }
 
 const fmt = (x: number) => String(Number(x.toPrecision(3)));

@@ -32,6 +32,35 @@ export interface SeedMeasurement {
   readonly perDocument?: readonly number[];
   /** Weights of a weighted mean (bytes, tokens), one per document. */
   readonly perDocumentWeights?: readonly number[];
+  /**
+   * How `value` is made from the documents (details.aggregate): their weighted mean (default), or
+   * exp of it (perplexity from per-document mean losses).
+   */
+  readonly aggregate?: 'weighted-mean' | 'exp-weighted-mean';
+}
+
+/**
+ * The record details that let a claim's statistics resample an evaluator's items by document: one
+ * value per item, whose plain mean is the metric. Without `documentOf` every item is its own
+ * document (weight 1); with it, items of one document (a thread, a source text) are resampled
+ * together: each document's value is its items' mean and its weight their count, in the order
+ * documents first appear, so the weighted mean is still the metric and correlated items are not
+ * counted as independent.
+ */
+export function perItemDetails(values: readonly number[], documentOf?: readonly string[]) {
+  const sums = new Map<string, { sum: number; count: number }>();
+  values.forEach((v, i) => {
+    const key = documentOf ? documentOf[i] : String(i);
+    const entry = sums.get(key) ?? { sum: 0, count: 0 };
+    entry.sum += v;
+    entry.count += 1;
+    sums.set(key, entry);
+  });
+  const groups = [...sums.values()];
+  return {
+    items: values.length, documents: groups.length, perDocument: groups.map((g) => g.sum / g.count), perDocumentWeights: groups.map((g) => g.count),
+    aggregate: 'weighted-mean' as const,
+  };
 }
 
 export interface PairedEffectOptions {
@@ -191,9 +220,11 @@ function bisectP(p: Parts, effect: number): number {
  * Variance of the mean-over-seeds effect when the evaluation documents are resampled with
  * replacement: one set of indices per resample, shared by every seed and, when paired, by both
  * arms (otherwise each arm's documents get their own indices).
- * A resampled arm value moves with its document mean: value + (mean* - mean) on the linear
- * scale, value * mean* / mean on the log scale, so a metric that is a transform of the
- * document mean (perplexity = exp of mean loss) keeps its own level.
+ * A resampled arm value moves with its document mean and keeps its own level (resampledValue):
+ * for a weighted mean, value + (mean* - mean) on the linear scale and value * mean* / mean on the
+ * log scale; for exp of a weighted mean (perplexity from mean losses), value * exp(mean* - mean) on
+ * either scale. (Until 2026-12-03 the exp case was scaled by mean* / mean as well, which shrank a
+ * perplexity effect's document noise by the mean loss: its variance 16-50x too small.)
  */
 function documentBootstrapVariance(pairs: readonly { m: SeedMeasurement; b: SeedMeasurement }[], paired: boolean, scale: 'linear' | 'log', resamples: number, seed: number): number {
   const dm = pairs[0].m.perDocument!.length;
@@ -212,18 +243,24 @@ function documentBootstrapVariance(pairs: readonly { m: SeedMeasurement; b: Seed
     pairs.forEach(({ m, b }, s) => {
       const mStar = documentMean(m.perDocument!, m.perDocumentWeights, im);
       const bStar = documentMean(b.perDocument!, b.perDocumentWeights, ib);
+      const mv = resampledValue(m, mStar, full[s][0], scale);
+      const bv = resampledValue(b, bStar, full[s][1], scale);
       if (scale === 'log') {
-        const mv = m.value * (mStar / full[s][0]);
-        const bv = b.value * (bStar / full[s][1]);
         if (!(mv > 0 && bv > 0)) ok = false;
         else sum += Math.log(mv / bv);
       } else {
-        sum += m.value + (mStar - full[s][0]) - (b.value + (bStar - full[s][1]));
+        sum += mv - bv;
       }
     });
     if (ok && Number.isFinite(sum)) replicates.push(sum / pairs.length);
   }
   return replicates.length >= 2 ? sampleVariance(replicates) : 0;
+}
+
+/** An arm's value when its document mean moves from `mean` to `resampled` (see documentBootstrapVariance). */
+function resampledValue(m: SeedMeasurement, resampled: number, mean: number, scale: 'linear' | 'log'): number {
+  if (m.aggregate === 'exp-weighted-mean') return m.value * Math.exp(resampled - mean);
+  return scale === 'log' ? m.value * (resampled / mean) : m.value + (resampled - mean);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { DialogueItem, EvalContext, EvalSubject, Evaluator, MetricRecord } from '@labbench/core';
+import { perItemDetails, type DialogueItem, type EvalContext, type EvalSubject, type Evaluator, type MetricRecord } from '@labbench/core';
 import { dot, rankOf, selectionMetrics } from './metrics.js';
 import type { DialMaeModel } from './model.js';
 import { joinTurns } from './pairs.js';
@@ -49,11 +49,17 @@ export const responseSelection: Evaluator = {
     for (const name of sets) {
       const items = (await context.data.set<DialogueSetItem>(name)).filter((item) => split === 'all' || item.split === split);
       if (items.length === 0) continue;
-      const m = selectionMetrics(rankItems(model, encode, items));
+      const ranks = rankItems(model, encode, items);
+      const m = selectionMetrics(ranks);
       const task = name.replace(/^dialogue-/, '');
       const details = { stage, objective: model.config.objective, split, candidates: items[0].candidates.length };
+      // per-item values (hit or reciprocal rank), grouped by e-mail thread (several replies of one
+      // thread are not independent), so a claim's interval carries the item sample's noise beside the
+      // seeds' (study v4; before, seeds only)
+      const threads = items.map((item) => item.threadId);
+      const perItem = { 'r10@1': ranks.map((r) => +(r <= 1)), 'r10@2': ranks.map((r) => +(r <= 2)), 'r10@5': ranks.map((r) => +(r <= 5)), mrr: ranks.map((r) => 1 / r) };
       for (const [metric, value, stderr] of [['r10@1', m.r1, m.stderr.r1], ['r10@2', m.r2, m.stderr.r2], ['r10@5', m.r5, m.stderr.r5], ['mrr', m.mrr, m.stderr.mrr]] as const) {
-        records.push({ board: 'dialogue', metric: `${task}.${metric}`, value, stderr, direction: 'higher', n: m.n, details });
+        records.push({ board: 'dialogue', metric: `${task}.${metric}`, value, stderr, direction: 'higher', n: m.n, details: { ...details, ...perItemDetails(perItem[metric], threads) } });
       }
       context.log(`${name} (${stage}, ${m.n} items): R10@1 ${m.r1.toFixed(3)}, MRR ${m.mrr.toFixed(3)}`);
     }

@@ -5,7 +5,7 @@ import { dialMaeConfigSchema, dialMaeDefaults, resolveConfig, type DialMaeConfig
 import { BlockStack, Tower } from './encoder.js';
 import { inBatchInfoNce, maskedLmLoss } from './losses.js';
 import { wholeWordMask } from './masking.js';
-import { pairSequence, splitWindow, withSpecials, type TextPair } from './pairs.js';
+import { pairSequence, splitWindow, withResponseCap, withSpecials, type TextPair } from './pairs.js';
 import { encoderVocab, tokenTable, type EncoderVocab, type TokenTable } from './vocab.js';
 import { pairMarkers, pairsFromStream, rowHash } from './stream-pairs.js';
 
@@ -87,9 +87,11 @@ export class DialMaeModel implements LanguageModel {
     if (c.objective === 'mlm') {
       return this.mlm(rows.map((r) => withSpecials(r, time, this.vocab, 'right')), c.mlmMaskRate, table, rng, options.training);
     }
+    // replies keep their first `responseLength` tokens, as retrieval keeps them (embedTexts), so every
+    // objective trains on the responses it is evaluated on (until study v4 thread pairs kept whole replies)
     const pairs = c.pairSource === 'windows'
       ? rows.map((r) => splitWindow(r, table, Math.min(c.responseLength, time - 2), c.minPairTokens, c.pairGap))
-      : this.threadPairs(rows, options.tokenizer, options.training);
+      : this.threadPairs(rows, options.tokenizer, options.training).map((p) => withResponseCap(p, c.responseLength));
     if (c.objective === 'mlm-pairs') return this.mlm(pairs.map((p) => pairSequence(p, time, this.vocab)), c.encoderMaskRate, table, rng, options.training);
     if (c.objective === 'dial-mae') return this.dialMae(pairs, time, table, rng, options.training);
     return this.infoNce(pairs, time, options.training);

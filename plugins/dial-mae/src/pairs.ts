@@ -45,6 +45,11 @@ export function splitWindow(row: Int32Array, table: TokenTable, responseLength: 
   return { context: row.slice(start, split), response: row.slice(from, end) };
 }
 
+/** The pair with its response right-truncated to `maxTokens` (the same pair when it is shorter). */
+export function withResponseCap(pair: TextPair, maxTokens: number): TextPair {
+  return pair.response.length > maxTokens ? { ...pair, response: pair.response.subarray(0, maxTokens) } : pair;
+}
+
 /** `[CLS] tokens [SEP]` padded with [PAD] to `length`, tokens truncated to length - 2 from the given side. */
 export function withSpecials(tokens: ArrayLike<number>, length: number, vocab: EncoderVocab, truncate: 'left' | 'right'): Int32Array {
   const keep = Math.max(0, length - 2);

@@ -17,9 +17,18 @@ const PAIRS = 'email-pairs';
  * selects responses no better than chance and the comparison carries no information.
  */
 const ABOVE_CHANCE = 0.15;
+// A gate says whether the regime can test a claim, so it never reads the method arm's own result:
+// a post-trained encoder that stays at chance while `none` does not is a refutation, not an invalid
+// regime (until v4 the zero-shot claim was gated on `dial-mae` itself). Every claim here is gated on
+// the fine-tuned baseline learning the task.
 export const dialMaeStudy = defineStudy({
   id: 'dial-mae',
-  version: 3, // v3: the campaign profile's budget moved to 7.4M tokens (docs/recipe.md s.4c)
+  // v3: the campaign profile's budget moved to 7.4M tokens (docs/recipe.md s.4c). v4 (before any
+  // campaign cell of this study): the zero-shot claim is gated on the regime (fine-tuning learns the
+  // task), not on the method's own result; R10@k and MRR records carry per-item values grouped by
+  // thread, so intervals include the item sample's noise; thread-pair replies are cut to
+  // responseLength tokens in training as retrieval cuts them
+  version: 4,
   title: 'Dial-MAE post-training vs MLM-only vs none, zero-shot and after contrastive fine-tuning, on e-mail reply pairs',
   claim: 'Asymmetric masked auto-encoder post-training (masked context -> [CLS] -> shallow decoder rebuilds a 75%-masked response) gives a bi-encoder better response selection (R10@1) than MLM-only post-training or none, zero-shot and after InfoNCE fine-tuning.',
   paper,
@@ -36,8 +45,6 @@ export const dialMaeStudy = defineStudy({
   gates: [
     { id: 'finetuned-above-chance', kind: 'bound', board: 'dialogue', metric: 'email-random.r10@1', arm: 'none-ft', atLeast: ABOVE_CHANCE,
       text: 'Contrastive fine-tuning without post-training selects e-mail replies above chance (R10@1 >= 0.15; chance 0.10): the regime can learn the task at all.' },
-    { id: 'zero-shot-above-chance', kind: 'bound', board: 'dialogue', metric: 'email-random.r10@1', arm: 'dial-mae', atLeast: ABOVE_CHANCE,
-      text: 'The Dial-MAE post-trained encoder, zero-shot, selects e-mail replies above chance (R10@1 >= 0.15; chance 0.10).' },
   ],
   claims: [
     { id: 'dial-mae-ft-vs-none-ft', role: 'headline', text: 'Dial-MAE post-training before contrastive fine-tuning beats contrastive fine-tuning alone on R10@1 (e-mail replies, random negatives)',
@@ -47,7 +54,7 @@ export const dialMaeStudy = defineStudy({
       board: 'dialogue', metric: 'email-random.r10@1', method: 'dial-mae-ft', baseline: 'mlm-ft', gates: ['finetuned-above-chance'],
       paper: { figure: 'MLM-only post-training is not reported; against other post-training objectives R10@1 0.919 (Dial-MAE) vs 0.894 Condenser, 0.893 RetroMAE, 0.898 CoT-MAE, Ubuntu', source: 'ablation table (Ubuntu); spec §5.5 [verify]' } },
     { id: 'dial-mae-zero-shot-vs-none', role: 'secondary', text: 'Zero-shot (no fine-tuning), the Dial-MAE post-trained encoder beats the encoder without post-training on R10@1 (e-mail replies, random negatives)',
-      board: 'dialogue', metric: 'email-random.r10@1', method: 'dial-mae', baseline: 'none', gates: ['zero-shot-above-chance'],
+      board: 'dialogue', metric: 'email-random.r10@1', method: 'dial-mae', baseline: 'none', gates: ['finetuned-above-chance'],
       paper: { figure: 'R10@1 0.783 (post-trained encoder, no fine-tuning) vs 0.205 (plain BERT), Ubuntu', source: 'zero-shot ablation as summarised in the spec §5.5 [verify]', effect: 0.578 } },
   ],
   evaluators: ['dial-mae-retrieval'],

@@ -1,4 +1,4 @@
-import { defineBoard, definePlugin, standardError, type ClozeItem, type Evaluator, type MetricRecord, type MultipleChoiceItem, type Scorer } from '@labbench/core';
+import { defineBoard, definePlugin, perItemDetails, standardError, type ClozeItem, type Evaluator, type MetricRecord, type MultipleChoiceItem, type Scorer } from '@labbench/core';
 
 /**
  * Zero-shot downstream tasks scored by log-likelihood, as lm-eval does:
@@ -7,13 +7,9 @@ import { defineBoard, definePlugin, standardError, type ClozeItem, type Evaluato
  * - multiple choice: the choice with the highest log-likelihood (acc) and the highest
  *   log-likelihood per character (acc_norm, lm-eval's length normalisation).
  */
-/**
- * Counts and per-item values for a bootstrap over items (the perplexity plugin's convention, with
- * items as the documents): the value is the plain mean of `perDocument`, every weight 1, and
- * `tokens` counts the scored continuation tokens.
- */
+/** Per-item values for a bootstrap over items (core's perItemDetails); `tokens` counts the scored continuation tokens. */
 function perItem(values: readonly number[], tokens: number) {
-  return { items: values.length, documents: values.length, tokens, perDocument: [...values], perDocumentWeights: values.map(() => 1), aggregate: 'weighted-mean' as const };
+  return { ...perItemDetails(values), tokens };
 }
 
 async function cloze(scorer: Scorer, name: string, items: readonly ClozeItem[]): Promise<MetricRecord[]> {
