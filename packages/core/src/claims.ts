@@ -12,7 +12,7 @@ import { holmAdjust } from './stats.js';
  * verdict at level alpha and a Holm-corrected one within the claim's family (headline claims
  * of a report, or its secondary claims). The rule, as REPLICATION.md states it:
  *
- *   not run         no seed has both arms measured
+ *   not run         no seed has both arms measured under this version of the study
  *   invalid regime  a gate failed or could not be measured: "<gate>, measured X, needs Y"
  *   reproduced      p < alpha and the effect lies on the claimed side (the metric's direction)
  *   not reproduced  p < alpha on the other side
@@ -73,8 +73,12 @@ function reasonFor(verdict: Verdict, e: PairedEffect | null, direction: Replicat
 }
 
 /** Judges one claim of one study from result records (raw verdict only; see judgeReport for Holm). */
-export function judgeClaim(study: StudyDefinition, claim: StudyClaim, records: readonly ResultRecord[], options: JudgeOptions = {}): ClaimJudgement {
+export function judgeClaim(study: StudyDefinition, claim: StudyClaim, allRecords: readonly ResultRecord[], options: JudgeOptions = {}): ClaimJudgement {
   const alpha = options.alpha ?? 0.05;
+  // a definition judges only records computed under it: records of another version of the study
+  // (older arms, gates or code) are not evidence for this one
+  const records = allRecords.filter((r) => r.study !== study.id || r.studyVersion === study.version);
+  const otherVersions = [...new Set(allRecords.filter((r) => r.study === study.id && r.studyVersion !== study.version).map((r) => r.studyVersion))].sort((a, b) => a - b);
   const scale = claim.scale ?? 'linear';
   const baselineMetric = claim.baselineMetric ?? claim.metric;
   // a claim on a faceted board selects records by facet (claim-selection.ts); the baseline's facets default to the method's
@@ -99,7 +103,12 @@ export function judgeClaim(study: StudyDefinition, claim: StudyClaim, records: r
   let verdict: Verdict;
   let reason: string;
   const failure = gateFailure(gates, fmt);
-  if (!paired) { verdict = 'not run'; reason = reasonFor(verdict, null, direction, null, alpha); }
+  if (!paired) {
+    verdict = 'not run';
+    reason = otherVersions.length > 0
+      ? `the records are of study version ${otherVersions.map((v) => `v${v}`).join(', ')}, and its definition is now v${study.version}: rerun the study`
+      : reasonFor(verdict, null, direction, null, alpha);
+  }
   else if (failure) { verdict = 'invalid regime'; reason = `invalid regime: ${failure}`; }
   else { verdict = verdictOf(p, paired.effect, direction, alpha); reason = reasonFor(verdict, paired, direction, mde, alpha); }
   const interval = paired?.interval ?? null;

@@ -153,7 +153,16 @@ test('judgeClaim: a perplexity claim reads details.aggregate, so its document no
   const asLoss = claim({ metric: 'loss', scale: 'linear' });
   const lossRows = (arm: string, shift: number) => rows(arm, shift, 'weighted-mean').map((r) => ({ ...r, metric: 'loss', value: Math.log(r.value) }));
   const l = judgeClaim(study([asLoss]), asLoss, [...lossRows('method', -0.02), ...lossRows('baseline', 0)]);
-  close(j.effect, l.effect, 1e-9, 'log ratio = loss difference');
-  close(j.p, l.p, 1e-9, 'same p');
+  close(j.effect, l.effect!, 1e-9, 'log ratio = loss difference');
+  close(j.p, l.p!, 1e-9, 'same p');
   assert.throws(() => judgeClaim(study([c]), c, [...rows('method', -0.02, 'median'), ...rows('baseline', 0, 'median')]), (e: unknown) => e instanceof DataError && /details\.aggregate/.test(e.message));
+});
+
+test('judgeClaim: records of another version of the study are not judged by this definition ("not run", saying which versions to rerun)', () => {
+  const c = claim();
+  const old = [...series('method', [1.0, 1.1, 1.05]), ...series('baseline', [1.2, 1.3, 1.25])];
+  const j = judgeClaim(study([c], { version: 4 }), c, old);
+  assert.equal(j.verdict, 'not run');
+  assert.match(j.reason, /records are of study version v1, and its definition is now v4: rerun the study/);
+  assert.notEqual(judgeClaim(study([c]), c, old).verdict, 'not run', 'the same records are judged under their own version');
 });
