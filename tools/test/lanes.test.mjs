@@ -194,3 +194,33 @@ test('clone: an unknown version, an existing folder and a commit the repository 
   }
   assert.equal(existsSync(target), false);
 });
+
+test('keep-loop: keeps a running part\'s finished cells, with the checkpoints of the arms named after a colon, round after round', async () => {
+  const { env: repoEnv } = repoPastTheTag();
+  const parts = mkdtempSync(join(tmpdir(), 'labbench-loop-'));
+  const home = mkdtempSync(join(tmpdir(), 'labbench-loop-home-'));
+  const key = (c) => c.repeat(64);
+  for (const [path, body] of [[`evals/${key('a')}.json`, 'e'], [`trained/${key('d')}.json`, 't'], [`checkpoints/${key('d')}.ckpt`, 'w']]) {
+    mkdirSync(join(home, 'cache', path, '..'), { recursive: true });
+    writeFileSync(join(home, 'cache', path), body);
+  }
+  mkdirSync(join(parts, 'uniattn'));
+  writeFileSync(join(parts, 'uniattn', 'cells.json'), JSON.stringify([{ study: 'uniattn', arm: 'pretrain', seed: 0, status: 'ok', evalKey: key('a') }]));
+  writeFileSync(join(parts, 'uniattn', 'results.jsonl'), `${JSON.stringify({ study: 'uniattn', arm: 'pretrain', seed: 0, provenance: { configHash: key('d') } })}\n`);
+  const loop = join(root, 'tools/campaign/keep-loop.sh');
+  const env = { ...process.env, ...repoEnv, LABBENCH_HOME: home, KEEP_EVERY: '1' };
+  const bad = spawnSync('bash', [loop, parts, 'uniattn:Pre Train'], { encoding: 'utf8', env });
+  assert.equal(bad.status, 2, bad.stderr);
+  assert.match(bad.stderr, /'Pre Train' is not a study id/);
+  const { spawn } = await import('node:child_process');
+  const child = spawn('bash', [loop, parts, 'uniattn:pretrain', 'maskmoe'], { env, stdio: 'ignore' });
+  const kept = join(repoEnv.LABBENCH_KEPT_CELLS, 'uniattn');
+  const wanted = [`checkpoints/${key('d')}.ckpt.gz`, `evals/${key('a')}.json.gz`, `trained/${key('d')}.json.gz`];
+  const found = () => ['evals', 'trained', 'checkpoints'].flatMap((kind) => (existsSync(join(kept, kind)) ? readdirSync(join(kept, kind)).map((f) => `${kind}/${f}`) : [])).sort();
+  try {
+    for (let i = 0; i < 100 && found().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(found(), wanted);
+  } finally {
+    child.kill();
+  }
+});
