@@ -37,6 +37,8 @@ const numbers = (x: unknown): readonly number[] | undefined => (Array.isArray(x)
 export function seedMeasurement(r: ResultRecord): SeedMeasurement {
   const perDocument = numbers(r.details?.perDocument);
   const perDocumentWeights = numbers(r.details?.perDocumentWeights);
+  const ids = r.details?.documentIds;
+  const documentIds = Array.isArray(ids) && ids.every((v) => typeof v === 'string' || typeof v === 'number') ? (ids as (string | number)[]) : undefined;
   if (r.details?.perDocument !== undefined && !perDocument) {
     throw new DataError(`study ${r.study}, arm ${r.arm}, seed ${r.seed}, metric ${r.metric} details.perDocument`, 'is not an array of numbers.', 'Write one number per evaluation document.');
   }
@@ -46,7 +48,7 @@ export function seedMeasurement(r: ResultRecord): SeedMeasurement {
   }
   return {
     seed: r.seed, value: r.value, ...(perDocument ? { perDocument } : {}), ...(perDocumentWeights ? { perDocumentWeights } : {}),
-    ...(perDocument && aggregate ? { aggregate } : {}),
+    ...(perDocument && aggregate ? { aggregate } : {}), ...(perDocument && documentIds ? { documentIds } : {}),
   };
 }
 
@@ -111,6 +113,13 @@ export function judgeClaim(study: StudyDefinition, claim: StudyClaim, allRecords
   }
   else if (failure) { verdict = 'invalid regime'; reason = `invalid regime: ${failure}`; }
   else { verdict = verdictOf(p, paired.effect, direction, alpha); reason = reasonFor(verdict, paired, direction, mde, alpha); }
+  // a sequential design that stopped before it decided (its plan still says "add seed": a failed
+  // cell, an interrupted run) decides nothing: its stage-wise p is below alpha exactly when the
+  // design decides only at the last look
+  if (sequential?.decision === 'add seed' && (verdict === 'reproduced' || verdict === 'not reproduced')) {
+    verdict = 'inconclusive';
+    reason = `the sequential design had not decided at ${paired?.seeds ?? 0} of up to ${sequential.maxSeeds} seeds (its plan says: add a seed): rerun labbench run --until-decided to go on`;
+  }
   const interval = paired?.interval ?? null;
   return {
     study: study.id, claim: claim.id, text: claim.text, role: claim.role, board: claim.board as ReplicationEntry['board'], metric: claim.metric, baselineMetric, direction, scale,

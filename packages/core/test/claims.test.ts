@@ -166,3 +166,13 @@ test('judgeClaim: records of another version of the study are not judged by this
   assert.match(j.reason, /records are of study version v1, and its definition is now v4: rerun the study/);
   assert.notEqual(judgeClaim(study([c]), c, old).verdict, 'not run', 'the same records are judged under their own version');
 });
+
+test('judgeClaim: a sequential design that stopped before it decided (its plan says "add seed") decides nothing, however small its p', () => {
+  const c = claim();
+  const records = [...series('method', [1.0, 1.12, 1.03, 1.07]), ...series('baseline', [1.31, 1.4, 1.35, 1.33])];
+  const plan = (decision: 'add seed' | 'decided') => new Map([['toy', { design: "O'Brien-Fleming", looks: 2, maxSeeds: 8, alphaSpent: 0.005, decision, sequentialP: new Map([['main', 0.004]]) }]]);
+  const open = judgeClaim(study([c]), c, records, { sequential: plan('add seed') });
+  assert.equal(open.verdict, 'inconclusive');
+  assert.match(open.reason, /sequential design had not decided at 4 of up to 8 seeds/);
+  assert.equal(judgeClaim(study([c]), c, records, { sequential: plan('decided') }).verdict, 'reproduced');
+});

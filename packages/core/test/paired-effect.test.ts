@@ -196,3 +196,27 @@ test('perItemDetails: grouped or not, the documents\' weighted mean is the items
     assert.deepEqual(perItemDetails(values, items.map((i) => i.group)).perDocumentWeights, firstSeen.map((g) => items.filter((i) => i.group === g).length));
   }));
 });
+
+test('pairedEffect: a seed-invariant claim on 6 paired documents is the paired t-test over documents (scipy.stats.ttest_rel)', () => {
+  // b and m = b + d score 6 documents the same at both seeds; the bootstrap variance of the mean is
+  // the plug-in one (divisor D), which pairedEffect rescales to the sample variance t expects
+  const b = [1.0, 1.2, 0.9, 1.1, 1.3, 1.05];
+  const d = [0.3, -0.1, 0.5, 0.2, 0.4, 0.1];
+  const arm = (values: number[]) => [0, 1].map((seed) => ({ seed, value: values.reduce((a, x) => a + x, 0) / values.length, perDocument: values }));
+  const e = pairedEffect(arm(b.map((x, i) => x + d[i])), arm(b), { resamples: 40000, seed: 7 });
+  assert.equal(e.test, 'documents');
+  // scipy.stats.ttest_rel(b + d, b).pvalue = 0.04565912378141167 (before the rescaling: 0.031)
+  assert.ok(Math.abs(e.p! - 0.04565912378141167) < 0.002, `p ${e.p}`);
+});
+
+test('pairedEffect: equal means over seeds with other per-document values are not seed-invariant; a repeated seed and other documents under the same count are DataErrors', () => {
+  const seedA = { seed: 0, value: 0.5, perDocument: [1, 0, 1, 0] };
+  const seedB = { seed: 1, value: 0.5, perDocument: [0, 1, 0, 1] };
+  const base = [0, 1].map((seed) => ({ seed, value: 0.25, perDocument: [0, 0, 1, 0] }));
+  assert.equal(pairedEffect([seedA, seedB], base).deterministic, false, 'same mean, other items');
+  assert.equal(pairedEffect([seedA, { ...seedA, seed: 1 }], base).deterministic, true);
+  assert.throws(() => pairedEffect([seedA, { ...seedA }], base), (err: unknown) => err instanceof DataError && /more than one record/.test(err.message));
+  const named = (seed: number, ids: string[]) => ({ ...seedA, seed, documentIds: ids });
+  assert.throws(() => pairedEffect([named(0, ['a', 'b', 'c', 'd']), named(1, ['a', 'b', 'c', 'e'])], base), (err: unknown) => err instanceof DataError && /names other documents/.test(err.message));
+  assert.throws(() => pairedEffect([named(0, ['a', 'b', 'c', 'd']), named(1, ['a', 'b', 'c', 'd'])], base.map((m) => ({ ...m, documentIds: ['a', 'b', 'd', 'c'] }))), (err: unknown) => err instanceof DataError && /name other documents/.test(err.message));
+});
