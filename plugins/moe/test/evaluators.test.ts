@@ -73,5 +73,15 @@ test('moe-disable-top1: perplexity with top-1 disabled, its ratio to the normal 
   );
   assert.notEqual(byName.get('disable_top1.id.token_ppl'), byName.get('disable_top1.id.base_token_ppl'));
   assert.equal((model as RoutedDecoderLM).control.disableTop1, false);
+  // per-document values for the claims' bootstrap: exp of their token-weighted mean is each record's value
+  const three = [0, 1, 2].map((i) => ({ source: 'toy', id: `d${i}`, text: ['the quick brown fox. ', 'jumps over the lazy dog, ', 'again and again. '][i].repeat(2 + i) }));
+  const perDoc = await disableTop1Evaluator.evaluate(subject, { ...evalContext, data: { ...evalContext.data, inDomain: async () => three } });
+  for (const r of perDoc) {
+    const d = r.details as { perDocument: number[]; perDocumentWeights: number[]; aggregate: string; documentIds: string[] };
+    assert.equal(d.aggregate, 'exp-weighted-mean');
+    assert.deepEqual(d.documentIds, ['d0', 'd1', 'd2']);
+    const mean = d.perDocument.reduce((a, x, i) => a + x * d.perDocumentWeights[i], 0) / d.perDocumentWeights.reduce((a, w) => a + w, 0);
+    assert.ok(Math.abs(Math.exp(mean) / r.value - 1) < 1e-5, `${r.metric}: exp(mean) ${Math.exp(mean)} vs ${r.value}`);
+  }
   model.dispose();
 });
