@@ -1,4 +1,4 @@
-import type { EvalDocument, Evaluator, LanguageModel, MetricRecord, Scorer } from '@labbench/core';
+import type { EvalDocument, Evaluator, LanguageModel, MetricRecord, RollingScore } from '@labbench/core';
 import type { RoutingControl } from '@labbench/tensor';
 import { DISABLE_TOP1 } from '../routing.js';
 
@@ -10,11 +10,24 @@ function isRoutable(model: LanguageModel | undefined): model is Routable {
   return typeof (model as Partial<Routable> | undefined)?.setRoutingMode === 'function';
 }
 
-async function tokenPerplexity(scorer: Scorer, docs: readonly EvalDocument[]): Promise<{ ppl: number; tokens: number }> {
-  const scores = await scorer.rollingLogLikelihood(docs.map((d) => d.text));
+/** Token perplexity of a set of scored documents: exp of the token-weighted mean NLL. */
+function tokenPerplexity(scores: readonly RollingScore[]): number {
   const ll = scores.reduce((a, s) => a + s.logLikelihood, 0);
   const tokens = scores.reduce((a, s) => a + s.tokens, 0);
-  return { ppl: Math.exp(-ll / Math.max(1, tokens)), tokens };
+  return Math.exp(-ll / Math.max(1, tokens));
+}
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6; // the perplexity plugin's six decimals
+
+/**
+ * Per-document values for the claims' document bootstrap (the perplexity plugin's convention:
+ * mean NLL per token, weighted by tokens, aggregate exp): `nll(i)` of each document with tokens,
+ * in the evaluation set's order. For the ratio, nll is disabled minus normal: both score the same
+ * tokens, so exp of its weighted mean is exactly the ratio of the two perplexities.
+ */
+function documentSeries(docs: readonly EvalDocument[], base: readonly RollingScore[], nll: (i: number) => number) {
+  const kept = base.flatMap((s, i) => (s.tokens > 0 ? [i] : []));
+  return { perDocument: kept.map((i) => round(nll(i))), perDocumentWeights: kept.map((i) => base[i].tokens), aggregate: 'exp-weighted-mean' as const, documentIds: kept.map((i) => docs[i].id) };
 }
 
 /**
@@ -32,11 +45,12 @@ export const disableTop1Evaluator: Evaluator = {
     const { scorer, model } = subject;
     if (!scorer || !isRoutable(model)) return [];
     const docs = await context.data.inDomain();
-    const base = await tokenPerplexity(scorer, docs);
+    const texts = docs.map((d) => d.text);
+    const base = await scorer.rollingLogLikelihood(texts);
     const previous = model.setRoutingMode({ [DISABLE_TOP1]: true });
-    let disabled: { ppl: number; tokens: number };
+    let disabled: RollingScore[];
     try {
-      disabled = await tokenPerplexity(scorer, docs);
+      disabled = await scorer.rollingLogLikelihood(texts);
     } finally {
       model.setRoutingMode(previous);
     }
@@ -47,10 +61,16 @@ export const disableTop1Evaluator: Evaluator = {
       documents: docs.length,
       mode: 'top-1 expert removed in every routed sub-layer, next k selected',
     };
+    const nll = (s: RollingScore) => -s.logLikelihood / s.tokens;
+    const tokens = base.reduce((a, s) => a + s.tokens, 0);
+    const [pplDisabled, pplBase] = [tokenPerplexity(disabled), tokenPerplexity(base)];
     const records: MetricRecord[] = [
-      { board: 'ppl', metric: 'disable_top1.id.token_ppl', value: disabled.ppl, direction: 'lower', n: disabled.tokens, details },
-      { board: 'ppl', metric: 'disable_top1.id.base_token_ppl', value: base.ppl, direction: 'lower', n: base.tokens, details },
-      { board: 'ppl', metric: 'disable_top1.id.ppl_ratio', value: disabled.ppl / base.ppl, direction: 'lower', n: base.tokens, details },
+      { board: 'ppl', metric: 'disable_top1.id.token_ppl', value: pplDisabled, direction: 'lower', n: tokens, details: { ...details, ...documentSeries(docs, base, (i) => nll(disabled[i])) } },
+      { board: 'ppl', metric: 'disable_top1.id.base_token_ppl', value: pplBase, direction: 'lower', n: tokens, details: { ...details, ...documentSeries(docs, base, (i) => nll(base[i])) } },
+      {
+        board: 'ppl', metric: 'disable_top1.id.ppl_ratio', value: pplDisabled / pplBase, direction: 'lower', n: tokens,
+        details: { ...details, ...documentSeries(docs, base, (i) => nll(disabled[i]) - nll(base[i])) },
+      },
     ];
     return records;
   },
