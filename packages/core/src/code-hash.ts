@@ -6,8 +6,11 @@ import { sha256 } from './hash.js';
 /**
  * Hashes the code that computes a result: the import closure of some entry files, followed file
  * by file through relative imports and workspace packages. A cell's cache key includes it, so an
- * edit to the trainer, a kernel or an evaluator invalidates exactly the cells whose path runs it,
- * while edits to unrelated plugins keep them cached.
+ * edit to the trainer, a kernel or an evaluator invalidates the cells whose path runs it, while
+ * edits to unrelated plugins keep them cached. The entries are the component packages' entry
+ * modules, so the closure is a package's, not a component's: an edit to an evaluator that ships
+ * in the same package as a model (moe's disable-top-1 beside the MoE model) retrains that model's
+ * cells too (conservative; on 2026-12-03 it cost the campaign three cells).
  *
  * - Type-only imports (`import type`, `export type`) are skipped: they do not run.
  * - A package found under `node_modules` that is not a workspace package counts by
