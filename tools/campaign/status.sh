@@ -2,7 +2,8 @@
 # Where the campaign stands, from the repository alone: per study, its planned cells (labbench plan
 # --profile campaign), whether its part is added (campaign/runs/<study>), which cells are kept from
 # unfinished runs (campaign/cells/<study>/cells.tsv, keep-cells.sh) and the planned hours of the
-# rest at the plan's throughput (`labbench plan` says which: a stored measurement or its default).
+# rest at the plan's throughput (`labbench plan` says which: a stored measurement or its default),
+# and scaled by the kept cells' measured wall time against their planned hours, when there are any.
 #
 #   tools/campaign/status.sh [--json]
 set -euo pipefail
@@ -14,7 +15,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 plan=$(cd "$root" && node packages/bench/bin/labbench.mjs plan --profile campaign --json) || fail "labbench plan --profile campaign failed (is '$root' built? npm run build)."
 
 PLAN=$plan python3 - "$root" "$kept_cells" "${1:-}" <<'EOF'
-import json, os, sys
+import gzip, json, os, sys
 root, kept_dir, flag = sys.argv[1:]
 plan = json.loads(os.environ['PLAN'])
 studies = {}
@@ -23,23 +24,34 @@ for c in plan['cells']:
     s['cells'] += 1
     s['trained'] += c['flopsPerTokenTrain'] > 0 and 'trainedBy' not in c
     s['hours'] += c['hours']
+planned = {(c['study'], c['arm'], c['seed']): c['hours'] for c in plan['cells']}
 for study, s in studies.items():
     s['added'] = os.path.exists(f'{root}/campaign/runs/{study}/results.jsonl')
     index = f'{kept_dir}/{study}/cells.tsv'
+    measured = []  # (wall hours, planned hours) of kept cells that trained a model
     if os.path.exists(index):
-        s['kept'] = [{'arm': a, 'seed': int(n)} for a, n, _ in (l.split('\t') for l in open(index).read().splitlines()[1:])]
+        for arm, seed, key in (l.split('\t') for l in open(index).read().splitlines()[1:]):
+            s['kept'].append({'arm': arm, 'seed': int(seed)})
+            entry = f'{kept_dir}/{study}/evals/{key}.json.gz'
+            if os.path.exists(entry) and (study, arm, int(seed)) in planned:
+                payload = json.load(gzip.open(entry, 'rt'))['payload']
+                if payload['artifact'].get('tokens', 0) > 0: measured.append((payload['wallSeconds'] / 3600, planned[(study, arm, int(seed))]))
     kept = {(k['arm'], k['seed']) for k in s['kept']}
     s['left'] = 0.0 if s['added'] else sum(c['hours'] for c in plan['cells'] if c['study'] == study and (c['arm'], c['seed']) not in kept)
+    # the kept cells' measured wall time against their planned hours scales the rest of the study
+    s['measuredRatio'] = sum(m for m, _ in measured) / sum(p for _, p in measured) if measured and sum(p for _, p in measured) > 0 else None
+    s['leftMeasured'] = s['left'] * s['measuredRatio'] if s['measuredRatio'] is not None else None
 left = sum(s['left'] for s in studies.values())
 if flag == '--json':
     json.dump({'throughput': plan['throughput'], 'studies': studies, 'hoursLeft': left}, sys.stdout, indent=2)
     print()
     sys.exit(0)
 print(f"campaign: {sum(s['added'] for s in studies.values())} of {len(studies)} parts added; {left:.1f} planned one-process hours left at {plan['throughput']['trainGflops']:g} GFLOP/s ({plan['throughput']['source']})")
-print('study\tcells\ttrained\tstate\thours left')
+print('study\tcells\ttrained\tstate\thours left (plan)\thours left (at the kept cells\' measured rate)')
 for study, s in sorted(studies.items()):
     state = 'added' if s['added'] else f"{len(s['kept'])} kept" if s['kept'] else 'not started'
-    print(f"{study}\t{s['cells']}\t{s['trained']}\t{state}\t{s['left']:.1f}")
+    at_rate = f"{s['leftMeasured']:.1f} ({s['measuredRatio']:.2f}x the plan)" if s['leftMeasured'] is not None else '-'
+    print(f"{study}\t{s['cells']}\t{s['trained']}\t{state}\t{s['left']:.1f}\t{at_rate}")
     if s['kept'] and not s['added']:
         print('\tkept: ' + ', '.join(f"{k['arm']}/seed{k['seed']}" for k in s['kept']))
 EOF
