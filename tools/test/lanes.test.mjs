@@ -81,6 +81,9 @@ test('lanes: usage, no LABBENCH_HOME, no version list, a clone that is not at a 
   const badId = lanes(home, dir, '<parts>', 'dsmoe', 'Bad Name');
   assert.equal(badId.status, 2, badId.stderr);
   assert.match(badId.stderr, /'Bad Name' is not a study id/);
+  const badJobs = lanes({ ...home, JOBS: '0' }, dir, '<parts>', 'dsmoe');
+  assert.equal(badJobs.status, 2, badJobs.stderr);
+  assert.match(badJobs.stderr, /JOBS='0' is not a positive whole number/);
   nativeKernels(false);
   const wasmOnly = lanes(home, dir, '<parts>', 'dsmoe');
   assert.equal(wasmOnly.status, 2, wasmOnly.stderr);
@@ -106,6 +109,9 @@ test('lanes: every study runs once, in its own folder, and a study marked DONE i
   assert.equal(readFileSync(join(parts, 'dsmoe', 'calls'), 'utf8').split('\n').length, 2, 'a DONE study is not run again');
   assert.match(again.stdout, /finedeep started/);
   assert.doesNotMatch(again.stdout, /dsmoe started/);
+  const twoJobs = spawnSync('bash', [script, dir, parts, 'dial-mae'], { encoding: 'utf8', env: { ...env, JOBS: '2' } });
+  assert.equal(twoJobs.status, 0, twoJobs.stderr);
+  assert.equal(readFileSync(join(parts, 'dial-mae', 'calls'), 'utf8'), `labbench run --profile campaign --study dial-mae --jobs 2 --out ${join(parts, 'dial-mae')}\n`);
 });
 
 test('lanes: a run that fails is reported with its exit code and not marked DONE', () => {
