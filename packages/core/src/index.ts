@@ -17,7 +17,9 @@ export { analysisPlan, planHash, preregistration, matchesRegistration, planChang
 export type { AnalysisPlan, AnalysisSettings, PlannedClaim, PlannedGate, PlannedArm, Preregistration, PreregistrationState, PlanOptions } from './preregistration.js';
 export { planSequentialSeeds, sequentialRecords, sequentialThreshold, sequentialP, alphaSpent, designName } from './sequential.js';
 export type { SequentialDesign, StudySeedPlan, ClaimSeedDecision } from './sequential.js';
-export { pairedEffect, minimumDetectableEffect, perItemDetails, signalToNoise } from './paired-effect.js';
+export { pairedEffect, minimumDetectableEffect, signalToNoise } from './paired-effect.js';
+export { documentSeries, aggregateSeries, perItemDetails } from './document-series.js';
+export type { DocumentSeries, SeriesAggregate } from './document-series.js';
 export type { SeedMeasurement, PairedEffect, PairedEffectOptions } from './paired-effect.js';
 export type { Summary } from './stats.js';
 export { Rng, deriveSeed } from './random.js';

@@ -1,3 +1,4 @@
+import type { SeriesAggregate } from './document-series.js';
 import { DataError } from './errors.js';
 import { Rng } from './random.js';
 import { tQuantile, tTwoSidedP } from './stats.js';
@@ -38,31 +39,7 @@ export interface SeedMeasurement {
    * How `value` is made from the documents (details.aggregate): their weighted mean (default), or
    * exp of it (perplexity from per-document mean losses).
    */
-  readonly aggregate?: 'weighted-mean' | 'exp-weighted-mean';
-}
-
-/**
- * The record details that let a claim's statistics resample an evaluator's items by document: one
- * value per item, whose plain mean is the metric. Without `documentOf` every item is its own
- * document (weight 1); with it, items of one document (a thread, a source text) are resampled
- * together: each document's value is its items' mean and its weight their count, in the order
- * documents first appear, so the weighted mean is still the metric and correlated items are not
- * counted as independent.
- */
-export function perItemDetails(values: readonly number[], documentOf?: readonly string[]) {
-  const sums = new Map<string, { sum: number; count: number }>();
-  values.forEach((v, i) => {
-    const key = documentOf ? documentOf[i] : String(i);
-    const entry = sums.get(key) ?? { sum: 0, count: 0 };
-    entry.sum += v;
-    entry.count += 1;
-    sums.set(key, entry);
-  });
-  const groups = [...sums.values()];
-  return {
-    items: values.length, documents: groups.length, perDocument: groups.map((g) => g.sum / g.count), perDocumentWeights: groups.map((g) => g.count),
-    aggregate: 'weighted-mean' as const,
-  };
+  readonly aggregate?: SeriesAggregate;
 }
 
 export interface PairedEffectOptions {

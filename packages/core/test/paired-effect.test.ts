@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DataError } from '../src/errors.js';
-import { minimumDetectableEffect, pairedEffect, perItemDetails, type SeedMeasurement } from '../src/paired-effect.js';
+import { minimumDetectableEffect, pairedEffect, type SeedMeasurement } from '../src/paired-effect.js';
 import { tTwoSidedP } from '../src/stats.js';
 import { binomialTolerance, gaussian } from './gaussian.js';
 
@@ -177,24 +177,6 @@ test('pairedEffect: a perplexity (exp of the documents\' weighted mean loss) on 
     assert.ok(close(onPpl.p!, onLoss.p!), `p ${onPpl.p} vs ${onLoss.p}`);
     assert.equal(onPpl.test, onLoss.test);
   }), { numRuns: 60 });
-});
-
-test('perItemDetails: grouped or not, the documents\' weighted mean is the items\' mean, one document per distinct group in order of first appearance', () => {
-  const item = fc.record({ value: fc.double({ min: -10, max: 10, noNaN: true }), group: fc.constantFrom('a', 'b', 'c', 'd') });
-  fc.assert(fc.property(fc.array(item, { minLength: 1, maxLength: 40 }), (items) => {
-    const values = items.map((i) => i.value);
-    const mean = values.reduce((a, v) => a + v, 0) / values.length;
-    for (const groups of [undefined, items.map((i) => i.group)]) {
-      const d = perItemDetails(values, groups);
-      const weighted = d.perDocument.reduce((a, v, j) => a + v * d.perDocumentWeights[j], 0) / d.perDocumentWeights.reduce((a, w) => a + w, 0);
-      assert.ok(Math.abs(weighted - mean) <= 1e-9 * Math.max(1, Math.abs(mean)), `${weighted} vs ${mean}`);
-      assert.equal(d.items, values.length);
-      assert.equal(d.documents, groups ? new Set(groups).size : values.length);
-      assert.equal(d.perDocumentWeights.reduce((a, w) => a + w, 0), values.length);
-    }
-    const firstSeen = [...new Set(items.map((i) => i.group))];
-    assert.deepEqual(perItemDetails(values, items.map((i) => i.group)).perDocumentWeights, firstSeen.map((g) => items.filter((i) => i.group === g).length));
-  }));
 });
 
 test('pairedEffect: a seed-invariant claim on 6 paired documents is the paired t-test over documents (scipy.stats.ttest_rel)', () => {

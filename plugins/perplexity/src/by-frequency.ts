@@ -1,4 +1,4 @@
-import { DEFAULT_FREQUENCY_SHARES, frequencyBucketName, frequencyBuckets, type EvalDocument, type Evaluator, type MetricRecord, type RollingScore, type Scorer } from '@labbench/core';
+import { DEFAULT_FREQUENCY_SHARES, documentSeries, frequencyBucketName, frequencyBuckets, type EvalDocument, type Evaluator, type MetricRecord, type RollingScore, type Scorer } from '@labbench/core';
 
 // A bucket's perplexity rests on at least this many tokens at the campaign profile (issue #17);
 // smaller budgets still report the bucket and flag it (details.belowMinimum).
@@ -30,16 +30,13 @@ function bucketRecords(scorer: Scorer, scores: readonly RollingScore[], ids: rea
   for (let b = 0; b < k; b++) {
     if (counts[b] === 0) continue;
     const name = frequencyBucketName(b, k);
-    const present = scores.map((_, d) => d).filter((d) => docCounts[d][b] > 0);
+    const series = documentSeries(docCounts.map((c) => c[b]), (d) => docSums[d][b] / docCounts[d][b], 'exp-weighted-mean', ids);
     records.push({
       board: 'ppl', metric: `${domain}.freq_${name}.token_ppl`, value: Math.exp(-sums[b] / counts[b]), direction: 'lower', n: counts[b],
       details: {
         protocol: 'rolling-disjoint', window: scorer.maxLength, domain, bucket: name, shares, share: counts[b] / total, bucketing: 'ranked by training count; shares of in-domain evaluation tokens',
-        tokens: counts[b], documents: present.length, minTokens: MIN_BUCKET_TOKENS, belowMinimum: counts[b] < MIN_BUCKET_TOKENS,
-        documentIds: present.map((d) => ids[d]),
-        perDocument: present.map((d) => Math.round((docSums[d][b] / docCounts[d][b]) * 1e6) / 1e6),
-        perDocumentWeights: present.map((d) => docCounts[d][b]),
-        aggregate: 'exp-weighted-mean',
+        tokens: counts[b], documents: series.perDocument.length, minTokens: MIN_BUCKET_TOKENS, belowMinimum: counts[b] < MIN_BUCKET_TOKENS,
+        ...series,
       },
     });
   }

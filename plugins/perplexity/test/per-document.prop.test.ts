@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { EvalContext, RollingScore, Scorer } from '@labbench/core';
+import { aggregateSeries, type DocumentSeries, type EvalContext, type RollingScore, type Scorer } from '@labbench/core';
 import { perplexity } from '../src/index.js';
 import { perplexityByFrequency } from '../src/by-frequency.js';
-import { aggregateSeries, type DocumentSeries } from '../src/per-document.js';
 
 /** A scorer that gives token id k the log-probability -(k + 1) / 2; a document's text is its ids; bytes = characters. */
 const scorer = {

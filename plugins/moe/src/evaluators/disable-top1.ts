@@ -1,4 +1,4 @@
-import type { EvalDocument, Evaluator, LanguageModel, MetricRecord, RollingScore } from '@labbench/core';
+import { documentSeries, type EvalDocument, type Evaluator, type LanguageModel, type MetricRecord, type RollingScore } from '@labbench/core';
 import type { RoutingControl } from '@labbench/tensor';
 import { DISABLE_TOP1 } from '../routing.js';
 
@@ -17,17 +17,14 @@ function tokenPerplexity(scores: readonly RollingScore[]): number {
   return Math.exp(-ll / Math.max(1, tokens));
 }
 
-const round = (x: number) => Math.round(x * 1e6) / 1e6; // the perplexity plugin's six decimals
-
 /**
- * Per-document values for the claims' document bootstrap (the perplexity plugin's convention:
- * mean NLL per token, weighted by tokens, aggregate exp): `nll(i)` of each document with tokens,
- * in the evaluation set's order. For the ratio, nll is disabled minus normal: both score the same
- * tokens, so exp of its weighted mean is exactly the ratio of the two perplexities.
+ * Per-document values for the claims' document bootstrap (as the perplexity plugin's token
+ * perplexity: mean NLL per token, weighted by tokens, aggregate exp): `nll(i)` of each document
+ * with tokens. For the ratio, nll is disabled minus normal: both score the same tokens, so exp of
+ * its weighted mean is exactly the ratio of the two perplexities.
  */
-function documentSeries(docs: readonly EvalDocument[], base: readonly RollingScore[], nll: (i: number) => number) {
-  const kept = base.flatMap((s, i) => (s.tokens > 0 ? [i] : []));
-  return { perDocument: kept.map((i) => round(nll(i))), perDocumentWeights: kept.map((i) => base[i].tokens), aggregate: 'exp-weighted-mean' as const, documentIds: kept.map((i) => docs[i].id) };
+function tokenNllSeries(docs: readonly EvalDocument[], base: readonly RollingScore[], nll: (i: number) => number) {
+  return documentSeries(base.map((s) => s.tokens), nll, 'exp-weighted-mean', docs.map((d) => d.id));
 }
 
 /**
@@ -65,11 +62,11 @@ export const disableTop1Evaluator: Evaluator = {
     const tokens = base.reduce((a, s) => a + s.tokens, 0);
     const [pplDisabled, pplBase] = [tokenPerplexity(disabled), tokenPerplexity(base)];
     const records: MetricRecord[] = [
-      { board: 'ppl', metric: 'disable_top1.id.token_ppl', value: pplDisabled, direction: 'lower', n: tokens, details: { ...details, ...documentSeries(docs, base, (i) => nll(disabled[i])) } },
-      { board: 'ppl', metric: 'disable_top1.id.base_token_ppl', value: pplBase, direction: 'lower', n: tokens, details: { ...details, ...documentSeries(docs, base, (i) => nll(base[i])) } },
+      { board: 'ppl', metric: 'disable_top1.id.token_ppl', value: pplDisabled, direction: 'lower', n: tokens, details: { ...details, ...tokenNllSeries(docs, base, (i) => nll(disabled[i])) } },
+      { board: 'ppl', metric: 'disable_top1.id.base_token_ppl', value: pplBase, direction: 'lower', n: tokens, details: { ...details, ...tokenNllSeries(docs, base, (i) => nll(base[i])) } },
       {
         board: 'ppl', metric: 'disable_top1.id.ppl_ratio', value: pplDisabled / pplBase, direction: 'lower', n: tokens,
-        details: { ...details, ...documentSeries(docs, base, (i) => nll(disabled[i]) - nll(base[i])) },
+        details: { ...details, ...tokenNllSeries(docs, base, (i) => nll(disabled[i]) - nll(base[i])) },
       },
     ];
     return records;
