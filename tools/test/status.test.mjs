@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+// a study whose part is not added yet (uniattn is the campaign's last part), and two of its trained arms
+const STUDY = 'uniattn';
+const [ARM_A, ARM_B] = ['plain', 'cla'];
 const status = (env) => {
   const out = spawnSync('bash', [join(root, 'tools/campaign/status.sh'), '--json'], { encoding: 'utf8', env: { ...process.env, ...env } });
   assert.equal(out.status, 0, out.stderr);
@@ -21,28 +24,29 @@ test('status: an added part has no hours left, kept cells come off their study\'
   const before = status({ LABBENCH_KEPT_CELLS: kept });
   assert.equal(before.studies['dense-baseline'].added, true);
   assert.equal(before.studies['dense-baseline'].left, 0);
-  const maskmoe = before.studies.maskmoe;
-  assert.ok(maskmoe.left > 0 && Math.abs(maskmoe.left - maskmoe.hours) < 1e-9, 'nothing kept: all of it is left');
-  mkdirSync(join(kept, 'maskmoe'));
-  writeFileSync(join(kept, 'maskmoe', 'cells.tsv'), `arm\tseed\tevalKey\nsmoe\t0\t${'a'.repeat(64)}\nmaskmoe\t1\t${'b'.repeat(64)}\n`);
+  assert.equal(before.studies[STUDY].added, false, `${STUDY} is added: pick a study whose part is not`);
+  const part = before.studies[STUDY];
+  assert.ok(part.left > 0 && Math.abs(part.left - part.hours) < 1e-9, 'nothing kept: all of it is left');
+  mkdirSync(join(kept, STUDY));
+  writeFileSync(join(kept, STUDY, 'cells.tsv'), `arm\tseed\tevalKey\n${ARM_A}\t0\t${'a'.repeat(64)}\n${ARM_B}\t1\t${'b'.repeat(64)}\n`);
   const after = status({ LABBENCH_KEPT_CELLS: kept });
-  assert.deepEqual(after.studies.maskmoe.kept, [{ arm: 'smoe', seed: 0 }, { arm: 'maskmoe', seed: 1 }]);
-  assert.ok(after.studies.maskmoe.left < maskmoe.left && after.studies.maskmoe.left > 0);
+  assert.deepEqual(after.studies[STUDY].kept, [{ arm: ARM_A, seed: 0 }, { arm: ARM_B, seed: 1 }]);
+  assert.ok(after.studies[STUDY].left < part.left && after.studies[STUDY].left > 0);
   const sum = Object.values(after.studies).reduce((a, s) => a + s.left, 0);
   assert.ok(Math.abs(after.hoursLeft - sum) < 1e-9);
-  assert.equal(after.studies.maskmoe.measuredRatio, null, 'no kept entry to measure');
+  assert.equal(after.studies[STUDY].measuredRatio, null, 'no kept entry to measure');
 });
 
 test('status: a kept trained cell\'s wall time against its planned hours scales the rest of its study', () => {
   const kept = mkdtempSync(join(tmpdir(), 'labbench-status-'));
   const plan = status({ LABBENCH_KEPT_CELLS: kept });
-  mkdirSync(join(kept, 'maskmoe', 'evals'), { recursive: true });
-  writeFileSync(join(kept, 'maskmoe', 'cells.tsv'), `arm\tseed\tevalKey\nsmoe\t0\t${'a'.repeat(64)}\n`);
-  writeFileSync(join(kept, 'maskmoe', 'evals', `${'a'.repeat(64)}.json.gz`), gzipSync(JSON.stringify({ checksum: 'x', payload: { wallSeconds: 1800, artifact: { tokens: 7372800 } } })));
+  mkdirSync(join(kept, STUDY, 'evals'), { recursive: true });
+  writeFileSync(join(kept, STUDY, 'cells.tsv'), `arm\tseed\tevalKey\n${ARM_A}\t0\t${'a'.repeat(64)}\n`);
+  writeFileSync(join(kept, STUDY, 'evals', `${'a'.repeat(64)}.json.gz`), gzipSync(JSON.stringify({ checksum: 'x', payload: { wallSeconds: 1800, artifact: { tokens: 7372800 } } })));
   const after = status({ LABBENCH_KEPT_CELLS: kept });
-  const m = after.studies.maskmoe;
+  const m = after.studies[STUDY];
   // the planned hours of the kept cell are what it took off the study's plan
-  const plannedHours = plan.studies.maskmoe.left - m.left;
+  const plannedHours = plan.studies[STUDY].left - m.left;
   assert.ok(Math.abs(m.measuredRatio - 0.5 / plannedHours) < 1e-9, `${m.measuredRatio} vs ${0.5 / plannedHours}`);
   assert.ok(Math.abs(m.leftMeasured - m.left * m.measuredRatio) < 1e-9);
 });
