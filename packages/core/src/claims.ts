@@ -1,3 +1,4 @@
+import { isSeriesAggregate } from './document-series.js';
 import { selectClaimRecords } from './claim-selection.js';
 import type { StudyClaim, StudyDefinition } from './contracts/study.js';
 import { ConfigError, DataError } from './errors.js';
@@ -43,7 +44,7 @@ export function seedMeasurement(r: ResultRecord): SeedMeasurement {
     throw new DataError(`study ${r.study}, arm ${r.arm}, seed ${r.seed}, metric ${r.metric} details.perDocument`, 'is not an array of numbers.', 'Write one number per evaluation document.');
   }
   const aggregate = r.details?.aggregate;
-  if (aggregate !== undefined && aggregate !== 'weighted-mean' && aggregate !== 'exp-weighted-mean') {
+  if (aggregate !== undefined && !isSeriesAggregate(aggregate)) {
     throw new DataError(`study ${r.study}, arm ${r.arm}, seed ${r.seed}, metric ${r.metric} details.aggregate`, `is '${String(aggregate)}'.`, "Write 'weighted-mean' (the value is the documents' weighted mean) or 'exp-weighted-mean' (exp of it).");
   }
   return {

@@ -10,7 +10,12 @@
  * the evaluation set's, the same for every arm and seed, so arms pair document by document.
  */
 
-export type SeriesAggregate = 'weighted-mean' | 'exp-weighted-mean';
+export const SERIES_AGGREGATES = ['weighted-mean', 'exp-weighted-mean'] as const;
+export type SeriesAggregate = (typeof SERIES_AGGREGATES)[number];
+
+export function isSeriesAggregate(x: unknown): x is SeriesAggregate {
+  return (SERIES_AGGREGATES as readonly unknown[]).includes(x);
+}
 
 export interface DocumentSeries {
   readonly perDocument: number[];

@@ -18,7 +18,7 @@ export type { AnalysisPlan, AnalysisSettings, PlannedClaim, PlannedGate, Planned
 export { planSequentialSeeds, sequentialRecords, sequentialThreshold, sequentialP, alphaSpent, designName } from './sequential.js';
 export type { SequentialDesign, StudySeedPlan, ClaimSeedDecision } from './sequential.js';
 export { pairedEffect, minimumDetectableEffect, signalToNoise } from './paired-effect.js';
-export { documentSeries, aggregateSeries, perItemDetails } from './document-series.js';
+export { documentSeries, aggregateSeries, perItemDetails, SERIES_AGGREGATES, isSeriesAggregate } from './document-series.js';
 export type { DocumentSeries, SeriesAggregate } from './document-series.js';
 export type { SeedMeasurement, PairedEffect, PairedEffectOptions } from './paired-effect.js';
 export type { Summary } from './stats.js';

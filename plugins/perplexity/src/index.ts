@@ -42,13 +42,13 @@ function recordsFor(prefix: string, scores: readonly RollingScore[], ids: readon
   const tokens = scores.reduce((a, s) => a + s.tokens, 0);
   const bytes = scores.reduce((a, s) => a + s.bytes, 0);
   if (bytes === 0 || tokens === 0) return [];
-  const counts = { ...protocol, documents: scores.length, tokens, bytes, documentIds: ids };
-  const bpb = bitsPerByteSeries(scores);
+  const counts = { ...protocol, documents: scores.length, tokens, bytes };
+  const bpb = bitsPerByteSeries(scores, ids);
   const out: MetricRecord[] = [
     { board: 'ppl', metric: `${prefix}.bits_per_byte`, value: bitsPerByte(ll, bytes), stderr: standardError(bpb.perDocument), direction: 'lower', n: tokens, details: { ...counts, ...bpb } },
-    { board: 'ppl', metric: `${prefix}.token_ppl`, value: Math.exp(-ll / tokens), direction: 'lower', n: tokens, details: { ...counts, ...tokenNllSeries(scores) } },
+    { board: 'ppl', metric: `${prefix}.token_ppl`, value: Math.exp(-ll / tokens), direction: 'lower', n: tokens, details: { ...counts, ...tokenNllSeries(scores, ids) } },
   ];
-  if (withBytePpl) out.push({ board: 'ppl', metric: `${prefix}.byte_ppl`, value: Math.exp(-ll / bytes), direction: 'lower', n: tokens, details: { ...counts, ...byteNllSeries(scores) } });
+  if (withBytePpl) out.push({ board: 'ppl', metric: `${prefix}.byte_ppl`, value: Math.exp(-ll / bytes), direction: 'lower', n: tokens, details: { ...counts, ...byteNllSeries(scores, ids) } });
   return out;
 }
 
