@@ -16,6 +16,8 @@ export interface WorkerInit {
   readonly datasetsDir: string;
   /** Native (OpenBLAS) threads of this worker: fixed per cell, so results never depend on --jobs. */
   readonly threads: number;
+  /** Wall seconds of training between resumable snapshots (0: none). */
+  readonly snapshotSeconds: number;
 }
 
 export type ToWorker = { type: 'init'; init: WorkerInit } | { type: 'cell'; task: CellTask };
@@ -40,6 +42,7 @@ async function createContext(init: WorkerInit): Promise<CellContext> {
   return createCellContext({
     registry, engine: createEngine(info), data: createDataProvider({ cacheDir: init.datasetsDir }), profile: init.profile,
     store: new ContentStore(init.cacheDir), codeEntries: engineCodeEntries(), log: (message) => send({ type: 'log', message }),
+    snapshotSeconds: init.snapshotSeconds,
   });
 }
 

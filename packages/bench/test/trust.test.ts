@@ -124,6 +124,34 @@ test('a failed source fails the cell that converts it, which is never trained fr
   assert.deepEqual(values(home), values(cleanHome));
 });
 
+test('a training stopped mid-way continues from its last snapshot, with the results of a run never stopped', () => {
+  const home = tempDir('labbench-resume-');
+  const stopped = run(root, home, ['--study', 'fixture-model', '--snapshot-every', '0.000001'], { LABBENCH_INJECT_NAN: 'fixture-model/only/0@3' });
+  assert.equal(stopped.code, 1, stopped.stderr);
+  assert.match(stopped.cells[0].reason ?? '', /^training fault at step 3/);
+  const snapshots = () => (existsSync(join(home, 'cache', 'snapshots')) ? readdirSync(join(home, 'cache', 'snapshots')) : []);
+  assert.equal(snapshots().length, 1, 'the snapshot after step 2 is kept');
+  const resumed = run(root, home, ['--study', 'fixture-model']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /resuming from its last snapshot/);
+  assert.deepEqual(resumed.cells.map((c) => [c.status, c.training]), [['ok', 'trained']]);
+  assert.deepEqual(snapshots(), [], 'the finished training removed its snapshot');
+  const cleanHome = tempDir('labbench-resume-clean-');
+  const clean = run(root, cleanHome, ['--study', 'fixture-model', '--snapshot-every', '0']);
+  assert.equal(clean.code, 0, clean.stderr);
+  const values = (h: string) => readFileSync(join(h, 'out', 'results.jsonl'), 'utf8').trim().split('\n').map((l) => {
+    const r = JSON.parse(l);
+    return [r.arm, r.metric, r.value, r.stderr, r.details, r.provenance.configHash];
+  });
+  assert.deepEqual(values(home), values(cleanHome));
+  // the probe reads only the tokenizer; the training curves carry the model: every loss, wall time aside
+  const curves = (h: string) => readFileSync(join(h, 'out', 'training.jsonl'), 'utf8').trim().split('\n').map((l) => {
+    const { wallSeconds, ...rest } = JSON.parse(l).training;
+    return rest;
+  });
+  assert.deepEqual(curves(home), curves(cleanHome));
+});
+
 test('editing an evaluator re-evaluates without retraining; editing an unrelated plugin keeps every cell cached', () => {
   const home = tempDir('labbench-edit-');
   const first = run(root, home, ['--study', 'fixture-model']);

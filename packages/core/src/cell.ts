@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { EvalSubject, MetricRecord, TrainingRecord } from './contracts/evaluator.js';
 import type { DataProvider } from './contracts/data.js';
@@ -6,7 +6,7 @@ import type { LanguageModel } from './contracts/model.js';
 import type { TrainedTokenizer } from './contracts/tokenizer.js';
 import type { ContentStore } from './cache.js';
 import { CodeHasher } from './code-hash.js';
-import type { StepProgress, TrainingEngine } from './engine.js';
+import type { StepProgress, TrainingEngine, TrainingSnapshots } from './engine.js';
 import { TrainingFault } from './engine.js';
 import { hashJson } from './hash.js';
 import { checkMetrics } from './metric-check.js';
@@ -84,11 +84,19 @@ export interface CellContext {
   readonly code: CodeHasher;
   /** Entry modules of the engine (tensor) and the data provider (corpora): on every cell's code path. */
   readonly codeEntries: readonly string[];
+  /** Wall seconds of training between resumable snapshots (default DEFAULT_SNAPSHOT_SECONDS; 0: none). */
+  readonly snapshotSeconds?: number;
 }
+
+/**
+ * Ten minutes: a killed campaign cell (15-50 minutes of training) loses at most that much, and the
+ * snapshot (weights and two moments, a few MB at the campaign size) costs well under a second.
+ */
+export const DEFAULT_SNAPSHOT_SECONDS = 600;
 
 export function createCellContext(options: {
   registry: Registry; engine: TrainingEngine; data: DataProvider; profile: Profile; store: ContentStore;
-  codeEntries: readonly string[]; log?: (message: string) => void;
+  codeEntries: readonly string[]; log?: (message: string) => void; snapshotSeconds?: number;
 }): CellContext {
   const tokens = new TokenData(options.data, options.store, options.registry, options.profile, { log: options.log ?? (() => {}) });
   return { ...options, tokens, code: new CodeHasher() };
@@ -238,12 +246,47 @@ async function trainOrLoad(
     model: factory, modelConfig: modelConfigOf(profile, arm), loss: registry.get('loss', arm.loss), lossConfig: arm.lossConfig ?? {},
     tokenizer, trainTokens: stream.train, validTokens: stream.valid, oodTokens: stream.ood, tokenCounts: stream.counts,
     budget: budgetOf(profile, arm), seed: cell.seed, initFrom, injectNanAtStep: faultStep,
+    snapshots: trainingSnapshots(ctx, trainKey, reporter, warnings),
     onProgress: (p) => reporter.step(p),
   });
   const artifact: TrainedArtifact = { record: trained.record, params: trained.model.params(), flops: trained.model.flopsPerToken(), tokens: trained.record.tokens };
   tryCache(() => engine.saveCheckpoint(trained.model, checkpoint), `checkpoint ${trainKey.slice(0, 12)}`, warnings);
   tryCache(() => store.put('trained', trainKey, artifact), `trained cell ${trainKey.slice(0, 12)}`, warnings);
+  rmSync(store.path(SNAPSHOTS, trainKey, 'bin'), { force: true }); // the checkpoint supersedes it
   return { model: trained.model, artifact, tokenCounts: stream.counts };
+}
+
+const SNAPSHOTS = 'snapshots';
+
+/**
+ * A training's snapshots in the store, under its training key (which covers code, data,
+ * configuration, seed, budget and backend, so only the same training ever resumes from one).
+ */
+function trainingSnapshots(ctx: CellContext, trainKey: string, reporter: CellReporter, warnings: string[]): TrainingSnapshots | undefined {
+  const everySeconds = ctx.snapshotSeconds ?? DEFAULT_SNAPSHOT_SECONDS;
+  if (!(everySeconds > 0)) return undefined;
+  const id = trainKey.slice(0, 12);
+  let failed = false;
+  return {
+    everySeconds,
+    load: () => {
+      const bytes = ctx.store.getBytes(SNAPSHOTS, trainKey);
+      if (bytes) reporter.log(`training ${id}: resuming from its last snapshot.`);
+      return bytes;
+    },
+    save: (bytes) => {
+      try {
+        ctx.store.putBytes(SNAPSHOTS, trainKey, bytes);
+      } catch (error) {
+        if (!failed) warnings.push(`could not save a training snapshot of ${id} (${(error as Error).message.split('\n')[0]}); a stopped run would retrain it from step 1.`);
+        failed = true;
+      }
+    },
+    discard: (why) => {
+      reporter.log(`training ${id}: its snapshot cannot be used (${why}); training from step 1.`);
+      rmSync(ctx.store.path(SNAPSHOTS, trainKey, 'bin'), { force: true });
+    },
+  };
 }
 
 async function evaluate(

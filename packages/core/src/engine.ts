@@ -57,7 +57,25 @@ export interface TrainRequest {
   readonly initFrom?: LanguageModel;
   /** Test hook: make the loss NaN from this step on (reliability tests). */
   readonly injectNanAtStep?: number;
+  /** Resumable training: snapshots saved as it goes, and the last one to continue from. */
+  readonly snapshots?: TrainingSnapshots;
   onProgress?(progress: StepProgress): void;
+}
+
+/**
+ * Where a training keeps its snapshots (the whole state after a step: weights, optimizer, data
+ * position, the model's own training state, the curves so far), so that a killed run continues
+ * from the last one with the same bits as a run that was never stopped. The engine owns the bytes.
+ */
+export interface TrainingSnapshots {
+  /** Wall seconds of training between snapshots (0: after every step). */
+  readonly everySeconds: number;
+  /** The last snapshot saved for this training, if any. */
+  load(): Uint8Array | undefined;
+  /** Stores a snapshot (atomically); must not throw: a failed save only loses the chance to resume. */
+  save(snapshot: Uint8Array): void;
+  /** The last snapshot cannot be used (why): forget it. Training then starts from step 1, or fails. */
+  discard(reason: string): void;
 }
 
 export interface TrainedCell {

@@ -8,6 +8,17 @@ export class Rng {
     this.generator = prand.xoroshiro128plus(seed | 0);
   }
 
+  /** The generator's position, to continue the same sequence later (resumed training). */
+  state(): number[] {
+    return [...this.generator.getState()];
+  }
+
+  /** Continues from a position `state()` returned. */
+  restore(state: readonly number[]): void {
+    if (!Array.isArray(state) || state.length !== 4 || !state.every(Number.isInteger)) throw new Error(`Rng.restore: expected the four integers Rng.state() returns, got ${JSON.stringify(state)}.`);
+    this.generator = prand.xoroshiro128plus.fromState(state);
+  }
+
   /** Uniform integer in [min, max]. */
   int(min: number, max: number): number {
     return prand.unsafeUniformIntDistribution(min, max, this.generator);

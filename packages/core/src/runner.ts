@@ -81,6 +81,8 @@ export interface RunOptions {
   readonly prepareData?: DataProvider;
   /** Entry modules of the engine and data packages (their code is on every cell's path). */
   readonly codeEntries?: readonly string[];
+  /** For the default executor: wall seconds of training between resumable snapshots (default 600; 0: none). */
+  readonly snapshotSeconds?: number;
   /** Recorded in provenance: the backend the executor's processes use (a promise: workers still starting). */
   readonly backend?: BackendInfo | Promise<BackendInfo>;
   /** Reliability tests: make one cell's loss NaN at a step (`study/arm/seed`). */
@@ -311,6 +313,7 @@ function defaultExecutor(options: RunOptions): CellExecutor {
   const ctx = createCellContext({
     registry: options.registry, engine: options.engine, data: options.data, profile: options.profile,
     store: new ContentStore(options.cacheDir), codeEntries: options.codeEntries ?? [], log: (m) => options.reporter?.log(m),
+    snapshotSeconds: options.snapshotSeconds,
   });
   return inlineExecutor(ctx);
 }

@@ -97,6 +97,17 @@ export class DialMaeModel implements LanguageModel {
     return this.infoNce(pairs, time, options.training);
   }
 
+  /** The masking and pair generators' positions: what a resumed training must get back. */
+  trainingState(): unknown {
+    return { masking: this.rng.state(), pairs: this.pairRng?.state() };
+  }
+
+  restoreTrainingState(state: unknown): void {
+    const s = state as { masking: number[]; pairs?: number[] };
+    this.rng.restore(s?.masking);
+    if (s.pairs) (this.pairRng ??= new Rng(0)).restore(s.pairs);
+  }
+
   /** Remembers the training stream; pairs are read from it at the first objective call (which has the tokenizer). */
   beginTraining(start: TrainingStart): TrainingPlan {
     this.start = start;

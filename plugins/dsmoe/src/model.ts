@@ -52,6 +52,17 @@ export class DsmoeLM extends DecoderLM {
     return { ...out, stats };
   }
 
+  /** The steered lambda: what a resumed training must get back. */
+  trainingState(): unknown {
+    return { lambda: this.control.lambda };
+  }
+
+  restoreTrainingState(state: unknown): void {
+    const lambda = (state as { lambda?: unknown })?.lambda;
+    if (typeof lambda !== 'number') throw new Error('DsmoeLM.restoreTrainingState: not a state its trainingState() returned.');
+    this.control.lambda = lambda;
+  }
+
   /** Efficiency at the measured activation: `dsmoe.activeExperts.layer<l>` averaged over held-out tokens. */
   cost(stats: Readonly<Record<string, readonly number[]>>) {
     const { experts: n, variant } = this.c;

@@ -40,16 +40,16 @@ export function topPRouting(p: number): RoutingPolicy {
 
 /**
  * Uniform random routing (the `routing` knock-out): uniform probabilities, so the k experts drawn
- * at random get equal gates; no trainable router. A fresh draw per training step (seed, step),
- * the same draw for every evaluation pass (deterministic scoring).
+ * at random get equal gates; no trainable router. A fresh draw per training step (seed + the
+ * model's training step), the same draw for every evaluation pass (deterministic scoring).
  */
 export function randomRouting(seed: number): RoutingPolicy {
-  let steps = 0;
   return {
     learnedRouter: false,
-    decide: ({ tokenIds, experts, training }) => {
+    decide: ({ tokenIds, experts, training, step }) => {
+      if (training && step === undefined) throw new Error("random routing: a training pass needs the model's training step (RoutingInput.step; RoutedDecoderLM passes it).");
       const n = tokenIds.shape[0];
-      const scores = tf.randomUniform([n, experts], 0, 1, 'float32', training ? seed + ++steps : seed) as tf.Tensor2D;
+      const scores = tf.randomUniform([n, experts], 0, 1, 'float32', training ? seed + step! : seed) as tf.Tensor2D;
       return { logits: tf.zeros([n, experts]) as tf.Tensor2D, scores, gates: 'renormalize' };
     },
   };

@@ -7,3 +7,5 @@ describeModelContract(
   { ...moeModel, id: 'moe (top-p, fine-grained)' },
   { ...tiny, routing: 'top-p', experts: 8, topK: 4, expertHiddenScale: 0.5, sharedExperts: 2, sharedHiddenScale: 0.5 },
 );
+// the routing knock-out draws anew every training step: a resumed training must draw what the uninterrupted one drew
+describeModelContract({ ...moeModel, id: 'moe (random routing)' }, { ...tiny, routing: 'random' });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, assertWritable, designName, judgeReport, planSequentialSeeds, writeFileAtomic, applyStudySummaries, assertValid, getProfile, planStudies, suiteSchema, runStudies, shardCells, writeLeaderboards, writeResults, type BackendInfo, type Profile, type SuiteFile } from '@labbench/core';
+import { ConfigError, DEFAULT_SNAPSHOT_SECONDS, assertWritable, designName, judgeReport, planSequentialSeeds, writeFileAtomic, applyStudySummaries, assertValid, getProfile, planStudies, suiteSchema, runStudies, shardCells, writeLeaderboards, writeResults, type BackendInfo, type Profile, type SuiteFile } from '@labbench/core';
 import type { BackendPreference } from '@labbench/tensor';
 import { ProcessPool } from '../cell-pool.js';
 import { engineCodeEntries } from '../cell-worker.js';
@@ -22,6 +22,7 @@ interface RunFlags {
   quiet?: boolean;
   jobs?: string;
   threads?: string;
+  snapshotEvery?: string;
   cellTimeout?: string;
   untilDecided?: boolean;
   maxSeeds?: string;
@@ -86,6 +87,7 @@ export function registerRun(program: Command): void {
     .option('--quiet', 'print only failures and the summary')
     .option('--jobs <n>', 'cells computed at once, each in a worker process (default: the number of cores)')
     .option('--threads <n>', 'native (OpenBLAS) threads per cell; fixed so results never depend on --jobs (default 1)')
+    .option('--snapshot-every <seconds>', 'save a resumable snapshot of each training this often, so a stopped run continues where it was (default 600; 0: never)')
     .option('--until-decided', 'add seeds, study by study, while a claim is undecided and more seeds could decide it (a group-sequential design; see docs/statistics.md)')
     .option('--max-seeds <n>', 'with --until-decided: the most seeds per study (default 8)')
     .option('--cell-timeout <seconds>', "stop a cell that runs longer (default: the profile's, e.g. 600 s smoke, 3600 s quick)")
@@ -98,6 +100,8 @@ export function registerRun(program: Command): void {
       const seeds = parseSeeds(flags.seeds) ?? suite.seeds;
       const shard = parseShard(flags.shard) ?? shardFromEnvironment(process.env);
       const threads = positiveInteger('--threads', flags.threads, 64, '1') ?? 1;
+      const snapshotSeconds = flags.snapshotEvery === undefined ? DEFAULT_SNAPSHOT_SECONDS : Number(flags.snapshotEvery);
+      if (!(snapshotSeconds >= 0 && snapshotSeconds <= 7 * 24 * 3600)) throw new ConfigError('--snapshot-every', `expected seconds from 0 (never) to ${7 * 24 * 3600}, got '${flags.snapshotEvery}'.`, 'Example: --snapshot-every 600.');
       const maxSeeds = positiveInteger('--max-seeds', flags.maxSeeds, 64, '8') ?? 8;
       if (flags.maxSeeds !== undefined && !flags.untilDecided) throw new ConfigError('--max-seeds', 'only means something with --until-decided.', 'Add --until-decided, or use --seeds N for a fixed number of seeds.');
       const timeout = positiveInteger('--cell-timeout', flags.cellTimeout, 7 * 24 * 3600, '3600') ?? profile.cellTimeoutSeconds;
@@ -120,7 +124,7 @@ export function registerRun(program: Command): void {
       assertWritable(outDir, 'the output folder (--out)'); // before any worker starts or anything trains
       assertWritable(paths.cache, 'the cache folder ($LABBENCH_HOME/cache)');
       const reporter = createReporter(process.stderr, Boolean(flags.quiet));
-      const pool = new ProcessPool(jobs, { root, profile, backend, cacheDir: paths.cache, datasetsDir: paths.datasets, threads }, timeout);
+      const pool = new ProcessPool(jobs, { root, profile, backend, cacheDir: paths.cache, datasetsDir: paths.datasets, threads, snapshotSeconds }, timeout);
       const stop = (signal: NodeJS.Signals): void => {
         void pool.close();
         const done = existsSync(join(outDir, 'cells.json')) ? (JSON.parse(readFileSync(join(outDir, 'cells.json'), 'utf8')) as { status: string }[]) : [];

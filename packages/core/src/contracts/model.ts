@@ -124,6 +124,14 @@ export interface LanguageModel {
    * A model may calibrate itself on the training stream here and return its training plan.
    */
   beginTraining?(start: TrainingStart): TrainingPlan;
+  /**
+   * Optional: what training changes outside `variables` (a generator's position, a step counter, a
+   * controller's coefficient, routing probes), as a structured-clone value. A resumed training
+   * calls `restoreTrainingState` with it after `beginTraining`, so that resuming gives the same bits
+   * as training straight through; the contract suite checks this for every model plugin.
+   */
+  trainingState?(): unknown;
+  restoreTrainingState?(state: unknown): void;
 }
 
 export interface ModelFactory<C extends object = Record<string, unknown>> {

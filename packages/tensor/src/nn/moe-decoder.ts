@@ -54,11 +54,11 @@ export class RoutedDecoderLM extends DecoderLM {
   }
 
   override forward(ids: tf.Tensor2D, options: ForwardOptions): ForwardOutput {
-    const out = this.decode(ids, options);
     if (options.training) {
       this.trainingSteps++;
-      return out;
+      return this.decode(ids, options);
     }
+    const out = this.decode(ids, options);
     if (this.trainingSteps > this.probedAtStep && out.stats) this.probe(ids, out.stats as Record<string, tf.Tensor>);
     return out;
   }
@@ -80,8 +80,21 @@ export class RoutedDecoderLM extends DecoderLM {
     for (const [name, values] of Object.entries(mid.top1)) stats[`probe.${name}`] = tf.tensor1d(values);
   }
 
-  /** The reference decoder's forward pass with the routing control in every block's context. */
+  /** The training passes seen and the routing probes: what a resumed training must get back. */
+  trainingState(): unknown {
+    return { trainingSteps: this.trainingSteps, probedAtStep: this.probedAtStep, probes: this.probes };
+  }
+
+  restoreTrainingState(state: unknown): void {
+    const s = state as { trainingSteps: number; probedAtStep: number; probes: RoutingProbe[] };
+    if (!Number.isInteger(s?.trainingSteps) || !Number.isInteger(s.probedAtStep) || !Array.isArray(s.probes)) throw new Error('RoutedDecoderLM.restoreTrainingState: not a state its trainingState() returned.');
+    this.trainingSteps = s.trainingSteps;
+    this.probedAtStep = s.probedAtStep;
+    this.probes.splice(0, this.probes.length, ...s.probes);
+  }
+
+  /** The reference decoder's forward pass with the routing control (and, training, the step) in every block's context. */
   private decode(ids: tf.Tensor2D, options: ForwardOptions): ForwardOutput {
-    return this.run(ids, options, { routing: this.control }).output;
+    return this.run(ids, options, { routing: this.control, ...(options.training ? { trainingStep: this.trainingSteps } : {}) }).output;
   }
 }

@@ -42,6 +42,12 @@ export interface RoutingInput {
   readonly k: number;
   readonly training: boolean;
   readonly control?: RoutingControl;
+  /**
+   * In a training pass, the model's count of training passes, this one included (1 at the first
+   * step): a policy that draws anew every step seeds its draw with it, so the draw is a function of
+   * the step, not of a counter a resumed training would have to restore.
+   */
+  readonly step?: number;
 }
 
 /** A policy's decision, which the routing primitive `routeTokens` turns into selection and gates. */
@@ -142,6 +148,8 @@ export interface RoutedBlockContext extends BlockContext {
   /** [N, D] residual stream before the FFN's pre-norm (a second routed sub-layer adds to it). */
   readonly residual?: tf.Tensor2D;
   readonly routing?: RoutingControl;
+  /** `RoutingInput.step` of a training pass. */
+  readonly trainingStep?: number;
 }
 
 /**
@@ -264,15 +272,15 @@ export class RoutedExperts {
   }
 
   /** Router logits in float32 (when learned), the policy's decision, and the routing primitive. */
-  route(x: tf.Tensor2D, tokenIds: tf.Tensor1D, control?: RoutingControl, training = false): Routing {
+  route(x: tf.Tensor2D, tokenIds: tf.Tensor1D, control?: RoutingControl, training = false, step?: number): Routing {
     const { experts, topK } = this.options;
     const logits = this.router ? (tf.matMul(tf.cast(x, 'float32'), this.router as tf.Tensor2D) as tf.Tensor2D) : undefined; // [n, N]
-    return routeTokens(this.policy.decide({ logits, tokenIds, experts, k: topK, training, control }), topK);
+    return routeTokens(this.policy.decide({ logits, tokenIds, experts, k: topK, training, control, step }), topK);
   }
 
   /** y = c0 * routed + c1 * shared (softmax2), routed + shared (additive) or routed. */
   apply(x: tf.Tensor2D, context: RoutedBlockContext, statsPrefix: string): BlockOutput & { auxUnscaled?: tf.Scalar } {
-    const r = this.route(x, context.tokenIds, context.routing, context.training);
+    const r = this.route(x, context.tokenIds, context.routing, context.training, context.trainingStep);
     const routed = this.experts.applySelected(x, r.gates, r.selected); // [n, D]
     let y = routed;
     let mix: tf.Tensor2D | undefined;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as tf from '#tfjs';
-import type { LanguageModel, ModelFactory } from '@labbench/core';
+import type { LanguageModel, ModelFactory, TrainingSnapshots } from '@labbench/core';
 import { byteTokenizer } from '@labbench/core/testing';
 import { initBackend } from '../backend/select.js';
 import { trainModel } from '../train/trainer.js';
@@ -83,6 +83,30 @@ export function describeModelContract(factory: ModelFactory<any>, config: Record
     model.dispose();
     assert.equal(counts[1], counts[0], `tensors grew: ${counts}`);
     assert.equal(counts[2], counts[0], `tensors grew: ${counts}`);
+  });
+
+  test(`${factory.id} contract: training resumed from its snapshot after any step ends with the same bits as training never stopped`, async () => {
+    await initBackend(backend);
+    const request = tinyRequest(factory, config, 4);
+    const budget = { ...request.budget, checkpoints: 2 }; // a validation pass mid-training (routing probes, stats)
+    const run = async (snapshots?: TrainingSnapshots) => {
+      const model = build();
+      const { record } = await trainModel({ ...request, budget, snapshots }, model);
+      const weights = model.variables.map((v) => Array.from(v.dataSync()));
+      model.dispose();
+      const { wallSeconds, ...rest } = record;
+      void wallSeconds;
+      return { weights, record: rest };
+    };
+    const saved: Uint8Array[] = [];
+    const never = await run();
+    const saving = await run({ everySeconds: 0, load: () => undefined, save: (bytes) => saved.push(bytes), discard: (why) => assert.fail(why) });
+    assert.deepEqual(saving, never, 'saving snapshots changed the training');
+    assert.equal(saved.length, budget.steps - 1, 'a snapshot after every step but the last');
+    for (const [i, bytes] of saved.entries()) {
+      const resumed = await run({ everySeconds: 3600, load: () => bytes, save: () => {}, discard: (why) => assert.fail(why) });
+      assert.deepEqual(resumed, never, `resumed after step ${i + 1}`);
+    }
   });
 
   test(`${factory.id} contract: training loss is finite and validation perplexity >= 1`, async () => {

@@ -85,6 +85,21 @@ export class AdamW {
     });
   }
 
+  /** The moments and the step count (resumed training). */
+  state(): { t: number; m: Float32Array[]; v: Float32Array[] } {
+    return { t: this.t, m: this.m.map((x) => x.dataSync() as Float32Array), v: this.v.map((x) => x.dataSync() as Float32Array) };
+  }
+
+  /** Continues from a `state()` of an optimizer over the same variables. */
+  restore(state: { t: number; m: readonly Float32Array[]; v: readonly Float32Array[] }): void {
+    if (state.m.length !== this.m.length || state.v.length !== this.v.length) throw new Error(`AdamW.restore: state for ${state.m.length} variables, the optimizer has ${this.m.length}.`);
+    this.t = state.t;
+    tf.tidy(() => {
+      this.m.forEach((x, i) => x.assign(tf.tensor(state.m[i], x.shape, 'float32')));
+      this.v.forEach((x, i) => x.assign(tf.tensor(state.v[i], x.shape, 'float32')));
+    });
+  }
+
   dispose(): void {
     for (const x of [...this.m, ...this.v]) x.dispose();
   }

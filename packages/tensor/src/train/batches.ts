@@ -14,6 +14,15 @@ export class WindowSampler {
     this.rng = new Rng(deriveSeed(seed, 'batches'));
   }
 
+  /** The position in the window order (resumed training). */
+  state(): number[] {
+    return this.rng.state();
+  }
+
+  restore(state: readonly number[]): void {
+    this.rng.restore(state);
+  }
+
   /** ids [B, T] and targets [B, T] (ids shifted by one). */
   next(): { ids: tf.Tensor2D; targets: tf.Tensor2D } {
     const { batch, time, stream } = this;

@@ -5,6 +5,7 @@ import { tokenCrossEntropy } from '../ops/index.js';
 import { AdamW, adamWDefaults, learningRateAt } from './adamw.js';
 import { WindowSampler, fixedWindows } from './batches.js';
 import { StepRate } from './step-rate.js';
+import { encodeSnapshot, readSnapshot } from './snapshot.js';
 
 // Validation windows per checkpoint: enough for a stable mean, few enough to stay cheap.
 const VALID_WINDOWS = 32;
@@ -52,7 +53,9 @@ export function objectiveValidation(model: LanguageModel, stream: Int32Array, ti
 /**
  * Trains one cell: seeded windows, AdamW with warmup + cosine, gradient clipping, the model's
  * auxiliary loss added (or the model's own `objective` instead of loss + aux), NaN/Inf detection (only this cell fails), validation loss and per-position
- * loss curves at evenly spaced checkpoints. The tensor count stays flat over steps.
+ * loss curves at evenly spaced checkpoints. The tensor count stays flat over steps. With
+ * `request.snapshots` it saves its whole state every so often and, given one, continues after it:
+ * the same bits as a training that was never stopped.
  */
 export async function trainModel(request: TrainRequest, model: LanguageModel): Promise<TrainedCell> {
   const { budget, loss, lossConfig, seed } = request;
@@ -62,18 +65,29 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
   const phases = phaseSchedule(model, plan, steps);
   let phase = phases[0];
   let optimizer = new AdamW(phase.variables, { ...adamWDefaults, weightDecay: budget.weightDecay });
+  const snapshot = request.snapshots?.load();
+  const resumed = snapshot ? resume(request, snapshot, model, phases, steps) : undefined;
+  if (resumed) {
+    phase = resumed.phase;
+    optimizer.dispose();
+    optimizer = new AdamW(phase.variables, { ...adamWDefaults, weightDecay: budget.weightDecay });
+    optimizer.restore({ t: resumed.state.optimizerSteps, ...resumed.moments });
+    sampler.restore(resumed.state.sampler);
+  }
   const checkpointSteps = new Set(Array.from({ length: budget.checkpoints }, (_, i) => Math.round(((i + 1) * steps) / budget.checkpoints)));
-  const trainLoss: CurvePoint[] = [];
-  const validLoss: CurvePoint[] = [];
-  const positionCurves: PositionCurve[] = [];
-  let lastStats: Record<string, number[]> = {};
-  const started = performance.now();
-  const rate = new StepRate(StepRate.windowFor(steps), started);
+  const trainLoss: CurvePoint[] = resumed ? resumed.state.trainLoss : [];
+  const validLoss: CurvePoint[] = resumed ? resumed.state.validLoss : [];
+  const positionCurves: PositionCurve[] = resumed ? resumed.state.positionLosses : [];
+  let lastStats: Record<string, number[]> = resumed ? resumed.state.lastStats : {};
+  const firstStep = resumed ? resumed.state.step + 1 : 1;
+  let lastSnapshot = performance.now();
+  const started = lastSnapshot - (resumed?.state.wallSeconds ?? 0) * 1000; // a resumed record counts the earlier runs' seconds
+  const rate = new StepRate(StepRate.windowFor(steps), lastSnapshot);
   const tokensPerStep = batchSize * seqLen;
   const logEvery = Math.max(1, Math.floor(steps / 50)); // about 50 points per curve
-  let smoothed = Number.NaN;
+  let smoothed = resumed ? resumed.state.smoothedLoss : Number.NaN;
   try {
-    for (let step = 1; step <= steps; step++) {
+    for (let step = firstStep; step <= steps; step++) {
       if (step > phase.end) { // next phase of the model's plan: a fresh optimizer over its variables
         phase = phases.find((p) => step <= p.end)!;
         optimizer.dispose();
@@ -120,6 +134,15 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
       }
       const tokensPerSecond = rate.step(performance.now()) * tokensPerStep; // recent steps, not since the start
       request.onProgress?.({ step, steps, loss: smoothed, tokensPerSecond, etaSeconds: ((steps - step) * tokensPerStep) / tokensPerSecond });
+      if (request.snapshots && step < steps && performance.now() - lastSnapshot >= request.snapshots.everySeconds * 1000) {
+        const moments = optimizer.state();
+        const state = {
+          step, optimizerSteps: moments.t, sampler: sampler.state(), model: model.trainingState?.(),
+          trainLoss, validLoss, positionLosses: positionCurves, lastStats, smoothedLoss: smoothed, wallSeconds: (performance.now() - started) / 1000,
+        };
+        request.snapshots.save(encodeSnapshot(state, model.variables as tf.Variable[], phase.variables, moments));
+        lastSnapshot = performance.now();
+      }
       if (step % 8 === 0) await new Promise((resolve) => setImmediate(resolve)); // let signals and output through
     }
   } finally {
@@ -136,6 +159,34 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
       trainLoss, validLoss, positionLosses: positionCurves, modelStats,
     },
   };
+}
+
+/**
+ * Continues from a snapshot: its weights, moments, data position and the model's own training
+ * state, and the phase of its step; the model has been built and `beginTraining` called, as for a
+ * fresh start. A snapshot that does not fit (another model, a corrupted file, a step outside this
+ * training) is discarded before anything is assigned, and training starts from step 1; a failure
+ * after that (the model refusing its state) fails the training, with the snapshot discarded.
+ */
+function resume(request: TrainRequest, bytes: Uint8Array, model: LanguageModel, phases: ReturnType<typeof phaseSchedule>, steps: number) {
+  const snapshots = request.snapshots!;
+  let applying = false;
+  try {
+    const snapshot = readSnapshot(bytes);
+    const { state } = snapshot;
+    if (!(state.step >= 1 && state.step < steps)) throw new Error(`training snapshot: saved after step ${state.step}, outside 1..${steps - 1} of this training.`);
+    if (state.model !== undefined && !model.restoreTrainingState) throw new Error('training snapshot: it holds a model training state, and this model cannot restore one.');
+    const phase = phases.find((p) => state.step <= p.end) ?? phases[phases.length - 1];
+    snapshot.check(model.variables as tf.Variable[], phase.variables);
+    applying = true;
+    const moments = snapshot.apply(model.variables as tf.Variable[], phase.variables);
+    if (state.model !== undefined) model.restoreTrainingState!(state.model);
+    return { state, moments, phase };
+  } catch (error) {
+    snapshots.discard((error as Error).message);
+    if (applying) throw error;
+    return undefined;
+  }
 }
 
 /**
