@@ -252,7 +252,7 @@ async function trainOrLoad(
   const artifact: TrainedArtifact = { record: trained.record, params: trained.model.params(), flops: trained.model.flopsPerToken(), tokens: trained.record.tokens };
   tryCache(() => engine.saveCheckpoint(trained.model, checkpoint), `checkpoint ${trainKey.slice(0, 12)}`, warnings);
   tryCache(() => store.put('trained', trainKey, artifact), `trained cell ${trainKey.slice(0, 12)}`, warnings);
-  rmSync(store.path(SNAPSHOTS, trainKey, 'bin'), { force: true }); // the checkpoint supersedes it
+  removeSnapshot(ctx, trainKey, warnings); // the checkpoint supersedes it
   return { model: trained.model, artifact, tokenCounts: stream.counts };
 }
 
@@ -274,19 +274,27 @@ function trainingSnapshots(ctx: CellContext, trainKey: string, reporter: CellRep
       if (bytes) reporter.log(`training ${id}: resuming from its last snapshot.`);
       return bytes;
     },
-    save: (bytes) => {
+    save: (encode) => {
       try {
-        ctx.store.putBytes(SNAPSHOTS, trainKey, bytes);
+        ctx.store.putBytes(SNAPSHOTS, trainKey, encode());
       } catch (error) {
         if (!failed) warnings.push(`could not save a training snapshot of ${id} (${(error as Error).message.split('\n')[0]}); a stopped run would retrain it from step 1.`);
         failed = true;
       }
     },
-    discard: (why) => {
-      reporter.log(`training ${id}: its snapshot cannot be used (${why}); training from step 1.`);
-      rmSync(ctx.store.path(SNAPSHOTS, trainKey, 'bin'), { force: true });
+    discard: (why, outcome) => {
+      reporter.log(`training ${id}: its snapshot cannot be used (${why}); ${outcome === 'restart' ? 'training from step 1' : 'the cell fails, and a rerun trains from step 1'}.`);
+      removeSnapshot(ctx, trainKey, warnings);
     },
   };
+}
+
+function removeSnapshot(ctx: CellContext, trainKey: string, warnings: string[]): void {
+  try {
+    rmSync(ctx.store.path(SNAPSHOTS, trainKey, 'bin'), { force: true });
+  } catch (error) {
+    warnings.push(`could not remove the training snapshot of ${trainKey.slice(0, 12)} (${(error as Error).message.split('\n')[0]}); remove it by hand.`);
+  }
 }
 
 async function evaluate(

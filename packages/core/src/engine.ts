@@ -68,14 +68,23 @@ export interface TrainRequest {
  * from the last one with the same bits as a run that was never stopped. The engine owns the bytes.
  */
 export interface TrainingSnapshots {
-  /** Wall seconds of training between snapshots (0: after every step). */
+  /**
+   * Least wall seconds of training between snapshots; 0 saves after every step (tests). A run with
+   * snapshots off passes no `TrainingSnapshots` at all (`--snapshot-every 0`).
+   */
   readonly everySeconds: number;
   /** The last snapshot saved for this training, if any. */
   load(): Uint8Array | undefined;
-  /** Stores a snapshot (atomically); must not throw: a failed save only loses the chance to resume. */
-  save(snapshot: Uint8Array): void;
-  /** The last snapshot cannot be used (why): forget it. Training then starts from step 1, or fails. */
-  discard(reason: string): void;
+  /**
+   * Stores the snapshot `encode` builds (atomically); never throws: a failed encoding or write
+   * only loses the chance to resume.
+   */
+  save(encode: () => Uint8Array): void;
+  /**
+   * The last snapshot cannot be used (why): forget it. `restart`: nothing was assigned and the
+   * training starts from step 1; `failed`: it was partly applied, and the training fails.
+   */
+  discard(reason: string, outcome: 'restart' | 'failed'): void;
 }
 
 export interface TrainedCell {

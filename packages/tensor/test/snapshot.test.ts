@@ -28,7 +28,7 @@ async function train(config: Record<string, unknown>, snapshots?: TrainingSnapsh
 
 async function snapshotsOf(config: Record<string, unknown>): Promise<Uint8Array[]> {
   const saved: Uint8Array[] = [];
-  await train(config, { everySeconds: 0, load: () => undefined, save: (b) => saved.push(b), discard: () => {} });
+  await train(config, { everySeconds: 0, load: () => undefined, save: (encode) => saved.push(encode()), discard: () => {} });
   return saved;
 }
 
@@ -42,7 +42,7 @@ test('a snapshot that does not fit (corrupted, another model, a step outside the
   const cases: [string, Uint8Array, RegExp][] = [
     ['corrupted', corrupted, /checksum mismatch/],
     ['another model', otherModel, /saved for other variables/],
-    ['not a snapshot', new TextEncoder().encode('hello'), /not a labbench labbench\.snapshot\/v1 file/],
+    ['not a snapshot', new TextEncoder().encode('hello'), /not a labbench\.snapshot\/v1 file/],
   ];
   for (const [what, bytes, reason] of cases) {
     const discarded: string[] = [];
@@ -58,9 +58,32 @@ test('a snapshot saved by a longer training (its step past this one) is discarde
   const saved: Uint8Array[] = [];
   const request = tinyRequest(factory, {}, 8);
   const model = factory.create({}, { vocabSize: 257, seqLen: 16, seed: 1 });
-  await trainModel({ ...request, snapshots: { everySeconds: 0, load: () => undefined, save: (b) => saved.push(b), discard: () => {} } }, model);
+  await trainModel({ ...request, snapshots: { everySeconds: 0, load: () => undefined, save: (encode) => saved.push(encode()), discard: () => {} } }, model);
   model.dispose();
   const discarded: string[] = [];
   await train({}, { everySeconds: 3600, load: () => saved[5], save: () => {}, discard: (why) => discarded.push(why) });
   assert.match(discarded[0] ?? '', /saved after step 6, outside 1\.\.3/);
+});
+
+test('a training with phases (a fresh optimizer per phase) resumed after any step, the phase boundary included, ends with the same bits', async () => {
+  await initBackend('cpu');
+  class Phased extends DecoderLM {
+    beginTraining() {
+      return { phases: [{ name: 'embedding', fraction: 0.5, variables: [this.tokenEmbedding] }, { name: 'all', fraction: 0.5, variables: this.variables }] };
+    }
+  }
+  const phased = { ...factory, create: (_c: Record<string, unknown>, context: { vocabSize: number; seqLen: number; seed: number }) => new Phased({ ...decoderDefaults, dModel: 8, layers: 1, heads: 2, ffnHidden: 8, seqLen: 16 }, context) };
+  const run = async (snapshots?: TrainingSnapshots) => {
+    const model = phased.create({}, { vocabSize: 257, seqLen: 16, seed: 1 });
+    const { record } = await trainModel({ ...tinyRequest(phased, {}, 6), snapshots }, model);
+    const weights = model.variables.map((v) => Array.from(v.dataSync()));
+    model.dispose();
+    return { weights, trainLoss: record.trainLoss, validLoss: record.validLoss };
+  };
+  const saved: Uint8Array[] = [];
+  const never = await run({ everySeconds: 0, load: () => undefined, save: (encode) => saved.push(encode()), discard: () => {} });
+  assert.equal(saved.length, 5);
+  for (const [i, bytes] of saved.entries()) {
+    assert.deepEqual(await run({ everySeconds: 3600, load: () => bytes, save: () => {}, discard: (why) => assert.fail(why) }), never, `resumed after step ${i + 1} (the first phase ends at step 3)`);
+  }
 });

@@ -1,3 +1,4 @@
+import { deriveSeed } from '@labbench/core';
 import { argmaxMask, gatesFor, oneHotFloat, softmaxTopK, tf, type Renormalize, type RoutingPolicy } from '@labbench/tensor';
 
 /**
@@ -41,15 +42,20 @@ export function topPRouting(p: number): RoutingPolicy {
 /**
  * Uniform random routing (the `routing` knock-out): uniform probabilities, so the k experts drawn
  * at random get equal gates; no trainable router. A fresh draw per training step (seed + the
- * model's training step), the same draw for every evaluation pass (deterministic scoring).
+ * model's training step; a policy shared by sub-layers, as CartesianMoE's A and B share theirs,
+ * draws anew at each call within the step), the same draw for every evaluation pass
+ * (deterministic scoring). What it remembers lasts one step, so a resumed training draws the same.
  */
 export function randomRouting(seed: number): RoutingPolicy {
+  let current = { step: -1, calls: 0 }; // no step yet (steps count from 0 or 1)
   return {
     learnedRouter: false,
     decide: ({ tokenIds, experts, training, step }) => {
       if (training && step === undefined) throw new Error("random routing: a training pass needs the model's training step (RoutingInput.step; RoutedDecoderLM passes it).");
+      if (training) current = step === current.step ? { step, calls: current.calls + 1 } : { step: step!, calls: 0 };
+      const drawSeed = !training ? seed : current.calls === 0 ? seed + step! : deriveSeed(seed + step!, `call${current.calls}`);
       const n = tokenIds.shape[0];
-      const scores = tf.randomUniform([n, experts], 0, 1, 'float32', training ? seed + step! : seed) as tf.Tensor2D;
+      const scores = tf.randomUniform([n, experts], 0, 1, 'float32', drawSeed) as tf.Tensor2D;
       return { logits: tf.zeros([n, experts]) as tf.Tensor2D, scores, gates: 'renormalize' };
     },
   };

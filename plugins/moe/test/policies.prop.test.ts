@@ -59,6 +59,22 @@ test('random routing (the routing knock-out): no router, for any tokens and k ex
   );
 });
 
+test('random routing shared by two sub-layers (CartesianMoE A and B): each call of a training step draws anew, and the draws depend only on the step and the call, so a fresh policy (a resumed training) repeats them', async () => {
+  await initBackend('cpu');
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 50 }), (seed, step) => {
+      const draw = (policy: ReturnType<typeof randomRouting>, s: number) =>
+        tf.tidy(() => Array.from(policy.decide({ tokenIds: tf.zeros([16], 'int32') as tf.Tensor1D, experts: 4, k: 1, training: true, step: s }).scores!.dataSync()));
+      const shared = randomRouting(seed);
+      const [a, b] = [draw(shared, step), draw(shared, step)];
+      const fresh = randomRouting(seed);
+      draw(fresh, step + 7); // a fresh policy that has seen another step first
+      return JSON.stringify(a) !== JSON.stringify(b) && JSON.stringify(draw(fresh, step)) === JSON.stringify(a) && JSON.stringify(draw(fresh, step)) === JSON.stringify(b);
+    }),
+    { numRuns: 20 },
+  );
+});
+
 test('random routing: over many tokens every expert is picked about equally often (chi-square below the 0.999 quantile)', async () => {
   await initBackend('cpu');
   const { layer: l, params } = layer({ topK: 1, policy: randomRouting(11) });

@@ -30,6 +30,7 @@ const TOP1 = /\.top1\.layer\d+$/;
 export class RoutedDecoderLM extends DecoderLM {
   readonly control: RoutingControl;
   readonly trainingTokenCounts?: Float64Array;
+  /** Training forward passes so far: the training step, since the trainer runs one per step. */
   private trainingSteps = 0;
   private probedAtStep = 0;
   private readonly probes: RoutingProbe[] = [];

@@ -100,7 +100,7 @@ export function describeModelContract(factory: ModelFactory<any>, config: Record
     };
     const saved: Uint8Array[] = [];
     const never = await run();
-    const saving = await run({ everySeconds: 0, load: () => undefined, save: (bytes) => saved.push(bytes), discard: (why) => assert.fail(why) });
+    const saving = await run({ everySeconds: 0, load: () => undefined, save: (encode) => saved.push(encode()), discard: (why) => assert.fail(why) });
     assert.deepEqual(saving, never, 'saving snapshots changed the training');
     assert.equal(saved.length, budget.steps - 1, 'a snapshot after every step but the last');
     for (const [i, bytes] of saved.entries()) {

@@ -37,9 +37,9 @@ export function unpackFloat32<H extends PackedHeader>(file: Uint8Array, format: 
   try {
     header = JSON.parse(new TextDecoder().decode(file.subarray(4, 4 + headerLength))) as H;
   } catch {
-    throw new Error(`${what}: not a labbench ${format} file (no readable header).`);
+    throw new Error(`${what}: not a ${format} file (no readable header).`);
   }
-  if (header.format !== format) throw new Error(`${what}: not a labbench ${format} file (format ${header.format}).`);
+  if (header.format !== format) throw new Error(`${what}: not a ${format} file (format ${header.format}).`);
   const bytes = file.subarray(4 + headerLength);
   if (sha256(bytes) !== header.sha256) throw new Error(`${what}: checksum mismatch (the file is corrupted).`);
   return { header, data: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) };

@@ -1,11 +1,11 @@
 import * as tf from '#tfjs';
-import type { CurvePoint, LanguageModel, PositionCurve, TrainRequest, TrainedCell, TrainedTokenizer, TrainingPlan } from '@labbench/core';
+import type { CurvePoint, LanguageModel, PositionCurve, TrainRequest, TrainedCell, TrainedTokenizer, TrainingPlan, TrainingSnapshots } from '@labbench/core';
 import { TrainingFault } from '@labbench/core';
 import { tokenCrossEntropy } from '../ops/index.js';
 import { AdamW, adamWDefaults, learningRateAt } from './adamw.js';
 import { WindowSampler, fixedWindows } from './batches.js';
 import { StepRate } from './step-rate.js';
-import { encodeSnapshot, readSnapshot } from './snapshot.js';
+import { encodeSnapshot, readSnapshot, type TrainerState } from './snapshot.js';
 
 // Validation windows per checkpoint: enough for a stable mean, few enough to stay cheap.
 const VALID_WINDOWS = 32;
@@ -63,17 +63,10 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
   const sampler = new WindowSampler(request.trainTokens, batchSize, seqLen, seed);
   const plan = model.beginTraining?.({ trainTokens: request.trainTokens, seqLen, batchSize, steps, seed });
   const phases = phaseSchedule(model, plan, steps);
-  let phase = phases[0];
-  let optimizer = new AdamW(phase.variables, { ...adamWDefaults, weightDecay: budget.weightDecay });
-  const snapshot = request.snapshots?.load();
-  const resumed = snapshot ? resume(request, snapshot, model, phases, steps) : undefined;
-  if (resumed) {
-    phase = resumed.phase;
-    optimizer.dispose();
-    optimizer = new AdamW(phase.variables, { ...adamWDefaults, weightDecay: budget.weightDecay });
-    optimizer.restore({ t: resumed.state.optimizerSteps, ...resumed.moments });
-    sampler.restore(resumed.state.sampler);
-  }
+  const newOptimizer = (p: Phase) => new AdamW(p.variables, { ...adamWDefaults, weightDecay: budget.weightDecay });
+  const resumed = request.snapshots ? resume(request.snapshots, model, phases, sampler, steps, newOptimizer) : undefined;
+  let phase = resumed?.phase ?? phases[0];
+  let optimizer = resumed?.optimizer ?? newOptimizer(phase);
   const checkpointSteps = new Set(Array.from({ length: budget.checkpoints }, (_, i) => Math.round(((i + 1) * steps) / budget.checkpoints)));
   const trainLoss: CurvePoint[] = resumed ? resumed.state.trainLoss : [];
   const validLoss: CurvePoint[] = resumed ? resumed.state.validLoss : [];
@@ -91,7 +84,7 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
       if (step > phase.end) { // next phase of the model's plan: a fresh optimizer over its variables
         phase = phases.find((p) => step <= p.end)!;
         optimizer.dispose();
-        optimizer = new AdamW(phase.variables, { ...adamWDefaults, weightDecay: budget.weightDecay });
+        optimizer = newOptimizer(phase);
       }
       const { ids, targets } = sampler.next();
       const poisoned = request.injectNanAtStep !== undefined && step >= request.injectNanAtStep;
@@ -135,12 +128,15 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
       const tokensPerSecond = rate.step(performance.now()) * tokensPerStep; // recent steps, not since the start
       request.onProgress?.({ step, steps, loss: smoothed, tokensPerSecond, etaSeconds: ((steps - step) * tokensPerStep) / tokensPerSecond });
       if (request.snapshots && step < steps && performance.now() - lastSnapshot >= request.snapshots.everySeconds * 1000) {
-        const moments = optimizer.state();
-        const state = {
-          step, optimizerSteps: moments.t, sampler: sampler.state(), model: model.trainingState?.(),
-          trainLoss, validLoss, positionLosses: positionCurves, lastStats, smoothedLoss: smoothed, wallSeconds: (performance.now() - started) / 1000,
-        };
-        request.snapshots.save(encodeSnapshot(state, model.variables as tf.Variable[], phase.variables, moments));
+        const [at, variables, optimized] = [step, model.variables as tf.Variable[], phase.variables];
+        request.snapshots.save(() => {
+          const moments = optimizer.state();
+          const state = {
+            step: at, optimizerSteps: moments.t, sampler: sampler.state(), model: model.trainingState?.(),
+            trainLoss, validLoss, positionLosses: positionCurves, lastStats, smoothedLoss: smoothed, wallSeconds: (performance.now() - started) / 1000,
+          };
+          return encodeSnapshot(state, variables, optimized, moments);
+        });
         lastSnapshot = performance.now();
       }
       if (step % 8 === 0) await new Promise((resolve) => setImmediate(resolve)); // let signals and output through
@@ -161,31 +157,52 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
   };
 }
 
+type Phase = ReturnType<typeof phaseSchedule>[number];
+
 /**
- * Continues from a snapshot: its weights, moments, data position and the model's own training
- * state, and the phase of its step; the model has been built and `beginTraining` called, as for a
- * fresh start. A snapshot that does not fit (another model, a corrupted file, a step outside this
- * training) is discarded before anything is assigned, and training starts from step 1; a failure
- * after that (the model refusing its state) fails the training, with the snapshot discarded.
+ * Continues from the last snapshot, if any: its weights, moments, data position and the model's
+ * own training state, with the phase of its step and an optimizer restored for it. The model has
+ * been built and `beginTraining` called, as for a fresh start. A snapshot that does not fit
+ * (corrupted, another model, a state that is not a trainer's, a step outside this training) is
+ * discarded before anything is assigned, and training starts from step 1; a failure after that
+ * (the model refusing its state) fails the training, with the snapshot discarded.
  */
-function resume(request: TrainRequest, bytes: Uint8Array, model: LanguageModel, phases: ReturnType<typeof phaseSchedule>, steps: number) {
-  const snapshots = request.snapshots!;
+function resume(snapshots: TrainingSnapshots, model: LanguageModel, phases: readonly Phase[], sampler: WindowSampler, steps: number, newOptimizer: (p: Phase) => AdamW) {
+  const bytes = snapshots.load();
+  if (!bytes) return undefined;
   let applying = false;
+  let optimizer: AdamW | undefined;
   try {
     const snapshot = readSnapshot(bytes);
     const { state } = snapshot;
-    if (!(state.step >= 1 && state.step < steps)) throw new Error(`training snapshot: saved after step ${state.step}, outside 1..${steps - 1} of this training.`);
+    checkTrainerState(state, steps);
     if (state.model !== undefined && !model.restoreTrainingState) throw new Error('training snapshot: it holds a model training state, and this model cannot restore one.');
     const phase = phases.find((p) => state.step <= p.end) ?? phases[phases.length - 1];
     snapshot.check(model.variables as tf.Variable[], phase.variables);
     applying = true;
     const moments = snapshot.apply(model.variables as tf.Variable[], phase.variables);
+    optimizer = newOptimizer(phase);
+    optimizer.restore({ t: state.optimizerSteps, ...moments });
+    sampler.restore(state.sampler);
     if (state.model !== undefined) model.restoreTrainingState!(state.model);
-    return { state, moments, phase };
+    return { state, phase, optimizer };
   } catch (error) {
-    snapshots.discard((error as Error).message);
+    optimizer?.dispose();
+    snapshots.discard((error as Error).message, applying ? 'failed' : 'restart');
     if (applying) throw error;
     return undefined;
+  }
+}
+
+/** Throws unless `state` is a trainer state of a step inside this training (checked before anything is assigned). */
+function checkTrainerState(state: TrainerState, steps: number): void {
+  const what = 'training snapshot';
+  if (!(Number.isInteger(state?.step) && state.step >= 1 && state.step < steps)) throw new Error(`${what}: saved after step ${state?.step}, outside 1..${steps - 1} of this training.`);
+  if (!(Number.isInteger(state.optimizerSteps) && state.optimizerSteps >= 0 && state.optimizerSteps <= state.step)) throw new Error(`${what}: optimizer step count ${state.optimizerSteps} is not in 0..${state.step}.`);
+  if (!(Array.isArray(state.sampler) && state.sampler.length === 4 && state.sampler.every(Number.isInteger))) throw new Error(`${what}: the sampler state is not a generator position.`);
+  const curves = [state.trainLoss, state.validLoss, state.positionLosses];
+  if (!curves.every(Array.isArray) || typeof state.lastStats !== 'object' || state.lastStats === null || typeof state.smoothedLoss !== 'number' || !(state.wallSeconds >= 0)) {
+    throw new Error(`${what}: its curves or statistics are not a trainer's.`);
   }
 }
 
