@@ -26,10 +26,7 @@ export function createReporter(stream: NodeJS.WriteStream = process.stderr, quie
     else stream.write(`${line}\n`);
   };
   const progressBar = (cell: CellLabel, p: StepProgress): cliProgress.SingleBar => {
-    bars ??= new cliProgress.MultiBar(
-      { stream, format: '  {cell} {bar} {value}/{total} steps | loss {loss} | {tps} tok/s | ETA {eta_s}', hideCursor: true, clearOnComplete: true },
-      cliProgress.Presets.shades_classic,
-    );
+    bars ??= new cliProgress.MultiBar({ stream, format: '  {cell} {bar} {value}/{total} steps | loss {loss} | {tps} tok/s | ETA {eta_s}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
     return bars.create(p.steps, 0, { cell: name(cell), loss: '-', tps: '-', eta_s: '?' });
   };
   return {
@@ -63,10 +60,7 @@ export function createReporter(stream: NodeJS.WriteStream = process.stderr, quie
         }
       }
       if (quiet && status.status !== 'failed') return;
-      const detail =
-        status.status === 'failed'
-          ? `FAILED${status.failedAtStep ? ` at step ${status.failedAtStep}` : ''}: ${status.reason}`
-          : `${status.status} in ${status.wallSeconds.toFixed(1)} s`;
+      const detail = status.status === 'failed' ? `FAILED${status.failedAtStep ? ` at step ${status.failedAtStep}` : ''}: ${status.reason}` : `${status.status} in ${status.wallSeconds.toFixed(1)} s`;
       write(`  ${name(cell)} ${detail}`);
     },
     log(message) {

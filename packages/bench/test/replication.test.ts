@@ -101,3 +101,24 @@ test('replicationFile: a paper with two headline claims is a ConfigError (Holm c
   const reg = new Registry([{ plugin: definePlugin({ id: 't', studies: [twice] }), origin: origin('t', 'Paper T') }]);
   assert.throws(() => replicationFile(reg, records), /paper 'Paper T': has 2 headline claims \(twice\/ppl, twice\/forecast\)/);
 });
+
+test('replicationMarkdown opens with each run paper\'s headline verdict (the failed gate of an invalid regime) and the counts of every claim judged', async () => {
+  const md = replicationMarkdown(replicationFile(registry, records), records.length);
+  const glance = md.slice(md.indexOf('## At a glance'), md.indexOf('## How to read a verdict'));
+  assert.match(glance, /\| Paper P \| `ran\/ppl`: A has lower perplexity than B \| \*\*reproduced\*\* \| ×0\.9\d+ \[[^\]]+\], p \S+ \|/);
+  assert.match(glance, /Corrected verdicts of the 2 claims judged: headline reproduced 1; secondary reproduced 1\. Not run: 1 study \(at the end\)\./);
+  assert.doesNotMatch(glance, /Paper Q/);
+  // the committed campaign report: every headline of a study with records, each with its own verdict
+  const { readFileSync } = await import('node:fs');
+  const campaign = JSON.parse(readFileSync(new URL('../../../campaign/leaderboards/replication.json', import.meta.url), 'utf8')) as Parameters<typeof replicationMarkdown>[0];
+  const text = replicationMarkdown(campaign, 0);
+  const rows = text.slice(text.indexOf('## At a glance'), text.indexOf('## How to read a verdict')).split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| paper') && !l.startsWith('| ---'));
+  const headlines = campaign.entries.filter((e) => e.role === 'headline' && !campaign.notRun.includes(e.study));
+  assert.equal(rows.length, headlines.length);
+  for (const e of headlines) {
+    const row = rows.find((r) => r.includes(`\`${e.study}/${e.claim}\``));
+    assert.ok(row?.includes(`**${e.correctedVerdict}**`), `${e.study}/${e.claim}: ${row}`);
+    const failed = e.gates.find((g) => g.passed !== true);
+    if (e.correctedVerdict === 'invalid regime' && failed) assert.ok(row.includes(`gate ${failed.gate}:`), row);
+  }
+});
