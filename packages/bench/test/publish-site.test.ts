@@ -101,3 +101,12 @@ test('sitePage: facet columns follow the registered boards order, and a compact 
   const data = JSON.parse(html.slice(html.indexOf('id="data">') + 'id="data">'.length, html.indexOf('</script>', html.indexOf('id="data">'))));
   assert.deepEqual(data.find((b: { board: string }) => b.board === 'detection').facets, ['task', 'detector', 'generator', 'decoding']);
 });
+
+test('sitePage: the replication section counts the judged claims per role and verdict (not-run claims left out; none on a preview)', () => {
+  const row = (role: 'headline' | 'secondary', verdict: string) => ({ paper: 'P', study: 'alpha', claim: 'c', role, metric: 'm', figure: '', effect: null, interval: null, scale: 'difference' as const, verdict, reason: verdict, seeds: 3, gates: [] });
+  const claims = [row('headline', 'invalid regime'), row('headline', 'reproduced'), row('secondary', 'invalid regime'), row('secondary', 'invalid regime'), row('secondary', 'not run')];
+  const html = sitePage({ records: studyRecords('alpha'), claims, plots: [], headline: new Map(), preview: false });
+  const counts = /<p id="verdict-counts">(.*?)<\/p>/.exec(html)?.[1].replace(/<[^>]+>/g, '');
+  assert.equal(counts, '4 claims judged. Headline (one per paper): reproduced 1 invalid regime 1. Secondary: invalid regime 2.');
+  assert.doesNotMatch(sitePage({ records: studyRecords('alpha'), claims, plots: [], headline: new Map(), preview: true }), /verdict-counts/);
+});

@@ -118,6 +118,7 @@ test('replicationMarkdown opens with each run paper\'s headline verdict (the fai
   for (const e of headlines) {
     const row = rows.find((r) => r.includes(`\`${e.study}/${e.claim}\``));
     assert.ok(row?.includes(`**${e.correctedVerdict}**`), `${e.study}/${e.claim}: ${row}`);
+    if (!row) continue;
     const failed = e.gates.find((g) => g.passed !== true);
     if (e.correctedVerdict === 'invalid regime' && failed) assert.ok(row.includes(`gate ${failed.gate}:`), row);
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ResultRecord } from '@labbench/core';
+import { type ResultRecord, VERDICTS } from '@labbench/core';
 import type { ClaimRow } from './claims-view.js';
 import { compact, escapeHtml, fmt, range } from './html.js';
 import { PAGE_SCRIPT } from './page-script.js';
@@ -79,6 +79,17 @@ ${banner}<dl class="run">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd i
 
 const badge = (verdict: string) => `<span class="badge v-${escapeHtml(verdict.replace(/\s+/g, '-'))}">${escapeHtml(verdict)}</span>`;
 
+/** How many claims of each role reached each verdict, the line a reader looks for first. */
+function verdictCounts(claims: readonly ClaimRow[]): string {
+  const judged = claims.filter((c) => c.verdict !== 'not run');
+  if (judged.length === 0) return '';
+  const count = (role: ClaimRow['role']) => {
+    const tally = VERDICTS.map((verdict) => [verdict, judged.filter((c) => c.role === role && c.verdict === verdict).length] as const);
+    return tally.filter(([, n]) => n > 0).map(([verdict, n]) => `${badge(verdict)} ${n}`).join(' ') || 'none';
+  };
+  return `<p id="verdict-counts">${judged.length} claims judged. Headline (one per paper): ${count('headline')}. Secondary: ${count('secondary')}.</p>\n`;
+}
+
 /** The replication table: paper, claim, the paper's figure, the measured effect and interval, verdict, gates. */
 function replicationTable(claims: readonly ClaimRow[], preview: boolean, notRun: readonly string[]): string {
   const rows = claims
@@ -106,7 +117,7 @@ function replicationTable(claims: readonly ClaimRow[], preview: boolean, notRun:
     .join('\n');
   return `<section id="replication"><h2>Replication</h2>
 <p>Effect = method \u2212 baseline (\u00d7: method / baseline) on the claim's metric, mean over paired seeds with its 95% interval. Details: <a href="REPLICATION.md">REPLICATION.md</a>.</p>
-<table><thead><tr><th>paper</th><th>claim</th><th>paper's figure</th><th>measured effect [95% CI]</th><th>verdict</th><th>gates</th><th>seeds</th></tr></thead><tbody>
+${preview ? '' : verdictCounts(claims)}<table><thead><tr><th>paper</th><th>claim</th><th>paper's figure</th><th>measured effect [95% CI]</th><th>verdict</th><th>gates</th><th>seeds</th></tr></thead><tbody>
 ${rows}
 </tbody></table>${notRun.length > 0 ? `\n<p id="not-run">Not run here: ${notRun.map(escapeHtml).join(', ')}.</p>` : ''}</section>`;
 }
