@@ -21,6 +21,13 @@ export function workerV8Options(workers: number, cores = availableParallelism(),
   return ['--max-semi-space-size=64', ...(workers >= cores ? ['--single-threaded-gc'] : [])];
 }
 
+/**
+ * How long a stopping run waits for its trainings to save their snapshots. A campaign step takes
+ * under a second and the trainer checks after every step; Slurm kills a job 30 s (its default
+ * KillWait) after the SIGTERM of `scancel` or a time limit, so the wait ends before that.
+ */
+export const STOP_GRACE_SECONDS = 20;
+
 interface Worker {
   readonly child: ChildProcess;
   readonly ready: Promise<{ name: string; nativeKernels: boolean }>;
@@ -93,6 +100,28 @@ export class ProcessPool implements CellExecutor {
       worker.child.on('exit', onExit);
       worker.child.send({ type: 'cell', task } satisfies ToWorker);
     });
+  }
+
+  /**
+   * Stops the run gently: no new cell starts, every worker is told to stop (a training saves its
+   * snapshot after the step it is in, then its worker exits), and workers still running after
+   * `graceSeconds` (a cell that is evaluating) are killed.
+   */
+  async stop(graceSeconds: number): Promise<void> {
+    this.closed = true;
+    const exited = [...this.workers].map((worker) => new Promise<void>((resolve) => {
+      if (worker.child.exitCode !== null || worker.child.signalCode !== null) return resolve();
+      worker.child.once('exit', () => resolve());
+      try {
+        worker.child.send({ type: 'stop' } satisfies ToWorker);
+      } catch {
+        // its channel is already closed: it is exiting
+      }
+    }));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(exited), new Promise((resolve) => { timer = setTimeout(resolve, graceSeconds * 1000); })]);
+    clearTimeout(timer);
+    await this.close();
   }
 
   async close(): Promise<void> {

@@ -20,7 +20,7 @@ export interface WorkerInit {
   readonly snapshotSeconds: number;
 }
 
-export type ToWorker = { type: 'init'; init: WorkerInit } | { type: 'cell'; task: CellTask };
+export type ToWorker = { type: 'init'; init: WorkerInit } | { type: 'cell'; task: CellTask } | { type: 'stop' };
 export type FromWorker =
   | { type: 'ready'; backend: { name: string; nativeKernels: boolean } }
   | { type: 'init-failed'; message: string }
@@ -33,7 +33,7 @@ export function engineCodeEntries(): string[] {
   return ['@labbench/tensor', '@labbench/corpora'].map((name) => fileURLToPath(import.meta.resolve(name)));
 }
 
-async function createContext(init: WorkerInit): Promise<CellContext> {
+async function createContext(init: WorkerInit, stopRequested: () => boolean): Promise<CellContext> {
   process.env.LABBENCH_NATIVE_THREADS = String(init.threads);
   const registry = await discoverPlugins(init.root);
   const { createEngine, initBackend } = await import('@labbench/tensor');
@@ -42,7 +42,7 @@ async function createContext(init: WorkerInit): Promise<CellContext> {
   return createCellContext({
     registry, engine: createEngine(info), data: createDataProvider({ cacheDir: init.datasetsDir }), profile: init.profile,
     store: new ContentStore(init.cacheDir), codeEntries: engineCodeEntries(), log: (message) => send({ type: 'log', message }),
-    snapshotSeconds: init.snapshotSeconds,
+    snapshotSeconds: init.snapshotSeconds, stopRequested,
   });
 }
 
@@ -53,9 +53,22 @@ function send(message: FromWorker): void {
 if (process.send) {
   const exit = process.exit.bind(process); // plugin code sees a process.exit that throws
   let context: Promise<CellContext> | undefined;
+  let busy = false;
+  let stopping = false;
+  // The run is stopping: its parent says so, or the signal reached this process too (Ctrl-C and
+  // Slurm signal the whole process group). Idle, the worker ends now; computing a cell, a training
+  // saves its snapshot after the step it is in and ends, and the worker ends after reporting it
+  // (a cell that is evaluating runs until the parent's grace period kills it).
+  const stop = (): void => {
+    stopping = true;
+    if (!busy) exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   process.on('message', async (message: ToWorker) => {
+    if (message.type === 'stop') return stop();
     if (message.type === 'init') {
-      context = createContext(message.init);
+      context = createContext(message.init, () => stopping);
       try {
         const ctx = await context;
         send({ type: 'ready', backend: ctx.engine.backend });
@@ -64,12 +77,16 @@ if (process.send) {
       }
       return;
     }
+    busy = true;
     const ctx = await context!;
     const outcome = await executeCell(ctx, message.task, {
       step: (progress) => send({ type: 'step', progress }),
       log: (m) => send({ type: 'log', message: m }),
     });
-    send({ type: 'done', outcome });
+    busy = false;
+    process.send?.({ type: 'done', outcome } satisfies FromWorker, () => {
+      if (stopping) exit(0);
+    });
   });
   // The parent going away (killed, Ctrl-C) ends the worker too.
   process.on('disconnect', () => exit(0));

@@ -24,10 +24,10 @@ function fixtureWorkspace(): string {
     const target = join(workspaceRoot, 'node_modules', '@labbench', name);
     if (existsSync(target)) symlinkSync(realpathSync(target), join(root, 'node_modules', '@labbench', name));
   }
-  const plugin = (name: string, files: Record<string, string>) => {
+  const plugin = (name: string, files: Record<string, string>, kinds = ['evaluator', 'study']) => {
     const dir = join(root, 'plugins', name);
     mkdirSync(join(dir, 'src'), { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `fixture-${name}`, version: '1.0.0', type: 'module', exports: { '.': './src/index.ts' }, labbench: { id: name, kinds: ['evaluator', 'study'] } }));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `fixture-${name}`, version: '1.0.0', type: 'module', exports: { '.': './src/index.ts' }, labbench: { id: name, kinds } }));
     for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, 'src', file), text);
   };
   plugin('hostile', {
@@ -68,6 +68,38 @@ export const probe: Evaluator = {
 };
 `,
   });
+  // a dense model that, at its STOPPER_SIGNAL_AT-th training pass, sends SIGTERM to its run and to
+  // itself, as Ctrl-C (SIGINT) or Slurm's scancel and time limit signal a run's whole process group
+  plugin('stopper', {
+    'index.ts': `
+import { definePlugin, defineStudy, type ModelFactory } from '@labbench/core';
+import { denseModel } from '@labbench/plugin-dense';
+const stopper: ModelFactory = {
+  ...denseModel, id: 'stopper',
+  create(config, context) {
+    const model = denseModel.create(config, context);
+    const forward = model.forward.bind(model);
+    let passes = 0;
+    model.forward = (ids, options) => {
+      if (options.training && ++passes === Number(process.env.STOPPER_SIGNAL_AT)) {
+        process.kill(process.ppid, 'SIGTERM');
+        process.kill(process.pid, 'SIGTERM');
+      }
+      return forward(ids, options);
+    };
+    return model;
+  },
+};
+export default definePlugin({
+  id: 'stopper', models: [stopper],
+  studies: [defineStudy({
+    id: 'fixture-stop', version: 1, title: 'fixture-stop', claim: 'fixture',
+    shared: { model: 'stopper', tokenizer: 'bpe', loss: 'cross-entropy', modelConfig: { ffnHidden: 16 } },
+    arms: { only: { stepsFraction: 10 } }, references: false, evaluators: [],
+  })],
+});
+`,
+  }, ['model', 'study']);
   plugin('bystander', { 'index.ts': `import { definePlugin } from '@labbench/core';\nexport default definePlugin({ id: 'bystander' });\n` });
   return root;
 }
@@ -145,6 +177,32 @@ test('a training stopped mid-way continues from its last snapshot, with the resu
   });
   assert.deepEqual(values(home), values(cleanHome));
   // the probe reads only the tokenizer; the training curves carry the model: every loss, wall time aside
+  const curves = (h: string) => readFileSync(join(h, 'out', 'training.jsonl'), 'utf8').trim().split('\n').map((l) => {
+    const { wallSeconds, ...rest } = JSON.parse(l).training;
+    return rest;
+  });
+  assert.deepEqual(curves(home), curves(cleanHome));
+});
+
+test('a run stopped by a signal saves the training in progress and exits 143; the rerun continues from it, with the results of a run never stopped', () => {
+  const home = tempDir('labbench-stop-');
+  const snapshots = () => (existsSync(join(home, 'cache', 'snapshots')) ? readdirSync(join(home, 'cache', 'snapshots')) : []);
+  // no timed snapshot within the hour: the one found is the stop's
+  const stopped = run(root, home, ['--study', 'fixture-stop', '--snapshot-every', '3600'], { STOPPER_SIGNAL_AT: '3' });
+  assert.equal(stopped.code, 143, stopped.stderr);
+  assert.match(stopped.stderr, /stopping on SIGTERM: saving a snapshot of each training in progress/);
+  assert.match(stopped.stderr, /stopped by SIGTERM\. 0 of 1 cells are saved[\s\S]*trainings in progress continue from their snapshots/);
+  // signalled during step 3 of 120; the trainer lets signals through every 8 steps
+  const at = Number(/^stopped after step (\d+)/.exec(stopped.cells[0]?.reason ?? '')?.[1]);
+  assert.ok(stopped.cells[0]?.status === 'failed' && at >= 3 && at <= 24, `${stopped.cells[0]?.status}: ${stopped.cells[0]?.reason}`);
+  assert.equal(snapshots().length, 1);
+  const resumed = run(root, home, ['--study', 'fixture-stop']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /resuming from its last snapshot/);
+  assert.deepEqual(snapshots(), []);
+  const cleanHome = tempDir('labbench-stop-clean-');
+  const clean = run(root, cleanHome, ['--study', 'fixture-stop', '--snapshot-every', '0']);
+  assert.equal(clean.code, 0, clean.stderr);
   const curves = (h: string) => readFileSync(join(h, 'out', 'training.jsonl'), 'utf8').trim().split('\n').map((l) => {
     const { wallSeconds, ...rest } = JSON.parse(l).training;
     return rest;

@@ -7,7 +7,7 @@ import type { TrainedTokenizer } from './contracts/tokenizer.js';
 import type { ContentStore } from './cache.js';
 import { CodeHasher } from './code-hash.js';
 import type { StepProgress, TrainingEngine, TrainingSnapshots } from './engine.js';
-import { TrainingFault } from './engine.js';
+import { TrainingFault, TrainingStopped } from './engine.js';
 import { hashJson } from './hash.js';
 import { checkMetrics } from './metric-check.js';
 import type { PlannedCell } from './plan.js';
@@ -86,6 +86,8 @@ export interface CellContext {
   readonly codeEntries: readonly string[];
   /** Wall seconds of training between resumable snapshots (default DEFAULT_SNAPSHOT_SECONDS; 0: none). */
   readonly snapshotSeconds?: number;
+  /** True once the run is stopping: a training in progress saves its snapshot and ends (TrainingSnapshots.stopRequested). */
+  readonly stopRequested?: () => boolean;
 }
 
 /**
@@ -96,7 +98,7 @@ export const DEFAULT_SNAPSHOT_SECONDS = 600;
 
 export function createCellContext(options: {
   registry: Registry; engine: TrainingEngine; data: DataProvider; profile: Profile; store: ContentStore;
-  codeEntries: readonly string[]; log?: (message: string) => void; snapshotSeconds?: number;
+  codeEntries: readonly string[]; log?: (message: string) => void; snapshotSeconds?: number; stopRequested?: () => boolean;
 }): CellContext {
   const tokens = new TokenData(options.data, options.store, options.registry, options.profile, { log: options.log ?? (() => {}) });
   return { ...options, tokens, code: new CodeHasher() };
@@ -196,7 +198,7 @@ export async function executeCell(ctx: CellContext, task: CellTask, reporter: Ce
       trained.model?.dispose();
     }
   } catch (error) {
-    const fault = error instanceof TrainingFault ? error : undefined;
+    const fault = error instanceof TrainingFault || error instanceof TrainingStopped ? error : undefined;
     return { status: 'failed', ...keys, reason: (error as Error).message ?? String(error), failedAtStep: fault?.step, warnings, wallSeconds: elapsed() };
   }
 }
@@ -282,6 +284,7 @@ function trainingSnapshots(ctx: CellContext, trainKey: string, reporter: CellRep
         failed = true;
       }
     },
+    ...(ctx.stopRequested ? { stopRequested: ctx.stopRequested } : {}),
     discard: (why, outcome) => {
       reporter.log(`training ${id}: its snapshot cannot be used (${why}); ${outcome === 'restart' ? 'training from step 1' : 'the cell fails, and a rerun trains from step 1'}.`);
       removeSnapshot(ctx, trainKey, warnings);

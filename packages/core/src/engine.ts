@@ -40,6 +40,17 @@ export class TrainingFault extends Error {
   }
 }
 
+/**
+ * The run is stopping (a signal: Ctrl-C, `scancel`, a Slurm time limit): the training saved a
+ * snapshot after `step` and ended, so a rerun continues from there. Only its cell fails.
+ */
+export class TrainingStopped extends Error {
+  constructor(readonly step: number) {
+    super(`stopped after step ${step}: the run is stopping; a rerun continues from the snapshot saved at that step`);
+    this.name = 'TrainingStopped';
+  }
+}
+
 export interface TrainRequest {
   readonly model: ModelFactory<any>;
   readonly modelConfig: Readonly<Record<string, unknown>>;
@@ -85,6 +96,11 @@ export interface TrainingSnapshots {
    * training starts from step 1; `failed`: it was partly applied, and the training fails.
    */
   discard(reason: string, outcome: 'restart' | 'failed'): void;
+  /**
+   * True once the run is stopping: the trainer then saves a snapshot after the step it is in,
+   * whatever `everySeconds` says, and ends with TrainingStopped. Polled after every step.
+   */
+  stopRequested?(): boolean;
 }
 
 export interface TrainedCell {

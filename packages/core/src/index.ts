@@ -33,7 +33,7 @@ export type { Profile, ProfileName, BaseModelSize } from './profiles.js';
 export { Registry, discoverPlugins } from './registry.js';
 export type { DiscoveredPlugin, PluginOrigin, ComponentKind } from './registry.js';
 export { ContentStore } from './cache.js';
-export { TrainingFault } from './engine.js';
+export { TrainingFault, TrainingStopped } from './engine.js';
 export type { BackendName, BackendInfo, TrainingBudget, StepProgress, TrainRequest, TrainedCell, TrainingEngine, TrainingSnapshots } from './engine.js';
 export { planStudies, shardCells, shardGroups, assignShards, evaluatorUses, trainedWith, cellCost, REFERENCE_EVALUATOR } from './plan.js';
 export { canonicalArm, trainingIdentity } from './training-identity.js';

@@ -87,3 +87,20 @@ test('a training with phases (a fresh optimizer per phase) resumed after any ste
     assert.deepEqual(await run({ everySeconds: 3600, load: () => bytes, save: () => {}, discard: (why) => assert.fail(why) }), never, `resumed after step ${i + 1} (the first phase ends at step 3)`);
   }
 });
+
+test('a training asked to stop saves a snapshot after the step it is in, whatever everySeconds says, and ends with TrainingStopped; resuming from it ends with the same bits', async () => {
+  const { TrainingStopped } = await import('@labbench/core');
+  await initBackend('cpu');
+  const fresh = await train({});
+  for (const stopAfter of [1, 2, 3]) {
+    const saved: Uint8Array[] = [];
+    let polls = 0;
+    await assert.rejects(
+      train({}, { everySeconds: 3600, load: () => undefined, save: (encode) => saved.push(encode()), discard: () => {}, stopRequested: () => ++polls >= stopAfter }),
+      (error) => error instanceof TrainingStopped && error.step === stopAfter,
+    );
+    assert.equal(saved.length, 1, `stop after step ${stopAfter}: one snapshot, the stop's`);
+    const resumed = await train({}, { everySeconds: 3600, load: () => saved[0], save: () => {}, discard: () => assert.fail('the stop snapshot fits') });
+    assert.deepEqual(resumed, fresh, `stop after step ${stopAfter}`);
+  }
+});

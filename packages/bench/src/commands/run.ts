@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, DEFAULT_SNAPSHOT_SECONDS, assertWritable, designName, judgeReport, planSequentialSeeds, writeFileAtomic, applyStudySummaries, assertValid, getProfile, planStudies, suiteSchema, runStudies, shardCells, writeLeaderboards, writeResults, type BackendInfo, type Profile, type SuiteFile } from '@labbench/core';
 import type { BackendPreference } from '@labbench/tensor';
-import { ProcessPool } from '../cell-pool.js';
+import { ProcessPool, STOP_GRACE_SECONDS } from '../cell-pool.js';
 import { engineCodeEntries } from '../cell-worker.js';
 import { createReporter } from '../progress.js';
 import { shardFromEnvironment } from '../shard-env.js';
@@ -125,12 +125,20 @@ export function registerRun(program: Command): void {
       assertWritable(paths.cache, 'the cache folder ($LABBENCH_HOME/cache)');
       const reporter = createReporter(process.stderr, Boolean(flags.quiet));
       const pool = new ProcessPool(jobs, { root, profile, backend, cacheDir: paths.cache, datasetsDir: paths.datasets, threads, snapshotSeconds }, timeout);
+      // A signal stops the run gently: trainings in progress save a snapshot at their next step
+      // (STOP_GRACE_SECONDS at most), then it says what is saved and how to resume. A second signal
+      // ends it at once (the handlers are `once`, so the default action applies).
+      let stopping: Promise<never> | undefined;
       const stop = (signal: NodeJS.Signals): void => {
-        void pool.close();
-        const done = existsSync(join(outDir, 'cells.json')) ? (JSON.parse(readFileSync(join(outDir, 'cells.json'), 'utf8')) as { status: string }[]) : [];
-        const args = process.argv.slice(2).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ');
-        process.stderr.write(`\nlabbench: stopped by ${signal}. ${done.filter((c) => c.status !== 'failed').length} of ${cells.length} cells are saved in ${outDir} (results.jsonl, cells.json) and in the cache.\n  Resume with: labbench ${args}\n  (finished cells come from the cache; only unfinished ones are computed.)\n`);
-        process.exit(signal === 'SIGINT' ? 130 : 143);
+        stopping ??= (async () => {
+          const saving = snapshotSeconds > 0 ? `saving a snapshot of each training in progress (up to ${STOP_GRACE_SECONDS} s; ${signal} again stops at once)` : 'snapshots are off (--snapshot-every 0)';
+          process.stderr.write(`\nlabbench: stopping on ${signal}: ${saving}.\n`);
+          await pool.stop(snapshotSeconds > 0 ? STOP_GRACE_SECONDS : 0);
+          const done = existsSync(join(outDir, 'cells.json')) ? (JSON.parse(readFileSync(join(outDir, 'cells.json'), 'utf8')) as { status: string }[]) : [];
+          const args = process.argv.slice(2).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ');
+          process.stderr.write(`labbench: stopped by ${signal}. ${done.filter((c) => c.status !== 'failed').length} of ${cells.length} cells are saved in ${outDir} (results.jsonl, cells.json) and in the cache.\n  Resume with: labbench ${args}\n  (finished cells come from the cache, trainings in progress continue from their snapshots; only unfinished work is computed.)\n`);
+          process.exit(signal === 'SIGINT' ? 130 : 143);
+        })();
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
@@ -150,12 +158,16 @@ export function registerRun(program: Command): void {
           injectNan: injected?.length === 2 ? { cell: injected[0], step: Number(injected[1]) } : undefined,
         });
         summary = await runOnce();
-        if (flags.untilDecided) summary = await addSeedsUntilDecided(summary, runOnce, { registry, studies, outDir, maxSeeds, start: seeds ?? profile.seeds, log: (m) => reporter.log(m) });
+        if (flags.untilDecided && !stopping) summary = await addSeedsUntilDecided(summary, runOnce, { registry, studies, outDir, maxSeeds, start: seeds ?? profile.seeds, log: (m) => reporter.log(m) });
+      } catch (error) {
+        if (stopping) await stopping;
+        throw error;
       } finally {
-        await pool.close();
+        if (!stopping) await pool.close();
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }
+      if (stopping) await stopping; // the stop ends the process; a partial run publishes nothing
       // cross-arm summaries need every arm of a study: only an unsharded run has them (publish re-applies)
       const records = shard ? summary.records : applyStudySummaries(summary.records, registry.plugins.flatMap((p) => p.plugin.summaries ?? []));
       if (records.length !== summary.records.length) writeResults(summary.resultsPath, records);

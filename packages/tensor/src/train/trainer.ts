@@ -1,6 +1,6 @@
 import * as tf from '#tfjs';
 import type { CurvePoint, LanguageModel, PositionCurve, TrainRequest, TrainedCell, TrainedTokenizer, TrainingPlan, TrainingSnapshots } from '@labbench/core';
-import { TrainingFault } from '@labbench/core';
+import { TrainingFault, TrainingStopped } from '@labbench/core';
 import { tokenCrossEntropy } from '../ops/index.js';
 import { AdamW, adamWDefaults, learningRateAt } from './adamw.js';
 import { WindowSampler, fixedWindows } from './batches.js';
@@ -127,7 +127,8 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
       }
       const tokensPerSecond = rate.step(performance.now()) * tokensPerStep; // recent steps, not since the start
       request.onProgress?.({ step, steps, loss: smoothed, tokensPerSecond, etaSeconds: ((steps - step) * tokensPerStep) / tokensPerSecond });
-      if (request.snapshots && step < steps && performance.now() - lastSnapshot >= request.snapshots.everySeconds * 1000) {
+      const stopping = step < steps && request.snapshots?.stopRequested?.() === true;
+      if (request.snapshots && step < steps && (stopping || performance.now() - lastSnapshot >= request.snapshots.everySeconds * 1000)) {
         const [at, variables, optimized] = [step, model.variables as tf.Variable[], phase.variables];
         request.snapshots.save(() => {
           const moments = optimizer.state();
@@ -139,6 +140,7 @@ export async function trainModel(request: TrainRequest, model: LanguageModel): P
         });
         lastSnapshot = performance.now();
       }
+      if (stopping) throw new TrainingStopped(step);
       if (step % 8 === 0) await new Promise((resolve) => setImmediate(resolve)); // let signals and output through
     }
   } finally {
