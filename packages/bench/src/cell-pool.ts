@@ -42,6 +42,8 @@ interface Worker {
 export class ProcessPool implements CellExecutor {
   private readonly workers = new Set<Worker>();
   private closed = false;
+  /** Set by stop(): the runner launches no further cell. */
+  stopping = false;
 
   constructor(
     readonly slots: number,
@@ -108,6 +110,7 @@ export class ProcessPool implements CellExecutor {
    * `graceSeconds` (a cell that is evaluating) are killed.
    */
   async stop(graceSeconds: number): Promise<void> {
+    this.stopping = true;
     this.closed = true;
     const exited = [...this.workers].map((worker) => new Promise<void>((resolve) => {
       if (worker.child.exitCode !== null || worker.child.signalCode !== null) return resolve();

@@ -46,12 +46,18 @@ async function createContext(init: WorkerInit, stopRequested: () => boolean): Pr
   });
 }
 
-function send(message: FromWorker): void {
-  process.send?.(message);
+/** The real process.exit: plugin code runs with one that throws (core's withoutProcessExit). */
+const exit = process.exit.bind(process);
+
+/** A message to the parent; once the parent is gone (it died mid-send: EPIPE) the worker just ends. */
+function send(message: FromWorker, then?: () => void): void {
+  process.send?.(message, (error: Error | null) => {
+    if (error) exit(0);
+    else then?.();
+  });
 }
 
 if (process.send) {
-  const exit = process.exit.bind(process); // plugin code sees a process.exit that throws
   let context: Promise<CellContext> | undefined;
   let busy = false;
   let stopping = false;
@@ -84,7 +90,7 @@ if (process.send) {
       log: (m) => send({ type: 'log', message: m }),
     });
     busy = false;
-    process.send?.({ type: 'done', outcome } satisfies FromWorker, () => {
+    send({ type: 'done', outcome }, () => {
       if (stopping) exit(0);
     });
   });

@@ -188,20 +188,22 @@ test('a run stopped by a signal saves the training in progress and exits 143; th
   const home = tempDir('labbench-stop-');
   const snapshots = () => (existsSync(join(home, 'cache', 'snapshots')) ? readdirSync(join(home, 'cache', 'snapshots')) : []);
   // no timed snapshot within the hour: the one found is the stop's
-  const stopped = run(root, home, ['--study', 'fixture-stop', '--snapshot-every', '3600'], { STOPPER_SIGNAL_AT: '3' });
+  const stopped = run(root, home, ['--study', 'fixture-stop', '--seeds', '2', '--jobs', '1', '--snapshot-every', '3600'], { STOPPER_SIGNAL_AT: '3' });
   assert.equal(stopped.code, 143, stopped.stderr);
   assert.match(stopped.stderr, /stopping on SIGTERM: saving a snapshot of each training in progress/);
-  assert.match(stopped.stderr, /stopped by SIGTERM\. 0 of 1 cells are saved[\s\S]*trainings in progress continue from their snapshots/);
+  assert.match(stopped.stderr, /stopped by SIGTERM\. 0 of 2 cells are saved[\s\S]*trainings in progress continue from their snapshots/);
   // signalled during step 3 of 120; the trainer lets signals through every 8 steps
   const at = Number(/^stopped after step (\d+)/.exec(stopped.cells[0]?.reason ?? '')?.[1]);
   assert.ok(stopped.cells[0]?.status === 'failed' && at >= 3 && at <= 24, `${stopped.cells[0]?.status}: ${stopped.cells[0]?.reason}`);
+  assert.equal(stopped.cells.length, 1, 'the second seed never started');
   assert.equal(snapshots().length, 1);
-  const resumed = run(root, home, ['--study', 'fixture-stop']);
+  const resumed = run(root, home, ['--study', 'fixture-stop', '--seeds', '2']);
   assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(resumed.cells.map((c) => [c.seed, c.status]), [[0, 'ok'], [1, 'ok']]);
   assert.match(resumed.stderr, /resuming from its last snapshot/);
   assert.deepEqual(snapshots(), []);
   const cleanHome = tempDir('labbench-stop-clean-');
-  const clean = run(root, cleanHome, ['--study', 'fixture-stop', '--snapshot-every', '0']);
+  const clean = run(root, cleanHome, ['--study', 'fixture-stop', '--seeds', '2', '--snapshot-every', '0']);
   assert.equal(clean.code, 0, clean.stderr);
   const curves = (h: string) => readFileSync(join(h, 'out', 'training.jsonl'), 'utf8').trim().split('\n').map((l) => {
     const { wallSeconds, ...rest } = JSON.parse(l).training;

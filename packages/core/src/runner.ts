@@ -52,6 +52,8 @@ export interface CellStatus extends CellLabel {
  */
 export interface CellExecutor {
   readonly slots: number;
+  /** True once the run is stopping (a signal): the runner launches no further cell and waits for the running ones. */
+  readonly stopping?: boolean;
   run(task: CellTask, reporter: CellReporter): Promise<CellOutcome>;
   close(): Promise<void>;
 }
@@ -215,6 +217,7 @@ export async function runStudies(options: RunOptions): Promise<RunSummary> {
   try {
     const pending = new Set(ids);
     while (pending.size > 0 || running.size > 0) {
+      if (executor.stopping) pending.clear(); // unstarted cells stay unlisted, as in a run killed outright
       let launched = false;
       for (const index of order) {
         const cell = cells[index];
