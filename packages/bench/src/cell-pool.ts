@@ -22,9 +22,10 @@ export function workerV8Options(workers: number, cores = availableParallelism(),
 }
 
 /**
- * How long a stopping run waits for its trainings to save their snapshots. A campaign step takes
- * under a second and the trainer checks after every step; Slurm kills a job 30 s (its default
- * KillWait) after the SIGTERM of `scancel` or a time limit, so the wait ends before that.
+ * How long a stopping run waits for its trainings to save their snapshots. The trainer lets
+ * signals and messages through every 8 steps, so it sees the stop within 9 steps (a campaign step
+ * takes under a second); Slurm kills a job 30 s (its default KillWait) after the SIGTERM of
+ * `scancel` or a time limit, so the wait ends before that.
  */
 export const STOP_GRACE_SECONDS = 20;
 

@@ -34,6 +34,16 @@ test('labbench run --suite with a wrong type: exit 2 naming the field, writes no
   assert.deepEqual(readdirSync(home), []);
 });
 
+test('labbench run --snapshot-every: an empty, negative or non-numeric value exits 2 naming the flag, writes nothing', () => {
+  for (const value of ['', ' ', '-1', 'ten']) {
+    const home = tempDir('labbench-home-');
+    const { code, stderr } = runCli(['run', '--study', 'dense-baseline', '--profile', 'smoke', '--snapshot-every', value], { home });
+    assert.equal(code, 2, `'${value}': ${stderr}`);
+    assert.match(stderr, /--snapshot-every: expected seconds from 0 \(never\)/);
+    assert.deepEqual(readdirSync(home), []);
+  }
+});
+
 test('labbench: an unknown option or command exits 2', () => {
   assert.equal(runCli(['run', '--no-such-flag']).code, 2);
   assert.equal(runCli(['frobnicate']).code, 2);

@@ -203,11 +203,14 @@ export async function executeCell(ctx: CellContext, task: CellTask, reporter: Ce
   }
 }
 
-function tryCache(write: () => void, what: string, warnings: string[]): void {
+/** Writes a cache entry; a failure is a warning (the result is still reported). True when written. */
+function tryCache(write: () => void, what: string, warnings: string[]): boolean {
   try {
     write();
+    return true;
   } catch (error) {
     warnings.push(`could not cache ${what} (${(error as Error).message.split('\n')[0]}); the result is reported but will be recomputed next run.`);
+    return false;
   }
 }
 
@@ -252,9 +255,9 @@ async function trainOrLoad(
     onProgress: (p) => reporter.step(p),
   });
   const artifact: TrainedArtifact = { record: trained.record, params: trained.model.params(), flops: trained.model.flopsPerToken(), tokens: trained.record.tokens };
-  tryCache(() => engine.saveCheckpoint(trained.model, checkpoint), `checkpoint ${trainKey.slice(0, 12)}`, warnings);
-  tryCache(() => store.put('trained', trainKey, artifact), `trained cell ${trainKey.slice(0, 12)}`, warnings);
-  removeSnapshot(ctx, trainKey, warnings); // the checkpoint supersedes it
+  const kept = tryCache(() => engine.saveCheckpoint(trained.model, checkpoint), `checkpoint ${trainKey.slice(0, 12)}`, warnings)
+    && tryCache(() => store.put('trained', trainKey, artifact), `trained cell ${trainKey.slice(0, 12)}`, warnings);
+  if (kept) removeSnapshot(ctx, trainKey, warnings); // the checkpoint supersedes it; without one, a rerun still resumes late
   return { model: trained.model, artifact, tokenCounts: stream.counts };
 }
 

@@ -46,7 +46,7 @@ export class TrainingFault extends Error {
  */
 export class TrainingStopped extends Error {
   constructor(readonly step: number) {
-    super(`stopped after step ${step}: the run is stopping; a rerun continues from the snapshot saved at that step`);
+    super(`stopped after step ${step}: the run is stopping; a snapshot of that step was saved (unless a warning says it could not be), and a rerun continues from it`);
     this.name = 'TrainingStopped';
   }
 }

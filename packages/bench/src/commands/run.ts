@@ -100,7 +100,7 @@ export function registerRun(program: Command): void {
       const seeds = parseSeeds(flags.seeds) ?? suite.seeds;
       const shard = parseShard(flags.shard) ?? shardFromEnvironment(process.env);
       const threads = positiveInteger('--threads', flags.threads, 64, '1') ?? 1;
-      const snapshotSeconds = flags.snapshotEvery === undefined ? DEFAULT_SNAPSHOT_SECONDS : Number(flags.snapshotEvery);
+      const snapshotSeconds = flags.snapshotEvery === undefined ? DEFAULT_SNAPSHOT_SECONDS : flags.snapshotEvery.trim() === '' ? Number.NaN : Number(flags.snapshotEvery);
       if (!(snapshotSeconds >= 0 && snapshotSeconds <= 7 * 24 * 3600)) throw new ConfigError('--snapshot-every', `expected seconds from 0 (never) to ${7 * 24 * 3600}, got '${flags.snapshotEvery}'.`, 'Example: --snapshot-every 600.');
       const maxSeeds = positiveInteger('--max-seeds', flags.maxSeeds, 64, '8') ?? 8;
       if (flags.maxSeeds !== undefined && !flags.untilDecided) throw new ConfigError('--max-seeds', 'only means something with --until-decided.', 'Add --until-decided, or use --seeds N for a fixed number of seeds.');
@@ -135,8 +135,10 @@ export function registerRun(program: Command): void {
           process.stderr.write(`\nlabbench: stopping on ${signal}: ${saving}.\n`);
           await pool.stop(snapshotSeconds > 0 ? STOP_GRACE_SECONDS : 0);
           const done = existsSync(join(outDir, 'cells.json')) ? (JSON.parse(readFileSync(join(outDir, 'cells.json'), 'utf8')) as { status: string }[]) : [];
+          const planned = Math.max(cells.length, done.length); // --until-decided rounds add cells
+          const resumes = snapshotSeconds > 0 ? 'finished cells come from the cache, trainings in progress continue from their snapshots' : 'finished cells come from the cache; with snapshots off, trainings in progress start again';
           const args = process.argv.slice(2).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ');
-          process.stderr.write(`labbench: stopped by ${signal}. ${done.filter((c) => c.status !== 'failed').length} of ${cells.length} cells are saved in ${outDir} (results.jsonl, cells.json) and in the cache.\n  Resume with: labbench ${args}\n  (finished cells come from the cache, trainings in progress continue from their snapshots; only unfinished work is computed.)\n`);
+          process.stderr.write(`labbench: stopped by ${signal}. ${done.filter((c) => c.status !== 'failed').length} of ${planned} cells are saved in ${outDir} (results.jsonl, cells.json) and in the cache.\n  Resume with: labbench ${args}\n  (${resumes}; only unfinished work is computed.)\n`);
           process.exit(signal === 'SIGINT' ? 130 : 143);
         })();
       };
@@ -158,7 +160,7 @@ export function registerRun(program: Command): void {
           injectNan: injected?.length === 2 ? { cell: injected[0], step: Number(injected[1]) } : undefined,
         });
         summary = await runOnce();
-        if (flags.untilDecided && !stopping) summary = await addSeedsUntilDecided(summary, runOnce, { registry, studies, outDir, maxSeeds, start: seeds ?? profile.seeds, log: (m) => reporter.log(m) });
+        if (flags.untilDecided && !stopping) summary = await addSeedsUntilDecided(summary, runOnce, { registry, studies, outDir, maxSeeds, start: seeds ?? profile.seeds, log: (m) => reporter.log(m), stopping: () => stopping !== undefined });
       } catch (error) {
         if (stopping) await stopping;
         throw error;
@@ -193,14 +195,15 @@ type RunSummary = Awaited<ReturnType<typeof runStudies>>;
  */
 async function addSeedsUntilDecided(
   first: RunSummary, runOnce: (seedsByStudy: Record<string, number>) => Promise<RunSummary>,
-  options: { registry: import('@labbench/core').Registry; studies: readonly string[]; outDir: string; maxSeeds: number; start: number; log: (m: string) => void },
+  options: { registry: import('@labbench/core').Registry; studies: readonly string[]; outDir: string; maxSeeds: number; start: number; log: (m: string) => void; stopping: () => boolean },
 ): Promise<RunSummary> {
   const ids = options.studies.length > 0 ? options.studies : options.registry.ids('study');
   const definitions = ids.map((id) => options.registry.get('study', id)).filter((s) => (s.claims ?? []).length > 0);
   const design = { maxSeeds: options.maxSeeds, minSeeds: Math.min(2, options.maxSeeds) };
   const seedsByStudy: Record<string, number> = Object.fromEntries(ids.map((id) => [id, options.start]));
   let summary = first;
-  for (;;) {
+  // a stopped round's records are partial: no plan is made from them, and no round follows
+  while (!options.stopping()) {
     const plans = planSequentialSeeds(definitions, summary.records, design);
     writeFileAtomic(join(options.outDir, 'sequential.json'), `${JSON.stringify({ design: designName(design), plans }, null, 2)}\n`);
     const more = plans.filter((p) => p.decision === 'add seed' && p.nextSeeds !== null);
@@ -209,6 +212,7 @@ async function addSeedsUntilDecided(
     for (const p of more) seedsByStudy[p.study] = p.nextSeeds!;
     summary = await runOnce(seedsByStudy);
   }
+  return summary;
 }
 
 /**
