@@ -3,7 +3,7 @@
 # checked out at the version's commit (campaign/frozen-code), installed and built, with the native
 # kernels checked. A fresh machine needs `apt-get install libopenblas-dev pkg-config` first.
 #
-#   tools/campaign/clone.sh <version> <new folder>      e.g. campaign-v2 /tmp/campaign-v2
+#   tools/campaign/clone.sh <version> <new folder>      e.g. campaign-v5 /tmp/campaign-v5
 set -euo pipefail
 
 tool=clone

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Keeps the finished cells of a campaign part that has not finished, in the repository, so the next
 # session goes on from them: a session's machine, and the LABBENCH_HOME cache on it, do not outlive
-# the session, and a part can take longer than one (cartesian-moe: about 13 one-core hours).
+# the session, and a part can take longer than one (uniattn: about 7 one-core hours).
 #
 #   tools/campaign/keep-cells.sh <study> <run folder> [--checkpoints-of <arm>]...
 #

@@ -3,7 +3,9 @@
 # and runs it with --jobs 1 (JOBS, below), so no core waits for the last cell of a study (with one study at a time
 # and --jobs 2, the other core idles while a study's last cell finishes: up to half an hour per
 # study at the campaign profile). Results do not depend on --jobs, and finished cells are cached,
-# so a stopped lane loses only the cell it was computing; rerun the same command to go on. Cells kept
+# so a stopped lane loses at most the training since each running cell's last snapshot (from
+# campaign-v5, with the same LABBENCH_HOME; earlier versions: the cells in progress); rerun the
+# same command to go on. Cells kept
 # in the repository by keep-cells.sh (a part that spans sessions) are restored into the cache first.
 #
 #   tools/campaign/lanes.sh <clone at a campaign version> <parts folder> <study>...
