@@ -120,6 +120,6 @@ test('replicationMarkdown opens with each run paper\'s headline verdict (the fai
     assert.ok(row?.includes(`**${e.correctedVerdict}**`), `${e.study}/${e.claim}: ${row}`);
     if (!row) continue;
     const failed = e.gates.find((g) => g.passed !== true);
-    if (e.correctedVerdict === 'invalid regime' && failed) assert.ok(row.includes(`gate ${failed.gate}:`), row);
+    if (e.correctedVerdict === 'invalid regime' && failed) assert.ok(row.includes(`gate ${failed.gate}, `), row);
   }
 });

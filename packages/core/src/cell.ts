@@ -203,13 +203,18 @@ export async function executeCell(ctx: CellContext, task: CellTask, reporter: Ce
   }
 }
 
+/** The first line of an error's message, for a one-line warning. */
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split('\n')[0];
+}
+
 /** Writes a cache entry; a failure is a warning (the result is still reported). True when written. */
 function tryCache(write: () => void, what: string, warnings: string[]): boolean {
   try {
     write();
     return true;
   } catch (error) {
-    warnings.push(`could not cache ${what} (${(error as Error).message.split('\n')[0]}); the result is reported but will be recomputed next run.`);
+    warnings.push(`could not cache ${what} (${firstLine(error)}); the result is reported but will be recomputed next run.`);
     return false;
   }
 }
@@ -283,7 +288,7 @@ function trainingSnapshots(ctx: CellContext, trainKey: string, reporter: CellRep
       try {
         ctx.store.putBytes(SNAPSHOTS, trainKey, encode());
       } catch (error) {
-        if (!failed) warnings.push(`could not save a training snapshot of ${id} (${(error as Error).message.split('\n')[0]}); a stopped run would retrain it from step 1.`);
+        if (!failed) warnings.push(`could not save a training snapshot of ${id} (${firstLine(error)}); a stopped run would retrain it from step 1.`);
         failed = true;
       }
     },
@@ -299,7 +304,7 @@ function removeSnapshot(ctx: CellContext, trainKey: string, warnings: string[]):
   try {
     rmSync(ctx.store.path(SNAPSHOTS, trainKey, 'bin'), { force: true });
   } catch (error) {
-    warnings.push(`could not remove the training snapshot of ${trainKey.slice(0, 12)} (${(error as Error).message.split('\n')[0]}); remove it by hand.`);
+    warnings.push(`could not remove the training snapshot of ${trainKey.slice(0, 12)} (${firstLine(error)}); remove it by hand.`);
   }
 }
 

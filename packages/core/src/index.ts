@@ -26,7 +26,7 @@ export { Rng, deriveSeed } from './random.js';
 export { studySchema, suiteSchema, resultRecordSchema, check, assertValid, describeErrors } from './schemas.js';
 export type { SchemaName, SuiteFile } from './schemas.js';
 export type { SchemaType } from './schemas/derive.js';
-export { replicationSchema, VERDICTS } from './schemas/replication.js';
+export { replicationSchema, tallyVerdicts, VERDICTS } from './schemas/replication.js';
 export type { ReplicationEntry, ReplicationFile, GateResult, SequentialRecord, Verdict, EffectTest } from './schemas/replication.js';
 export { PROFILES, PROFILE_NAMES, getProfile, trainTokens } from './profiles.js';
 export type { Profile, ProfileName, BaseModelSize } from './profiles.js';

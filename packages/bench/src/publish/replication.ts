@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { check, ConfigError, DataError, formatNumber, judgeReport, preregistrationState, sequentialRecords, type JudgeOptions, type Preregistration, type PreregistrationState, type StudySeedPlan, type Registry, type ReplicationEntry, type ReplicationFile, type ReportStudy, type ResultRecord, type StudyClaim, type Verdict, VERDICTS } from '@labbench/core';
+import { check, ConfigError, DataError, formatNumber, judgeReport, preregistrationState, sequentialRecords, type JudgeOptions, type Preregistration, type PreregistrationState, type StudySeedPlan, type Registry, type ReplicationEntry, type ReplicationFile, type ReportStudy, type ResultRecord, type StudyClaim, type Verdict, tallyVerdicts } from '@labbench/core';
 
 /**
  * The replication report: replication.json (one entry per claim, checked against core's schema)
@@ -147,10 +147,14 @@ function gatesText(e: ReplicationEntry): string {
   return e.gates.map((g) => `${g.gate} ${g.measured === null ? 'not measured' : fmt(g.measured)} ${g.comparison} ${fmt(g.threshold)} ${g.passed === true ? '✓' : '✗'}`).join('<br>');
 }
 
+/** Why the raw verdict is what it is, without the verdict's name the reason starts with. */
+function reasonOf(e: ReplicationEntry): string {
+  return e.reason.startsWith(`${e.verdict}: `) ? e.reason.slice(e.verdict.length + 2) : e.reason;
+}
+
 function verdictText(e: ReplicationEntry): string {
   const corrected = e.correctedVerdict === e.verdict ? '' : ` → **${e.correctedVerdict}** (Holm)`;
-  const reason = e.reason.startsWith(`${e.verdict}: `) ? e.reason.slice(e.verdict.length + 2) : e.reason;
-  return `**${e.verdict}**${corrected}: ${reason}`;
+  return `**${e.verdict}**${corrected}: ${reasonOf(e)}`;
 }
 
 const esc = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
@@ -171,7 +175,7 @@ export function preregistrationLine(study: string, p: PreregistrationState, prof
 
 /** "reproduced 2, invalid regime 5": the entries' corrected verdicts, in the schema's order. */
 function verdictCounts(entries: readonly ReplicationEntry[]): string {
-  return VERDICTS.map((v) => [v, entries.filter((e) => e.correctedVerdict === v).length] as const).filter(([, n]) => n > 0).map(([v, n]) => `${v} ${n}`).join(', ') || 'none';
+  return tallyVerdicts(entries.map((e) => e.correctedVerdict)).map(([v, n]) => `${v} ${n}`).join(', ') || 'none';
 }
 
 /**
@@ -184,11 +188,8 @@ function atAGlance(file: ReplicationFile): string[] {
   const judged = file.entries.filter((e) => !notRun.has(e.study));
   if (judged.length === 0) return [];
   const headlines = judged.filter((e) => e.role === 'headline');
-  const why = (e: ReplicationEntry) => {
-    const failed = e.gates.find((g) => g.passed !== true);
-    if (e.correctedVerdict === 'invalid regime' && failed) return `gate ${failed.gate}: ${failed.measured === null ? 'not measured' : fmt(failed.measured)}, needs ${failed.comparison} ${fmt(failed.threshold)}`;
-    return `${effectText(e)}, p ${fmtP(e.p)}${e.pHolm !== null && e.pHolm !== e.p ? `, Holm ${fmtP(e.pHolm)}` : ''}`;
-  };
+  // an invalid regime's reason names the failed gate, measured against what it needs (core's gates.ts)
+  const why = (e: ReplicationEntry) => (e.correctedVerdict === 'invalid regime' ? `gate ${reasonOf(e)}` : `${effectText(e)}, p ${fmtP(e.p)}${e.pHolm !== null && e.pHolm !== e.p ? `, Holm ${fmtP(e.pHolm)}` : ''}`);
   const others = file.notRun.length > 0 ? ` Not run: ${file.notRun.length} ${file.notRun.length === 1 ? 'study' : 'studies'} (at the end).` : '';
   return [
     '## At a glance',

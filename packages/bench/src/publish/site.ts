@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type ResultRecord, VERDICTS } from '@labbench/core';
+import { type ResultRecord, tallyVerdicts } from '@labbench/core';
 import type { ClaimRow } from './claims-view.js';
 import { compact, escapeHtml, fmt, range } from './html.js';
 import { PAGE_SCRIPT } from './page-script.js';
@@ -83,10 +83,7 @@ const badge = (verdict: string) => `<span class="badge v-${escapeHtml(verdict.re
 function verdictCounts(claims: readonly ClaimRow[]): string {
   const judged = claims.filter((c) => c.verdict !== 'not run');
   if (judged.length === 0) return '';
-  const count = (role: ClaimRow['role']) => {
-    const tally = VERDICTS.map((verdict) => [verdict, judged.filter((c) => c.role === role && c.verdict === verdict).length] as const);
-    return tally.filter(([, n]) => n > 0).map(([verdict, n]) => `${badge(verdict)} ${n}`).join(' ') || 'none';
-  };
+  const count = (role: ClaimRow['role']) => tallyVerdicts(judged.filter((c) => c.role === role).map((c) => c.verdict)).map(([verdict, n]) => `${badge(verdict)} ${n}`).join(' ') || 'none';
   return `<p id="verdict-counts">${judged.length} claims judged. Headline (one per paper): ${count('headline')}. Secondary: ${count('secondary')}.</p>\n`;
 }
 

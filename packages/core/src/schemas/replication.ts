@@ -9,6 +9,11 @@ import type { SchemaType } from './derive.js';
 
 export const VERDICTS = ['reproduced', 'not reproduced', 'inconclusive', 'invalid regime', 'not run'] as const;
 
+/** How many of `verdicts` are each verdict, in VERDICTS order, verdicts that never occur left out (the report's and the page's counts). */
+export function tallyVerdicts(verdicts: readonly string[]): [(typeof VERDICTS)[number], number][] {
+  return VERDICTS.map((v) => [v, verdicts.filter((x) => x === v).length] as [(typeof VERDICTS)[number], number]).filter(([, n]) => n > 0);
+}
+
 /**
  * How the effect's interval and p-value were computed (docs/statistics.md): `seeds+documents`:
  * Student's t over per-seed effects plus a paired bootstrap over evaluation documents;
