@@ -35,7 +35,7 @@ export type { DiscoveredPlugin, PluginOrigin, ComponentKind } from './registry.j
 export { ContentStore } from './cache.js';
 export { TrainingFault, TrainingStopped } from './engine.js';
 export type { BackendName, BackendInfo, TrainingBudget, StepProgress, TrainRequest, TrainedCell, TrainingEngine, TrainingSnapshots } from './engine.js';
-export { planStudies, shardCells, shardGroups, assignShards, evaluatorUses, trainedWith, cellCost, REFERENCE_EVALUATOR } from './plan.js';
+export { planStudies, shardCells, shardGroups, assignShards, shardCount, evaluatorUses, trainedWith, cellCost, REFERENCE_EVALUATOR } from './plan.js';
 export { canonicalArm, trainingIdentity } from './training-identity.js';
 export type { ShardGroup } from './plan.js';
 export type { CellEstimate } from './plan-cost.js';

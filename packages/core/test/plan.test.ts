@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ConfigError, ContractError, PROFILES, Registry, definePlugin, defineStudy, planStudies, shardCells, type LanguageModel, type ModelFactory, type StudyDefinition } from '../src/index.js';
-import { assignShards, shardGroups, trainedWith, type ShardGroup } from '../src/plan.js';
+import { assignShards, shardCount, shardGroups, trainedWith, type ShardGroup } from '../src/plan.js';
 import { EVAL_INEFFICIENCY } from '../src/plan-cost.js';
 
 const origin = (name: string) => ({ packageName: name, version: '1.0.0', dir: `plugins/${name}`, entry: `/plugins/${name}/src/index.ts`, manifest: { id: name, kinds: ['model' as const] } });
@@ -147,6 +147,23 @@ test('assignShards: for any groups and shard count, every group lands in exactly
     assert.ok(Math.max(...loads) <= total / count + Math.max(...groups.map((g) => g.cost)) + 1e-9);
     // deterministic whatever the input order
     assert.deepEqual(assignShards([...groups].reverse(), count).map((s) => s.map((g) => g.key)), shards.map((s) => s.map((g) => g.key)));
+  }));
+});
+
+test('shardCount: the fewest shards that fit the target, never an empty one, a group larger than the target alone in its shard', () => {
+  // zero-cost groups are the count-model references, which cost (almost) nothing
+  const costs = fc.uniqueArray(fc.record({ key: fc.string({ minLength: 1, maxLength: 6 }), cost: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1000 })) }), { selector: (g) => g.key, maxLength: 30 });
+  fc.assert(fc.property(costs, fc.integer({ min: 1, max: 2000 }), (raw, target) => {
+    const groups: ShardGroup[] = raw.map((g) => ({ ...g, cells: [] }));
+    const count = shardCount(groups, target);
+    const paid = groups.filter((g) => g.cost > 0).length;
+    assert.ok(count >= 1 && count <= Math.max(1, paid), `${count} shards for ${paid} groups that cost something`);
+    const loadOf = (shard: readonly ShardGroup[]) => shard.reduce((a, g) => a + g.cost, 0);
+    const fits = (shard: readonly ShardGroup[]) => loadOf(shard) <= 1.05 * Math.max(target, ...shard.map((g) => g.cost));
+    const shards = assignShards(groups, count);
+    if (groups.length > 0) assert.ok(shards.every((s) => s.length > 0), 'no empty shard');
+    assert.ok(shards.every(fits), 'every shard fits the target or is one large group');
+    if (count > 1) assert.ok(!assignShards(groups, count - 1).every(fits), 'one shard fewer would not fit');
   }));
 });
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, DataError, assignShards, cellCost, getProfile, planStudies, shardGroups, trainedWith, type PlannedCell } from '@labbench/core';
+import { ConfigError, DataError, assignShards, cellCost, getProfile, planStudies, shardCount, shardGroups, trainedWith, type PlannedCell } from '@labbench/core';
 import { loadContext } from './context.js';
 
 /**
@@ -78,19 +78,6 @@ function cellRow(c: PlannedCell, t: Throughput, trainer: ReadonlyMap<PlannedCell
   };
 }
 
-/** Fewest shards whose fullest one fits the target (a single group larger than it gets its own). */
-function shardCount(costs: readonly number[], target: number): number {
-  const total = costs.reduce((a, b) => a + b, 0);
-  let count = Math.max(1, Math.ceil(total / target));
-  while (count < costs.length) {
-    const groups = costs.map((cost, i) => ({ key: String(i).padStart(6, '0'), cells: [], cost }));
-    const worst = Math.max(...assignShards(groups, count).map((s) => s.reduce((a, g) => a + g.cost, 0)));
-    if (worst <= target * 1.05 || worst <= Math.max(...costs)) break;
-    count++;
-  }
-  return Math.min(count, Math.max(1, costs.length));
-}
-
 /** Writes and waits until the text is flushed: the CLI exits right after, which would cut a piped plan. */
 const write = (text: string) => new Promise<void>((done) => process.stdout.write(text, () => done()));
 
@@ -117,7 +104,7 @@ export function registerPlan(program: Command): void {
       const cells = planStudies(registry, flags.study ?? [], profile, seeds);
       const groups = shardGroups(cells);
       const trainer = trainedWith(cells);
-      const count = shardCount(groups.map((g) => g.cost), target * 3600 * throughput.trainGflops * 1e9);
+      const count = shardCount(groups, target * 3600 * throughput.trainGflops * 1e9);
       const shards = assignShards(groups, count);
       const base = ['labbench', 'run', '--profile', profile.name, ...(flags.study?.length ? ['--study', ...flags.study] : []), ...(flags.seeds ? ['--seeds', String(seeds)] : [])];
       const plan = {
@@ -142,7 +129,7 @@ export function registerPlan(program: Command): void {
       lines.push('', 'per study:');
       for (const [study, s] of byStudy) lines.push(`  ${study.padEnd(28)} ${String(s.cells).padStart(4)} cells  ${s.hours.toFixed(2).padStart(8)} h`);
       lines.push('', `total ${plan.totalHours.toFixed(2)} h; ${count} shard(s) of about ${target} h:`);
-      for (const s of plan.shards) lines.push(`  ${s.command}    # ${s.hours.toFixed(2)} h, ${s.groups.length} study+seed group(s)`);
+      for (const s of plan.shards) lines.push(`  ${s.command}    # ${s.hours.toFixed(2)} h, ${s.groups.length} group(s) of cells`);
       await write(`${lines.join('\n')}\n`);
     });
 }
