@@ -18,8 +18,10 @@ const claims: StudyClaim[] = [
 ];
 const ran = defineStudy({ id: 'ran', version: 1, title: 't', claim: 'c', shared: { model: 'm', tokenizer: 't', loss: 'l' }, arms: { a: {}, b: {} }, baseline: 'b', evaluators: ['downstream'], claims });
 const idle = defineStudy({ ...ran, id: 'idle', claims: [{ ...claims[0] }] });
+// a study without claims and without records (a sweep a campaign does not plan) is not "not run"
+const sweep = defineStudy({ ...ran, id: 'sweep', claims: undefined });
 const registry = new Registry([
-  { plugin: definePlugin({ id: 'p', studies: [ran] }), origin: origin('p', 'Paper P') },
+  { plugin: definePlugin({ id: 'p', studies: [ran, sweep] }), origin: origin('p', 'Paper P') },
   { plugin: definePlugin({ id: 'q', studies: [idle] }), origin: origin('q', 'Paper Q') },
 ]);
 const records = [

@@ -62,7 +62,8 @@ export function replicationFile(registry: Registry, records: readonly ResultReco
     profiles: [...new Set(records.map((r) => r.provenance.profile))].sort(),
     alpha: options.alpha ?? ALPHA,
     entries,
-    notRun: studies.map((s) => s.study.id).filter((id) => !measured.has(id)),
+    // a study without claims has nothing to judge (a campaign does not even plan it: `dial-mae-sweep`)
+    notRun: studies.filter((s) => (s.study.claims?.length ?? 0) > 0).map((s) => s.study.id).filter((id) => !measured.has(id)),
   };
   const problems = check('replication', file);
   if (problems.length > 0) throw new DataError('replication.json', `does not match its schema: ${problems.slice(0, 3).join('; ')}`, 'This is a bug in the statistics code: report it with the results file.');

@@ -205,7 +205,7 @@ export const replicationSchema = {
     profiles: { type: 'array', items: { type: 'string' } },
     alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'Two-sided level of every test (before Holm).' },
     entries: { type: 'array', items: entrySchema },
-    notRun: { type: 'array', items: { type: 'string' }, description: 'Registered studies with no result records.' },
+    notRun: { type: 'array', items: { type: 'string' }, description: 'Registered studies with claims and no result records.' },
   },
 } as const;
 
