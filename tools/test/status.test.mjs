@@ -50,3 +50,23 @@ test('status: a kept trained cell\'s wall time against its planned hours scales 
   assert.ok(Math.abs(m.measuredRatio - 0.5 / plannedHours) < 1e-9, `${m.measuredRatio} vs ${0.5 / plannedHours}`);
   assert.ok(Math.abs(m.leftMeasured - m.left * m.measuredRatio) < 1e-9);
 });
+
+test('status: an added part reports the compute it measured, a training two parts share counted once', () => {
+  const runs = mkdtempSync(join(tmpdir(), 'labbench-status-runs-'));
+  const training = (wallSeconds, loss) => JSON.stringify({ study: 'x', arm: 'a', seed: 0, training: { tokens: 100, wallSeconds, trainLoss: [{ step: 1, tokens: 100, value: loss }] } });
+  // dsmoe loads dense-baseline's trained model from the cache: the same training record in both
+  const part = (study, lines, cells) => {
+    mkdirSync(join(runs, study));
+    writeFileSync(join(runs, study, 'results.jsonl'), '');
+    writeFileSync(join(runs, study, 'training.jsonl.gz'), gzipSync(`${lines.join('\n')}\n`));
+    writeFileSync(join(runs, study, 'cells.json'), JSON.stringify({ cells }));
+  };
+  part('dense-baseline', [training(3600, 4.1), training(1800, 4.9)], [{ status: 'ok', evalSeconds: 360 }, { status: 'ok', evalSeconds: 180 }]);
+  part('dsmoe', [training(3600, 4.1), training(900, 4.3)], [{ status: 'cached', evalSeconds: null }, { status: 'ok', evalSeconds: 36 }]);
+  const out = status({ LABBENCH_KEPT_CELLS: mkdtempSync(join(tmpdir(), 'labbench-status-')), LABBENCH_CAMPAIGN_RUNS: runs });
+  assert.deepEqual(out.studies['dense-baseline'].measured, { trainHours: 1.5, evalHours: 0.15 });
+  assert.deepEqual(out.studies.dsmoe.measured, { trainHours: 0.25, evalHours: 0.01 });
+  assert.equal(out.studies.finedeep.added, false, 'the parts folder is the one given');
+  assert.equal(out.studies.finedeep.measured, null);
+  assert.deepEqual(out.measured, { trainHours: 1.75, evalHours: 0.16 });
+});
