@@ -36,10 +36,15 @@ check_study_id "$study"
 [ -s "$run/cells.json" ] || fail "$run/cells.json is missing or empty: is '$run' a run folder (labbench run --out) with a finished cell?"
 dest="$kept_cells/$study"
 cache="$LABBENCH_HOME/cache"
+# the study's planned arms, to refuse a misspelt --checkpoints-of (cells.json lists finished cells
+# only, so an arm whose first cell is still training is not in it yet)
+root=$(cd "$(dirname "$0")/../.." && pwd)
+arms=$(cd "$root" && node packages/bench/bin/labbench.mjs plan --profile campaign --study "$study" --json | python3 -c 'import json, sys; print(" ".join(sorted({c["arm"] for c in json.load(sys.stdin)["cells"]})))') \
+  || fail "labbench plan --profile campaign --study $study failed (is '$root' built? npm run build)."
 
 # "<kind> <key> <ext>" lines: every finished cell's evaluation entry, and the trained entry and
 # checkpoint of each finished cell of a --checkpoints-of arm; any other study's cell is an error (exit 2)
-entries=$(python3 - "$study" "$run" "${sources[@]}" <<'EOF'
+entries=$(ARMS=$arms python3 - "$study" "$run" "${sources[@]}" <<'EOF'
 import json, os, re, sys
 study, run, *sources = sys.argv[1:]
 key = re.compile(r'[0-9a-f]{64}')
@@ -49,8 +54,8 @@ for c in json.load(open(f'{run}/cells.json')):
     if c['status'] in ('ok', 'cached') and key.fullmatch(c.get('evalKey', '')):
         print('evals', c['evalKey'], 'json')
         finished.add((c['arm'], c['seed']))
-unknown = set(sources) - {c['arm'] for c in json.load(open(f'{run}/cells.json'))}
-if unknown: sys.exit(f"keep-cells: --checkpoints-of {sorted(unknown)[0]}: no cell of that arm in {run}/cells.json.")
+unknown = set(sources) - set(os.environ['ARMS'].split())
+if unknown: sys.exit(f"keep-cells: --checkpoints-of {sorted(unknown)[0]}: study '{study}' has no such arm at the campaign profile ({os.environ['ARMS']}).")
 if sources and os.path.exists(f'{run}/results.jsonl'):
     seen = set()
     for line in open(f'{run}/results.jsonl'):

@@ -170,10 +170,15 @@ test('keep-cells then lanes: the finished cells of an unfinished part, and the c
   assert.deepEqual(listed(keptDir), wanted.map((f) => `${f}.gz`));
   assert.equal(readFileSync(join(keptDir, 'cells.tsv'), 'utf8'), `arm\tseed\tevalKey\npretrain\t0\t${key('a')}\nuniattn\t0\t${key('b')}\n`);
   assert.match(spawnSync('bash', [keep, 'uniattn', run], { encoding: 'utf8', env: keepEnv }).stdout, /0 file\(s\) kept .* \(2 kept before\)/);
+  // a planned arm with no finished cell yet (its first cell still training) is no error: the
+  // finished cells are kept now (keep-loop once kept nothing of dial-mae while its post-trained arm trained)
+  const pending = spawnSync('bash', [keep, 'uniattn', run, '--checkpoints-of', 'pretrain', '--checkpoints-of', 'cla'], { encoding: 'utf8', env: keepEnv });
+  assert.equal(pending.status, 0, pending.stderr);
+  assert.match(pending.stdout, /0 file\(s\) kept .* \(4 kept before\)/);
   // refused, nothing written: another study's cells, no LABBENCH_HOME, a home without the entries, an arm the run does not have
   for (const [args, env, message] of [[['dsmoe', run], keepEnv, /holds a cell of study 'uniattn'/], [['uniattn', run], { ...keepEnv, LABBENCH_HOME: '' }, /LABBENCH_HOME is not set/],
     [['uniattn', run], { ...keepEnv, LABBENCH_HOME: tmpdir() }, /is missing: LABBENCH_HOME is not the folder/],
-    [['uniattn', run, '--checkpoints-of', 'pretrian'], keepEnv, /--checkpoints-of pretrian: no cell of that arm/], [['uniattn', run, '--checkpoints-of'], keepEnv, /usage/]]) {
+    [['uniattn', run, '--checkpoints-of', 'pretrian'], keepEnv, /--checkpoints-of pretrian: study 'uniattn' has no such arm/], [['uniattn', run, '--checkpoints-of'], keepEnv, /usage/]]) {
     const out = spawnSync('bash', [keep, ...args], { encoding: 'utf8', env });
     assert.equal(out.status, 2, out.stderr);
     assert.match(out.stderr, message);
