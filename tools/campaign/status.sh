@@ -6,8 +6,9 @@
 # and scaled by the kept cells' measured wall time against their planned hours, when there are any.
 # For an added part, the compute it measured: its cells' training seconds (training.jsonl, every
 # trained cell, cached ones included) and evaluation seconds (cells.json, the cells its last run
-# computed), in cell-hours: each cell ran in one process, most beside a second one. A training two
-# parts share (dsmoe loads dense-baseline's models from the cache) counts once, in the first part.
+# computed: a lower bound when the part loaded cells kept from an earlier session), in cell-hours:
+# each cell ran in one process, most beside a second one. A training two parts share (dsmoe loads
+# dense-baseline's models from the cache) counts once, in the part first in alphabetical order.
 #
 #   tools/campaign/status.sh [--json]
 set -euo pipefail
@@ -72,7 +73,7 @@ if flag == '--json':
     print()
     sys.exit(0)
 print(f"campaign: {sum(s['added'] for s in studies.values())} of {len(studies)} parts added; {left:.1f} planned one-process hours left at {plan['throughput']['trainGflops']:g} GFLOP/s ({plan['throughput']['source']})")
-print(f"added parts measured {measured['trainHours']:.1f} cell-hours of training and {measured['evalHours']:.1f} of evaluation")
+print(f"added parts measured {measured['trainHours']:.1f} cell-hours of training and at least {measured['evalHours']:.1f} of evaluation (cells loaded from kept entries: training only)")
 print('study\tcells\ttrained\tstate\thours left (plan)\thours left (at the kept cells\' measured rate)\tmeasured cell-hours (training + evaluation)')
 for study, s in sorted(studies.items()):
     state = 'added' if s['added'] else f"{len(s['kept'])} kept" if s['kept'] else 'not started'

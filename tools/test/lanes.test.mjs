@@ -175,7 +175,7 @@ test('keep-cells then lanes: the finished cells of an unfinished part, and the c
   const pending = spawnSync('bash', [keep, 'uniattn', run, '--checkpoints-of', 'pretrain', '--checkpoints-of', 'cla'], { encoding: 'utf8', env: keepEnv });
   assert.equal(pending.status, 0, pending.stderr);
   assert.match(pending.stdout, /0 file\(s\) kept .* \(4 kept before\)/);
-  // refused, nothing written: another study's cells, no LABBENCH_HOME, a home without the entries, an arm the run does not have
+  // refused, nothing written: another study's cells, no LABBENCH_HOME, a home without the entries, an arm the study does not have
   for (const [args, env, message] of [[['dsmoe', run], keepEnv, /holds a cell of study 'uniattn'/], [['uniattn', run], { ...keepEnv, LABBENCH_HOME: '' }, /LABBENCH_HOME is not set/],
     [['uniattn', run], { ...keepEnv, LABBENCH_HOME: tmpdir() }, /is missing: LABBENCH_HOME is not the folder/],
     [['uniattn', run, '--checkpoints-of', 'pretrian'], keepEnv, /--checkpoints-of pretrian: study 'uniattn' has no such arm/], [['uniattn', run, '--checkpoints-of'], keepEnv, /usage/]]) {

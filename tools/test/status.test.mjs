@@ -59,14 +59,18 @@ test('status: an added part reports the compute it measured, a training two part
     mkdirSync(join(runs, study));
     writeFileSync(join(runs, study, 'results.jsonl'), '');
     writeFileSync(join(runs, study, 'training.jsonl.gz'), gzipSync(`${lines.join('\n')}\n`));
-    writeFileSync(join(runs, study, 'cells.json'), JSON.stringify({ cells }));
+    // labbench run writes a plain array; the object form is accepted too
+    writeFileSync(join(runs, study, 'cells.json'), JSON.stringify(study === 'dsmoe' ? { cells } : cells));
+  };
+  const near = (actual, expected) => {
+    for (const [k, v] of Object.entries(expected)) assert.ok(Math.abs(actual[k] - v) < 1e-12, `${k}: ${actual[k]} vs ${v}`);
   };
   part('dense-baseline', [training(3600, 4.1), training(1800, 4.9)], [{ status: 'ok', evalSeconds: 360 }, { status: 'ok', evalSeconds: 180 }]);
   part('dsmoe', [training(3600, 4.1), training(900, 4.3)], [{ status: 'cached', evalSeconds: null }, { status: 'ok', evalSeconds: 36 }]);
   const out = status({ LABBENCH_KEPT_CELLS: mkdtempSync(join(tmpdir(), 'labbench-status-')), LABBENCH_CAMPAIGN_RUNS: runs });
-  assert.deepEqual(out.studies['dense-baseline'].measured, { trainHours: 1.5, evalHours: 0.15 });
-  assert.deepEqual(out.studies.dsmoe.measured, { trainHours: 0.25, evalHours: 0.01 });
+  near(out.studies['dense-baseline'].measured, { trainHours: 1.5, evalHours: 0.15 });
+  near(out.studies.dsmoe.measured, { trainHours: 0.25, evalHours: 0.01 });
   assert.equal(out.studies.finedeep.added, false, 'the parts folder is the one given');
   assert.equal(out.studies.finedeep.measured, null);
-  assert.deepEqual(out.measured, { trainHours: 1.75, evalHours: 0.16 });
+  near(out.measured, { trainHours: 1.75, evalHours: 0.16 });
 });

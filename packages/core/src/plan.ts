@@ -294,11 +294,12 @@ export function assignShards(groups: readonly ShardGroup[], count: number): Shar
 }
 
 /**
- * The fewest shards for `assignShards` in which every shard costs at most `target` (5% slack), or,
- * when one group alone costs more, at most that group: a (study, seed) whose converted arms all
- * need one source cannot be cut, so a larger count would only add shards with nothing to run
- * (`labbench plan` cut 3 shards of 4.6 hours and 4 empty ones for `uniattn` at `campaign`).
- * Never more shards than groups that cost something, so no shard of the count is empty.
+ * The fewest shards for `assignShards` in which every shard costs at most `target`, or, when one
+ * of its groups alone costs more, at most that group (5% slack either way, so a group over the
+ * target shares its shard with at most 5% of its cost): a (study, seed) whose converted arms all
+ * need one source cannot be cut, so a larger count would only add shards with (almost) nothing to
+ * run (`labbench plan` cut 3 shards of 4.6 hours and 4 of references only for `uniattn` at
+ * `campaign`). Never more shards than groups that cost something, so no shard is empty.
  */
 export function shardCount(groups: readonly ShardGroup[], target: number): number {
   const fits = (shard: readonly ShardGroup[]) => shard.reduce((a, g) => a + g.cost, 0) <= 1.05 * Math.max(target, ...shard.map((g) => g.cost));
