@@ -16,7 +16,7 @@ source "$(dirname "$0")/common.sh"
 [ $# -eq 2 ] || fail "usage: tools/campaign/add-part.sh <study> <run folder>"
 study=$1 run=$2
 check_study_id "$study"
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=$repo_root
 for f in results.jsonl cells.json training.jsonl; do
   [ -s "$run/$f" ] || fail "$run/$f is missing or empty: is '$run' a finished run folder (labbench run --out)?"
 done

@@ -13,7 +13,7 @@ version=$1 dir=$2
 [[ "$version" =~ ^campaign-v[0-9]+$ ]] && commit=$(campaign_commit "$version") || commit=
 [ -n "$commit" ] || fail "'$version' is not a campaign version ($(echo $(campaign_tags)); campaign/frozen-code)."
 [ ! -e "$dir" ] || fail "'$dir' exists: give a new folder."
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=$repo_root
 git -C "$root" cat-file -e "$commit^{commit}" 2>/dev/null || fail "$version's commit ${commit:0:7} is not in '$root' (git fetch)."
 git clone -q --no-checkout "$root" "$dir"
 git -C "$dir" checkout -q --detach "$commit"

@@ -2,6 +2,11 @@
 
 fail() { echo "$tool: $*" >&2; exit 2; }
 
+# This repository (the tools live in its tools/campaign), and its campaign plan as JSON
+# (`labbench plan --profile campaign --json`, with any further flags), from its own build.
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+campaign_plan() { (cd "$repo_root" && node packages/bench/bin/labbench.mjs plan --profile campaign --json "$@"); }
+
 # A study id as the registry spells it, and nothing a path could be made of.
 check_study_id() {
   [[ "$1" =~ ^[a-z0-9][a-z0-9-]*$ ]] || fail "'$1' is not a study id (lower-case letters, digits and dashes)."
@@ -12,7 +17,7 @@ check_study_id() {
 # "<name> <commit>" lines, oldest first. A tracked file rather than git tags: tags do not travel
 # with every copy of the repository, and a fresh clone must still tell a campaign commit from any
 # other. LABBENCH_FROZEN_CODE names another list (the tools' tests).
-frozen_code=${LABBENCH_FROZEN_CODE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/campaign/frozen-code}
+frozen_code=${LABBENCH_FROZEN_CODE:-$repo_root/campaign/frozen-code}
 
 # The versions' names, oldest first (exit 2 when the list is missing or empty).
 campaign_tags() {
@@ -38,7 +43,7 @@ campaign_tag_of() {
 
 # Where keep-cells.sh keeps the finished cells of parts that span sessions, one folder per study
 # (LABBENCH_KEPT_CELLS: another folder, for the tools' tests).
-kept_cells=${LABBENCH_KEPT_CELLS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/campaign/cells}
+kept_cells=${LABBENCH_KEPT_CELLS:-$repo_root/campaign/cells}
 
 # Every campaign cell so far trained on the native (OpenBLAS) kernels, and a cell's key includes the
 # kernels it ran on: a clone without them (a fresh machine has no libopenblas-dev) would retrain

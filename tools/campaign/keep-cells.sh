@@ -42,9 +42,8 @@ cache="$LABBENCH_HOME/cache"
 # unchecked and the finished cells are still kept.
 arms=
 if [ ${#sources[@]} -gt 0 ]; then
-  root=$(cd "$(dirname "$0")/../.." && pwd)
-  arms=$(cd "$root" && node packages/bench/bin/labbench.mjs plan --profile campaign --study "$study" --json 2>/dev/null | python3 -c 'import json, sys; print(" ".join(sorted({c["arm"] for c in json.load(sys.stdin)["cells"]})))' 2>/dev/null) \
-    || { arms=; echo "keep-cells: warning: labbench plan --profile campaign --study $study failed in '$root' (npm run build?); --checkpoints-of is not checked against the study's arms." >&2; }
+  arms=$(campaign_plan --study "$study" 2>/dev/null | python3 -c 'import json, sys; print(" ".join(sorted({c["arm"] for c in json.load(sys.stdin)["cells"]})))' 2>/dev/null) \
+    || { arms=; echo "keep-cells: warning: labbench plan --profile campaign --study $study failed in '$repo_root' (npm run build?); --checkpoints-of is not checked against the study's arms." >&2; }
 fi
 
 # "<kind> <key> <ext>" lines: every finished cell's evaluation entry, and the trained entry and

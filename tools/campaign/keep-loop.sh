@@ -22,7 +22,7 @@ for spec in "$@"; do
   check_study_id "${spec%%:*}"
   if [[ "$spec" == *:* ]]; then IFS=, read -ra arms <<< "${spec#*:}"; for arm in "${arms[@]}"; do check_study_id "$arm"; done; fi
 done
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=$repo_root
 every=${KEEP_EVERY:-120}
 
 while true; do

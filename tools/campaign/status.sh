@@ -16,10 +16,9 @@ set -euo pipefail
 tool=status
 source "$(dirname "$0")/common.sh"
 [ $# -eq 0 ] || [ "$*" = --json ] || fail "usage: tools/campaign/status.sh [--json]"
-root=$(cd "$(dirname "$0")/../.." && pwd)
 # the added parts (LABBENCH_CAMPAIGN_RUNS: another folder, for the tools' tests)
-runs=${LABBENCH_CAMPAIGN_RUNS:-$root/campaign/runs}
-plan=$(cd "$root" && node packages/bench/bin/labbench.mjs plan --profile campaign --json) || fail "labbench plan --profile campaign failed (is '$root' built? npm run build)."
+runs=${LABBENCH_CAMPAIGN_RUNS:-$repo_root/campaign/runs}
+plan=$(campaign_plan) || fail "labbench plan --profile campaign failed (is '$repo_root' built? npm run build)."
 
 PLAN=$plan python3 - "$runs" "$kept_cells" "${1:-}" <<'EOF'
 import gzip, json, os, sys
