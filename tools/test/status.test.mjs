@@ -10,9 +10,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-// a study whose part is not added yet (uniattn is the campaign's last part), and two of its trained arms
+// a study whose part is not added, and two of its trained arms; the first two tests read a runs
+// folder where only dense-baseline is added, so they do not depend on how far the campaign is
 const STUDY = 'uniattn';
 const [ARM_A, ARM_B] = ['plain', 'cla'];
+const runsWithDenseBaselineOnly = () => {
+  const runs = mkdtempSync(join(tmpdir(), 'labbench-status-runs-'));
+  mkdirSync(join(runs, 'dense-baseline'));
+  writeFileSync(join(runs, 'dense-baseline', 'results.jsonl'), '');
+  return runs;
+};
 const status = (env) => {
   const out = spawnSync('bash', [join(root, 'tools/campaign/status.sh'), '--json'], { encoding: 'utf8', env: { ...process.env, ...env } });
   assert.equal(out.status, 0, out.stderr);
@@ -21,7 +28,8 @@ const status = (env) => {
 
 test('status: an added part has no hours left, kept cells come off their study\'s hours, and the total is the sum', () => {
   const kept = mkdtempSync(join(tmpdir(), 'labbench-status-'));
-  const before = status({ LABBENCH_KEPT_CELLS: kept });
+  const env = { LABBENCH_KEPT_CELLS: kept, LABBENCH_CAMPAIGN_RUNS: runsWithDenseBaselineOnly() };
+  const before = status(env);
   assert.equal(before.studies['dense-baseline'].added, true);
   assert.equal(before.studies['dense-baseline'].left, 0);
   assert.equal(before.studies[STUDY].added, false, `${STUDY} is added: pick a study whose part is not`);
@@ -29,7 +37,7 @@ test('status: an added part has no hours left, kept cells come off their study\'
   assert.ok(part.left > 0 && Math.abs(part.left - part.hours) < 1e-9, 'nothing kept: all of it is left');
   mkdirSync(join(kept, STUDY));
   writeFileSync(join(kept, STUDY, 'cells.tsv'), `arm\tseed\tevalKey\n${ARM_A}\t0\t${'a'.repeat(64)}\n${ARM_B}\t1\t${'b'.repeat(64)}\n`);
-  const after = status({ LABBENCH_KEPT_CELLS: kept });
+  const after = status(env);
   assert.deepEqual(after.studies[STUDY].kept, [{ arm: ARM_A, seed: 0 }, { arm: ARM_B, seed: 1 }]);
   assert.ok(after.studies[STUDY].left < part.left && after.studies[STUDY].left > 0);
   const sum = Object.values(after.studies).reduce((a, s) => a + s.left, 0);
@@ -39,11 +47,12 @@ test('status: an added part has no hours left, kept cells come off their study\'
 
 test('status: a kept trained cell\'s wall time against its planned hours scales the rest of its study', () => {
   const kept = mkdtempSync(join(tmpdir(), 'labbench-status-'));
-  const plan = status({ LABBENCH_KEPT_CELLS: kept });
+  const env = { LABBENCH_KEPT_CELLS: kept, LABBENCH_CAMPAIGN_RUNS: runsWithDenseBaselineOnly() };
+  const plan = status(env);
   mkdirSync(join(kept, STUDY, 'evals'), { recursive: true });
   writeFileSync(join(kept, STUDY, 'cells.tsv'), `arm\tseed\tevalKey\n${ARM_A}\t0\t${'a'.repeat(64)}\n`);
   writeFileSync(join(kept, STUDY, 'evals', `${'a'.repeat(64)}.json.gz`), gzipSync(JSON.stringify({ checksum: 'x', payload: { wallSeconds: 1800, artifact: { tokens: 7372800 } } })));
-  const after = status({ LABBENCH_KEPT_CELLS: kept });
+  const after = status(env);
   const m = after.studies[STUDY];
   // the planned hours of the kept cell are what it took off the study's plan
   const plannedHours = plan.studies[STUDY].left - m.left;
