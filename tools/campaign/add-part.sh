@@ -34,6 +34,7 @@ bad = [f"{c['study']}/{c['arm']}/seed{c['seed']}: {c['status']}" for c in cells 
 if bad: sys.exit(f"add-part: {len(bad)} cell(s) did not finish ({'; '.join(bad[:3])}): rerun the study (cached cells load) before adding it.")
 for n, line in enumerate(open(f'{run}/results.jsonl'), 1):
     r = json.loads(line)
+    if r.get('schema') == 'labbench.gate/v1': continue  # the run's own account of its gates; publish measures them again
     p = r.get('provenance', {})
     where = f"{run}/results.jsonl line {n}"
     if r['study'] != study: sys.exit(f"add-part: {where} is of study '{r['study']}', not '{study}'.")

@@ -64,6 +64,7 @@ if sources and os.path.exists(f'{run}/results.jsonl'):
     seen = set()
     for line in open(f'{run}/results.jsonl'):
         r = json.loads(line)
+        if r.get('schema') == 'labbench.gate/v1': continue  # gate lines name no cell
         train = r.get('provenance', {}).get('configHash', '')
         if r['arm'] in sources and (r['arm'], r['seed']) in finished and key.fullmatch(train) and train not in seen:
             seen.add(train)

@@ -57,11 +57,14 @@ test('add-part: records of another study, computed at a commit no campaign versi
   assert.match(mixed.stderr, /line 2 was computed at 0{40}, not at campaign-v1 \([0-9a-f]{7}\) as line 1/);
   // a trained cell on the pure wasm kernels (a machine without libopenblas-dev); count models have no kernels to check
   const records = readFileSync(join(runs, 'dsmoe', 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  const trained = records.findIndex((r) => r.provenance.backend !== 'none');
+  const trained = records.findLastIndex((r) => r.provenance.backend !== 'none');
   const wasmOnly = records.map((r, i) => JSON.stringify(i === trained ? { ...r, provenance: { ...r.provenance, nativeKernels: false } } : r));
+  // a gate line (a run's account of its gates, no provenance) is passed over, wherever it stands: here before that record
+  const gate = { schema: 'labbench.gate/v1', study: 'dsmoe', studyVersion: 1, claim: 'c', claimVerdict: 'inconclusive', seeds: 3, profile: 'campaign', gate: 'g', text: '', measured: 1, threshold: 0, comparison: '>=', passed: true };
+  wasmOnly.splice(1, 0, JSON.stringify(gate));
   writeFileSync(join(dir, 'results.jsonl'), `${wasmOnly.join('\n')}\n`);
   const wasm = addPart('dsmoe', dir);
   assert.equal(wasm.status, 2);
-  assert.match(wasm.stderr, new RegExp(`line ${trained + 1} was trained without the native \\(OpenBLAS\\) kernels`));
+  assert.match(wasm.stderr, new RegExp(`line ${trained + 2} was trained without the native \\(OpenBLAS\\) kernels`));
   assert.ok(existsSync(join(runs, 'dsmoe', 'results.jsonl')));
 });

@@ -1,6 +1,7 @@
 import type { GateSpec, StudyClaim, StudyDefinition } from './contracts/study.js';
-import type { ResultRecord } from './results.js';
-import type { GateResult } from './schemas/replication.js';
+import type { ProfileName } from './profiles.js';
+import type { GateRecord, ResultRecord } from './results.js';
+import type { GateResult, ReplicationEntry } from './schemas/replication.js';
 
 /**
  * Validity gates: declared checks on measured values that say whether a regime can test a claim
@@ -89,4 +90,27 @@ export function gateFailure(results: readonly GateResult[], format: (x: number) 
   if (!failed) return undefined;
   const measured = failed.measured === null ? 'not measured' : `measured ${format(failed.measured)}`;
   return `${failed.gate}, ${measured}, needs ${failed.comparison} ${format(failed.threshold)}`;
+}
+
+/**
+ * The gate lines of a run's results.jsonl: every gate of every judged claim, beside the claim's
+ * raw verdict (a claim whose arms the run did not train keeps its gates, unmeasured or not).
+ * `studies` are the definitions the entries were judged under (their versions are the records').
+ */
+export function gateRecords(entries: readonly ReplicationEntry[], studies: readonly StudyDefinition[], profile: ProfileName): GateRecord[] {
+  const versions = new Map(studies.map((s) => [s.id, s.version]));
+  return entries.flatMap((e) => {
+    const studyVersion = versions.get(e.study);
+    if (studyVersion === undefined) throw new Error(`gateRecords: claim ${e.study}/${e.claim} is of a study not among the definitions given`);
+    return e.gates.map((g) => ({
+      schema: 'labbench.gate/v1' as const,
+      study: e.study,
+      studyVersion,
+      claim: e.claim,
+      claimVerdict: e.verdict,
+      seeds: e.seeds,
+      profile,
+      ...g,
+    }));
+  });
 }

@@ -4,7 +4,7 @@ import { ConfigError } from './errors.js';
 import { PROFILE_NAMES } from './profiles.js';
 import type { SchemaType } from './schemas/derive.js';
 import { trainingLineSchema } from './schemas/training.js';
-import { replicationSchema } from './schemas/replication.js';
+import { VERDICTS, gateSchema as measuredGateSchema, replicationSchema } from './schemas/replication.js';
 import { cachedValidator } from './schemas/validator-cache.js';
 
 const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
@@ -281,10 +281,35 @@ export const resultRecordSchema = {
   },
 } as const;
 
+/**
+ * The other kind of line in a run's results.jsonl: one validity gate of one claim, measured
+ * after the run from its records (an unsharded run writes them after its result records; a
+ * shard has not every arm and writes none). Publish recomputes gates from the records, so these
+ * lines are the run's own account, read by people and tools, never an input to a verdict.
+ */
+export const gateRecordSchema = {
+  $schema: DIALECT,
+  $id: 'https://labbench.dev/schemas/gate.json',
+  title: 'labbench gate record (a line of results.jsonl: one validity gate of one claim, as the run measured it)',
+  type: 'object',
+  additionalProperties: false,
+  required: ['schema', 'study', 'studyVersion', 'claim', 'claimVerdict', 'seeds', 'profile', ...measuredGateSchema.required],
+  properties: {
+    schema: { const: 'labbench.gate/v1' },
+    study: { type: 'string', pattern: id },
+    studyVersion: { type: 'integer', minimum: 1 },
+    claim: { type: 'string', pattern: id, description: 'Claim id, unique within the study.' },
+    claimVerdict: { enum: VERDICTS, description: "The claim's raw verdict in this run (before Holm correction, which publish applies across a report)." },
+    seeds: { type: 'integer', minimum: 0, description: 'Seeds with both arms of the claim measured.' },
+    profile: { enum: PROFILE_NAMES },
+    ...measuredGateSchema.properties,
+  },
+} as const;
+
 // ajv is loaded only to compile: validators are cached as its standalone code (schemas/validator-cache.ts)
 const AJV_OPTIONS: Options = { allErrors: true, strict: true };
 
-const schemas = { study: studySchema, suite: suiteSchema, result: resultRecordSchema, training: trainingLineSchema, replication: replicationSchema };
+const schemas = { study: studySchema, suite: suiteSchema, result: resultRecordSchema, gate: gateRecordSchema, training: trainingLineSchema, replication: replicationSchema };
 
 export type SchemaName = keyof typeof schemas;
 

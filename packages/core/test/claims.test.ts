@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { judgeClaim, judgeReport } from '../src/claims.js';
 import { ConfigError, DataError } from '../src/errors.js';
+import { gateRecords } from '../src/gates.js';
+import { check } from '../src/schemas.js';
 import { holmAdjust } from '../src/stats.js';
 import { claim, record, series, study } from './claim-records.js';
 
@@ -72,6 +74,23 @@ test('judgeClaim: a failed gate makes the verdict "invalid regime" naming gate, 
   // a bigram far worse than the baseline passes, and the statistics decide
   const passed = judgeClaim(s, claim(), [...threeSeeds('lower'), ...series('ref-bigram', [3.5, 3.5, 3.5])]);
   assert.equal(passed.verdict, 'not reproduced');
+});
+
+test('gateRecords: one schema-valid results line per gate of each judged claim, with its study version and raw verdict', () => {
+  const gates = [
+    { id: 'beats-bigram', text: 'baseline beats the bigram', kind: 'margin', board: 'ppl', metric: 'id.all.bits_per_byte', arm: 'baseline', than: 'ref-bigram', atLeast: 0.15 } as const,
+    { id: 'entropy', text: 'in range', kind: 'bound', board: 'ppl', metric: 'id.all.bits_per_byte', arm: 'method', atLeast: 3.0, atMost: 3.1 } as const,
+  ];
+  const s = study([claim({ gates: ['beats-bigram', 'entropy'] })], { gates, version: 4 });
+  const records = [...threeSeeds('lower'), ...series('ref-bigram', [3.0, 3.0, 3.0])].map((r) => ({ ...r, studyVersion: 4 }));
+  const entries = judgeReport([{ study: s, paper: 'toy', plugin: null }], records);
+  const lines = gateRecords(entries, [s], 'quick');
+  assert.deepEqual(lines.map((g) => [g.gate, g.passed]), [['beats-bigram', false], ['entropy.min', true], ['entropy.max', false]]);
+  for (const g of lines) {
+    assert.deepEqual(check('gate', g), [], g.gate);
+    assert.deepEqual([g.study, g.studyVersion, g.claim, g.claimVerdict, g.seeds, g.profile], ['toy', 4, 'main', 'invalid regime', 3, 'quick']);
+  }
+  assert.throws(() => gateRecords(entries, [], 'quick'), /toy\/main is of a study not among the definitions/);
 });
 
 test('judgeClaim: a two-sided bound reports both sides', () => {

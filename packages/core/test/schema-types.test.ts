@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import type { RequiredKeysOf } from 'type-fest';
 import {
   check,
+  gateRecordSchema,
   resultRecordSchema,
   studySchema,
   suiteSchema,
+  type GateRecord,
   type ResultRecord,
   type StudyDefinition,
   type SuiteFile,
@@ -35,7 +37,8 @@ const shapes: {
   provenance: Matches<ResultRecord['provenance'], (typeof resultRecordSchema)['properties']['provenance']>;
   training: Matches<TrainingLine, typeof trainingLineSchema>;
   replication: Matches<ReplicationFile, typeof replicationSchema>;
-} = { study: [true, true], suite: [true, true], result: [true, true], provenance: [true, true], training: [true, true], replication: [true, true] };
+  gate: Matches<GateRecord, typeof gateRecordSchema>;
+} = { study: [true, true], suite: [true, true], result: [true, true], provenance: [true, true], training: [true, true], replication: [true, true], gate: [true, true] };
 
 // One example per schema, typed with the derived type (no cast): ajv must accept each.
 const result: ResultRecord = {
@@ -91,6 +94,21 @@ const study: StudyDefinition = {
   knockouts: [{ component: 'ffn' }],
   references: false,
 };
+const gate: GateRecord = {
+  schema: 'labbench.gate/v1',
+  study: 'typed-study',
+  studyVersion: 1,
+  claim: 'beats',
+  claimVerdict: 'invalid regime',
+  seeds: 2,
+  profile: 'smoke',
+  gate: 'in-range',
+  text: 'bits per byte is sane',
+  measured: 9.5,
+  threshold: 8,
+  comparison: '<=',
+  passed: false,
+};
 const suite: SuiteFile = { profile: 'quick', studies: ['typed-study'], seeds: 3, backend: 'tensorflow-gpu' };
 const training: TrainingLine = {
   study: 'typed-study',
@@ -116,10 +134,10 @@ const replication: ReplicationFile = {
 };
 
 test('schema types: each derived type has its schema’s fields (checked by the type-check)', () => {
-  assert.deepEqual(Object.values(shapes).flat(), Array(12).fill(true));
+  assert.deepEqual(Object.values(shapes).flat(), Array(14).fill(true));
 });
 
 test('schema types: an example typed with each derived type passes its schema', () => {
-  const examples: Record<SchemaName, unknown> = { result, study, suite, training, replication };
+  const examples: Record<SchemaName, unknown> = { result, gate, study, suite, training, replication };
   for (const [name, value] of Object.entries(examples)) assert.deepEqual(check(name as SchemaName, value), [], name);
 });

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { check, validateResultsText, type ResultRecord } from '../src/index.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VERDICTS, check, readResults, readResultsFile, validateResultsText, writeResults, type GateRecord, type ResultRecord } from '../src/index.js';
 
 const hex64 = fc.stringMatching(/^[0-9a-f]{64}$/);
 const id = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/);
@@ -39,6 +42,37 @@ test('result schema: a corrupted field is named with its record', () => {
     const lines = rs.map((r, i) => JSON.stringify(i === bad ? { ...r, value: 'oops' } : r));
     const { problems } = validateResultsText(lines.join('\n'));
     return problems.length === 1 && problems[0].line === bad + 1 && problems[0].problems.some((p) => p.startsWith('value:'));
+  }));
+});
+
+const gateRecord: fc.Arbitrary<GateRecord> = fc.record({
+  schema: fc.constant('labbench.gate/v1' as const),
+  study: id, studyVersion: fc.integer({ min: 1, max: 9 }), claim: id, claimVerdict: fc.constantFrom(...VERDICTS),
+  seeds: fc.nat(10), profile: fc.constantFrom('smoke', 'quick', 'full', 'campaign' as const),
+  gate: fc.stringMatching(/^[a-z][a-z0-9.-]{0,20}$/), text: fc.string(),
+  measured: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: null }),
+  threshold: fc.double({ noNaN: true, noDefaultInfinity: true }), comparison: fc.constantFrom('>=', '<=' as const),
+  passed: fc.option(fc.boolean(), { nil: null }),
+});
+
+test('results file: result and gate records written together read back equal, each kind on its own; readResults gives the result records', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'labbench-results-'));
+  fc.assert(fc.property(fc.array(resultRecord, { maxLength: 6 }), fc.array(gateRecord, { maxLength: 6 }), (records, gates) => {
+    const path = join(dir, 'results.jsonl');
+    writeResults(path, records, gates);
+    const back = readResultsFile(path);
+    // JSON drops -0's sign; compare what JSON can carry
+    assert.deepEqual(back, JSON.parse(JSON.stringify({ records, gates })));
+    assert.deepEqual(readResults(path), back.records);
+  }));
+});
+
+test('results file: a corrupted gate line is named as a gate record, with its field', () => {
+  fc.assert(fc.property(fc.array(resultRecord, { maxLength: 3 }), gateRecord, fc.constantFrom('threshold', 'comparison', 'passed'), (records, gate, field) => {
+    const lines = [...records.map((r) => JSON.stringify(r)), JSON.stringify({ ...gate, [field]: 'oops' })];
+    const { problems, gates } = validateResultsText(lines.join('\n'));
+    return gates.length === 0 && problems.length === 1 && problems[0].line === lines.length
+      && problems[0].where.includes(`gate record: study ${gate.study}, claim ${gate.claim}`) && problems[0].problems.some((p) => p.startsWith(`${field}:`));
   }));
 });
 

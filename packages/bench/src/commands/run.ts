@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, DEFAULT_SNAPSHOT_SECONDS, assertWritable, designName, judgeReport, planSequentialSeeds, writeFileAtomic, applyStudySummaries, assertValid, getProfile, planStudies, suiteSchema, runStudies, shardCells, writeLeaderboards, writeResults, type BackendInfo, type Profile, type SuiteFile } from '@labbench/core';
+import { ConfigError, DEFAULT_SNAPSHOT_SECONDS, assertWritable, designName, gateRecords, judgeReport, planSequentialSeeds, writeFileAtomic, applyStudySummaries, assertValid, getProfile, planStudies, suiteSchema, runStudies, shardCells, writeLeaderboards, writeResults, type BackendInfo, type Profile, type SuiteFile } from '@labbench/core';
 import type { BackendPreference } from '@labbench/tensor';
 import { ProcessPool, STOP_GRACE_SECONDS } from '../cell-pool.js';
 import { engineCodeEntries } from '../cell-worker.js';
@@ -170,13 +170,15 @@ export function registerRun(program: Command): void {
         process.off('SIGTERM', stop);
       }
       if (stopping) await stopping; // the stop ends the process; a partial run publishes nothing
-      // cross-arm summaries need every arm of a study: only an unsharded run has them (publish re-applies)
+      // cross-arm summaries and gates need every arm of a study: only an unsharded run has them (publish re-applies and re-measures)
       const records = shard ? summary.records : applyStudySummaries(summary.records, registry.plugins.flatMap((p) => p.plugin.summaries ?? []));
-      if (records.length !== summary.records.length) writeResults(summary.resultsPath, records);
+      const judged = judgeRun(registry, studies.length > 0 ? studies : registry.ids('study'), records);
+      const gates = shard ? [] : gateRecords(judged.entries, judged.definitions, profile.name);
+      if (records.length !== summary.records.length || gates.length > 0) writeResults(summary.resultsPath, records, gates);
       const boards = writeLeaderboards(records, outDir, { boards: registry.boards() }); // registered boards: headline metric and facet columns first
-      process.stdout.write(`${records.length} records from ${summary.cells.length} cells -> ${summary.resultsPath}\n`);
+      process.stdout.write(`${records.length} records${gates.length ? ` and ${gates.length} gate records` : ''} from ${summary.cells.length} cells -> ${summary.resultsPath}\n`);
       for (const path of boards) process.stdout.write(`  ${path}\n`);
-      printClaimSummary(registry, studies.length > 0 ? studies : registry.ids('study'), summary.records);
+      printClaimSummary(judged.entries);
       if (summary.failed.length > 0) {
         process.stderr.write(`${summary.failed.length} cell(s) failed:\n`);
         for (const f of summary.failed) process.stderr.write(`  ${f.study}/${f.arm}/seed${f.seed}${f.failedAtStep ? ` at step ${f.failedAtStep}` : ''}: ${f.reason}\n`);
@@ -215,14 +217,19 @@ async function addSeedsUntilDecided(
   return summary;
 }
 
+/** The claims of the studies a run ran, judged on its records (raw verdicts: Holm needs the whole report, which publish has). */
+function judgeRun(registry: import('@labbench/core').Registry, studyIds: readonly string[], records: readonly import('@labbench/core').ResultRecord[]) {
+  const definitions = studyIds.map((id) => registry.get('study', id));
+  const entries = judgeReport(definitions.map((study) => ({ study, paper: study.paper?.title ?? study.id, plugin: null })), records);
+  return { definitions, entries };
+}
+
 /**
- * What the run found, before the file paths: each claim of the studies it ran with its raw
- * verdict, effect and interval, and the gates that failed. (Holm correction needs the whole
- * report: `labbench publish` applies it.)
+ * What the run found, before the file paths: each claim it ran with its raw verdict, effect
+ * and interval, and the gates that failed.
  */
-function printClaimSummary(registry: import('@labbench/core').Registry, studyIds: readonly string[], records: readonly import('@labbench/core').ResultRecord[]): void {
-  const studies = studyIds.map((id) => ({ study: registry.get('study', id), paper: registry.get('study', id).paper?.title ?? id, plugin: null }));
-  const entries = judgeReport(studies, records).filter((e) => e.verdict !== 'not run');
+function printClaimSummary(judged: readonly import('@labbench/core').ReplicationEntry[]): void {
+  const entries = judged.filter((e) => e.verdict !== 'not run');
   if (entries.length === 0) return;
   const fmt = (x: number) => String(Number(x.toPrecision(3)));
   process.stdout.write('claims (raw verdicts; publish corrects across the report):\n');

@@ -25,7 +25,7 @@ export function registerValidate(program: Command): void {
       const text = readFileSync(file, 'utf8');
       const kind = (options.kind ?? detectKind(file, text)) as 'results' | SchemaName;
       if (kind === 'results') {
-        const { records, problems } = validateResultsText(text);
+        const { records, gates, problems } = validateResultsText(text);
         for (const p of problems) process.stderr.write(`${file} ${p.where}:\n  ${p.problems.join('\n  ')}\n`);
         if (problems.length > 0) {
           process.stderr.write(`${problems.length} invalid record(s), ${records.length} valid.\n`);
@@ -37,7 +37,7 @@ export function registerValidate(program: Command): void {
           process.exitCode = 2;
           return;
         }
-        process.stdout.write(`${file}: ${records.length} valid records.\n`);
+        process.stdout.write(`${file}: ${records.length} valid records${gates.length ? `, ${gates.length} valid gate records` : ''}.\n`);
         return;
       }
       if (!['study', 'suite', 'replication'].includes(kind)) throw new ConfigError('--kind', `unknown kind '${kind}'.`, 'Use results, study, suite or replication.');

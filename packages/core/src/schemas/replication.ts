@@ -28,7 +28,8 @@ const num = { type: 'number' } as const;
 const numOrNull = { type: ['number', 'null'] } as const;
 const idPattern = /^[a-z][a-z0-9.-]{0,63}$/.source;
 
-const gateSchema = {
+/** One measured gate; also the body of a `labbench.gate/v1` line of results.jsonl (schemas.ts). */
+export const gateSchema = {
   type: 'object',
   additionalProperties: false,
   description: 'One validity gate of one claim, as measured.',
