@@ -49,7 +49,7 @@ export { checkMetrics } from './metric-check.js';
 export { assertBoardsRegistered, assertRecordBoards, boardsOf } from './boards.js';
 export { withoutProcessExit } from './registry.js';
 export { encodeDocuments } from './token-data.js';
-export { writeResults, readResults, readResultsFile, validateResultsText, validateTrainingText } from './results.js';
+export { writeResults, readResults, validateResultsText, validateTrainingText } from './results.js';
 export type { ResultRecord, GateRecord, Provenance, RecordProblem, TrainingLine } from './results.js';
 export { JSON_LIMITS, jsonDepth, parseJsonLine, readInputText } from './json-lines.js';
 export type { JsonLimits } from './json-lines.js';

@@ -65,12 +65,7 @@ export function validateResultsText(text: string): { records: ResultRecord[]; ga
  * line and field.
  */
 export function readResults(path: string): ResultRecord[] {
-  return readResultsFile(path).records;
-}
-
-/** Reads both kinds of line of a results file, throwing as `readResults` does. */
-export function readResultsFile(path: string): { records: ResultRecord[]; gates: GateRecord[] } {
-  const { records, gates, problems } = validateResultsText(readInputText(path, 'results file'));
+  const { records, problems } = validateResultsText(readInputText(path, 'results file'));
   if (problems.length > 0) {
     const first = problems[0];
     throw new DataError(
@@ -79,7 +74,7 @@ export function readResultsFile(path: string): { records: ResultRecord[]; gates:
       `Fix or remove the record (${problems.length} invalid in all); 'labbench validate ${path}' lists them.`,
     );
   }
-  return { records, gates };
+  return records;
 }
 
 /** One line of training.jsonl: the training record (loss curves, model statistics) of one cell. */
