@@ -1,6 +1,7 @@
 import { ConfigError, type EvalData, type EvalDocument, type EvalLimits } from './core.js';
 import { corpus, wordnetSynsets } from './corpora.js';
-import type { SetCache } from './cache.js';
+import type { CachedDefinition, SetCache } from './cache.js';
+import type { CorpusName } from './corpora.js';
 import { setDefinition } from './sets/index.js';
 import { truncateAtWord } from './text/normalize.js';
 import { createRng, sample, shuffled } from './text/random.js';
@@ -29,13 +30,49 @@ const SYNSETS_PER_GLOSSARY_DOCUMENT = 50;
 // Leftover shares smaller than this are not worth a truncated document.
 const MIN_DOCUMENT_CHARS = 200;
 
-export function createEvalData(limits: EvalLimits, cache: SetCache): EvalData {
+/**
+ * `sets` caches the evaluation sets; `selections` (when given) what the limits select from them
+ * and from the corpora: the test documents per domain, and each set capped at `items`. Choosing
+ * the documents needs every document of five corpora (about 60 MB of parsed JSON, two seconds of
+ * each worker's first evaluation), capping a set needs the whole set; the selections are a few
+ * hundred kB, read back in milliseconds by every later process.
+ */
+export function createEvalData(limits: EvalLimits, sets: SetCache, selections?: SetCache): EvalData {
   checkLimits(limits);
   return {
-    inDomain: async () => fairShare(IN_DOMAIN_SOURCES.map((s) => documentsOf(s, 'test')), limits),
-    outOfDomain: async () => fairShare([spamDocuments('test'), glossaryDocuments('test')], limits),
-    set: async <T>(name: string) => capItems(name, cache.read(setDefinition(name)), limits.items) as unknown as readonly T[],
+    inDomain: async () => chosenDocuments(selections, 'in-domain', limits),
+    outOfDomain: async () => chosenDocuments(selections, 'out-of-domain', limits),
+    set: async <T>(name: string) => cappedSet(sets, selections, name, limits.items) as unknown as readonly T[],
   };
+}
+
+// Bump when the shape of a cached selection changes without a source change (the fingerprint
+// covers source edits already).
+const SELECTION_VERSION = 1;
+
+function chosenDocuments(cache: SetCache | undefined, domain: 'in-domain' | 'out-of-domain', limits: EvalLimits): readonly EvalDocument[] {
+  const build = (): EvalDocument[] => domain === 'in-domain'
+    ? fairShare(IN_DOMAIN_SOURCES.map((s) => documentsOf(s, 'test')), limits)
+    : fairShare([spamDocuments('test'), glossaryDocuments('test')], limits);
+  if (cache === undefined) return build();
+  const corpora: CorpusName[] = domain === 'in-domain' ? [...IN_DOMAIN_SOURCES] : ['email', 'wordnet'];
+  // `items` does not change which documents are chosen, so it is not part of the name
+  const def: CachedDefinition = { name: `${domain}-documents-${limitTag(limits.documents)}-${limitTag(limits.maxChars)}chars`, version: SELECTION_VERSION, itemType: 'eval-document', corpora, build };
+  return cache.read(def) as readonly EvalDocument[];
+}
+
+function cappedSet(sets: SetCache, cache: SetCache | undefined, name: string, items: number): readonly object[] {
+  const set = setDefinition(name);
+  const build = () => capItems(name, sets.read(set), items);
+  if (cache === undefined || items === Number.POSITIVE_INFINITY) return build(); // uncapped: the set itself
+  // fingerprinted with the set's corpora and this package's source (where the set's version is)
+  return cache.read({ name: `${name}-${limitTag(items)}items`, version: SELECTION_VERSION, itemType: set.itemType, corpora: set.corpora, build });
+}
+
+/** A limit as it can appear in a file name, one tag per value: `300000`, `all` (no limit), `2d5` (2.5), `1em7` (1e-7). */
+export function limitTag(value: number): string {
+  if (value === Number.POSITIVE_INFINITY) return 'all';
+  return String(value).replace(/[.+-]/g, (c) => ({ '.': 'd', '+': 'p', '-': 'm' })[c]!);
 }
 
 /** Validation text for loss curves (never the test split), capped at `maxChars` shared fairly by source. */

@@ -29,12 +29,14 @@ export function createDataProvider(options: DataProviderOptions = {}): DataProvi
   const cache = new SetCache(cacheDir, options.log);
   // Parsed corpora beside the sets, in their own folder (and manifest).
   cacheCorporaIn(new SetCache(join(cacheDir, 'corpora'), options.log));
+  // What a profile's evaluation limits select (documents, capped sets), in a folder of their own too.
+  const selections = new SetCache(join(cacheDir, 'selections'), options.log);
   const hashes = new Map<string, string>();
   return {
     trainingText: async (o: TrainingTextOptions) => trainingTextFor(o),
     trainingPairs: async (o) => buildTrainingPairs(o),
     validationText: async (o) => validationTexts(o),
-    evalData: (limits: EvalLimits) => createEvalData(limits, cache),
+    evalData: (limits: EvalLimits) => createEvalData(limits, cache, selections),
     hash: async (o: TrainingTextOptions) => {
       const key = canonicalJson({ mixture: o.mixture, maxChars: o.maxChars, seed: o.seed });
       let hash = hashes.get(key);

@@ -1,8 +1,12 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
+import { SetCache } from '../src/cache.js';
 import { corpus } from '../src/corpora.js';
-import { fairShare } from '../src/eval-data.js';
+import { IN_DOMAIN_SOURCES, createEvalData, fairShare, limitTag } from '../src/eval-data.js';
 import { createDataProvider } from '../src/provider.js';
 
 const provider = createDataProvider();
@@ -35,4 +39,42 @@ test('fairShare: for any documents and caps, documents are whole unless none of 
       if (whole.length === mine.length) assert.ok(mine.reduce((a, d) => a + d.text.length, 0) <= Math.floor(maxChars / sourced.length));
     }
   }), { numRuns: 200 });
+});
+
+test('evalData: what the limits select (documents per domain, capped sets) is cached, and a later reader gets the same without selecting again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eval-selections-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const limits = { documents: 12, items: 5, maxChars: 40_000 };
+  const sets = new SetCache(join(dir, 'sets'));
+  const uncached = createEvalData(limits, sets);
+  const fresh = { inDomain: await uncached.inDomain(), outOfDomain: await uncached.outOfDomain(), lambada: await uncached.set('cloze-lambada') };
+  assert.deepEqual(fresh.inDomain, fairShare(IN_DOMAIN_SOURCES.map((s) => corpus(s).filter((d) => d.split === 'test').map((d) => ({ source: s, id: d.id, text: d.text }))), limits));
+  assert.equal(fresh.lambada.length, 5);
+
+  const provider = createDataProvider({ cacheDir: dir });
+  assert.deepEqual(await provider.evalData(limits).inDomain(), fresh.inDomain);
+  assert.deepEqual(await provider.evalData(limits).outOfDomain(), fresh.outOfDomain);
+  assert.deepEqual(await provider.evalData(limits).set('cloze-lambada'), fresh.lambada);
+  await provider.evalData({ ...limits, maxChars: 20_000 }).inDomain();
+  assert.deepEqual(readdirSync(join(dir, 'selections')).filter((f) => f.endsWith('.jsonl')).sort(), [
+    'cloze-lambada-5items.v1.jsonl', 'in-domain-documents-12-20000chars.v1.jsonl', 'in-domain-documents-12-40000chars.v1.jsonl', 'out-of-domain-documents-12-40000chars.v1.jsonl',
+  ]);
+
+  // Another process reads the files: fresh caches over the folders, whose builders must not run.
+  const reader = new SetCache(join(dir, 'selections'));
+  const selectAgain = () => assert.fail('selected again instead of read');
+  const read = createEvalData(limits, { read: () => assert.fail('the whole set was read') } as unknown as SetCache, {
+    read: (def) => reader.read({ ...def, build: selectAgain }),
+  } as SetCache);
+  assert.deepEqual(await read.inDomain(), fresh.inDomain);
+  assert.deepEqual(await read.outOfDomain(), fresh.outOfDomain);
+  assert.deepEqual(await read.set('cloze-lambada'), fresh.lambada);
+});
+
+test('limitTag: distinct limits get distinct tags, each usable in a file name', () => {
+  const limit = fc.oneof(fc.nat(), fc.double({ min: 0, noNaN: true }), fc.constant(Number.POSITIVE_INFINITY));
+  fc.assert(fc.property(limit, limit, (a, b) => {
+    assert.match(limitTag(a), /^[0-9a-z]+$/i);
+    if (a !== b) assert.notEqual(limitTag(a), limitTag(b), `${a} and ${b}`);
+  }), { numRuns: 500 });
 });
