@@ -55,9 +55,8 @@ function chosenDocuments(cache: SetCache | undefined, domain: 'in-domain' | 'out
     ? fairShare(IN_DOMAIN_SOURCES.map((s) => documentsOf(s, 'test')), limits)
     : fairShare([spamDocuments('test'), glossaryDocuments('test')], limits);
   if (cache === undefined) return build();
-  const corpora: CorpusName[] = domain === 'in-domain' ? [...IN_DOMAIN_SOURCES] : ['email', 'wordnet'];
   // `items` does not change which documents are chosen, so it is not part of the name
-  const def: CachedDefinition = { name: `${domain}-documents-${limitTag(limits.documents)}-${limitTag(limits.maxChars)}chars`, version: SELECTION_VERSION, itemType: 'eval-document', corpora, build };
+  const def: CachedDefinition = { name: `${domain}-documents-${limitTag(limits.documents)}-${limitTag(limits.maxChars)}chars`, version: SELECTION_VERSION, itemType: 'eval-document', corpora: corporaOf(domain), build };
   return cache.read(def) as readonly EvalDocument[];
 }
 
@@ -75,17 +74,25 @@ export function limitTag(value: number): string {
   return String(value).replace(/[.+-]/g, (c) => ({ '.': 'd', '+': 'p', '-': 'm' })[c]!);
 }
 
-/** Validation text for loss curves (never the test split), capped at `maxChars` shared fairly by source. */
-export function validationTexts(options: { readonly domain: 'in-domain' | 'out-of-domain'; readonly maxChars: number }): string[] {
+/**
+ * Validation text for loss curves (never the test split), capped at `maxChars` shared fairly by
+ * source. With `selections` it is cached like the test documents (the out-of-domain text needs all
+ * of WordNet, over half a second of a run's start-up).
+ */
+export function validationTexts(options: { readonly domain: 'in-domain' | 'out-of-domain'; readonly maxChars: number }, selections?: SetCache): string[] {
   const { domain, maxChars } = options;
   if (domain !== 'in-domain' && domain !== 'out-of-domain') {
     throw new ConfigError('validationText › domain', `must be 'in-domain' or 'out-of-domain', got '${String(domain)}'`, 'Pass one of the two domains.');
   }
   const limits = { documents: Number.POSITIVE_INFINITY, items: 0, maxChars };
   checkLimits(limits);
-  const groups = domain === 'in-domain' ? IN_DOMAIN_SOURCES.map((s) => documentsOf(s, 'valid')) : [spamDocuments('valid'), glossaryDocuments('valid')];
-  return fairShare(groups, limits).map((d) => d.text);
+  const build = (): EvalDocument[] => fairShare(domain === 'in-domain' ? IN_DOMAIN_SOURCES.map((s) => documentsOf(s, 'valid')) : [spamDocuments('valid'), glossaryDocuments('valid')], limits);
+  const documents = selections === undefined ? build()
+    : selections.read({ name: `${domain}-validation-${limitTag(maxChars)}chars`, version: SELECTION_VERSION, itemType: 'eval-document', corpora: corporaOf(domain), build }) as readonly EvalDocument[];
+  return documents.map((d) => d.text);
 }
+
+const corporaOf = (domain: 'in-domain' | 'out-of-domain'): CorpusName[] => (domain === 'in-domain' ? [...IN_DOMAIN_SOURCES] : ['email', 'wordnet']);
 
 function checkLimits(limits: EvalLimits): void {
   for (const key of ['documents', 'items', 'maxChars'] as const) {

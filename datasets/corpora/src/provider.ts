@@ -35,7 +35,7 @@ export function createDataProvider(options: DataProviderOptions = {}): DataProvi
   return {
     trainingText: async (o: TrainingTextOptions) => trainingTextFor(o),
     trainingPairs: async (o) => buildTrainingPairs(o),
-    validationText: async (o) => validationTexts(o),
+    validationText: async (o) => validationTexts(o, selections),
     evalData: (limits: EvalLimits) => createEvalData(limits, cache, selections),
     hash: async (o: TrainingTextOptions) => {
       const key = canonicalJson({ mixture: o.mixture, maxChars: o.maxChars, seed: o.seed });
@@ -50,7 +50,7 @@ export function createDataProvider(options: DataProviderOptions = {}): DataProvi
       const key = canonicalJson({ validation: o.domain, maxChars: o.maxChars });
       let hash = hashes.get(key);
       if (hash === undefined) {
-        hash = hashJson(validationTexts(o));
+        hash = hashJson(validationTexts(o, selections));
         hashes.set(key, hash);
       }
       return hash;

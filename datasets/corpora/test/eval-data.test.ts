@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { SetCache } from '../src/cache.js';
 import { corpus } from '../src/corpora.js';
-import { IN_DOMAIN_SOURCES, createEvalData, fairShare, limitTag } from '../src/eval-data.js';
+import { IN_DOMAIN_SOURCES, createEvalData, fairShare, limitTag, validationTexts } from '../src/eval-data.js';
 import { createDataProvider } from '../src/provider.js';
 
 const provider = createDataProvider();
@@ -41,7 +41,7 @@ test('fairShare: for any documents and caps, documents are whole unless none of 
   }), { numRuns: 200 });
 });
 
-test('evalData: what the limits select (documents per domain, capped sets) is cached, and a later reader gets the same without selecting again', async () => {
+test('evalData: what the limits select (test documents per domain, capped sets, validation text) is cached, and a later reader gets the same without selecting again', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'eval-selections-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const limits = { documents: 12, items: 5, maxChars: 40_000 };
@@ -50,14 +50,18 @@ test('evalData: what the limits select (documents per domain, capped sets) is ca
   const fresh = { inDomain: await uncached.inDomain(), outOfDomain: await uncached.outOfDomain(), lambada: await uncached.set('cloze-lambada') };
   assert.deepEqual(fresh.inDomain, fairShare(IN_DOMAIN_SOURCES.map((s) => corpus(s).filter((d) => d.split === 'test').map((d) => ({ source: s, id: d.id, text: d.text }))), limits));
   assert.equal(fresh.lambada.length, 5);
+  const oodValidation = { domain: 'out-of-domain', maxChars: 10_000 } as const;
+  const freshValidation = validationTexts(oodValidation);
 
   const provider = createDataProvider({ cacheDir: dir });
   assert.deepEqual(await provider.evalData(limits).inDomain(), fresh.inDomain);
   assert.deepEqual(await provider.evalData(limits).outOfDomain(), fresh.outOfDomain);
   assert.deepEqual(await provider.evalData(limits).set('cloze-lambada'), fresh.lambada);
+  assert.deepEqual(await provider.validationText(oodValidation), freshValidation);
   await provider.evalData({ ...limits, maxChars: 20_000 }).inDomain();
   assert.deepEqual(readdirSync(join(dir, 'selections')).filter((f) => f.endsWith('.jsonl')).sort(), [
-    'cloze-lambada-5items.v1.jsonl', 'in-domain-documents-12-20000chars.v1.jsonl', 'in-domain-documents-12-40000chars.v1.jsonl', 'out-of-domain-documents-12-40000chars.v1.jsonl',
+    'cloze-lambada-5items.v1.jsonl', 'in-domain-documents-12-20000chars.v1.jsonl', 'in-domain-documents-12-40000chars.v1.jsonl',
+    'out-of-domain-documents-12-40000chars.v1.jsonl', 'out-of-domain-validation-10000chars.v1.jsonl',
   ]);
 
   // Another process reads the files: fresh caches over the folders, whose builders must not run.
@@ -69,6 +73,7 @@ test('evalData: what the limits select (documents per domain, capped sets) is ca
   assert.deepEqual(await read.inDomain(), fresh.inDomain);
   assert.deepEqual(await read.outOfDomain(), fresh.outOfDomain);
   assert.deepEqual(await read.set('cloze-lambada'), fresh.lambada);
+  assert.deepEqual(validationTexts(oodValidation, { read: (def) => reader.read({ ...def, build: selectAgain }) } as SetCache), freshValidation);
 });
 
 test('limitTag: distinct limits get distinct tags, each usable in a file name', () => {
