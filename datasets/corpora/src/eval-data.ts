@@ -1,6 +1,6 @@
 import { ConfigError, type EvalData, type EvalDocument, type EvalLimits } from './core.js';
 import { corpus, wordnetSynsets } from './corpora.js';
-import type { CachedDefinition, SetCache } from './cache.js';
+import type { SetCache } from './cache.js';
 import type { CorpusName } from './corpora.js';
 import { setDefinition } from './sets/index.js';
 import { truncateAtWord } from './text/normalize.js';
@@ -35,29 +35,46 @@ const MIN_DOCUMENT_CHARS = 200;
  * and from the corpora: the test documents per domain, and each set capped at `items`. Choosing
  * the documents needs every document of five corpora (about 60 MB of parsed JSON, two seconds of
  * each worker's first evaluation), capping a set needs the whole set; the selections are a few
- * hundred kB, read back in milliseconds by every later process.
+ * kB to a few hundred kB, read back in milliseconds by every later process.
  */
 export function createEvalData(limits: EvalLimits, sets: SetCache, selections?: SetCache): EvalData {
   checkLimits(limits);
+  // `items` does not change which documents are chosen, so it is not part of their names
+  const documents = (domain: Domain) => selectedDocuments(selections, `${domain}-documents-${limitTag(limits.documents)}-${limitTag(limits.maxChars)}chars`, domain, 'test', limits);
   return {
-    inDomain: async () => chosenDocuments(selections, 'in-domain', limits),
-    outOfDomain: async () => chosenDocuments(selections, 'out-of-domain', limits),
+    inDomain: async () => documents('in-domain'),
+    outOfDomain: async () => documents('out-of-domain'),
     set: async <T>(name: string) => cappedSet(sets, selections, name, limits.items) as unknown as readonly T[],
   };
 }
+
+/**
+ * Validation text for loss curves (never the test split), capped at `maxChars` shared fairly by
+ * source. With `selections` it is cached like the test documents (the out-of-domain text needs all
+ * of WordNet, over half a second of a run's start-up).
+ */
+export function validationTexts(options: { readonly domain: Domain; readonly maxChars: number }, selections?: SetCache): string[] {
+  const { domain, maxChars } = options;
+  if (domain !== 'in-domain' && domain !== 'out-of-domain') {
+    throw new ConfigError('validationText › domain', `must be 'in-domain' or 'out-of-domain', got '${String(domain)}'`, 'Pass one of the two domains.');
+  }
+  const limits = { documents: Number.POSITIVE_INFINITY, items: 0, maxChars };
+  checkLimits(limits);
+  return selectedDocuments(selections, `${domain}-validation-${limitTag(maxChars)}chars`, domain, 'valid', limits).map((d) => d.text);
+}
+
+type Domain = 'in-domain' | 'out-of-domain';
 
 // Bump when the shape of a cached selection changes without a source change (the fingerprint
 // covers source edits already).
 const SELECTION_VERSION = 1;
 
-function chosenDocuments(cache: SetCache | undefined, domain: 'in-domain' | 'out-of-domain', limits: EvalLimits): readonly EvalDocument[] {
-  const build = (): EvalDocument[] => domain === 'in-domain'
-    ? fairShare(IN_DOMAIN_SOURCES.map((s) => documentsOf(s, 'test')), limits)
-    : fairShare([spamDocuments('test'), glossaryDocuments('test')], limits);
+/** A fair share of the domain's documents of one split, from the cache when given (under `name`). */
+function selectedDocuments(cache: SetCache | undefined, name: string, domain: Domain, split: 'valid' | 'test', limits: EvalLimits): readonly EvalDocument[] {
+  const build = (): EvalDocument[] => fairShare(domain === 'in-domain' ? IN_DOMAIN_SOURCES.map((s) => documentsOf(s, split)) : [spamDocuments(split), glossaryDocuments(split)], limits);
   if (cache === undefined) return build();
-  // `items` does not change which documents are chosen, so it is not part of the name
-  const def: CachedDefinition = { name: `${domain}-documents-${limitTag(limits.documents)}-${limitTag(limits.maxChars)}chars`, version: SELECTION_VERSION, itemType: 'eval-document', corpora: corporaOf(domain), build };
-  return cache.read(def) as readonly EvalDocument[];
+  const corpora: CorpusName[] = domain === 'in-domain' ? [...IN_DOMAIN_SOURCES] : ['email', 'wordnet'];
+  return cache.read({ name, version: SELECTION_VERSION, itemType: 'eval-document', corpora, build }) as readonly EvalDocument[];
 }
 
 function cappedSet(sets: SetCache, cache: SetCache | undefined, name: string, items: number): readonly object[] {
@@ -73,26 +90,6 @@ export function limitTag(value: number): string {
   if (value === Number.POSITIVE_INFINITY) return 'all';
   return String(value).replace(/[.+-]/g, (c) => ({ '.': 'd', '+': 'p', '-': 'm' })[c]!);
 }
-
-/**
- * Validation text for loss curves (never the test split), capped at `maxChars` shared fairly by
- * source. With `selections` it is cached like the test documents (the out-of-domain text needs all
- * of WordNet, over half a second of a run's start-up).
- */
-export function validationTexts(options: { readonly domain: 'in-domain' | 'out-of-domain'; readonly maxChars: number }, selections?: SetCache): string[] {
-  const { domain, maxChars } = options;
-  if (domain !== 'in-domain' && domain !== 'out-of-domain') {
-    throw new ConfigError('validationText › domain', `must be 'in-domain' or 'out-of-domain', got '${String(domain)}'`, 'Pass one of the two domains.');
-  }
-  const limits = { documents: Number.POSITIVE_INFINITY, items: 0, maxChars };
-  checkLimits(limits);
-  const build = (): EvalDocument[] => fairShare(domain === 'in-domain' ? IN_DOMAIN_SOURCES.map((s) => documentsOf(s, 'valid')) : [spamDocuments('valid'), glossaryDocuments('valid')], limits);
-  const documents = selections === undefined ? build()
-    : selections.read({ name: `${domain}-validation-${limitTag(maxChars)}chars`, version: SELECTION_VERSION, itemType: 'eval-document', corpora: corporaOf(domain), build }) as readonly EvalDocument[];
-  return documents.map((d) => d.text);
-}
-
-const corporaOf = (domain: 'in-domain' | 'out-of-domain'): CorpusName[] => (domain === 'in-domain' ? [...IN_DOMAIN_SOURCES] : ['email', 'wordnet']);
 
 function checkLimits(limits: EvalLimits): void {
   for (const key of ['documents', 'items', 'maxChars'] as const) {

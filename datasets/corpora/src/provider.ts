@@ -29,7 +29,7 @@ export function createDataProvider(options: DataProviderOptions = {}): DataProvi
   const cache = new SetCache(cacheDir, options.log);
   // Parsed corpora beside the sets, in their own folder (and manifest).
   cacheCorporaIn(new SetCache(join(cacheDir, 'corpora'), options.log));
-  // What a profile's evaluation limits select (documents, capped sets), in a folder of their own too.
+  // What a profile's limits select (test documents, capped sets, validation text), in a folder of their own too.
   const selections = new SetCache(join(cacheDir, 'selections'), options.log);
   const hashes = new Map<string, string>();
   return {
