@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { auroc, bitsPerByte, summarize } from '../src/stats.js';
-import { binomialTolerance, gaussian } from './gaussian.js';
+import { binomialAcceptance, gaussian } from './gaussian.js';
 
 const values = fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 30 });
 
@@ -15,8 +15,17 @@ test('summarize: for any mean, sd and 2 <= n <= 30, the 95% t-interval covers th
       const s = summarize(Array.from({ length: n }, () => mu + sd * z()));
       if (s.ciLow <= mu && mu <= s.ciHigh) covered++;
     }
-    return Math.abs(covered / reps - 0.95) <= binomialTolerance(0.95, reps, 4) + 1e-9;
+    const [lo, hi] = binomialAcceptance(0.95, reps, 1e-6);
+    return lo <= covered && covered <= hi;
   }), { numRuns: 25 });
+});
+
+test('binomialAcceptance: the exact binomial bounds scipy gives', () => {
+  // lo = min k with binom.cdf(k, n, p) > alpha / 2, hi = max k with binom.sf(k - 1, n, p) > alpha / 2 (scipy.stats)
+  assert.deepEqual(binomialAcceptance(0.95, 400, 1e-6), [356, 397]);
+  assert.deepEqual(binomialAcceptance(0.05, 2000, 1e-6), [56, 151]);
+  assert.deepEqual(binomialAcceptance(0.5, 100, 0.05), [40, 60]);
+  assert.deepEqual(binomialAcceptance(0.3, 1000, 1e-3), [253, 348]);
 });
 
 test('summarize: for any values with spread, the interval narrows when the same values are seen twice as often', () => {
