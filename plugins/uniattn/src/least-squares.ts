@@ -35,6 +35,9 @@ function solveRaw(x: number[][], delta: number[][], solver: 'pinv' | 'ridge', ri
   const d = gram.rows;
   let trace = 0;
   for (let i = 0; i < d; i++) trace += gram.get(i, i);
+  // X = 0: every W fits equally and lambda would be 0 (a singular system); W = 0 is the
+  // minimum-norm solution, the one 'pinv' gives
+  if (trace === 0) return Array.from({ length: d }, () => new Array<number>(D.columns).fill(0));
   const lambda = (ridge * trace) / Math.max(1, d);
   for (let i = 0; i < d; i++) gram.set(i, i, gram.get(i, i) + lambda);
   return solve(gram, X.transpose().mmul(D)).to2DArray();

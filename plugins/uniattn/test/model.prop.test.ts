@@ -173,6 +173,16 @@ test('uniattn defaults: the SuperBlock of an 8-layer model is anchor 4, reuse 5-
   );
 });
 
+test('solveCompensation: X = 0 gives W = 0 with either solver (ridge once threw "LU matrix is singular"; found by the property above in CI, seed 88914821)', () => {
+  for (const solver of ['pinv', 'ridge'] as const) {
+    for (const [rows, d, k] of [[1, 1, 1], [3, 2, 2], [4, 3, 3]]) {
+      const zeros = Array.from({ length: rows }, () => new Array<number>(d).fill(0));
+      const delta = Array.from({ length: rows }, (_, r) => Array.from({ length: k }, (_, c) => r - c + 0.5));
+      assert.deepEqual(solveCompensation(zeros, delta, solver, 1e-4), Array.from({ length: d }, () => new Array<number>(k).fill(0)));
+    }
+  }
+});
+
 test('solveCompensation: on a well-posed system both solvers recover the generating W (the guard is not what passes)', () => {
   const noise = (i: number, j: number) => {
     const s = Math.sin(i * 12.9898 + j * 78.233) * 43758.5453;
