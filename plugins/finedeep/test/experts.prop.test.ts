@@ -28,7 +28,7 @@ test('ExpertSubLayer: for any d, K, D_e and x, with M = 1 the K experts sum to t
   );
 });
 
-test('ExpertSubLayer: for any expert outputs, sum-normalised gates lie in (0, 1) and sum to 1 per token', async () => {
+test('ExpertSubLayer: for any expert outputs, sum-normalised gates lie in [0, 1] and sum to 1 per token', async () => {
   await initBackend('cpu');
   const input = fc.record({ K: fc.integer({ min: 1, max: 5 }), rows: fc.integer({ min: 1, max: 4 }), seed: fc.integer({ min: 1, max: 1000 }) });
   fc.assert(
@@ -42,7 +42,9 @@ test('ExpertSubLayer: for any expert outputs, sum-normalised gates lie in (0, 1)
       for (let t = 0; t < rows; t++) {
         const column = g.map((row) => row[t]);
         if (Math.abs(column.reduce((a, b) => a + b, 0) - 1) > 1e-5) return false;
-        if (K > 1 && !column.every((v) => v > 0 && v < 1)) return false;
+        // in (0, 1) in exact arithmetic; float32 rounds a gate to 1 when the others' sigmoids are
+        // below 2^-24 of its own (seed 231, K 2, 3 rows: the third token's gates are 1 and 1.09e-8)
+        if (!column.every((v) => v >= 0 && v <= 1)) return false;
       }
       return true;
     }),
