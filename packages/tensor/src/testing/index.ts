@@ -22,6 +22,19 @@ export function assertAllClose(actual: ArrayLike<number>, expected: ArrayLike<nu
   }
 }
 
+/**
+ * Asserts |actual - expected| <= tol (1 + max |expected|) elementwise: for gradients, where an entry
+ * that is a small difference of large terms carries float32 rounding of the terms' size, so two
+ * correct computations can differ by more than `tol` of the entry but never of the gradient's scale.
+ */
+export function assertCloseToScale(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, tol = 1e-4): void {
+  const scale = Math.max(0, ...Array.from(expected, Math.abs));
+  assert.equal(actual.length, expected.length, `${what}: ${actual.length} values, expected ${expected.length}`);
+  for (let i = 0; i < expected.length; i++) {
+    assert.ok(Math.abs(actual[i] - expected[i]) <= tol * (1 + scale), `${what}[${i}]: ${actual[i]}, expected ${expected[i]} (largest entry ${scale})`);
+  }
+}
+
 /** A tiny training request for contract tests (byte tokenizer, a few steps). */
 export function tinyRequest(factory: ModelFactory<any>, config: Record<string, unknown>, steps = 3, seed = 0) {
   const tokenizer = byteTokenizer();
