@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { auroc, bitsPerByte, summarize } from '../src/stats.js';
-import { binomialAcceptance, gaussian } from './gaussian.js';
+import { binomialAcceptance } from '../src/testing/index.js';
+import { gaussian } from './gaussian.js';
 
 const values = fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 30 });
 
@@ -26,6 +27,8 @@ test('binomialAcceptance: the exact binomial bounds scipy gives', () => {
   assert.deepEqual(binomialAcceptance(0.05, 2000, 1e-6), [56, 151]);
   assert.deepEqual(binomialAcceptance(0.5, 100, 0.05), [40, 60]);
   assert.deepEqual(binomialAcceptance(0.3, 1000, 1e-3), [253, 348]);
+  assert.deepEqual(binomialAcceptance(1.824e-4, 4000, 1e-7), [0, 9]);
+  assert.deepEqual([binomialAcceptance(0, 50, 1e-6), binomialAcceptance(1, 50, 1e-6)], [[0, 0], [50, 50]]);
 });
 
 test('summarize: for any values with spread, the interval narrows when the same values are seen twice as often', () => {

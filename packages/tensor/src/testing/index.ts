@@ -16,10 +16,7 @@ import type { RoutedLayerOptions } from '../nn/moe.js';
  * not: the check two computations of the same value (a fast path and its reference) share.
  */
 export function assertAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, tol = 1e-4): void {
-  assert.equal(actual.length, expected.length, `${what}: ${actual.length} values, expected ${expected.length}`);
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tol * (1 + Math.abs(expected[i])), `${what}[${i}]: ${actual[i]}, expected ${expected[i]}`);
-  }
+  assertWithin(actual, expected, what, (i) => tol * (1 + Math.abs(expected[i])));
 }
 
 /**
@@ -29,9 +26,13 @@ export function assertAllClose(actual: ArrayLike<number>, expected: ArrayLike<nu
  */
 export function assertCloseToScale(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, tol = 1e-4): void {
   const scale = Math.max(0, ...Array.from(expected, Math.abs));
+  assertWithin(actual, expected, what, () => tol * (1 + scale), ` (largest entry ${scale})`);
+}
+
+function assertWithin(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, bound: (i: number) => number, note = ''): void {
   assert.equal(actual.length, expected.length, `${what}: ${actual.length} values, expected ${expected.length}`);
   for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tol * (1 + scale), `${what}[${i}]: ${actual[i]}, expected ${expected[i]} (largest entry ${scale})`);
+    assert.ok(Math.abs(actual[i] - expected[i]) <= bound(i), `${what}[${i}]: ${actual[i]}, expected ${expected[i]}${note}`);
   }
 }
 
