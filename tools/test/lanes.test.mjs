@@ -229,7 +229,9 @@ test('keep-loop: keeps a running part\'s finished cells, with the checkpoints of
   const wanted = [`checkpoints/${key('d')}.ckpt.gz`, `evals/${key('a')}.json.gz`, `trained/${key('d')}.json.gz`];
   const found = () => ['evals', 'trained', 'checkpoints'].flatMap((kind) => (existsSync(join(kept, kind)) ? readdirSync(join(kept, kind)).map((f) => `${kind}/${f}`) : [])).sort();
   try {
-    for (let i = 0; i < 100 && found().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    // until the three are kept and none is still being written (the loop gzips to .tmp, then renames)
+    const settled = () => found().length >= 3 && !found().some((f) => f.endsWith('.tmp'));
+    for (let i = 0; i < 100 && !settled(); i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(found(), wanted);
   } finally {
     child.kill();
