@@ -12,14 +12,20 @@ const WORKER = new URL('./cell-worker' + (import.meta.url.endsWith('.ts') ? '.ts
  * against 31 s). With a spare core that costs nothing; when the workers fill every core it is
  * taken from the other workers. So: a 64 MB young generation (fewer scavenges: the tensor
  * engine allocates many short-lived objects), and, when there are at least as many workers as
- * cores, garbage collection on the worker's own thread. Neither changes a computed value (the
+ * cores, garbage collection on the worker's own thread and an 8x interrupt budget (V8 optimises a
+ * function after 8x as much interpreted work: 347 instead of 946 TurboFan compilations, 1.6 instead
+ * of 4.3 s of compiler time, most of the difference recompilations after deoptimisations on too
+ * little type feedback; the main thread's time did not change). None changes a computed value (the
  * records are compared bit for bit in docs/performance.md); `LABBENCH_WORKER_V8_OPTIONS` replaces
  * them (space-separated; empty for V8's defaults), for measurements.
  */
 export function workerV8Options(workers: number, cores = availableParallelism(), override = process.env.LABBENCH_WORKER_V8_OPTIONS): string[] {
   if (override !== undefined) return override.split(/\s+/).filter(Boolean);
-  return ['--max-semi-space-size=64', ...(workers >= cores ? ['--single-threaded-gc'] : [])];
+  return ['--max-semi-space-size=64', ...(workers >= cores ? ['--single-threaded-gc', `--interrupt-budget=${8 * V8_DEFAULT_INTERRUPT_BUDGET}`] : [])];
 }
+
+/** V8's interrupt budget in Node 20 (`node --v8-options`: bytes of bytecode run before a tier-up check). */
+const V8_DEFAULT_INTERRUPT_BUDGET = 67_584;
 
 /**
  * How long a stopping run waits for its trainings to save their snapshots. The trainer lets
