@@ -2,7 +2,8 @@
 // Runs every test file of the workspace with node's own test runner (its summary is what CI reads).
 // Usage: npm test [-- <path filter>...]
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -47,6 +48,13 @@ if (files.some((f) => f.includes('packages/bench/'))) ensureChromium();
 // "@labbench/source" export condition, here and, through NODE_OPTIONS, in the CLI processes the
 // tests start.
 const condition = '--conditions=@labbench/source';
-const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${condition}`.trim() };
+// Every temporary folder of the run (the tests' homes and stores, the CLI processes they start,
+// Chromium's profile) goes under one folder that is removed when the run ends, passed or failed:
+// a run writes about a gigabyte, and on a shared disk left-over runs fill it (ENOSPC in CI).
+// LABBENCH_KEEP_TEST_TMP=1 keeps it to look into.
+const scratch = mkdtempSync(join(tmpdir(), 'labbench-test-'));
+const env = { ...process.env, TMPDIR: scratch, TMP: scratch, TEMP: scratch, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${condition}`.trim() };
 const result = spawnSync(process.execPath, [condition, '--import', 'tsx', '--test', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit', env });
+if (process.env.LABBENCH_KEEP_TEST_TMP === '1') console.error(`run-tests: temporary files kept in ${scratch}`);
+else rmSync(scratch, { recursive: true, force: true });
 process.exit(result.status ?? 1);
