@@ -3,9 +3,10 @@ import { canonicalJson, hashJson, type DataProvider, type EvalLimits, type Train
 import { SetCache, defaultCacheDir } from './cache.js';
 import { cacheCorporaIn } from './corpora.js';
 import { createEvalData, validationTexts } from './eval-data.js';
-import { MIXTURES, trainingTextHash } from './mixtures.js';
+import { MIXTURES } from './mixtures.js';
 import { PAIR_MIXTURES, buildTrainingPairs, trainingTextFor } from './pairs/training-pairs.js';
 import { SETS } from './sets/index.js';
+import { cachedTrainingTextHash } from './training-text-hash.js';
 
 export interface DataProviderOptions {
   /** Where built evaluation sets are cached; default `<workspace root>/.labbench/datasets`. */
@@ -31,6 +32,8 @@ export function createDataProvider(options: DataProviderOptions = {}): DataProvi
   cacheCorporaIn(new SetCache(join(cacheDir, 'corpora'), options.log));
   // What a profile's limits select (test documents, capped sets, validation text), in a folder of their own too.
   const selections = new SetCache(join(cacheDir, 'selections'), options.log);
+  // The training texts' hashes, so that a run whose streams are stored never builds the text.
+  const trainingHashes = new SetCache(join(cacheDir, 'training-hashes'), options.log);
   const hashes = new Map<string, string>();
   return {
     trainingText: async (o: TrainingTextOptions) => trainingTextFor(o),
@@ -41,7 +44,7 @@ export function createDataProvider(options: DataProviderOptions = {}): DataProvi
       const key = canonicalJson({ mixture: o.mixture, maxChars: o.maxChars, seed: o.seed });
       let hash = hashes.get(key);
       if (hash === undefined) {
-        hash = trainingTextHash(o, trainingTextFor(o));
+        hash = cachedTrainingTextHash(o, trainingHashes);
         hashes.set(key, hash);
       }
       return hash;
