@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Runs every test file of the workspace with node's own test runner (its summary is what CI reads).
 // Usage: npm test [-- <path filter>...]
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants as osConstants, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -54,7 +54,21 @@ const condition = '--conditions=@labbench/source';
 // LABBENCH_KEEP_TEST_TMP=1 keeps it to look into.
 const scratch = mkdtempSync(join(tmpdir(), 'labbench-test-'));
 const env = { ...process.env, TMPDIR: scratch, TMP: scratch, TEMP: scratch, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${condition}`.trim() };
-const result = spawnSync(process.execPath, [condition, '--import', 'tsx', '--test', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit', env });
-if (process.env.LABBENCH_KEEP_TEST_TMP === '1') console.error(`run-tests: temporary files kept in ${scratch}`);
-else rmSync(scratch, { recursive: true, force: true });
-process.exit(result.status ?? 1);
+// The runner gets a process group of its own, so that a signal (Ctrl-C, a CI time limit) reaches
+// every process of the run, the CLI processes the tests start included (left alone, they go on
+// writing into the folder after it is removed); then the folder goes and the run exits.
+const child = spawn(process.execPath, [condition, '--import', 'tsx', '--test', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit', env, detached: true });
+const signalGroup = (signal) => {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // the group is gone
+  }
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => signalGroup(signal));
+child.on('exit', (code, signal) => {
+  signalGroup('SIGKILL'); // whatever outlived the runner
+  if (process.env.LABBENCH_KEEP_TEST_TMP === '1') console.error(`run-tests: temporary files kept in ${scratch}`);
+  else rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
+  process.exit(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1));
+});
