@@ -8,7 +8,7 @@ import { describeErrors } from './schemas.js';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { newAjv } from './schemas/validator-cache.js';
 import { estimateCell, type CellEstimate } from './plan-cost.js';
-import { REFERENCE_ARMS } from './gates.js';
+import { REFERENCE_ARMS, studyGates } from './gates.js';
 import { trainingIdentity } from './training-identity.js';
 
 /** One arm of one study at one seed. */
@@ -95,7 +95,7 @@ function planArms(registry: Registry, study: StudyDefinition, profile: Profile):
       throw new ConfigError(`${where}.initFrom`, `arm '${arm.initFrom}' is not an arm of this study.`, suggest(arm.initFrom, Object.keys(study.arms)));
     }
   }
-  const added = [...referenceArms(registry, study, own, profile), ...knockoutArms(registry, study, own, uses)];
+  const added = [...referenceArms(registry, study, own, profile), ...knockoutArms(registry, study, own, uses, profile)];
   for (const a of added) {
     if (a.armId in study.arms) {
       throw new ConfigError(`study ${study.id} › arms.${a.armId}`, `the arm id '${a.armId}' is reserved for the planner's ${a.role} arm.`, 'Rename the arm (or set references: false / drop the knock-out).');
@@ -130,7 +130,7 @@ function referenceArms(registry: Registry, study: StudyDefinition, own: readonly
 }
 
 /** `knockout-<component>`: a copy of the source arm whose model config lacks the component, trained from scratch. */
-function knockoutArms(registry: Registry, study: StudyDefinition, own: readonly PlannedArm[], uses: readonly EvaluatorUse[]): PlannedArm[] {
+function knockoutArms(registry: Registry, study: StudyDefinition, own: readonly PlannedArm[], uses: readonly EvaluatorUse[], profile: Profile): PlannedArm[] {
   return (study.knockouts ?? []).map((k, i) => {
     const where = `study ${study.id} › knockouts.${i}`;
     const sourceId = k.arm ?? study.baseline;
@@ -150,8 +150,23 @@ function knockoutArms(registry: Registry, study: StudyDefinition, own: readonly 
     if (study.knockouts!.findIndex((o) => `knockout-${o.component}` === armId) !== i) {
       throw new ConfigError(`${where}.component`, `'${k.component}' is knocked out twice; arm ids must be unique.`, 'Keep one knock-out per component.');
     }
-    return { armId, arm: { ...rest, modelConfig }, evaluators: uses, role: 'knockout' as const };
+    return { armId, arm: { ...rest, modelConfig }, evaluators: profile.knockoutEvaluators === 'gates' ? gateEvaluators(registry, study, armId, uses) : uses, role: 'knockout' as const };
   });
+}
+
+/**
+ * The evaluators writing a board that one of the study's gates (core's defaults included) or
+ * claims reads for this arm: what a knock-out runs under a profile with `knockoutEvaluators:
+ * 'gates'`. A knock-out is the instrument of its gate (does the component matter in this regime?),
+ * so downstream tasks or generation on it cost time and decide nothing. When nothing reads the
+ * arm, all of the study's.
+ */
+function gateEvaluators(registry: Registry, study: StudyDefinition, armId: string, uses: readonly EvaluatorUse[]): EvaluatorUse[] {
+  const boards = new Set<string>();
+  for (const g of studyGates(study)) if (g.arm === armId || (g.kind === 'margin' && g.than === armId)) boards.add(g.board);
+  for (const c of study.claims ?? []) if (c.method === armId || c.baseline === armId) boards.add(c.board);
+  const read = uses.filter((u) => registry.get('evaluator', u.id).boards.some((b) => boards.has(b)));
+  return read.length > 0 ? read : [...uses];
 }
 
 /**

@@ -41,6 +41,13 @@ export interface Profile {
    * gates, references and knock-outs need, plus the arms they start from.
    */
   readonly arms?: 'all' | 'claims';
+  /**
+   * What a knock-out control evaluates: `all` of its study's evaluators (default), or `gates`: only
+   * those writing a board that a gate or claim on the knock-out reads (plan.ts). A knock-out is the
+   * instrument of its gate, not an arm anyone ranks. The default profile saves the downstream tasks
+   * and generation it would run; the campaign keeps `all`, as it was pre-registered.
+   */
+  readonly knockoutEvaluators?: 'all' | 'gates';
   /** A cell running longer than this is stopped and fails (a hung plugin); `--cell-timeout` overrides it. */
   readonly cellTimeoutSeconds: number;
 }
@@ -85,6 +92,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     learningRate: 3e-3, warmupSteps: 30, weightDecay: 0.1,
     tokenizerChars: 1_000_000, checkpoints: 6, validationChars: 40_000,
     eval: { documents: 24, items: 200, maxChars: 8_000 },
+    knockoutEvaluators: 'gates',
     cellTimeoutSeconds: 3_600,
   },
   full: FULL,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ConfigError, ContractError, PROFILES, Registry, definePlugin, defineStudy, planStudies, shardCells, type LanguageModel, type ModelFactory, type StudyDefinition } from '../src/index.js';
+import { ConfigError, ContractError, PROFILES, Registry, definePlugin, defineStudy, planStudies, shardCells, type LanguageModel, type Profile, type ModelFactory, type StudyDefinition } from '../src/index.js';
 import { assignShards, shardCount, shardGroups, trainedWith, type ShardGroup } from '../src/plan.js';
 import { EVAL_INEFFICIENCY } from '../src/plan-cost.js';
 
@@ -23,7 +23,7 @@ const fakeModel = (id: string, withKnockout: boolean): ModelFactory => ({
     },
   } : {}),
 });
-const evaluator = (id: string) => ({ id, description: id, boards: ['ppl' as const], requires: 'any' as const, evaluate: async () => [] });
+const evaluator = (id: string, boards = ['ppl']) => ({ id, description: id, boards, requires: 'any' as const, evaluate: async () => [] });
 const base = {
   version: 1, title: 't', claim: 'c', shared: { model: 'm', tokenizer: 'tok', loss: 'ce' }, evaluators: ['perplexity'],
 } as const;
@@ -38,7 +38,7 @@ function registry(studies: StudyDefinition[], options: { references?: boolean; k
   const plugin = definePlugin({
     id: 'p', models: [fakeModel('m', options.knockout ?? true), fakeModel('tokless', false)],
     tokenizers: [{ id: 'tok' } as never], losses: [{ id: 'ce' } as never],
-    evaluators: [evaluator('perplexity'), ...(options.references ?? true ? [evaluator('reference-lm')] : [])], studies,
+    evaluators: [evaluator('perplexity'), evaluator('downstream', ['downstream']), ...(options.references ?? true ? [evaluator('reference-lm')] : [])], studies,
   });
   return new Registry([{ plugin, origin: origin('p') }]);
 }
@@ -63,6 +63,24 @@ test('planStudies: knock-out arms copy their source with the factory\'s config, 
   assert.deepEqual(attention.arm.modelConfig, { width: 20, noAttention: [1] });
   const knockC = planStudies(registry([{ ...study, id: 'beta', knockouts: [{ component: 'ffn', arm: 'c' }] }]), ['beta'], PROFILES.smoke, 1).find((c) => c.armId === 'knockout-ffn')!;
   assert.equal(knockC.arm.initFrom, undefined);
+});
+
+test('planStudies: under knockoutEvaluators gates, a knock-out runs only the evaluators of the boards its gates and claims read; with no reader, all of the study\'s', () => {
+  const gatesOnly = { ...PROFILES.smoke, knockoutEvaluators: 'gates' } as const;
+  const evaluatorsOf = (s: StudyDefinition, arm: string, profile: Profile = gatesOnly) => planStudies(registry([s]), [s.id], profile, 1).find((c) => c.armId === arm)!.evaluators.map((e) => e.id);
+  const both = { ...study, evaluators: ['perplexity', 'downstream'] } as StudyDefinition;
+  // the default profile saves them; the campaign evaluates knock-outs fully, as it was pre-registered
+  assert.equal(PROFILES.quick.knockoutEvaluators, 'gates');
+  assert.equal(PROFILES.campaign.knockoutEvaluators, undefined);
+  assert.deepEqual(evaluatorsOf(both, 'knockout-ffn', PROFILES.smoke), ['perplexity', 'downstream']);
+  // core's default gate knockout-ffn-matters reads the ppl board: perplexity only
+  assert.deepEqual(evaluatorsOf(both, 'knockout-ffn'), ['perplexity']);
+  assert.deepEqual(evaluatorsOf(both, 'b'), ['perplexity', 'downstream']); // the arms themselves keep every evaluator
+  // a claim on the knocked-out arm adds its board
+  const claimed = { ...both, claims: [...both.claims!, { id: 'k', text: 'k', role: 'secondary', board: 'downstream', metric: 'x', method: 'b', baseline: 'knockout-ffn', paper: { figure: '-', source: '-' } }] } as StudyDefinition;
+  assert.deepEqual(evaluatorsOf(claimed, 'knockout-ffn'), ['perplexity', 'downstream']);
+  // without the perplexity evaluator there is no default gate: nothing reads the knock-out, so it runs everything
+  assert.deepEqual(evaluatorsOf({ ...study, evaluators: ['downstream'] } as StudyDefinition, 'knockout-ffn'), ['downstream']);
 });
 
 test('planStudies: references: false, no causal arm, or no reference evaluator installed add no reference arms', () => {

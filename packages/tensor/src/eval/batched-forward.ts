@@ -2,6 +2,7 @@ import * as tf from '#tfjs';
 import type { LanguageModel } from '@labbench/core';
 import { allocateScores, scorePositions, type PositionScores, type ScoreNeeds } from './logit-stats.js';
 import type { KvDecoder } from './kv-decoder.js';
+import type { WasmBackend } from '../backend/kernel.js';
 
 /**
  * Forward-only scoring of many rows at once. Shapes: R rows per forward pass, L positions (the
@@ -68,23 +69,40 @@ export function scoreRows(model: LanguageModel, rows: readonly ScoreRow[], optio
       // logits of the scored positions only [K, V], in row order
       const at: number[] = [];
       for (let r = 0; r < count; r++) rows[order[start + r]].targets.forEach((t, j) => { if (t >= 0) at.push(r * time + j); });
-      const logits = at.length > 0 ? options.decoder.logitsAt(batch, count, time, Int32Array.from(at)) : new Float32Array(0);
-      at.forEach((flat, k) => {
-        const index = order[start + Math.floor(flat / time)];
-        const j = flat % time;
-        scorePositions(logits.subarray(k * vocab, (k + 1) * vocab), vocab, rows[index].targets.subarray(j, j + 1), options.needs, scores, offsets[index] + j);
-      });
-    } else {
-      const logits = readBack(tf.tidy(() => model.forward(tf.tensor2d(batch, [count, time], 'int32'), { training: false }).logits)); // [R * L * V]
-      for (let r = 0; r < count; r++) {
-        const index = order[start + r];
-        const row = rows[index];
-        scorePositions(logits.subarray(r * time * vocab, (r * time + row.ids.length) * vocab), vocab, row.targets, options.needs, scores, offsets[index]);
+      if (at.length > 0) {
+        options.decoder.logitsAt(batch, count, time, Int32Array.from(at), (logits) => at.forEach((flat, k) => {
+          const index = order[start + Math.floor(flat / time)];
+          const j = flat % time;
+          scorePositions(logits.subarray(k * vocab, (k + 1) * vocab), vocab, rows[index].targets.subarray(j, j + 1), options.needs, scores, offsets[index] + j);
+        }));
       }
+    } else {
+      withValues(tf.tidy(() => model.forward(tf.tensor2d(batch, [count, time], 'int32'), { training: false }).logits), (logits) => { // [R * L * V]
+        for (let r = 0; r < count; r++) {
+          const index = order[start + r];
+          const row = rows[index];
+          scorePositions(logits.subarray(r * time * vocab, (r * time + row.ids.length) * vocab), vocab, row.targets, options.needs, scores, offsets[index]);
+        }
+      });
     }
     start += count;
   }
   return { scores, offsets };
+}
+
+/**
+ * Calls `use` with a float32 tensor's values, then disposes the tensor. On the wasm backend the
+ * values are a view of its heap, not a copy (copying [K, V] logits out of the heap was a twentieth
+ * of an evaluation's time). So `use` must neither keep the array nor create tensors: an
+ * allocation may grow the heap, which detaches the view. Elsewhere, `dataSync`'s copy.
+ */
+export function withValues<T>(tensor: tf.Tensor, use: (values: Float32Array) => T): T {
+  try {
+    const onHeap = tf.getBackend() === 'wasm' && tensor.dtype === 'float32';
+    return use(onHeap ? (tf.backend() as unknown as WasmBackend).typedArrayFromHeap(tensor) : (tensor.dataSync() as Float32Array));
+  } finally {
+    tensor.dispose();
+  }
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { LanguageModel } from '@labbench/core';
 import * as tf from '#tfjs';
+import { fusedSplitHeads } from '../backend/kernels/split-heads.js';
 import { type BlockContext, CausalSelfAttention, causalMask, DenseFeedForward, linear } from '../nn/blocks.js';
 import { DecoderLM } from '../nn/decoder.js';
 import { NoAttention } from '../nn/no-attention.js';
 import { rmsNorm } from '../ops/index.js';
-import { readBack } from './batched-forward.js';
+import { readBack, withValues } from './batched-forward.js';
 
 /**
  * Incremental decoding of the reference decoder with a key-value cache: a batch of prompts is run
@@ -106,14 +107,17 @@ export class KvDecoder {
    * computes the logits only at the flat positions `at` (row r, position j: r * S + j), [K * V]:
    * scoring needs the continuation's positions, and the head over every position of every row
    * (a third of the forward's multiply-adds, and [B * S, V] floats to read back) is skipped.
+   * The logits go to `use` as `withValues` gives them (a view: not kept, no tensors created).
    */
-  logitsAt(ids: Int32Array, batch: number, time: number, at: Int32Array): Float32Array {
+  logitsAt<T>(ids: Int32Array, batch: number, time: number, at: Int32Array, use: (logits: Float32Array) => T): T {
     this.dispose();
     this.pads = new Int32Array(batch);
     this.padMask = tf.zeros([batch, 1, 1, time]);
     const positions = Int32Array.from(ids, (_, i) => i % time);
     try {
-      return this.run(ids, positions, batch, time, at);
+      const { logits, keys, values } = this.forward({ keys: [], values: [], padMask: this.padMask, slots: 0 }, ids, positions, batch, time, at);
+      tf.dispose([...keys, ...values]);
+      return withValues(logits, use);
     } finally {
       this.dispose();
     }
@@ -126,9 +130,10 @@ export class KvDecoder {
    * continue from that row's own length. Returns the logits at the flat positions `at` (row b,
    * new position j: b * time + j), [K * V]. A padded position is only seen by later padded ones
    * (the causal mask), so it changes no real position's output; its position is clamped to the
-   * table, as in `step`. Several `extend`s may follow one `start`.
+   * table, as in `step`. Several `extend`s may follow one `start`. The logits go to `use` as
+   * `withValues` gives them.
    */
-  extend(from: Int32Array, ids: Int32Array, time: number, at: Int32Array): Float32Array {
+  extend<T>(from: Int32Array, ids: Int32Array, time: number, at: Int32Array, use: (logits: Float32Array) => T): T {
     const batch = from.length;
     const slots = this.slots;
     const last = this.model.positionEmbedding.shape[0] - 1;
@@ -146,32 +151,31 @@ export class KvDecoder {
     try {
       const out = this.forward({ ...cache, slots }, ids, positions, batch, time, at);
       tf.dispose([...out.keys, ...out.values]);
-      return out.logits;
+      return withValues(out.logits, use);
     } finally {
       tf.dispose([...cache.keys, ...cache.values, cache.padMask]);
     }
   }
 
   /** The forward pass over this decoder's cache; the cache becomes the rows it returns. */
-  private run(ids: Int32Array, positions: Int32Array, batch: number, time: number, at?: Int32Array): Float32Array {
+  private run(ids: Int32Array, positions: Int32Array, batch: number, time: number): Float32Array {
     const { logits, keys, values } = this.forward(
       { keys: this.keys, values: this.values, padMask: this.padMask!, slots: this.slots },
       ids,
       positions,
       batch,
       time,
-      at,
     );
     tf.dispose([...this.keys, ...this.values]);
     this.keys = keys;
     this.values = values;
     this.slots += time;
-    return logits;
+    return readBack(logits);
   }
 
   /**
    * New positions [B, S] after `cache.slots` cached ones: the logits (at `at`, else each row's
-   * last position) and the per-layer keys and values of cached + new slots, which the caller owns.
+   * last position) and the per-layer keys and values of cached + new slots, all owned by the caller.
    */
   private forward(
     cache: Cache,
@@ -180,7 +184,7 @@ export class KvDecoder {
     batch: number,
     time: number,
     at?: Int32Array,
-  ): { logits: Float32Array; keys: tf.Tensor4D[]; values: tf.Tensor4D[] } {
+  ): { logits: tf.Tensor2D; keys: tf.Tensor4D[]; values: tf.Tensor4D[] } {
     const m = this.model;
     const { dModel } = m.config;
     const { slots } = cache;
@@ -211,7 +215,8 @@ export class KvDecoder {
         const attention = block.attention;
         if (attention instanceof CausalSelfAttention) {
           const qkv = linear(rmsNorm(x, block.attnNorm), attention.wQkv as tf.Tensor2D); // [B, S, 3D]
-          const [q, k, v] = tf.split(qkv, 3, 2).map((t) => attention.splitHeads(t, batch, time)); // 3 x [B, H, S, Dh]
+          // one copy kernel where registered, as the decoder's own attention (pure copies: the same values)
+          const [q, k, v] = fusedSplitHeads(qkv, attention.heads) ?? tf.split(qkv, 3, 2).map((t) => attention.splitHeads(t, batch, time)); // 3 x [B, H, S, Dh]
           const kAll = slots === 0 ? k : (tf.concat([cache.keys[layer], k], 2) as tf.Tensor4D); // [B, H, L, Dh]
           const vAll = slots === 0 ? v : (tf.concat([cache.values[layer], v], 2) as tf.Tensor4D);
           keys.push(kAll);
@@ -233,7 +238,7 @@ export class KvDecoder {
       const out = m.unembedding ? tf.matMul(h, m.unembedding as tf.Tensor2D) : tf.matMul(h, m.tokenEmbedding as tf.Tensor2D, false, true); // [B, V]
       return { logits: out, keys, values };
     });
-    return { logits: readBack(logits), keys: keys as tf.Tensor4D[], values: values as tf.Tensor4D[] };
+    return { logits: logits as tf.Tensor2D, keys: keys as tf.Tensor4D[], values: values as tf.Tensor4D[] };
   }
 
   dispose(): void {

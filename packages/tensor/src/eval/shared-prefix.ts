@@ -164,14 +164,8 @@ function extendBatch(
       targets[k] = c[j + 1];
     }
   });
-  const logits = decoder.extend(
-    Int32Array.from(rows, (row) => row.g),
-    ids,
-    time,
-    at,
-  ); // [K * V]
   const scores = allocateScores(positions);
-  scorePositions(logits, options.vocab, targets, { argmax: true }, scores);
+  decoder.extend(Int32Array.from(rows, (row) => row.g), ids, time, at, (logits) => scorePositions(logits, options.vocab, targets, { argmax: true }, scores)); // logits [K * V]
   k = 0;
   for (const { i } of rows) {
     const sum = sums.get(i)!;
