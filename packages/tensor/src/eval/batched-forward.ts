@@ -94,12 +94,18 @@ export function scoreRows(model: LanguageModel, rows: readonly ScoreRow[], optio
  * Calls `use` with a float32 tensor's values, then disposes the tensor. On the wasm backend the
  * values are a view of its heap, not a copy (copying [K, V] logits out of the heap was a twentieth
  * of an evaluation's time). So `use` must neither keep the array nor create tensors: an
- * allocation may grow the heap, which detaches the view. Elsewhere, `dataSync`'s copy.
+ * allocation may grow the heap, which detaches the view (checked: it then throws rather than let
+ * what `use` read pass). Elsewhere, and for a tensor not on the wasm heap, `dataSync`'s copy.
  */
-export function withValues<T>(tensor: tf.Tensor, use: (values: Float32Array) => T): T {
+export function withValues(tensor: tf.Tensor, use: (values: Float32Array) => void): void {
   try {
-    const onHeap = tf.getBackend() === 'wasm' && tensor.dtype === 'float32';
-    return use(onHeap ? (tf.backend() as unknown as WasmBackend).typedArrayFromHeap(tensor) : (tensor.dataSync() as Float32Array));
+    const wasm = tf.getBackend() === 'wasm' ? (tf.backend() as unknown as WasmBackend) : undefined;
+    const onHeap = wasm !== undefined && tensor.dtype === 'float32' && wasm.dataIdMap.get(tensor.dataId) !== undefined;
+    const values = onHeap ? wasm.typedArrayFromHeap(tensor) : (tensor.dataSync() as Float32Array);
+    use(values);
+    if (values.length !== tensor.size) {
+      throw new Error(`withValues: the heap view of a [${tensor.shape.join(', ')}] tensor was detached while in use: a tensor was created inside the callback, which grew the wasm heap.`);
+    }
   } finally {
     tensor.dispose();
   }

@@ -109,7 +109,7 @@ export class KvDecoder {
    * (a third of the forward's multiply-adds, and [B * S, V] floats to read back) is skipped.
    * The logits go to `use` as `withValues` gives them (a view: not kept, no tensors created).
    */
-  logitsAt<T>(ids: Int32Array, batch: number, time: number, at: Int32Array, use: (logits: Float32Array) => T): T {
+  logitsAt(ids: Int32Array, batch: number, time: number, at: Int32Array, use: (logits: Float32Array) => void): void {
     this.dispose();
     this.pads = new Int32Array(batch);
     this.padMask = tf.zeros([batch, 1, 1, time]);
@@ -117,7 +117,7 @@ export class KvDecoder {
     try {
       const { logits, keys, values } = this.forward({ keys: [], values: [], padMask: this.padMask, slots: 0 }, ids, positions, batch, time, at);
       tf.dispose([...keys, ...values]);
-      return withValues(logits, use);
+      withValues(logits, use);
     } finally {
       this.dispose();
     }
@@ -127,13 +127,13 @@ export class KvDecoder {
    * Continues cached rows with several new tokens each, leaving the cache as it was: new row b
    * reads cached row `from[b]` (rows may share one: a context prefilled once, then each of its
    * continuations) and appends `ids[b * time, (b + 1) * time)`, right-padded, at positions that
-   * continue from that row's own length. Returns the logits at the flat positions `at` (row b,
+   * continue from that row's own length. Gives `use` the logits at the flat positions `at` (row b,
    * new position j: b * time + j), [K * V]. A padded position is only seen by later padded ones
    * (the causal mask), so it changes no real position's output; its position is clamped to the
    * table, as in `step`. Several `extend`s may follow one `start`. The logits go to `use` as
    * `withValues` gives them.
    */
-  extend<T>(from: Int32Array, ids: Int32Array, time: number, at: Int32Array, use: (logits: Float32Array) => T): T {
+  extend(from: Int32Array, ids: Int32Array, time: number, at: Int32Array, use: (logits: Float32Array) => void): void {
     const batch = from.length;
     const slots = this.slots;
     const last = this.model.positionEmbedding.shape[0] - 1;
@@ -151,7 +151,7 @@ export class KvDecoder {
     try {
       const out = this.forward({ ...cache, slots }, ids, positions, batch, time, at);
       tf.dispose([...out.keys, ...out.values]);
-      return withValues(out.logits, use);
+      withValues(out.logits, use);
     } finally {
       tf.dispose([...cache.keys, ...cache.values, cache.padMask]);
     }
