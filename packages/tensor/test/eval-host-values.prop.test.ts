@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/index.js';
 import { withValues } from '../src/eval/batched-forward.js';
+import type { WasmBackend } from '../src/backend/kernel.js';
 
 /**
  * `withValues` hands evaluation a view of the wasm heap instead of a copy: the values must be the
@@ -29,7 +30,7 @@ test('withValues: for any float32 or int32 tensor, the callback sees exactly its
 test('withValues: a tensor created inside the callback that grows the wasm heap is an error, and the tensor is still disposed', async () => {
   await initBackend('wasm');
   const tensor = tf.tensor1d([1, 2, 3], 'float32');
-  const heapBytes = (tf.backend() as unknown as { wasm: { HEAPF32: Float32Array } }).wasm.HEAPF32.byteLength;
+  const heapBytes = (tf.backend() as unknown as WasmBackend).wasm.HEAPF32.byteLength;
   let big: tf.Tensor | undefined;
   assert.throws(
     () => withValues(tensor, () => { big = tf.zeros([heapBytes / 4 + 1]); }), // more floats than the whole heap holds: it must grow

@@ -1,3 +1,4 @@
+import * as tf from '#tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '#tfjs';
 
 /**
@@ -52,6 +53,17 @@ export function runKernel(kernel: KernelConfig, inputs: Record<string, TensorInf
 /** An int32 tensor's memory on the wasm heap (the backend returns the dtype's array type). */
 export function heapInt32(backend: WasmBackend, info: TensorInfo): Int32Array {
   return backend.typedArrayFromHeap(info) as unknown as Int32Array;
+}
+
+/**
+ * A float32 tensor's memory as a view of the current wasm backend's heap (no copy), or undefined
+ * when the tensor is not held there (another backend or dtype). Valid until the next allocation,
+ * which may grow the heap and detach the view (its length becomes 0).
+ */
+export function heapFloat32(tensor: TensorInfo): Float32Array | undefined {
+  if (tf.getBackend() !== 'wasm' || tensor.dtype !== 'float32') return undefined;
+  const backend = tf.backend() as unknown as WasmBackend;
+  return backend.dataIdMap.get(tensor.dataId) === undefined ? undefined : backend.typedArrayFromHeap(tensor);
 }
 
 /** A tensor over part of another tensor's wasm memory (no copy); release it with `releaseView`. */

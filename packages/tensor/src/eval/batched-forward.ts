@@ -2,7 +2,7 @@ import * as tf from '#tfjs';
 import type { LanguageModel } from '@labbench/core';
 import { allocateScores, scorePositions, type PositionScores, type ScoreNeeds } from './logit-stats.js';
 import type { KvDecoder } from './kv-decoder.js';
-import type { WasmBackend } from '../backend/kernel.js';
+import { heapFloat32 } from '../backend/kernel.js';
 
 /**
  * Forward-only scoring of many rows at once. Shapes: R rows per forward pass, L positions (the
@@ -99,9 +99,7 @@ export function scoreRows(model: LanguageModel, rows: readonly ScoreRow[], optio
  */
 export function withValues(tensor: tf.Tensor, use: (values: Float32Array) => void): void {
   try {
-    const wasm = tf.getBackend() === 'wasm' ? (tf.backend() as unknown as WasmBackend) : undefined;
-    const onHeap = wasm !== undefined && tensor.dtype === 'float32' && wasm.dataIdMap.get(tensor.dataId) !== undefined;
-    const values = onHeap ? wasm.typedArrayFromHeap(tensor) : (tensor.dataSync() as Float32Array);
+    const values = heapFloat32(tensor) ?? (tensor.dataSync() as Float32Array);
     use(values);
     if (values.length !== tensor.size) {
       throw new Error(`withValues: the heap view of a [${tensor.shape.join(', ')}] tensor was detached while in use: a tensor was created inside the callback, which grew the wasm heap.`);
